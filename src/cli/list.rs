@@ -1,0 +1,28 @@
+//! `mandel-lab list`: every variant with its metadata and whether it can run here.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::Format;
+use crate::results::VariantInfo;
+use crate::table;
+
+#[derive(Debug, Args)]
+pub(super) struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let infos: Vec<VariantInfo> = mandel_variants::VARIANTS
+        .iter()
+        .map(|v| VariantInfo::new(v))
+        .collect();
+    match args.format {
+        Format::Text => println!("{}", table::variants_table(&infos)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&infos)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

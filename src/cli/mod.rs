@@ -1,0 +1,119 @@
+//! The `mandel-lab` command line: argument parsing, dispatch, and the one-line error contract.
+//!
+//! Every error is printed once, on one line, prefixed `error:`. Errors caused by the user's input
+//! (a bad size, region or name; an unreadable or corrupt results file) exit with code 2; failures
+//! of the machine or of a variant exit with code 1. User input never reaches a panic.
+
+mod list;
+mod report;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::{GridSpec, LabError, Region};
+
+/// The Rust edition of Ian Ozsvald's High Performance Python (EuroPython 2011) Mandelbrot lab.
+///
+/// Every optimisation technique of the tutorial is a kernel variant; the lab validates each one
+/// against the reference and times it.
+#[derive(Debug, Parser)]
+#[command(name = "mandel-lab", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every variant: family, tutorial analogue, exactness, availability here.
+    List(list::ListArgs),
+    /// Run one variant once, timing only the kernel call, and validate its counts.
+    Run(run::RunArgs),
+    /// Run every available variant once, validate each, print the table and write results JSON.
+    Report(report::ReportArgs),
+}
+
+/// The problem: pixel size, iteration limit and region.
+#[derive(Debug, Clone, Args)]
+struct ProblemArgs {
+    /// Pixel width W (the grid can come out one column wider, as in the tutorial).
+    #[arg(long, value_name = "W", default_value_t = GridSpec::TUTORIAL.width)]
+    width: usize,
+    /// Pixel height H (the grid can come out one row taller, as in the tutorial).
+    #[arg(long, value_name = "H", default_value_t = GridSpec::TUTORIAL.height)]
+    height: usize,
+    /// Iteration limit M.
+    #[arg(long, value_name = "M", default_value_t = GridSpec::TUTORIAL.maxiter)]
+    maxiter: u32,
+    /// Region of the complex plane, x1,x2,y1,y2 (write --region=-2.13,0.77,-1.3,1.3).
+    #[arg(long, value_name = "X1,X2,Y1,Y2", allow_hyphen_values = true,
+          default_value_t = Region::TUTORIAL.to_string())]
+    region: String,
+}
+
+impl ProblemArgs {
+    fn spec(&self) -> Result<GridSpec, LabError> {
+        Ok(GridSpec {
+            region: self.region.parse()?,
+            width: self.width,
+            height: self.height,
+            maxiter: self.maxiter,
+        })
+    }
+}
+
+/// Output format of `list` and `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Human-readable text or table.
+    #[value(alias = "table")]
+    Text,
+    /// One JSON document on standard output.
+    Json,
+}
+
+/// Parses the process's arguments, runs the command, and turns errors into one line and an exit
+/// code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("error: bad arguments");
+            eprintln!("{first} (see mandel-lab --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::List(args) => list::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Report(args) => report::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit_code_for(&e)
+        }
+    }
+}
+
+/// Exit code 2 for bad input anywhere in the error's chain, 1 for everything else.
+fn exit_code_for(e: &anyhow::Error) -> ExitCode {
+    let bad_input = e.chain().any(|c| {
+        c.downcast_ref::<LabError>()
+            .is_some_and(LabError::is_bad_input)
+    });
+    ExitCode::from(if bad_input { 2 } else { 1 })
+}

@@ -1,0 +1,122 @@
+//! `mandel-lab run`: one variant, once, timed like the tutorial timed it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use mandel_variants::Tuning;
+use serde::Serialize;
+
+use super::{Format, ProblemArgs};
+use crate::validate::{self, Status, Validation};
+use crate::{Region, image, known, measure, reference, report};
+
+#[derive(Debug, Args)]
+pub(super) struct RunArgs {
+    /// The variant to run (see `mandel-lab list`).
+    #[arg(long, value_name = "NAME")]
+    variant: String,
+    #[command(flatten)]
+    problem: ProblemArgs,
+    /// Also write the picture as a PNG to this path.
+    #[arg(long, value_name = "PATH")]
+    image: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// The JSON record of one run.
+#[derive(Debug, Serialize)]
+struct RunRecord<'a> {
+    variant: &'a str,
+    family: &'a str,
+    region: Region,
+    width: usize,
+    height: usize,
+    columns: usize,
+    rows: usize,
+    pixels: usize,
+    maxiter: u32,
+    validation_sum: u64,
+    expected_sum: u64,
+    known_sum: Option<u64>,
+    mismatched_pixels: u64,
+    status: Status,
+    seconds: f64,
+}
+
+pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let variant = report::find_variant(&args.variant)?;
+    let spec = args.problem.spec()?;
+    let grid = spec.build()?;
+    let run = measure::run_once(variant, &grid, &Tuning::default())?;
+    let reference = reference::compute(&grid.problem());
+    let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
+    if let Some(path) = &args.image {
+        image::write_png(path, &run.counts, grid.columns(), spec.maxiter)
+            .with_context(|| format!("cannot write the image {}", path.display()))?;
+    }
+    let known_sum = known::lookup(&spec).map(|k| k.validation_sum);
+    match args.format {
+        Format::Json => {
+            let record = RunRecord {
+                variant: variant.name,
+                family: variant.family.as_str(),
+                region: spec.region,
+                width: spec.width,
+                height: spec.height,
+                columns: grid.columns(),
+                rows: grid.rows(),
+                pixels: grid.pixels(),
+                maxiter: spec.maxiter,
+                validation_sum: check.validation_sum,
+                expected_sum: check.expected_sum,
+                known_sum,
+                mismatched_pixels: check.mismatched_pixels,
+                status: check.status,
+                seconds: run.seconds,
+            };
+            println!("{}", serde_json::to_string_pretty(&record)?);
+        }
+        Format::Text => {
+            println!("Variant: {} ({})", variant.name, variant.analogue);
+            println!(
+                "Grid: {} x {} pixels (asked {} x {}), maxiter {}, region {}",
+                grid.columns(),
+                grid.rows(),
+                spec.width,
+                spec.height,
+                spec.maxiter,
+                spec.region
+            );
+            println!("Total elements: {}", grid.pixels());
+            println!("calculate_z took {:.6} seconds", run.seconds);
+            println!(
+                "Total sum of elements (for validation): {}",
+                check.validation_sum
+            );
+            let against = match known_sum {
+                Some(k) => format!("the tutorial's answer is {k}"),
+                None => format!("the reference sum is {}", check.expected_sum),
+            };
+            match check.status {
+                Status::Ok => println!("Validation: OK, identical to the reference ({against})"),
+                status => println!(
+                    "Validation: {}, {} pixels differ from the reference ({against})",
+                    status.label(),
+                    check.mismatched_pixels
+                ),
+            }
+            if let Some(path) = &args.image {
+                println!("Image written to {}", path.display());
+            }
+        }
+    }
+    Ok(if check.status == Status::Fail {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

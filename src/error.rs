@@ -1,0 +1,47 @@
+//! The lab's error type. Errors caused by what the user typed map to exit code 2.
+
+use std::io;
+use std::path::PathBuf;
+
+use mandel_variants::VariantError;
+use thiserror::Error;
+
+/// Everything that can go wrong in the lab library.
+#[derive(Debug, Error)]
+pub enum LabError {
+    /// The user asked for something that cannot be done (a bad size, region or name).
+    #[error("{0}")]
+    BadInput(String),
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
+    /// A results file exists but is not what the lab wrote.
+    #[error("{} is not a mandel-lab results file: {message}", path.display())]
+    Corrupt { path: PathBuf, message: String },
+    /// A variant refused or failed.
+    #[error(transparent)]
+    Variant(#[from] VariantError),
+}
+
+impl LabError {
+    /// Shorthand for [`LabError::BadInput`].
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        LabError::BadInput(message.into())
+    }
+
+    /// True when the error comes from the user's input rather than from the machine.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            LabError::BadInput(_) | LabError::Corrupt { .. } => true,
+            LabError::Read { source, .. } => source.kind() == io::ErrorKind::NotFound,
+            LabError::Variant(e) => matches!(
+                e,
+                VariantError::BadTuning { .. } | VariantError::Unavailable { .. }
+            ),
+            LabError::Write { .. } => false,
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The tutorial's grid, exactly: its region, its float-accumulated axes and their real size.
+//!
+//! The tutorial built its columns with `x = x1; while x < x2: x += x_step` (and rows likewise from
+//! the top). Because `x_step` is rounded and accumulated, the grid can come out one column or row
+//! larger than asked; the lab keeps that grid, so its validation sums are the tutorial's, and
+//! reports the real size.
+
+use std::fmt;
+use std::str::FromStr;
+
+use mandel_variants::Problem;
+use serde::{Deserialize, Serialize};
+
+use crate::LabError;
+
+/// Memory the lab needs per pixel at most: a variant's complex input and state (32 bytes), its
+/// output and the lab's copy of the counts (8 bytes).
+pub const BYTES_PER_PIXEL: u64 = 40;
+
+/// A rectangle of the complex plane: real part from `x1` to `x2`, imaginary from `y1` to `y2`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub x1: f64,
+    pub x2: f64,
+    pub y1: f64,
+    pub y2: f64,
+}
+
+impl Region {
+    /// The tutorial's region: `x1, x2, y1, y2 = -2.13, 0.77, -1.3, 1.3`.
+    pub const TUTORIAL: Region = Region {
+        x1: -2.13,
+        x2: 0.77,
+        y1: -1.3,
+        y2: 1.3,
+    };
+
+    /// A region, checked: finite bounds with `x1 < x2` and `y1 < y2`.
+    pub fn new(x1: f64, x2: f64, y1: f64, y2: f64) -> Result<Region, LabError> {
+        for (name, v) in [("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2)] {
+            if !v.is_finite() {
+                return Err(LabError::bad_input(format!(
+                    "region bound {name} is {v}; every bound must be a finite number"
+                )));
+            }
+        }
+        if x1 >= x2 {
+            return Err(LabError::bad_input(format!(
+                "region needs x1 < x2, got x1 = {x1}, x2 = {x2}"
+            )));
+        }
+        if y1 >= y2 {
+            return Err(LabError::bad_input(format!(
+                "region needs y1 < y2, got y1 = {y1}, y2 = {y2}"
+            )));
+        }
+        Ok(Region { x1, x2, y1, y2 })
+    }
+}
+
+impl FromStr for Region {
+    type Err = LabError;
+
+    /// Parses `x1,x2,y1,y2`, e.g. `-2.13,0.77,-1.3,1.3`.
+    fn from_str(s: &str) -> Result<Region, LabError> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        if parts.len() != 4 {
+            return Err(LabError::bad_input(format!(
+                "region '{s}' must be four numbers x1,x2,y1,y2 (e.g. -2.13,0.77,-1.3,1.3)"
+            )));
+        }
+        let mut v = [0.0; 4];
+        for (slot, part) in v.iter_mut().zip(&parts) {
+            *slot = part.parse().map_err(|_| {
+                LabError::bad_input(format!("region '{s}': '{part}' is not a number"))
+            })?;
+        }
+        Region::new(v[0], v[1], v[2], v[3])
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{},{},{},{}", self.x1, self.x2, self.y1, self.y2)
+    }
+}
+
+/// What the user asks for: region, pixel width and height, iteration limit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GridSpec {
+    pub region: Region,
+    pub width: usize,
+    pub height: usize,
+    pub maxiter: u32,
+}
+
+impl GridSpec {
+    /// The tutorial's problem: 500 × 500 pixels, 1000 iterations.
+    pub const TUTORIAL: GridSpec = GridSpec {
+        region: Region::TUTORIAL,
+        width: 500,
+        height: 500,
+        maxiter: 1000,
+    };
+
+    /// Builds the grid, refusing sizes of zero, an iteration limit of zero, a grid too large for
+    /// this machine's memory, and regions too narrow for f64 to step across.
+    pub fn build(&self) -> Result<Grid, LabError> {
+        if self.width == 0 || self.height == 0 {
+            return Err(LabError::bad_input(format!(
+                "grid size {} x {}: width and height must be at least 1",
+                self.width, self.height
+            )));
+        }
+        if self.maxiter == 0 {
+            return Err(LabError::bad_input("maxiter must be at least 1"));
+        }
+        check_memory(self.width, self.height)?;
+        let Region { x1, x2, y1, y2 } = self.region;
+        let x_step = (x2 - x1) / self.width as f64;
+        let y_step = (y1 - y2) / self.height as f64;
+        let xs = accumulate(x1, x_step, |x| x < x2, self.width, "x")?;
+        let ys = accumulate(y2, y_step, |y| y > y1, self.height, "y")?;
+        Ok(Grid {
+            spec: *self,
+            xs,
+            ys,
+        })
+    }
+}
+
+/// A built grid: the spec and the real axes.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub spec: GridSpec,
+    /// Real part of each column.
+    pub xs: Vec<f64>,
+    /// Imaginary part of each row, top row first.
+    pub ys: Vec<f64>,
+}
+
+impl Grid {
+    /// Real number of columns (can be `width + 1`).
+    pub fn columns(&self) -> usize {
+        self.xs.len()
+    }
+
+    /// Real number of rows (can be `height + 1`).
+    pub fn rows(&self) -> usize {
+        self.ys.len()
+    }
+
+    /// Number of pixels.
+    pub fn pixels(&self) -> usize {
+        self.xs.len() * self.ys.len()
+    }
+
+    /// The view a kernel gets.
+    pub fn problem(&self) -> Problem<'_> {
+        Problem {
+            xs: &self.xs,
+            ys: &self.ys,
+            maxiter: self.spec.maxiter,
+        }
+    }
+}
+
+/// The tutorial's axis loop: `v = start; while keep(v) { push(v); v += step }`.
+///
+/// Accumulated rounding adds at most one point on any region f64 can resolve at this size; more
+/// than that means the step is lost in the rounding of the coordinates, and the loop is refused
+/// rather than run forever.
+fn accumulate(
+    start: f64,
+    step: f64,
+    keep: impl Fn(f64) -> bool,
+    asked: usize,
+    axis: &str,
+) -> Result<Vec<f64>, LabError> {
+    let mut out = Vec::with_capacity(asked + 1);
+    let mut v = start;
+    while keep(v) {
+        if out.len() > asked {
+            return Err(LabError::bad_input(format!(
+                "region too narrow on the {axis} axis for {asked} pixels: the step {step:e} is \
+                 lost in f64 rounding; use fewer pixels or a wider region"
+            )));
+        }
+        out.push(v);
+        v += step;
+    }
+    Ok(out)
+}
+
+/// Refuses a grid whose buffers would not fit in the memory available now.
+fn check_memory(width: usize, height: usize) -> Result<(), LabError> {
+    // The accumulated axes can add one column and one row.
+    let pixels = (width as u64 + 1).checked_mul(height as u64 + 1);
+    let bytes = pixels.and_then(|p| p.checked_mul(BYTES_PER_PIXEL));
+    let limit = available_memory().unwrap_or(isize::MAX as u64);
+    match bytes {
+        Some(b) if b <= limit => Ok(()),
+        _ => Err(LabError::bad_input(format!(
+            "grid {width} x {height} is too large: it needs about {} of memory and {} is \
+             available",
+            human_bytes(bytes),
+            human_bytes(Some(limit))
+        ))),
+    }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, where there is one.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+fn human_bytes(bytes: Option<u64>) -> String {
+    match bytes {
+        None => "more than 16 EiB".into(),
+        Some(b) => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tutorial_grid_is_500_by_500() {
+        let g = GridSpec::TUTORIAL.build().unwrap();
+        assert_eq!((g.columns(), g.rows()), (500, 500));
+        assert_eq!(g.xs[0], -2.13);
+        assert_eq!(g.ys[0], 1.3);
+    }
+
+    #[test]
+    fn region_parses_and_round_trips() {
+        let r: Region = "-2.13,0.77,-1.3,1.3".parse().unwrap();
+        assert_eq!(r, Region::TUTORIAL);
+        assert_eq!(r.to_string().parse::<Region>().unwrap(), r);
+    }
+
+    #[test]
+    fn bad_regions_are_refused() {
+        for bad in [
+            "1,2,3",
+            "a,1,2,3",
+            "1,0,0,1",
+            "0,1,1,1",
+            "nan,1,0,1",
+            "0,inf,0,1",
+        ] {
+            assert!(bad.parse::<Region>().unwrap_err().is_bad_input(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn too_narrow_region_is_refused_not_looped() {
+        let spec = GridSpec {
+            region: Region::new(1.0, 1.0 + 1e-15, 0.0, 1.0).unwrap(),
+            width: 100,
+            height: 2,
+            maxiter: 10,
+        };
+        assert!(spec.build().unwrap_err().is_bad_input());
+    }
+
+    #[test]
+    fn huge_grid_is_refused() {
+        let spec = GridSpec {
+            width: 1 << 30,
+            height: 1 << 30,
+            ..GridSpec::TUTORIAL
+        };
+        let err = spec.build().unwrap_err();
+        assert!(err.to_string().contains("too large"), "{err}");
+    }
+}

@@ -1,0 +1,24 @@
+//! mandel-lab: Ian Ozsvald's *High Performance Python* Mandelbrot lab, in Rust.
+//!
+//! The kernels live in the `mandel-variants` crate; this crate does everything around them:
+//! it builds the tutorial's exact grid ([`grid`]), knows the tutorial's answers ([`known`]),
+//! computes the [`reference`], runs and validates variants ([`measure`], [`validate`]), writes
+//! results ([`results`]) and renders them ([`table`], [`image`]). The `mandel-lab` binary is a thin
+//! shell over [`cli`].
+
+pub mod cli;
+pub mod error;
+pub mod fsutil;
+pub mod grid;
+pub mod image;
+pub mod known;
+pub mod measure;
+pub mod reference;
+pub mod report;
+pub mod results;
+pub mod table;
+pub mod validate;
+
+pub use error::LabError;
+pub use grid::{Grid, GridSpec, Region};
+pub use mandel_variants as variants;

@@ -1,0 +1,246 @@
+//! The `mandel-lab` command-line contract: names, fields, and one line with exit code 2 for every
+//! kind of bad input.
+
+use std::process::{Command, Output};
+
+fn lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+        .args(args)
+        .output()
+        .expect("the mandel-lab binary runs")
+}
+
+/// Asserts exit code 2 and exactly one line on stderr containing `needle`, with no panic.
+fn assert_bad_input(args: &[&str], needle: &str) {
+    let out = lab(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: expected '{needle}' in {stderr}"
+    );
+}
+
+#[test]
+fn zero_width_or_height_is_refused() {
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--width", "0"],
+        "at least 1",
+    );
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--height", "0"],
+        "at least 1",
+    );
+}
+
+#[test]
+fn grid_too_large_for_memory_is_refused() {
+    let big = "4000000000";
+    assert_bad_input(
+        &[
+            "run",
+            "--variant",
+            "expanded",
+            "--width",
+            big,
+            "--height",
+            big,
+        ],
+        "too large",
+    );
+}
+
+#[test]
+fn zero_maxiter_is_refused() {
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--maxiter", "0"],
+        "maxiter",
+    );
+}
+
+#[test]
+fn malformed_regions_are_refused() {
+    for region in [
+        "--region=1,2,3",
+        "--region=a,b,c,d",
+        "--region=",
+        "--region=1,,2,3",
+    ] {
+        assert_bad_input(&["run", "--variant", "expanded", region], "region");
+    }
+}
+
+#[test]
+fn inverted_regions_are_refused() {
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--region=1,0,-1,1"],
+        "x1 < x2",
+    );
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--region=0,0,-1,1"],
+        "x1 < x2",
+    );
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--region=-2,1,1,-1"],
+        "y1 < y2",
+    );
+}
+
+#[test]
+fn non_finite_bounds_are_refused() {
+    for region in [
+        "--region=nan,1,-1,1",
+        "--region=-2,inf,-1,1",
+        "--region=-2,1,-inf,1",
+    ] {
+        assert_bad_input(&["run", "--variant", "expanded", region], "finite");
+    }
+}
+
+#[test]
+fn unknown_variant_lists_the_known_ones() {
+    assert_bad_input(&["run", "--variant", "turbo"], "naive, locals, expanded");
+    assert_bad_input(
+        &["report", "--variants", "naive,turbo"],
+        "unknown variant 'turbo'",
+    );
+}
+
+#[test]
+fn malformed_numbers_get_one_line() {
+    assert_bad_input(
+        &["run", "--variant", "expanded", "--width", "abc"],
+        "--width",
+    );
+    assert_bad_input(&["run", "--variant", "expanded", "--maxiter", "-5"], "-5");
+    assert_bad_input(&["run", "--variant", "expanded", "--format", "xml"], "xml");
+}
+
+#[test]
+fn run_json_has_the_contract_fields() {
+    let out = lab(&[
+        "run",
+        "--variant",
+        "c-reference",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["variant"], "c-reference");
+    assert_eq!(v["columns"], 50);
+    assert_eq!(v["rows"], 50);
+    assert_eq!(v["maxiter"], 100);
+    assert_eq!(v["validation_sum"], 8974);
+    assert_eq!(v["status"], "OK");
+    assert!(v["seconds"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn run_text_has_the_tutorials_lines() {
+    let out = lab(&[
+        "run",
+        "--variant",
+        "naive",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "30",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Total elements: 2500"), "{text}");
+    assert!(text.contains("seconds"), "{text}");
+    assert!(
+        text.contains("Total sum of elements (for validation): 6502"),
+        "{text}"
+    );
+}
+
+#[test]
+fn run_writes_a_png_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.png");
+    let out = lab(&[
+        "run",
+        "--variant",
+        "expanded",
+        "--width",
+        "40",
+        "--height",
+        "30",
+        "--maxiter",
+        "50",
+        "--image",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (40, 30));
+}
+
+#[test]
+fn list_json_names_every_variant_with_metadata() {
+    let out = lab(&["list", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), mandel_variants::VARIANTS.len());
+    for row in rows {
+        for field in ["name", "family", "analogue", "exact", "available"] {
+            assert!(row.get(field).is_some(), "{field} missing in {row}");
+        }
+    }
+    let table = lab(&["list"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("pure_python.py"));
+}
+
+#[test]
+fn report_writes_results_json_with_every_variant_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.json");
+    let out = lab(&[
+        "report",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "100",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("speed-up vs naive"), "{stdout}");
+    let results = mandel_lab::results::Results::load(&path).unwrap();
+    assert_eq!(results.problem.reference_sum, 8974);
+    assert_eq!(results.variants.len(), mandel_variants::VARIANTS.len());
+    for v in &results.variants {
+        assert_eq!(v.status.label(), "OK", "{v:?}");
+        assert!(v.speedup_vs_naive.is_some(), "{v:?}");
+    }
+}

@@ -1,0 +1,26 @@
+//! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
+
+use crate::{Variant, scalar};
+
+/// Every variant the lab knows, in the order the report lists them.
+pub const VARIANTS: &[&Variant] = &[
+    &scalar::naive_complex::VARIANT,
+    &scalar::locals::VARIANT,
+    &scalar::expanded_math::VARIANT,
+    &scalar::ndarray_loop::VARIANT,
+    &scalar::c_reference::VARIANT,
+];
+
+/// Looks a variant up by its command-line name.
+pub fn find(name: &str) -> Option<&'static Variant> {
+    VARIANTS.iter().copied().find(|v| v.name == name)
+}
+
+/// The names of every variant, comma-separated, for error messages.
+pub fn names() -> String {
+    VARIANTS
+        .iter()
+        .map(|v| v.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

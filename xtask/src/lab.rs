@@ -1,0 +1,56 @@
+//! Building the lab in release mode and running its binary from the workspace root.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+/// The workspace root (the folder above `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path.
+pub fn build_release(features: &[&str]) -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("xtask: building mandel-lab (release)...");
+    let mut cmd = Command::new(&cargo);
+    cmd.current_dir(root()).args([
+        "build",
+        "--release",
+        "--package",
+        "mandel-lab",
+        "--bin",
+        "mandel-lab",
+    ]);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run {cargo}"))?;
+    if !status.success() {
+        bail!("cargo build --release failed ({status})");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    Ok(target.join("release").join("mandel-lab"))
+}
+
+/// Runs the lab binary with `args` from the workspace root and passes its exit code through.
+pub fn run(binary: &Path, args: &[String]) -> Result<ExitCode> {
+    let status = Command::new(binary)
+        .current_dir(root())
+        .args(args)
+        .status()
+        .with_context(|| format!("cannot run {}", binary.display()))?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
+}

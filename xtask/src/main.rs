@@ -1,0 +1,46 @@
+//! `cargo xtask`: the lab's task runner. It stays thin: it builds the lab in release mode and
+//! hands each command to the `mandel-lab` binary, where the work lives and is tested.
+
+mod lab;
+mod report;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask: tasks for mandel-lab
+
+Usage: cargo xtask <COMMAND> [OPTIONS]
+
+Commands:
+  report    Build in release, run every available variant on the tutorial's problem,
+            validate each, print the table and write reports/results.json
+  help      Print this help
+
+Run `cargo xtask <COMMAND> --help` for a command's options.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    };
+    let result = match command.as_str() {
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        "report" => report::run(rest),
+        other => {
+            eprintln!("error: unknown command '{other}'; commands: report, help");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
