@@ -92,11 +92,17 @@ impl VariantInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TuningInfo {
     pub chunk: Option<usize>,
+    pub chunks: Option<usize>,
+    pub threads: Option<usize>,
 }
 
 impl From<&Tuning> for TuningInfo {
     fn from(t: &Tuning) -> TuningInfo {
-        TuningInfo { chunk: t.chunk }
+        TuningInfo {
+            chunk: t.chunk,
+            chunks: t.chunks,
+            threads: t.threads,
+        }
     }
 }
 

@@ -46,8 +46,12 @@ impl Problem<'_> {
 /// Per-variant tuning knobs. A variant ignores the knobs it has no use for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tuning {
-    /// Elements per slice for chunked variants (the tutorial's `STEP_SIZE`).
+    /// Elements per slice for chunked vector variants (the tutorial's `STEP_SIZE`).
     pub chunk: Option<usize>,
+    /// Number of work units the grid is split into, for parallel variants (`--chunks`).
+    pub chunks: Option<usize>,
+    /// Worker threads for parallel variants; `None` means one per core.
+    pub threads: Option<usize>,
 }
 
 /// A prepared kernel: inputs laid out the way its technique wants them, ready to run repeatedly.
