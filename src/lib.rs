@@ -6,17 +6,22 @@
 //! results ([`results`]) and renders them ([`table`], [`image`]). The `mandel-lab` binary is a thin
 //! shell over [`cli`].
 
+pub mod bench;
+pub mod charts;
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod grid;
 pub mod image;
 pub mod known;
+pub mod machine;
 pub mod measure;
 pub mod reference;
+pub mod render;
 pub mod report;
 pub mod results;
-pub mod table;
+pub mod tutorial;
 pub mod validate;
 
 pub use error::LabError;

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use mandel_variants::{Tuning, Variant};
+use mandel_variants::{Kernel, Tuning, Variant};
 
 use crate::{Grid, LabError};
 
@@ -18,7 +18,12 @@ pub struct RunOnce {
 /// Prepares `variant` for `grid` (untimed), then times one call of its kernel.
 pub fn run_once(variant: &Variant, grid: &Grid, tuning: &Tuning) -> Result<RunOnce, LabError> {
     let mut kernel = variant.prepare(&grid.problem(), tuning)?;
-    let mut counts = vec![0u32; grid.pixels()];
+    run_kernel(kernel.as_mut(), grid.pixels())
+}
+
+/// Times one call of an already prepared kernel over `pixels` pixels.
+pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, LabError> {
+    let mut counts = vec![0u32; pixels];
     let start = Instant::now();
     kernel.run(&mut counts)?;
     let seconds = start.elapsed().as_secs_f64();

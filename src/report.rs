@@ -1,10 +1,18 @@
-//! The report run: every selected variant once on one problem, validated, timed and recorded.
+//! The measurement stage: every selected variant validated once on one problem, then timed under
+//! criterion, and everything recorded in [`Results`].
+
+use std::path::PathBuf;
 
 use mandel_variants::{Tuning, VARIANTS, Variant};
 
+use crate::bench::{self, BenchSettings};
+use crate::machine::Machine;
 use crate::results::{ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult};
 use crate::validate::{self, Status};
-use crate::{GridSpec, LabError, known, measure, reference};
+use crate::{GridSpec, LabError, image, known, measure, reference};
+
+/// File name of the Mandelbrot picture inside the report folder.
+pub const IMAGE_FILE: &str = "mandelbrot.png";
 
 /// Resolves a comma-separated list of variant names; `None` or an empty list selects every variant.
 pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
@@ -24,19 +32,39 @@ pub fn find_variant(name: &str) -> Result<&'static Variant, LabError> {
     })
 }
 
-/// Runs every variant in `selection` once on `spec`, in registry order, calling `progress` with
-/// each variant's name before it runs.
+/// Where the measurement writes and how it samples.
+#[derive(Debug, Clone)]
+pub struct MeasureOptions {
+    /// The report folder: the picture and criterion's files go here.
+    pub out_dir: PathBuf,
+    /// Criterion's settings; `None` runs each variant once, untimed by criterion.
+    pub bench: Option<BenchSettings>,
+    pub tuning: Tuning,
+}
+
+/// What the measurement is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Reference,
+    Validating(&'a str),
+    Measuring(&'a str),
+    Done(&'a str),
+}
+
+/// Validates and measures every variant in `selection` on `spec`, in registry order.
 ///
-/// The reference is computed first and checked against the tutorial's published answer; each
-/// variant's counts are then compared with it pixel by pixel. Unavailable variants are recorded as
-/// skipped with their reason, and a variant that fails to run is recorded with its error.
-pub fn run_all(
+/// The reference is computed first and checked against the tutorial's published answer. Each
+/// available variant is then run once and compared with it pixel for pixel; a variant that fails
+/// validation is recorded as FAIL and not timed. The others are timed under criterion. Unavailable
+/// variants are recorded as skipped with their reason.
+pub fn measure_all(
     spec: &GridSpec,
     selection: &[&Variant],
-    mut progress: impl FnMut(&str),
+    opts: &MeasureOptions,
+    mut progress: impl FnMut(Step<'_>),
 ) -> Result<Results, LabError> {
     let grid = spec.build()?;
-    progress("reference");
+    progress(Step::Reference);
     let reference = reference::compute(&grid.problem());
     let known = known::lookup(spec);
     if !validate::reference_matches_known(&reference, known) {
@@ -46,41 +74,67 @@ pub fn run_all(
             known.map(|k| k.validation_sum)
         )));
     }
-    let tuning = Tuning::default();
+    image::write_png(
+        &opts.out_dir.join(IMAGE_FILE),
+        &reference.counts,
+        grid.columns(),
+        spec.maxiter,
+    )?;
+    let group = format!("{}x{}x{}", spec.width, spec.height, spec.maxiter);
+    let criterion_dir = opts.out_dir.join("criterion");
     let mut variants = Vec::with_capacity(selection.len());
     for variant in selection {
-        progress(variant.name);
-        let info = VariantInfo::new(variant);
         let mut result = VariantResult {
-            tuning: TuningInfo::from(&tuning),
+            info: VariantInfo::new(variant),
+            tuning: TuningInfo::from(&opts.tuning),
             status: Status::Skip,
-            seconds: None,
-            speedup_vs_naive: None,
             validation: None,
+            first_run_seconds: None,
+            timing: None,
+            speedup_vs_naive: None,
             error: None,
-            info,
         };
         if result.info.available {
-            match measure::run_once(variant, &grid, &tuning) {
-                Ok(run) => {
-                    let v = validate::check(&run.counts, &reference, variant.exactness);
-                    result.status = v.status;
-                    result.seconds = Some(run.seconds);
-                    result.validation = Some(v);
+            progress(Step::Validating(variant.name));
+            let measured = (|| -> Result<(), LabError> {
+                let mut kernel = variant.prepare(&grid.problem(), &opts.tuning)?;
+                let run = measure::run_kernel(kernel.as_mut(), grid.pixels())?;
+                let check = validate::check(&run.counts, &reference, variant.exactness);
+                result.status = check.status;
+                result.first_run_seconds = Some(run.seconds);
+                result.validation = Some(check);
+                if let (Some(settings), false) = (&opts.bench, result.status == Status::Fail) {
+                    progress(Step::Measuring(variant.name));
+                    result.timing = Some(bench::measure(
+                        kernel.as_mut(),
+                        grid.pixels(),
+                        &group,
+                        variant.name,
+                        &criterion_dir,
+                        settings,
+                    )?);
                 }
-                Err(e) => {
-                    result.status = Status::Fail;
-                    result.error = Some(e.to_string());
-                }
+                Ok(())
+            })();
+            if let Err(e) = measured {
+                result.status = Status::Fail;
+                result.error = Some(e.to_string());
             }
         }
+        progress(Step::Done(variant.name));
         variants.push(result);
+    }
+    if opts.bench.is_some() && criterion_dir.exists() {
+        bench::final_summary(&criterion_dir);
     }
     fill_speedups(&mut variants);
     Ok(Results {
         schema_version: crate::results::SCHEMA_VERSION,
         generated_at: crate::results::now_rfc3339(),
+        machine: Machine::detect(),
+        settings: opts.bench.clone(),
         problem: ProblemInfo::new(&grid, &reference),
+        image: Some(IMAGE_FILE.into()),
         variants,
     })
 }
@@ -90,8 +144,8 @@ fn fill_speedups(variants: &mut [VariantResult]) {
     let naive = variants
         .iter()
         .find(|v| v.info.name == "naive")
-        .and_then(|v| v.seconds);
+        .and_then(VariantResult::seconds);
     for v in variants {
-        v.speedup_vs_naive = naive.zip(v.seconds).map(|(n, s)| n / s);
+        v.speedup_vs_naive = naive.zip(v.seconds()).map(|(n, s)| n / s);
     }
 }

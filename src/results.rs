@@ -5,6 +5,8 @@ use std::path::Path;
 use mandel_variants::{Availability, Exactness, Tuning, Variant};
 use serde::{Deserialize, Serialize};
 
+use crate::bench::{BenchSettings, Timing};
+use crate::machine::Machine;
 use crate::validate::{Status, Validation};
 use crate::{Grid, LabError, Region, fsutil, known, reference::Reference};
 
@@ -113,13 +115,25 @@ pub struct VariantResult {
     pub info: VariantInfo,
     pub tuning: TuningInfo,
     pub status: Status,
-    /// Kernel-only seconds of one run; `None` when not run.
-    pub seconds: Option<f64>,
-    /// `naive`'s seconds over this variant's, from the same report run.
-    pub speedup_vs_naive: Option<f64>,
     pub validation: Option<Validation>,
+    /// Seconds of the single validation run, timed as the tutorial timed (kernel call only).
+    pub first_run_seconds: Option<f64>,
+    /// Criterion's measurement; `None` when the variant was skipped, failed, or not benchmarked.
+    pub timing: Option<Timing>,
+    /// Ratio of `naive`'s median to this variant's, from the same run.
+    pub speedup_vs_naive: Option<f64>,
     /// What went wrong, when the variant was available but failed to run.
     pub error: Option<String>,
+}
+
+impl VariantResult {
+    /// The figure tables show: criterion's median, else the single run's time.
+    pub fn seconds(&self) -> Option<f64> {
+        self.timing
+            .as_ref()
+            .map(|t| t.median)
+            .or(self.first_run_seconds)
+    }
 }
 
 /// Everything one report run measured: `reports/results.json`.
@@ -128,7 +142,12 @@ pub struct Results {
     pub schema_version: u32,
     /// When the run finished (RFC 3339, UTC).
     pub generated_at: String,
+    pub machine: Machine,
+    /// Criterion's settings; `None` when variants were run once without criterion.
+    pub settings: Option<BenchSettings>,
     pub problem: ProblemInfo,
+    /// The picture of the reference counts, relative to the report folder.
+    pub image: Option<String>,
     pub variants: Vec<VariantResult>,
 }
 

@@ -213,34 +213,3 @@ fn list_json_names_every_variant_with_metadata() {
     let table = lab(&["list"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("pure_python.py"));
 }
-
-#[test]
-fn report_writes_results_json_with_every_variant_ok() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("results.json");
-    let out = lab(&[
-        "report",
-        "--width",
-        "50",
-        "--height",
-        "50",
-        "--maxiter",
-        "100",
-        "--out",
-        path.to_str().unwrap(),
-    ]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("speed-up vs naive"), "{stdout}");
-    let results = mandel_lab::results::Results::load(&path).unwrap();
-    assert_eq!(results.problem.reference_sum, 8974);
-    assert_eq!(results.variants.len(), mandel_variants::VARIANTS.len());
-    for v in &results.variants {
-        assert_eq!(v.status.label(), "OK", "{v:?}");
-        assert!(v.speedup_vs_naive.is_some(), "{v:?}");
-    }
-}

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Format;
+use crate::export::terminal;
 use crate::results::VariantInfo;
-use crate::table;
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {
@@ -21,7 +21,7 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
         .map(|v| VariantInfo::new(v))
         .collect();
     match args.format {
-        Format::Text => println!("{}", table::variants_table(&infos)),
+        Format::Text => println!("{}", terminal::variants_table(&infos)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&infos)?),
     }
     Ok(ExitCode::SUCCESS)

@@ -31,7 +31,7 @@ enum Command {
     List(list::ListArgs),
     /// Run one variant once, timing only the kernel call, and validate its counts.
     Run(run::RunArgs),
-    /// Run every available variant once, validate each, print the table and write results JSON.
+    /// Validate and measure every available variant under criterion; write reports/index.html.
     Report(report::ReportArgs),
 }
 
@@ -54,6 +54,14 @@ struct ProblemArgs {
 }
 
 impl ProblemArgs {
+    /// Whether the user set any of the problem's options (so `--quick` keeps them).
+    fn is_explicit(&self) -> bool {
+        self.width != GridSpec::TUTORIAL.width
+            || self.height != GridSpec::TUTORIAL.height
+            || self.maxiter != GridSpec::TUTORIAL.maxiter
+            || self.region != Region::TUTORIAL.to_string()
+    }
+
     fn spec(&self) -> Result<GridSpec, LabError> {
         Ok(GridSpec {
             region: self.region.parse()?,

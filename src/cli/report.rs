@@ -1,61 +1,193 @@
-//! `mandel-lab report`: every available variant once, validated, as a table and results JSON.
+//! `mandel-lab report`: validate and measure every available variant under criterion, then render
+//! the HTML report and the tables; or, with `--render-only`, re-render from the saved JSON.
 
+use std::fs::{File, OpenOptions};
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::ProblemArgs;
-use crate::validate::Status;
-use crate::{report, table};
+use crate::bench::BenchSettings;
+use crate::export::{self, csv, json, markdown, terminal};
+use crate::render::{self, HTML_FILE, RESULTS_FILE};
+use crate::report::{self, MeasureOptions, Step};
+use crate::results::Results;
+use crate::{GridSpec, LabError};
 
 #[derive(Debug, Args)]
 pub(super) struct ReportArgs {
     #[command(flatten)]
     problem: ProblemArgs,
+    /// A smaller problem (500 x 500, maxiter 300) and short criterion settings: about a minute.
+    #[arg(long)]
+    quick: bool,
     /// Comma-separated variants to run (default: all).
     #[arg(long, value_name = "A,B,...")]
     variants: Option<String>,
-    /// Where to write the results.
-    #[arg(long, value_name = "PATH", default_value = "reports/results.json")]
+    /// Re-render the report from the saved results.json; runs no kernel.
+    #[arg(long)]
+    render_only: bool,
+    /// Run each variant once, as the tutorial did, instead of measuring under criterion.
+    #[arg(long, conflicts_with = "render_only")]
+    no_criterion: bool,
+    /// Criterion samples per variant (at least 10).
+    #[arg(long, value_name = "N")]
+    samples: Option<usize>,
+    /// Criterion warm-up seconds per variant.
+    #[arg(long, value_name = "SECS")]
+    warm_up: Option<f64>,
+    /// Criterion target measurement seconds per variant.
+    #[arg(long, value_name = "SECS")]
+    measurement: Option<f64>,
+    /// How to print the tables on standard output.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    format: TableFormat,
+    /// The report folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TableFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let spec = args.problem.spec()?;
-    let selection = report::select(args.variants.as_deref())?;
-    let bar = ProgressBar::new(selection.len() as u64 + 1).with_style(
-        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
-            .expect("static template")
-            .progress_chars("=> "),
-    );
-    let mut started = false;
-    let results = report::run_all(&spec, &selection, |name| {
-        if started {
-            bar.inc(1);
+    let results_path = args.out.join(RESULTS_FILE);
+    let results = if args.render_only {
+        Results::load(&results_path)?
+    } else {
+        let results = measure(&args)?;
+        results.save(&results_path)?;
+        results
+    };
+    render::render_report(&results, &args.out)?;
+    let groups = export::groups(&results);
+    match args.format {
+        TableFormat::Table => {
+            let p = &results.problem;
+            println!(
+                "{} x {} pixels, maxiter {}, reference sum {}{}\n",
+                p.columns,
+                p.rows,
+                p.maxiter,
+                p.reference_sum,
+                p.known_sum
+                    .map_or(String::new(), |k| format!(" (tutorial: {k})"))
+            );
+            print!("{}", terminal::render(&groups));
+            for w in export::noise_warnings(&results) {
+                eprintln!("warning: {w}");
+            }
+            println!("Report written to {}", args.out.join(HTML_FILE).display());
         }
-        started = true;
-        bar.set_message(format!("running {name}"));
-    })?;
-    bar.finish_and_clear();
-    results.save(&args.out)?;
-    let p = &results.problem;
-    println!(
-        "{} x {} pixels, maxiter {}, reference sum {}{}",
-        p.columns,
-        p.rows,
-        p.maxiter,
-        p.reference_sum,
-        p.known_sum
-            .map_or(String::new(), |k| format!(" (tutorial: {k})"))
-    );
-    println!("{}", table::results_table(&results));
-    println!("Results written to {}", args.out.display());
-    let failed = results.variants.iter().any(|v| v.status == Status::Fail);
-    Ok(if failed {
+        TableFormat::Markdown => print!("{}", markdown::render(&groups)),
+        TableFormat::Csv => print!("{}", csv::render(&groups)),
+        TableFormat::Json => print!("{}", json::render(&groups)),
+    }
+    Ok(if export::any_failed(&results) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The problem and criterion settings the options ask for.
+fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
+    let mut spec = args.problem.spec()?;
+    let mut settings = if args.quick {
+        BenchSettings::QUICK
+    } else {
+        BenchSettings::FULL
+    };
+    if args.quick && !args.problem.is_explicit() {
+        spec.maxiter = 300;
+    }
+    if let Some(n) = args.samples {
+        if n < 10 {
+            return Err(LabError::bad_input(format!(
+                "--samples {n}: criterion needs at least 10 samples"
+            )));
+        }
+        settings.samples = n;
+    }
+    for (name, value, slot) in [
+        ("--warm-up", args.warm_up, &mut settings.warm_up_secs),
+        (
+            "--measurement",
+            args.measurement,
+            &mut settings.measurement_secs,
+        ),
+    ] {
+        if let Some(v) = value {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(LabError::bad_input(format!(
+                    "{name} {v}: must be a positive number of seconds"
+                )));
+            }
+            *slot = v;
+        }
+    }
+    Ok((spec, (!args.no_criterion).then_some(settings)))
+}
+
+fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
+    let (spec, bench) = plan(args)?;
+    let selection = report::select(args.variants.as_deref())?;
+    let opts = MeasureOptions {
+        out_dir: args.out.clone(),
+        bench,
+        tuning: Default::default(),
+    };
+    std::fs::create_dir_all(&args.out).map_err(|source| LabError::Write {
+        path: args.out.clone(),
+        source,
+    })?;
+    // Criterion prints its analysis on standard output and its progress on standard error; both
+    // go to a log beside the report, and the progress bar draws on a copy of the terminal's
+    // standard error so it stays readable.
+    let log_path = args.out.join("criterion.log");
+    let log = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&log_path)
+        .with_context(|| format!("cannot write {}", log_path.display()))?;
+    let terminal: File = std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .context("cannot duplicate standard error")?
+        .into();
+    let term = console::Term::read_write_pair(File::open("/dev/null")?, terminal);
+    let bar = ProgressBar::with_draw_target(
+        Some(selection.len() as u64),
+        ProgressDrawTarget::term(term, 10),
+    )
+    .with_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let redirects = (
+        gag::Redirect::stdout(log.try_clone()?).context("cannot redirect criterion's output")?,
+        gag::Redirect::stderr(log).context("cannot redirect criterion's output")?,
+    );
+    let results = report::measure_all(&spec, &selection, &opts, |step| match step {
+        Step::Reference => bar.set_message("computing the reference"),
+        Step::Validating(v) => bar.set_message(format!("validating {v}")),
+        Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),
+        Step::Done(_) => bar.inc(1),
+    });
+    drop(redirects);
+    bar.finish_and_clear();
+    Ok(results?)
 }

@@ -12,8 +12,11 @@ cargo xtask: tasks for mandel-lab
 Usage: cargo xtask <COMMAND> [OPTIONS]
 
 Commands:
-  report    Build in release, run every available variant on the tutorial's problem,
-            validate each, print the table and write reports/results.json
+  report    Build in release, validate every available variant on the tutorial's problem,
+            measure each under criterion, and write reports/index.html (with results.json,
+            results.csv, results.md and criterion's own report beside it).
+            Options: --quick, --width W --height H --maxiter M, --variants a,b,...,
+            --render-only, --samples N, --format table|markdown|csv|json
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.

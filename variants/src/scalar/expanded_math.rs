@@ -6,11 +6,17 @@
 //! multiplication and `abs()` were calls into the runtime. In Rust the gain over `locals` is the
 //! missing square root: `hypot` is a library call on the loop's critical path, while the
 //! comparison of squares is off it. What is left is a dependency chain of a multiply, a subtract
-//! and an add per iteration (about 12 cycles), so this loop runs at the latency of the FPU.
-//! The points are kept as two arrays, `qx` and `qy`, rather than a list of complex numbers: from
-//! an interleaved `(re, im)` pair LLVM's SLP vectoriser packs `zx` and `zy` into one SSE register
-//! and puts shuffles on that critical path, which costs about 20% (see the disassembly view).
-//! The operations are the reference's, in its order, so the counts are exact:
+//! and an add per iteration, so the loop runs at the latency of the FPU.
+//!
+//! Two details keep the machine code as tight as gcc's for the same C loop (`c-reference`):
+//! - `zx*zx` and `zy*zy` are computed once, for the escape test, and reused by the next step
+//!   (gcc finds this itself; LLVM does not). They are the same products on the same values, so
+//!   the counts stay exact.
+//! - The points are two arrays, `qx` and `qy`, not a list of complex numbers: from an interleaved
+//!   `(re, im)` pair LLVM's SLP vectoriser packs `zx` and `zy` into one SSE register and puts
+//!   shuffles on the critical path, which costs about 20% (see the disassembly view).
+//!
+//! The arithmetic is the reference's, in its order:
 //! `zx' = (zx*zx - zy*zy) + qx`, `zy' = (zx*zy + zy*zx) + qy`, escape when `zx*zx + zy*zy > 4`.
 
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
@@ -30,12 +36,17 @@ pub const VARIANT: Variant = Variant {
 #[inline]
 pub fn escape_time(qx: f64, qy: f64, maxiter: u32) -> u32 {
     let (mut zx, mut zy) = (0.0_f64, 0.0_f64);
+    // The squares of the current z, computed once for the escape test and reused by the next
+    // step: the same products on the same values as the reference's `zx*zx` and `zy*zy`.
+    let (mut zx2, mut zy2) = (0.0_f64, 0.0_f64);
     for iteration in 0..maxiter {
-        let zx_new = (zx * zx - zy * zy) + qx;
+        let zx_new = (zx2 - zy2) + qx;
         let zy_new = (zx * zy + zy * zx) + qy;
         zx = zx_new;
         zy = zy_new;
-        if zx * zx + zy * zy > 4.0 {
+        zx2 = zx * zx;
+        zy2 = zy * zy;
+        if zx2 + zy2 > 4.0 {
             return iteration;
         }
     }

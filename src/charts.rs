@@ -1,0 +1,210 @@
+//! The report's charts, drawn with plotters as in-memory SVG (no system fonts needed).
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::export::{Group, format_seconds};
+
+/// Bars span a log axis once the slowest is this many times the fastest.
+const LOG_SCALE_RATIO: f64 = 20.0;
+
+const NOW: RGBColor = RGBColor(31, 119, 180);
+const THEN: RGBColor = RGBColor(190, 190, 190);
+
+/// One category of a bar chart: our median with its range, and the tutorial's 2011 figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    /// (median, min, max) seconds on this machine.
+    pub now: Option<(f64, f64, f64)>,
+    /// The tutorial's seconds.
+    pub then: Option<f64>,
+}
+
+/// The bars of one group: every variant that ran or that the tutorial timed.
+pub fn group_bars(group: &Group) -> Vec<Bar> {
+    group
+        .rows
+        .iter()
+        .filter(|r| r.median.is_some() || r.tutorial_seconds.is_some())
+        .map(|r| Bar {
+            label: r.variant.clone(),
+            now: r
+                .median
+                .map(|m| (m, r.min.unwrap_or(m), r.max.unwrap_or(m))),
+            then: r.tutorial_seconds,
+        })
+        .collect()
+}
+
+/// A horizontal bar chart of seconds, ours beside the tutorial's, as an SVG document.
+/// Returns `None` when there is nothing to draw.
+pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String> {
+    let values: Vec<f64> = bars
+        .iter()
+        .flat_map(|b| [b.now.map(|n| n.1), b.now.map(|n| n.2), b.then])
+        .flatten()
+        .filter(|v| *v > 0.0)
+        .collect();
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    let height = 110 + 46 * bars.len() as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let log = hi / lo > LOG_SCALE_RATIO;
+        let caption = format!(
+            "{title}: seconds per run{}",
+            if log { " (log scale)" } else { "" }
+        );
+        if log {
+            let x = (lo / 2.0..hi * 2.0).log_scale();
+            draw_bars(&root, &caption, x, lo / 2.0, bars)?;
+        } else {
+            draw_bars(&root, &caption, 0.0..hi * 1.15, 0.0, bars)?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(Some(svg))
+}
+
+fn draw_bars<X>(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    caption: &str,
+    x: X,
+    x0: f64,
+    bars: &[Bar],
+) -> Result<(), String>
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let n = bars.len() as f64;
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(170)
+        .build_cartesian_2d(x, 0.0..n)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc("seconds")
+        .x_label_formatter(&|v| format_seconds(*v))
+        .draw()
+        .map_err(err)?;
+    // Category i is drawn top-down: row 0 at the top of the plot.
+    let slot = |i: usize| n - 1.0 - i as f64;
+    chart
+        .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
+            let then = b.then?;
+            Some(Rectangle::new(
+                [(x0, slot(i) + 0.12), (then, slot(i) + 0.46)],
+                THEN.filled(),
+            ))
+        }))
+        .map_err(err)?
+        .label("tutorial, 2011")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], THEN.filled()));
+    chart
+        .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
+            let (median, _, _) = b.now?;
+            Some(Rectangle::new(
+                [(x0, slot(i) + 0.54), (median, slot(i) + 0.88)],
+                NOW.filled(),
+            ))
+        }))
+        .map_err(err)?
+        .label("this machine (median, whisker: min to max)")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], NOW.filled()));
+    chart
+        .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
+            let (_, min, max) = b.now?;
+            Some(PathElement::new(
+                vec![(min, slot(i) + 0.71), (max, slot(i) + 0.71)],
+                BLACK.stroke_width(2),
+            ))
+        }))
+        .map_err(err)?;
+    let value_style = ("sans-serif", 13).into_font().color(&BLACK);
+    for (i, b) in bars.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(x0, slot(i) + 0.5));
+        let label_style = ("sans-serif", 15)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        root.draw(&Text::new(b.label.clone(), (px - 8, py), label_style))
+            .map_err(err)?;
+        let annotate = |v: f64, y: f64| {
+            let (tx, ty) = chart.backend_coord(&(v, y));
+            root.draw(&Text::new(
+                format_seconds(v),
+                (tx + 6, ty - 7),
+                value_style.clone(),
+            ))
+        };
+        if let Some((median, _, max)) = b.now {
+            annotate(median.max(max), slot(i) + 0.71).map_err(err)?;
+        }
+        if let Some(then) = b.then {
+            annotate(then, slot(i) + 0.29).map_err(err)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_with_a_wide_range_uses_a_log_axis() {
+        let bars = vec![
+            Bar {
+                label: "naive".into(),
+                now: Some((0.7, 0.69, 0.72)),
+                then: Some(49.0),
+            },
+            Bar {
+                label: "expanded".into(),
+                now: Some((0.19, 0.18, 0.2)),
+                then: Some(0.6),
+            },
+            Bar {
+                label: "c-reference".into(),
+                now: Some((0.19, 0.18, 0.21)),
+                then: None,
+            },
+        ];
+        let svg = then_and_now("Single-core loops", &bars).unwrap().unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
+        assert!(svg.contains("log scale"));
+        assert!(svg.contains("c-reference") && svg.contains("tutorial, 2011"));
+    }
+
+    #[test]
+    fn nothing_to_draw_gives_no_chart() {
+        let bars = vec![Bar {
+            label: "cuda".into(),
+            now: None,
+            then: None,
+        }];
+        assert_eq!(then_and_now("GPU", &bars).unwrap(), None);
+    }
+}

@@ -1,0 +1,60 @@
+//! The tables as one CSV file with a family column and raw numbers (seconds, not formatted).
+
+use super::Group;
+
+const COLUMNS: [&str; 14] = [
+    "family",
+    "variant",
+    "analogue",
+    "median_s",
+    "spread_s",
+    "min_s",
+    "max_s",
+    "samples",
+    "speedup_vs_naive",
+    "validation_sum",
+    "status",
+    "status_detail",
+    "exactness",
+    "noisy",
+];
+
+/// RFC 4180 CSV: a header line, then one line per variant.
+pub fn render(groups: &[Group]) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push('\n');
+    for g in groups {
+        for r in &g.rows {
+            let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:e}"));
+            let fields = [
+                g.family.to_string(),
+                r.variant.clone(),
+                r.analogue.clone(),
+                num(r.median),
+                num(r.spread),
+                num(r.min),
+                num(r.max),
+                r.samples.map_or(String::new(), |n| n.to_string()),
+                r.speedup_vs_naive
+                    .map_or(String::new(), |s| format!("{s:.4}")),
+                r.validation_sum.map_or(String::new(), |s| s.to_string()),
+                r.status.clone(),
+                r.status_detail.clone().unwrap_or_default(),
+                r.exactness.clone(),
+                r.noisy.to_string(),
+            ];
+            let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+            out.push_str(&quoted.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}

@@ -1,0 +1,304 @@
+//! The report page, `reports/index.html`: self-contained, charts inline as SVG, the picture and
+//! criterion's report beside it as files.
+
+use std::fmt::Write;
+
+use super::{Group, HEADER, Row, cells, noise_warnings};
+use crate::charts;
+use crate::machine::human_size;
+use crate::results::Results;
+use crate::tutorial;
+
+/// What the tutorial's story says each group is about.
+fn group_intro(family: &str) -> &'static str {
+    match family {
+        "scalar" => {
+            "One core, one pixel at a time: from CPython's indexed complex lists to the \
+                     expanded math that made Cython 80× faster. In Rust the first two steps are \
+                     cheap; the square root and the memory traffic are what is left to remove."
+        }
+        "vector" => {
+            "numpy's whole-array operations: no early exit, so far more arithmetic, but each \
+                     operation one fast pass over memory; then slices sized to stay in cache; then \
+                     numexpr's fused expression over all cores."
+        }
+        "parallel" => {
+            "The work split into chunks over every core (multiprocessing) and over \
+                       machines (ParallelPython; here MPI)."
+        }
+        "gpu" => {
+            "pyCUDA's three levels of effort: whole-array gpuarray operations, an \
+                  ElementwiseKernel with the loop in C, and a hand-indexed SourceModule."
+        }
+        _ => "",
+    }
+}
+
+/// The whole page.
+pub fn render(results: &Results, groups: &[Group]) -> Result<String, String> {
+    let mut h = String::new();
+    let p = &results.problem;
+    let m = &results.machine;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>mandel-lab report: {}x{}, maxiter {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        p.columns, p.rows, p.maxiter
+    );
+    h.push_str("<h1>mandel-lab: High Performance Python, then and now</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"lede\">Ian Ozsvald's EuroPython 2011 tutorial solved one Mandelbrot problem a dozen \
+         ways and proved each right with a validation sum. Every technique here is a Rust variant, \
+         validated pixel for pixel against the reference and timed under criterion on this machine; \
+         the tutorial's own 2011 timings stand beside ours. Generated {}.</p>",
+        esc(&results.generated_at)
+    );
+    h.push_str("<div class=\"top\">\n<div>\n<h2>The problem</h2>\n<table class=\"kv\">\n");
+    let known = p
+        .known_sum
+        .map_or("none published".to_string(), |k| k.to_string());
+    let problem_rows = [
+        (
+            "region",
+            format!(
+                "x {} to {}, y {} to {}",
+                p.region.x1, p.region.x2, p.region.y1, p.region.y2
+            ),
+        ),
+        ("asked", format!("{} × {} pixels", p.width, p.height)),
+        (
+            "grid (real size)",
+            format!("{} × {} = {} pixels", p.columns, p.rows, p.pixels),
+        ),
+        ("maxiter", p.maxiter.to_string()),
+        ("reference validation sum", p.reference_sum.to_string()),
+        ("tutorial's validation sum", known),
+        ("inner-loop iterations", p.inner_iterations.to_string()),
+        ("pixels that never escape", p.never_escape.to_string()),
+    ];
+    for (k, v) in problem_rows {
+        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
+    }
+    h.push_str("</table>\n<h2>The machine</h2>\n<table class=\"kv\">\n");
+    let caches: Vec<String> = m
+        .caches
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} (shared by {})",
+                c.name,
+                human_size(c.bytes),
+                c.shared_by
+            )
+        })
+        .collect();
+    let settings =
+        results
+            .settings
+            .as_ref()
+            .map_or("one run per variant, no criterion".into(), |s| {
+                format!(
+                    "criterion, {} samples, {} s warm-up, {} s measurement, {}% confidence",
+                    s.samples,
+                    s.warm_up_secs,
+                    s.measurement_secs,
+                    s.confidence_level * 100.0
+                )
+            });
+    let machine_rows = [
+        ("CPU", m.cpu_model.clone()),
+        ("logical cores", m.logical_cores.to_string()),
+        ("caches (per core)", caches.join(", ")),
+        ("OS", m.os.clone()),
+        ("compiler", m.rustc.clone()),
+        (
+            "build",
+            format!(
+                "profile {}, opt-level {}, target {}",
+                m.profile, m.opt_level, m.target
+            ),
+        ),
+        (
+            "RUSTFLAGS",
+            if m.rustflags.is_empty() {
+                "(none)".into()
+            } else {
+                m.rustflags.clone()
+            },
+        ),
+        ("target features", m.target_features.clone()),
+        ("git revision", m.git_revision.clone()),
+        ("date", m.date.clone()),
+        ("timing", settings),
+    ];
+    for (k, v) in machine_rows {
+        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
+    }
+    h.push_str("</table>\n</div>\n");
+    if let Some(img) = &results.image {
+        let _ = writeln!(
+            h,
+            "<figure><img src=\"{}\" alt=\"The Mandelbrot set computed by the reference\" \
+             width=\"{}\"><figcaption>The reference's counts, {} × {}, maxiter {}.</figcaption></figure>",
+            esc(img),
+            p.columns.min(500),
+            p.columns,
+            p.rows,
+            p.maxiter
+        );
+    }
+    h.push_str("</div>\n");
+    h.push_str(
+        "<p class=\"note\">Times are criterion's median with the median absolute deviation as spread; \
+         speed-ups are ratios of medians from this one run. A spread above 5% of the median is \
+         flagged as noisy.</p>\n",
+    );
+    if !super::is_tutorial_problem(results) {
+        h.push_str(
+            "<p class=\"note\">The tutorial's 2011 timings are for 500 × 500, maxiter 1000 on its \
+             region; this run measured another problem, so the charts leave them out (they are \
+             listed at the end).</p>\n",
+        );
+    }
+    let warnings = noise_warnings(results);
+    if !warnings.is_empty() {
+        h.push_str("<div class=\"warn\"><strong>Noise:</strong><ul>\n");
+        for w in &warnings {
+            let _ = writeln!(h, "<li>{}</li>", esc(w));
+        }
+        h.push_str("</ul></div>\n");
+    }
+    for g in groups {
+        let _ = writeln!(
+            h,
+            "<section id=\"{}\">\n<h2>{}</h2>",
+            g.family,
+            esc(g.title)
+        );
+        let _ = writeln!(h, "<p>{}</p>", group_intro(g.family));
+        if g.rows.is_empty() {
+            h.push_str("<p class=\"empty\">No variants in this group yet.</p>\n</section>\n");
+            continue;
+        }
+        h.push_str(&table(&g.rows));
+        match charts::then_and_now(g.title, &charts::group_bars(g))? {
+            Some(svg) => {
+                let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+            }
+            None => h.push_str(
+                "<p class=\"empty\">Nothing ran in this group here, and the tutorial \
+                                published no figure for it.</p>\n",
+            ),
+        }
+        h.push_str("</section>\n");
+    }
+    h.push_str(&tutorial_table());
+    h.push_str(
+        "<h2>Data</h2>\n<ul>\n<li><a href=\"results.json\">results.json</a> (everything \
+                above, schema-versioned)</li>\n<li><a href=\"results.csv\">results.csv</a>, \
+                <a href=\"results.md\">results.md</a></li>\n",
+    );
+    if results.variants.iter().any(|v| {
+        v.timing
+            .as_ref()
+            .is_some_and(|t| t.criterion_report.is_some())
+    }) {
+        h.push_str(
+            "<li><a href=\"criterion/report/index.html\">criterion's own report</a> \
+                    (per-variant violin plots, sample distributions, regressions)</li>\n",
+        );
+    }
+    h.push_str("</ul>\n</body>\n</html>\n");
+    Ok(h)
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut t = String::from("<table class=\"results\">\n<thead><tr>");
+    for col in HEADER {
+        let _ = write!(t, "<th>{col}</th>");
+    }
+    t.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        let class = match row.status.as_str() {
+            "OK" if row.noisy => "ok noisy",
+            "OK" => "ok",
+            "FAIL" => "fail",
+            "SKIP" => "skip",
+            _ => "approx",
+        };
+        let _ = write!(
+            t,
+            "<tr class=\"{class}\" data-variant=\"{}\">",
+            esc(&row.variant)
+        );
+        for cell in cells(row) {
+            let _ = write!(t, "<td>{}</td>", esc(&cell));
+        }
+        t.push_str("</tr>\n");
+    }
+    t.push_str("</tbody>\n</table>\n");
+    t
+}
+
+fn tutorial_table() -> String {
+    let mut t = String::from(
+        "<section id=\"tutorial\">\n<h2>The tutorial's 2011 timings</h2>\n<p>As published in \
+         <em>High Performance Python</em> (EuroPython 2011), for the same 500 × 500, maxiter 1000 \
+         problem.</p>\n<table class=\"results\">\n<thead><tr><th>program</th><th>technique</th>\
+         <th>seconds</th><th>machine</th></tr></thead>\n<tbody>\n",
+    );
+    for f in tutorial::FIGURES {
+        let _ = writeln!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(f.program),
+            esc(f.technique),
+            f.seconds,
+            esc(f.machine)
+        );
+    }
+    t.push_str("</tbody>\n</table>\n</section>\n");
+    t
+}
+
+/// plotters writes an XML declaration, which is not allowed inside HTML.
+fn strip_xml_decl(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const CSS: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1100px;
+       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.8em; margin-bottom: 0.2em; }
+h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
+.lede { font-size: 1.05em; color: #444; }
+.top { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }
+.top > div { flex: 1 1 480px; }
+figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #ccc; }
+figcaption { font-size: 0.85em; color: #555; }
+table { border-collapse: collapse; margin: 0.6em 0; }
+table.kv th { text-align: left; font-weight: 600; padding: 2px 12px 2px 0; vertical-align: top; }
+table.kv td { padding: 2px 0; word-break: break-word; }
+table.results { width: 100%; font-size: 0.92em; }
+table.results th, table.results td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
+table.results thead { background: #f4f4f4; }
+tr.ok td:nth-child(6) { color: #176f2c; font-weight: 600; }
+tr.fail td:nth-child(6) { color: #b00020; font-weight: 600; }
+tr.skip { color: #777; }
+tr.noisy td:nth-child(3) { background: #fff4d6; }
+.warn { background: #fff4d6; border: 1px solid #e0c060; padding: 0.5em 1em; }
+.note, .empty { color: #555; font-size: 0.92em; }
+.chart svg { max-width: 100%; height: auto; }
+";

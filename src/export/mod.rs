@@ -1,0 +1,230 @@
+//! The report's tables, one row model rendered by one small module per format.
+//!
+//! Every renderer reads [`Results`] only: nothing here runs a kernel.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use mandel_variants::Family;
+use serde::Serialize;
+
+use crate::results::{Results, VariantResult};
+use crate::tutorial;
+use crate::validate::Status;
+
+/// A result whose spread (median absolute deviation) exceeds this share of its median is flagged.
+pub const NOISE_THRESHOLD: f64 = 0.05;
+
+/// One table row: a variant's result as every format shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub variant: String,
+    pub analogue: String,
+    /// Median seconds (criterion's, else the single run's).
+    pub median: Option<f64>,
+    /// Median absolute deviation, seconds.
+    pub spread: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub samples: Option<usize>,
+    pub speedup_vs_naive: Option<f64>,
+    pub validation_sum: Option<u64>,
+    /// `OK`, `APPROX`, `FAIL` or `SKIP`.
+    pub status: String,
+    /// Why: differing pixels, the error, or what is missing here.
+    pub status_detail: Option<String>,
+    /// `exact`, or `inexact: <reason>`.
+    pub exactness: String,
+    /// Spread above [`NOISE_THRESHOLD`] of the median.
+    pub noisy: bool,
+    /// The tutorial's 2011 time for the same technique, when the problem is the tutorial's.
+    pub tutorial_seconds: Option<f64>,
+}
+
+/// One of the tutorial's tables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub family: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<Row>,
+}
+
+impl Row {
+    /// The row for one variant's result; `tutorial_problem` says whether the tutorial's 2011
+    /// figures are for the same problem and may stand beside it.
+    pub fn new(v: &VariantResult, tutorial_problem: bool) -> Row {
+        let timing = v.timing.as_ref();
+        let status_detail = match (&v.info.unavailable_reason, &v.error, &v.validation) {
+            (Some(why), _, _) => Some(why.clone()),
+            (_, Some(err), _) => Some(err.clone()),
+            (_, _, Some(val)) if val.mismatched_pixels > 0 => {
+                Some(format!("{} pixels differ", val.mismatched_pixels))
+            }
+            _ => None,
+        };
+        Row {
+            variant: v.info.name.clone(),
+            analogue: v.info.analogue.clone(),
+            median: v.seconds(),
+            spread: timing.map(|t| t.median_abs_dev),
+            min: timing.map(|t| t.min),
+            max: timing.map(|t| t.max),
+            samples: timing.map(|t| t.samples),
+            speedup_vs_naive: v.speedup_vs_naive,
+            validation_sum: v.validation.as_ref().map(|val| val.validation_sum),
+            status: v.status.label().into(),
+            status_detail,
+            exactness: match &v.info.inexact_reason {
+                None => "exact".into(),
+                Some(why) => format!("inexact: {why}"),
+            },
+            noisy: timing.is_some_and(|t| t.relative_spread() > NOISE_THRESHOLD),
+            tutorial_seconds: tutorial::figure_for(&v.info.name)
+                .filter(|_| tutorial_problem)
+                .map(|f| f.seconds),
+        }
+    }
+
+    /// `193.4 ms ± 0.8%`, or `-` when the variant did not run.
+    pub fn time_cell(&self) -> String {
+        match (self.median, self.spread) {
+            (Some(m), Some(s)) if m > 0.0 => {
+                format!(
+                    "{} ± {:.1}%{}",
+                    format_seconds(m),
+                    100.0 * s / m,
+                    if self.noisy { " (noisy)" } else { "" }
+                )
+            }
+            (Some(m), _) => format!("{} (1 run)", format_seconds(m)),
+            _ => "-".into(),
+        }
+    }
+
+    /// `OK`, `FAIL (3 pixels differ)`, `SKIP (no CUDA driver)`.
+    pub fn status_cell(&self) -> String {
+        match &self.status_detail {
+            Some(d) => format!("{} ({d})", self.status),
+            None => self.status.clone(),
+        }
+    }
+
+    /// `12.30x`, or `-`.
+    pub fn speedup_cell(&self) -> String {
+        self.speedup_vs_naive
+            .map_or("-".into(), |s| format!("{s:.2}x"))
+    }
+
+    /// The validation sum, or `-`.
+    pub fn sum_cell(&self) -> String {
+        self.validation_sum.map_or("-".into(), |s| s.to_string())
+    }
+}
+
+/// The results as the tutorial's four tables, in report order; empty groups are kept so a report
+/// can say that a group has no variants yet.
+pub fn groups(results: &Results) -> Vec<Group> {
+    let tutorial_problem = is_tutorial_problem(results);
+    Family::ALL
+        .iter()
+        .map(|family| Group {
+            family: family.as_str(),
+            title: family.title(),
+            rows: results
+                .variants
+                .iter()
+                .filter(|v| v.info.family == family.as_str())
+                .map(|v| Row::new(v, tutorial_problem))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Whether the results are for the tutorial's own problem (its region, 500 x 500, maxiter 1000),
+/// the only one its 2011 timings can be compared with.
+pub fn is_tutorial_problem(results: &Results) -> bool {
+    let p = &results.problem;
+    let t = crate::GridSpec::TUTORIAL;
+    p.region == t.region && (p.width, p.height, p.maxiter) == (t.width, t.height, t.maxiter)
+}
+
+/// One line of advice per noisy result.
+pub fn noise_warnings(results: &Results) -> Vec<String> {
+    results
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let t = v.timing.as_ref()?;
+            (t.relative_spread() > NOISE_THRESHOLD).then(|| {
+                format!(
+                    "timing noisy for {}: spread {:.1}% of the median (over {} samples); close \
+                     other programs or re-run with more samples (--samples 50)",
+                    v.info.name,
+                    100.0 * t.relative_spread(),
+                    t.samples
+                )
+            })
+        })
+        .collect()
+}
+
+/// Seconds with a unit that keeps four significant digits: `1.234 s`, `193.4 ms`, `71.20 µs`.
+pub fn format_seconds(s: f64) -> String {
+    let (v, unit) = match s {
+        s if s >= 1.0 => (s, "s"),
+        s if s >= 1e-3 => (s * 1e3, "ms"),
+        s if s >= 1e-6 => (s * 1e6, "µs"),
+        s => (s * 1e9, "ns"),
+    };
+    let decimals = match v {
+        v if v >= 100.0 => 1,
+        v if v >= 10.0 => 2,
+        _ => 3,
+    };
+    format!("{v:.decimals$} {unit}")
+}
+
+/// The header shared by the table formats.
+pub const HEADER: [&str; 7] = [
+    "variant",
+    "tutorial analogue",
+    "median ± spread",
+    "speed-up vs naive",
+    "validation sum",
+    "status",
+    "exactness",
+];
+
+/// A row's cells in [`HEADER`] order.
+pub fn cells(row: &Row) -> [String; 7] {
+    [
+        row.variant.clone(),
+        row.analogue.clone(),
+        row.time_cell(),
+        row.speedup_cell(),
+        row.sum_cell(),
+        row.status_cell(),
+        row.exactness.clone(),
+    ]
+}
+
+/// Whether the run had any FAIL.
+pub fn any_failed(results: &Results) -> bool {
+    results.variants.iter().any(|v| v.status == Status::Fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_seconds;
+
+    #[test]
+    fn seconds_get_a_readable_unit() {
+        assert_eq!(format_seconds(1.2345), "1.234 s");
+        assert_eq!(format_seconds(0.19341), "193.4 ms");
+        assert_eq!(format_seconds(7.12e-5), "71.20 µs");
+        assert_eq!(format_seconds(5e-9), "5.000 ns");
+    }
+}

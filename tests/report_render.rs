@@ -1,0 +1,190 @@
+//! The render stage from fixture JSON: golden exports, every chart, the HTML page, and the
+//! re-render's error handling. Nothing here runs a kernel.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mandel_lab::charts;
+use mandel_lab::export::{self, csv, html, json, markdown};
+use mandel_lab::render;
+use mandel_lab::results::Results;
+
+fn fixture() -> Results {
+    Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))
+        .expect("the fixture loads")
+}
+
+/// Compares `actual` with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites the file instead.
+fn golden(name: &str, actual: &str) {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(
+        actual, expected,
+        "{name} changed; review and run with UPDATE_GOLDEN=1"
+    );
+}
+
+#[test]
+fn markdown_export_matches_golden() {
+    golden("tables.md", &markdown::render(&export::groups(&fixture())));
+}
+
+#[test]
+fn csv_export_matches_golden() {
+    golden("tables.csv", &csv::render(&export::groups(&fixture())));
+}
+
+#[test]
+fn json_export_matches_golden() {
+    golden("tables.json", &json::render(&export::groups(&fixture())));
+}
+
+#[test]
+fn groups_keep_the_tutorials_four_tables_in_order() {
+    let groups = export::groups(&fixture());
+    let families: Vec<&str> = groups.iter().map(|g| g.family).collect();
+    assert_eq!(families, ["scalar", "vector", "parallel", "gpu"]);
+    let scalar: Vec<&str> = groups[0].rows.iter().map(|r| r.variant.as_str()).collect();
+    assert_eq!(
+        scalar,
+        ["naive", "locals", "expanded", "ndarray", "c-reference"]
+    );
+    assert!(
+        groups[0].rows[1].noisy,
+        "locals has an 8% spread in the fixture"
+    );
+    assert_eq!(groups[0].rows[0].tutorial_seconds, Some(49.0));
+}
+
+#[test]
+fn every_group_chart_renders_as_svg() {
+    for g in export::groups(&fixture()) {
+        let bars = charts::group_bars(&g);
+        match charts::then_and_now(g.title, &bars).unwrap() {
+            Some(svg) => {
+                assert!(
+                    svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+                    "{}",
+                    g.title
+                );
+                for b in &bars {
+                    assert!(
+                        svg.contains(&b.label),
+                        "{} missing from {}",
+                        b.label,
+                        g.title
+                    );
+                }
+            }
+            None => assert!(bars.is_empty(), "{}", g.title),
+        }
+    }
+}
+
+#[test]
+fn html_page_has_every_section_row_and_warning() {
+    let results = fixture();
+    let page = html::render(&results, &export::groups(&results)).unwrap();
+    for needle in [
+        "<!DOCTYPE html>",
+        "Single-core loops",
+        "Vector techniques",
+        "Multi-core and multi-machine",
+        "GPU",
+        "mandelbrot.png",
+        "AMD EPYC",
+        "timing noisy for locals",
+        "412 pixels differ",
+        "no CUDA driver library",
+        "criterion/report/index.html",
+        "The tutorial's 2011 timings",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert_eq!(page.matches("<tr class=").count(), results.variants.len());
+    assert!(
+        !page.contains("<?xml"),
+        "inline SVG must not carry an XML declaration"
+    );
+}
+
+#[test]
+fn render_report_writes_the_page_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    render::render_report(&fixture(), dir.path()).unwrap();
+    for f in ["index.html", "results.md", "results.csv"] {
+        assert!(dir.path().join(f).metadata().unwrap().len() > 100, "{f}");
+    }
+}
+
+fn lab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn render_only_rebuilds_the_report_from_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"),
+        dir.path().join("results.json"),
+    )
+    .unwrap();
+    let out = lab(&[
+        "report",
+        "--render-only",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    // The fixture holds a FAIL row, and a report with a FAIL exits 1 after rendering.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("family,variant,"));
+    assert!(dir.path().join("index.html").exists());
+    // Rendering must not run any kernel, so no picture or criterion data appears.
+    assert!(!dir.path().join("criterion").exists());
+}
+
+#[test]
+fn missing_or_corrupt_results_fail_cleanly_and_keep_the_old_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = lab(&["report", "--render-only", "--out", d]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("results.json"), "{stderr}");
+
+    std::fs::write(dir.path().join("index.html"), "previous report").unwrap();
+    for corrupt in [
+        "{ not json",
+        "{\"schema_version\": 999}",
+        "{\"schema_version\": 1}",
+    ] {
+        std::fs::write(dir.path().join("results.json"), corrupt).unwrap();
+        let out = lab(&["report", "--render-only", "--out", d]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{corrupt}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let kept = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert_eq!(
+            kept, "previous report",
+            "a failed render must not touch the old report"
+        );
+    }
+}
