@@ -17,6 +17,7 @@ pub mod image;
 pub mod known;
 pub mod machine;
 pub mod measure;
+pub mod profile;
 pub mod reference;
 pub mod render;
 pub mod report;

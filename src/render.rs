@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::export::{self, csv, html, markdown};
+use crate::profile::ProfileSummary;
 use crate::results::Results;
 use crate::{LabError, fsutil};
 
@@ -11,10 +12,17 @@ pub const RESULTS_FILE: &str = "results.json";
 pub const HTML_FILE: &str = "index.html";
 
 /// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically. Runs no
-/// kernel: everything comes from `results`.
-pub fn render_report(results: &Results, dir: &Path) -> Result<(), LabError> {
+/// kernel: everything comes from `results` and, where the profiling stage has run, from the
+/// `profile.json` in `flamegraphs`, whose views the page links to.
+pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
     let groups = export::groups(results);
-    let page = html::render(results, &groups).map_err(|e| LabError::Write {
+    let summary = ProfileSummary::load(flamegraphs)?;
+    let base = relative_link(dir, flamegraphs);
+    let profiles = summary.as_ref().map(|summary| html::Profiles {
+        summary,
+        base: &base,
+    });
+    let page = html::render(results, &groups, profiles).map_err(|e| LabError::Write {
         path: dir.join(HTML_FILE),
         source: std::io::Error::other(format!("cannot draw a chart: {e}")),
     })?;
@@ -24,4 +32,47 @@ pub fn render_report(results: &Results, dir: &Path) -> Result<(), LabError> {
     )?;
     fsutil::atomic_write(&dir.join("results.csv"), csv::render(&groups).as_bytes())?;
     fsutil::atomic_write(&dir.join(HTML_FILE), page.as_bytes())
+}
+
+/// A relative link from folder `from` to folder `to` (both relative to the same directory, or
+/// both absolute), e.g. `reports` to `flamegraphs` gives `../flamegraphs`.
+pub fn relative_link(from: &Path, to: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, to) = (abs(from), abs(to));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(
+        to.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_link;
+    use std::path::Path;
+
+    #[test]
+    fn links_between_sibling_folders() {
+        assert_eq!(
+            relative_link(Path::new("reports"), Path::new("flamegraphs")),
+            "../flamegraphs"
+        );
+        assert_eq!(
+            relative_link(Path::new("/a/b/r"), Path::new("/a/f")),
+            "../../f"
+        );
+        assert_eq!(relative_link(Path::new("/a"), Path::new("/a")), ".");
+    }
 }

@@ -90,7 +90,7 @@ fn every_group_chart_renders_as_svg() {
 #[test]
 fn html_page_has_every_section_row_and_warning() {
     let results = fixture();
-    let page = html::render(&results, &export::groups(&results)).unwrap();
+    let page = html::render(&results, &export::groups(&results), None).unwrap();
     for needle in [
         "<!DOCTYPE html>",
         "Single-core loops",
@@ -117,7 +117,7 @@ fn html_page_has_every_section_row_and_warning() {
 #[test]
 fn render_report_writes_the_page_and_exports() {
     let dir = tempfile::tempdir().unwrap();
-    render::render_report(&fixture(), dir.path()).unwrap();
+    render::render_report(&fixture(), dir.path(), &dir.path().join("no-profiles")).unwrap();
     for f in ["index.html", "results.md", "results.csv"] {
         assert!(dir.path().join(f).metadata().unwrap().len() > 100, "{f}");
     }

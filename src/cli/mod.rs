@@ -5,6 +5,8 @@
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
 mod list;
+mod profile;
+mod progress;
 mod report;
 mod run;
 
@@ -33,6 +35,11 @@ enum Command {
     Run(run::RunArgs),
     /// Validate and measure every available variant under criterion; write reports/index.html.
     Report(report::ReportArgs),
+    /// Profile variants: pprof flamegraphs, callgrind line profiles, hot-loop disassembly.
+    Profile(profile::ProfileArgs),
+    /// Run one kernel once and nothing else (the target of the callgrind line profile).
+    #[command(hide = true)]
+    KernelOnce(profile::KernelOnceArgs),
 }
 
 /// The problem: pixel size, iteration limit and region.
@@ -107,6 +114,8 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::run(args),
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
+        Command::Profile(args) => profile::run(args),
+        Command::KernelOnce(args) => profile::kernel_once(args),
     };
     match result {
         Ok(code) => code,

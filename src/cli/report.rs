@@ -1,17 +1,13 @@
 //! `mandel-lab report`: validate and measure every available variant under criterion, then render
 //! the HTML report and the tables; or, with `--render-only`, re-render from the saved JSON.
 
-use std::fs::{File, OpenOptions};
-use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::ProblemArgs;
+use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::{self, csv, json, markdown, terminal};
 use crate::render::{self, HTML_FILE, RESULTS_FILE};
@@ -50,6 +46,9 @@ pub(super) struct ReportArgs {
     /// The report folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
+    /// The profiling stage's folder, whose views the report links to where it exists.
+    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
+    flamegraphs: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,7 +68,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         results.save(&results_path)?;
         results
     };
-    render::render_report(&results, &args.out)?;
+    render::render_report(&results, &args.out, &args.flamegraphs)?;
     let groups = export::groups(&results);
     match args.format {
         TableFormat::Table => {
@@ -147,47 +146,14 @@ fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
         bench,
         tuning: Default::default(),
     };
-    std::fs::create_dir_all(&args.out).map_err(|source| LabError::Write {
-        path: args.out.clone(),
-        source,
-    })?;
-    // Criterion prints its analysis on standard output and its progress on standard error; both
-    // go to a log beside the report, and the progress bar draws on a copy of the terminal's
-    // standard error so it stays readable.
-    let log_path = args.out.join("criterion.log");
-    let log = OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .open(&log_path)
-        .with_context(|| format!("cannot write {}", log_path.display()))?;
-    let terminal: File = std::io::stderr()
-        .as_fd()
-        .try_clone_to_owned()
-        .context("cannot duplicate standard error")?
-        .into();
-    let term = console::Term::read_write_pair(File::open("/dev/null")?, terminal);
-    let bar = ProgressBar::with_draw_target(
-        Some(selection.len() as u64),
-        ProgressDrawTarget::term(term, 10),
-    )
-    .with_style(
-        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
-            .expect("static template")
-            .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
-    let redirects = (
-        gag::Redirect::stdout(log.try_clone()?).context("cannot redirect criterion's output")?,
-        gag::Redirect::stderr(log).context("cannot redirect criterion's output")?,
-    );
+    let quiet = Quiet::start(&args.out.join("criterion.log"), selection.len() as u64)?;
+    let bar = &quiet.bar;
     let results = report::measure_all(&spec, &selection, &opts, |step| match step {
         Step::Reference => bar.set_message("computing the reference"),
         Step::Validating(v) => bar.set_message(format!("validating {v}")),
         Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),
         Step::Done(_) => bar.inc(1),
     });
-    drop(redirects);
-    bar.finish_and_clear();
+    quiet.finish();
     Ok(results?)
 }

@@ -6,8 +6,17 @@ use std::fmt::Write;
 use super::{Group, HEADER, Row, cells, noise_warnings};
 use crate::charts;
 use crate::machine::human_size;
+use crate::profile::ProfileSummary;
 use crate::results::Results;
 use crate::tutorial;
+
+/// The profiling stage's summary and the path from the report to its folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Profiles<'a> {
+    pub summary: &'a ProfileSummary,
+    /// Relative link from the report's folder to the flamegraphs folder, e.g. `../flamegraphs`.
+    pub base: &'a str,
+}
 
 /// What the tutorial's story says each group is about.
 fn group_intro(family: &str) -> &'static str {
@@ -35,7 +44,11 @@ fn group_intro(family: &str) -> &'static str {
 }
 
 /// The whole page.
-pub fn render(results: &Results, groups: &[Group]) -> Result<String, String> {
+pub fn render(
+    results: &Results,
+    groups: &[Group],
+    profiles: Option<Profiles<'_>>,
+) -> Result<String, String> {
     let mut h = String::new();
     let p = &results.problem;
     let m = &results.machine;
@@ -181,7 +194,7 @@ pub fn render(results: &Results, groups: &[Group]) -> Result<String, String> {
             h.push_str("<p class=\"empty\">No variants in this group yet.</p>\n</section>\n");
             continue;
         }
-        h.push_str(&table(&g.rows));
+        h.push_str(&table(&g.rows, profiles));
         match charts::then_and_now(g.title, &charts::group_bars(g))? {
             Some(svg) => {
                 let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
@@ -192,6 +205,9 @@ pub fn render(results: &Results, groups: &[Group]) -> Result<String, String> {
             ),
         }
         h.push_str("</section>\n");
+    }
+    if let Some(p) = profiles {
+        h.push_str(&profile_section(p, results));
     }
     h.push_str(&tutorial_table());
     h.push_str(
@@ -213,10 +229,13 @@ pub fn render(results: &Results, groups: &[Group]) -> Result<String, String> {
     Ok(h)
 }
 
-fn table(rows: &[Row]) -> String {
+fn table(rows: &[Row], profiles: Option<Profiles<'_>>) -> String {
     let mut t = String::from("<table class=\"results\">\n<thead><tr>");
     for col in HEADER {
         let _ = write!(t, "<th>{col}</th>");
+    }
+    if profiles.is_some() {
+        t.push_str("<th>profile</th>");
     }
     t.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {
@@ -235,10 +254,122 @@ fn table(rows: &[Row]) -> String {
         for cell in cells(row) {
             let _ = write!(t, "<td>{}</td>", esc(&cell));
         }
+        if let Some(p) = profiles {
+            let _ = write!(t, "<td>{}</td>", profile_links(p, &row.variant));
+        }
         t.push_str("</tr>\n");
     }
     t.push_str("</tbody>\n</table>\n");
     t
+}
+
+/// Links to a variant's flamegraph, line profile and disassembly, where they exist.
+fn profile_links(p: Profiles<'_>, variant: &str) -> String {
+    let Some(v) = p.summary.variant(variant) else {
+        return "-".into();
+    };
+    let mut links = vec![format!(
+        "<a href=\"{}/{}\">flamegraph</a>",
+        p.base,
+        esc(&v.flamegraph)
+    )];
+    if let Some(page) = &v.line_profile_page {
+        links.push(format!("<a href=\"{}/{}\">lines</a>", p.base, esc(page)));
+    }
+    if let Some(page) = &v.hot_loop_page {
+        links.push(format!(
+            "<a href=\"{}/{}\">machine code</a>",
+            p.base,
+            esc(page)
+        ));
+    }
+    links.join(" · ")
+}
+
+/// The pstats-like view: per variant, where the samples went, the hottest lines and the loop.
+fn profile_section(p: Profiles<'_>, results: &Results) -> String {
+    let s = p.summary;
+    let c = &s.callgrind_spec;
+    let mut h = format!(
+        "<section id=\"profiles\">\n<h2>Profiles</h2>\n<p>Sampling: pprof at {} Hz for {} s per \
+         variant on {} × {}, maxiter {}, drawn with inferno. Lines and machine code: valgrind's \
+         callgrind on {} × {}, maxiter {}: instructions executed, attributed to source lines through \
+         the inline chains. Generated {}.</p>\n",
+        s.frequency,
+        s.seconds,
+        s.spec.width,
+        s.spec.height,
+        s.spec.maxiter,
+        c.width,
+        c.height,
+        c.maxiter,
+        esc(&s.generated_at)
+    );
+    for v in &s.variants {
+        if results.variant(&v.variant).is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p>{} samples, {:.0}% in the variant's own code. {}</p>",
+            esc(&v.variant),
+            v.samples,
+            100.0 * v.kernel_share,
+            profile_links(p, &v.variant)
+        );
+        h.push_str(
+            "<div class=\"cols\"><table class=\"results\"><thead><tr><th>function</th>\
+                    <th>self</th><th>total</th></tr></thead><tbody>\n",
+        );
+        for f in v.top_functions.iter().take(6) {
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td>{:.1}%</td><td>{:.1}%</td></tr>",
+                esc(&f.name),
+                100.0 * f.self_share,
+                100.0 * f.total_share
+            );
+        }
+        h.push_str("</tbody></table>\n");
+        if let Some(lp) = &v.line_profile {
+            let mut top: Vec<_> = lp.lines.iter().collect();
+            top.sort_by(|a, b| b.share.total_cmp(&a.share));
+            h.push_str(
+                "<table class=\"results\"><thead><tr><th>hottest lines</th><th>share</th>\
+                        </tr></thead><tbody>\n",
+            );
+            for l in top.iter().take(5) {
+                let file = l.file.rsplit('/').next().unwrap_or(&l.file);
+                let _ = writeln!(
+                    h,
+                    "<tr><td><code>{}:{}</code></td><td>{:.1}%</td></tr>",
+                    esc(file),
+                    l.line,
+                    100.0 * l.share
+                );
+            }
+            h.push_str("</tbody></table>\n");
+        }
+        h.push_str("</div>\n");
+        if let Some(hot) = &v.hot_loop {
+            let _ = writeln!(
+                h,
+                "<p>Hot loop: {} instructions, vector width {}, fused multiply-add: {}.</p>",
+                hot.instructions.len(),
+                esc(&hot.vector_width),
+                if hot.fma.is_empty() {
+                    "none".into()
+                } else {
+                    esc(&hot.fma.join(", "))
+                }
+            );
+        }
+        for note in &v.notes {
+            let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
+        }
+    }
+    h.push_str("</section>\n");
+    h
 }
 
 fn tutorial_table() -> String {
@@ -301,4 +432,6 @@ tr.noisy td:nth-child(3) { background: #fff4d6; }
 .warn { background: #fff4d6; border: 1px solid #e0c060; padding: 0.5em 1em; }
 .note, .empty { color: #555; font-size: 0.92em; }
 .chart svg { max-width: 100%; height: auto; }
+.cols { display: flex; gap: 1.5em; flex-wrap: wrap; align-items: flex-start; }
+.cols table.results { width: auto; }
 ";

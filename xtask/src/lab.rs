@@ -54,3 +54,10 @@ pub fn run(binary: &Path, args: &[String]) -> Result<ExitCode> {
         None => ExitCode::FAILURE,
     })
 }
+
+/// `command` followed by `args`.
+pub fn with_command(command: &str, args: &[String]) -> Vec<String> {
+    std::iter::once(command.to_string())
+        .chain(args.iter().cloned())
+        .collect()
+}

@@ -2,6 +2,7 @@
 //! hands each command to the `mandel-lab` binary, where the work lives and is tested.
 
 mod lab;
+mod profile;
 mod report;
 
 use std::process::ExitCode;
@@ -15,8 +16,13 @@ Commands:
   report    Build in release, validate every available variant on the tutorial's problem,
             measure each under criterion, and write reports/index.html (with results.json,
             results.csv, results.md and criterion's own report beside it).
+            Runs `profile` first, so the report links every variant's views.
             Options: --quick, --width W --height H --maxiter M, --variants a,b,...,
-            --render-only, --samples N, --format table|markdown|csv|json
+            --render-only, --no-profile, --samples N, --format table|markdown|csv|json
+  profile   Build in release and profile every available variant: pprof flamegraphs,
+            callgrind line profiles and hot-loop disassembly, in flamegraphs/.
+            Options: --variants a,b,..., --seconds S, --frequency HZ, --quick,
+            --width W --height H --maxiter M
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -34,8 +40,9 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         "report" => report::run(rest),
+        "profile" => profile::run(rest),
         other => {
-            eprintln!("error: unknown command '{other}'; commands: report, help");
+            eprintln!("error: unknown command '{other}'; commands: report, profile, help");
             return ExitCode::from(2);
         }
     };

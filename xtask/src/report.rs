@@ -1,4 +1,5 @@
-//! `cargo xtask report`: build in release and run `mandel-lab report` with the given options.
+//! `cargo xtask report`: build in release, profile every variant (unless `--no-profile`), then
+//! measure and render with `mandel-lab report`.
 
 use std::process::ExitCode;
 
@@ -6,9 +7,74 @@ use anyhow::Result;
 
 use crate::lab;
 
+/// Options of `report` that `profile` understands too, with whether they take a value.
+const SHARED: &[(&str, bool)] = &[
+    ("--quick", false),
+    ("--variants", true),
+    ("--width", true),
+    ("--height", true),
+    ("--maxiter", true),
+];
+
 pub fn run(args: &[String]) -> Result<ExitCode> {
+    let no_profile = args.iter().any(|a| a == "--no-profile");
+    let report_args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--no-profile")
+        .cloned()
+        .collect();
+    let wants_help = args.iter().any(|a| a == "--help" || a == "-h");
+    let render_only = args.iter().any(|a| a == "--render-only");
     let binary = lab::build_release(&[])?;
-    let mut full = vec!["report".to_string()];
-    full.extend_from_slice(args);
-    lab::run(&binary, &full)
+    if !(no_profile || render_only || wants_help) {
+        let code = lab::run(
+            &binary,
+            &lab::with_command("profile", &shared_options(args)),
+        )?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
+        }
+    }
+    lab::run(&binary, &lab::with_command("report", &report_args))
+}
+
+/// The subset of `args` that `profile` accepts, in either `--opt value` or `--opt=value` form.
+fn shared_options(args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let name = arg.split('=').next().unwrap_or(arg);
+        if let Some((_, takes_value)) = SHARED.iter().find(|(n, _)| *n == name) {
+            out.push(arg.clone());
+            if *takes_value && !arg.contains('=') {
+                out.extend(iter.next().cloned());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_options;
+
+    #[test]
+    fn profile_gets_only_the_options_it_shares_with_report() {
+        let args: Vec<String> = [
+            "--quick",
+            "--samples",
+            "20",
+            "--variants",
+            "naive",
+            "--maxiter=300",
+            "--render-only",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            shared_options(&args),
+            ["--quick", "--variants", "naive", "--maxiter=300"]
+        );
+    }
 }

@@ -1,0 +1,205 @@
+//! `mandel-lab profile`: the sampling profile, line profile and hot-loop disassembly of every
+//! available variant, written to `flamegraphs/`; and `kernel-once`, the target callgrind runs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use mandel_variants::{Availability, Tuning};
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::ProblemArgs;
+use super::progress::Quiet;
+use crate::profile::{self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary};
+use crate::{LabError, report};
+
+#[derive(Debug, Args)]
+pub(super) struct ProfileArgs {
+    /// Comma-separated variants to profile (default: every available one).
+    #[arg(long, value_name = "A,B,...")]
+    variants: Option<String>,
+    /// Seconds pprof samples each variant while criterion runs it repeatedly.
+    #[arg(long, value_name = "S", default_value_t = 3.0)]
+    seconds: f64,
+    /// pprof sampling frequency.
+    #[arg(long, value_name = "HZ", default_value_t = 997)]
+    frequency: i32,
+    /// One second of sampling per variant.
+    #[arg(long)]
+    quick: bool,
+    #[command(flatten)]
+    problem: ProblemArgs,
+    /// The flamegraphs folder.
+    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
+    out: PathBuf,
+}
+
+pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+    let seconds = if args.quick { 1.0 } else { args.seconds };
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(LabError::bad_input(format!("--seconds {seconds}: must be positive")).into());
+    }
+    if args.frequency <= 0 {
+        return Err(LabError::bad_input(format!(
+            "--frequency {}: must be at least 1 Hz",
+            args.frequency
+        ))
+        .into());
+    }
+    let spec = args.problem.spec()?;
+    spec.build()?;
+    let named = args.variants.is_some();
+    let mut selection = Vec::new();
+    for v in report::select(args.variants.as_deref())? {
+        match v.availability() {
+            Availability::Available => selection.push(v),
+            Availability::Unavailable(why) if named => {
+                return Err(LabError::bad_input(format!(
+                    "variant {} cannot be profiled here: {why}",
+                    v.name
+                ))
+                .into());
+            }
+            Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
+        }
+    }
+    let opts = ProfileOptions {
+        spec,
+        seconds,
+        frequency: args.frequency,
+        out_dir: args.out.clone(),
+    };
+    let quiet = Quiet::start(&args.out.join("profile.log"), selection.len() as u64)?;
+    let mut profiles = Vec::new();
+    let mut failure = None;
+    for v in &selection {
+        quiet.bar.set_message(format!("profiling {}", v.name));
+        match profile::profile_variant(v, &opts) {
+            Ok(p) => profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.bar.inc(1);
+    }
+    quiet.finish();
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    let summary = ProfileSummary {
+        schema_version: profile::SCHEMA_VERSION,
+        generated_at: crate::results::now_rfc3339(),
+        spec,
+        callgrind_spec: CALLGRIND_PROBLEM,
+        seconds,
+        frequency: args.frequency,
+        variants: profiles,
+    }
+    .save_merged(&args.out)?;
+    print_summary(
+        &summary,
+        &selection.iter().map(|v| v.name).collect::<Vec<_>>(),
+    );
+    println!("Profiles written to {}/", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(summary: &ProfileSummary, names: &[&str]) {
+    let mut b = Builder::default();
+    b.push_record([
+        "variant",
+        "samples",
+        "in kernel",
+        "top function (total)",
+        "hottest line",
+        "hot loop",
+        "vector width",
+        "FMA",
+    ]);
+    for p in summary
+        .variants
+        .iter()
+        .filter(|p| names.contains(&p.variant.as_str()))
+    {
+        let top = p
+            .top_functions
+            .iter()
+            .find(|f| f.name != "(outside the kernel)")
+            .map_or("-".into(), |f| {
+                format!("{} ({:.0}%)", short(&f.name), 100.0 * f.total_share)
+            });
+        let hottest = p.line_profile.as_ref().and_then(|lp| {
+            lp.lines
+                .iter()
+                .max_by(|a, b| a.share.total_cmp(&b.share))
+                .map(|l| {
+                    format!(
+                        "{}:{} ({:.0}%)",
+                        file_name(&l.file),
+                        l.line,
+                        100.0 * l.share
+                    )
+                })
+        });
+        let (len, width, fma) =
+            p.hot_loop
+                .as_ref()
+                .map_or(("-".into(), "-".into(), "-".into()), |h| {
+                    (
+                        format!("{} instructions", h.instructions.len()),
+                        h.vector_width.clone(),
+                        if h.fma.is_empty() {
+                            "none".into()
+                        } else {
+                            format!("{}", h.fma.len())
+                        },
+                    )
+                });
+        b.push_record([
+            p.variant.clone(),
+            p.samples.to_string(),
+            format!("{:.0}%", 100.0 * p.kernel_share),
+            top,
+            hottest.unwrap_or_else(|| "-".into()),
+            len,
+            width,
+            fma,
+        ]);
+        for note in &p.notes {
+            eprintln!("note: {}: {note}", p.variant);
+        }
+    }
+    println!("{}", b.build().with(Style::rounded()));
+}
+
+/// The last two path segments of a Rust symbol.
+fn short(name: &str) -> String {
+    let parts: Vec<&str> = name.split("::").collect();
+    parts[parts.len().saturating_sub(2)..].join("::")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// `mandel-lab kernel-once`: prepare and run one kernel once, nothing else; the target of the
+/// callgrind run, so the line profile counts the kernel and not the lab.
+#[derive(Debug, Args)]
+pub(super) struct KernelOnceArgs {
+    #[arg(long)]
+    variant: String,
+    #[command(flatten)]
+    problem: ProblemArgs,
+}
+
+pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
+    let variant = report::find_variant(&args.variant)?;
+    let grid = args.problem.spec()?.build()?;
+    let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
+    let mut out = vec![0u32; grid.pixels()];
+    kernel.run(&mut out)?;
+    std::hint::black_box(&out);
+    Ok(ExitCode::SUCCESS)
+}

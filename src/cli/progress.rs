@@ -1,0 +1,58 @@
+//! A progress bar that stays readable while criterion runs: criterion prints its analysis on
+//! standard output and its progress on standard error, so both go to a log file for the duration,
+//! and the bar draws on a copy of the terminal's standard error.
+
+use std::fs::{File, OpenOptions};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use gag::Redirect;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The bar and the redirections; [`Quiet::finish`] clears the bar and restores the output.
+pub(super) struct Quiet {
+    pub bar: ProgressBar,
+    redirects: (Redirect<File>, Redirect<File>),
+}
+
+impl Quiet {
+    /// Starts a bar of `len` steps and sends standard output and error to `log`.
+    pub fn start(log: &Path, len: u64) -> anyhow::Result<Quiet> {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(log)
+            .with_context(|| format!("cannot write {}", log.display()))?;
+        let terminal: File = std::io::stderr()
+            .as_fd()
+            .try_clone_to_owned()
+            .context("cannot duplicate standard error")?
+            .into();
+        let term = console::Term::read_write_pair(File::open("/dev/null")?, terminal);
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::term(term, 10))
+            .with_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+                    .expect("static template")
+                    .progress_chars("=> "),
+            );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let redirects = (
+            Redirect::stdout(file.try_clone()?).context("cannot redirect standard output")?,
+            Redirect::stderr(file).context("cannot redirect standard error")?,
+        );
+        Ok(Quiet { bar, redirects })
+    }
+
+    /// Clears the bar and restores standard output and error.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+        drop(self.redirects);
+    }
+}
