@@ -53,7 +53,7 @@ pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String>
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(0.0, f64::max);
-    let height = 110 + 46 * bars.len() as u32;
+    let height = 130 + 46 * (bars.len() as u32 + 1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
@@ -92,7 +92,7 @@ where
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(170)
-        .build_cartesian_2d(x, 0.0..n)
+        .build_cartesian_2d(x, 0.0..n + 1.0)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -102,8 +102,9 @@ where
         .x_label_formatter(&|v| format_seconds(*v))
         .draw()
         .map_err(err)?;
-    // Category i is drawn top-down: row 0 at the top of the plot.
-    let slot = |i: usize| n - 1.0 - i as f64;
+    // Category i is drawn top-down: row 0 at the top of the plot. The bottom slot stays empty
+    // for the legend, so it never covers a bar.
+    let slot = |i: usize| n - i as f64;
     chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let then = b.then?;
@@ -167,6 +168,144 @@ where
         .draw()
         .map_err(err)?;
     Ok(())
+}
+
+/// The chunk-size figure: time against slice size (log x axis), ours and the tutorial's laptop
+/// curve each normalised to its own best, with the sizes whose working set fills each cache level
+/// marked and our best size highlighted.
+pub fn sweep_chart(sweep: &crate::sweep::Sweep) -> Result<Option<String>, String> {
+    let ours: Vec<(f64, f64, f64, f64)> = sweep
+        .points
+        .iter()
+        .filter_map(|p| {
+            let t = p.timing.as_ref()?;
+            Some((p.chunk as f64, t.median, t.min, t.max))
+        })
+        .collect();
+    let Some(best) = sweep
+        .best()
+        .and_then(|b| b.timing.as_ref().map(|t| (b.chunk, t.median)))
+    else {
+        return Ok(None);
+    };
+    let tutorial_best = crate::tutorial::STEP_SIZE_SWEEP
+        .iter()
+        .map(|(_, s)| *s)
+        .fold(f64::INFINITY, f64::min);
+    let then: Vec<(f64, f64)> = crate::tutorial::STEP_SIZE_SWEEP
+        .iter()
+        .map(|(n, s)| (*n as f64, s / tutorial_best))
+        .collect();
+    let xs = ours.iter().map(|p| p.0).chain(then.iter().map(|p| p.0));
+    let x_lo = xs.clone().fold(f64::INFINITY, f64::min) / 1.5;
+    let x_hi = xs.fold(0.0, f64::max) * 1.5;
+    let y_hi = ours
+        .iter()
+        .map(|p| p.3 / best.1)
+        .chain(then.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{}: time against chunk size ({} x {}, maxiter {})",
+                    sweep.variant, sweep.spec.width, sweep.spec.height, sweep.spec.maxiter
+                ),
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.9..y_hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("chunk size (elements, log scale)")
+            .y_desc("time / best time")
+            .x_label_formatter(&|v| format!("{}", *v as u64))
+            .y_label_formatter(&|v| format!("{v:.1}x"))
+            .draw()
+            .map_err(err)?;
+        let grey = RGBColor(120, 120, 120);
+        for cache in &sweep.machine.caches {
+            let at = cache.bytes as f64 / sweep.bytes_per_element as f64;
+            if at > x_lo && at < x_hi {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(at, 0.9), (at, y_hi)],
+                        grey.stroke_width(1),
+                    )))
+                    .map_err(err)?;
+                // Labelled at the foot of the line, clear of the legend in the upper right.
+                let (px, py) = chart.backend_coord(&(at, 0.9));
+                root.draw(&Text::new(
+                    format!("{} full", cache.name),
+                    (px + 4, py - 18),
+                    ("sans-serif", 13).into_font().color(&grey),
+                ))
+                .map_err(err)?;
+            }
+        }
+        chart
+            .draw_series(LineSeries::new(then.iter().copied(), THEN.stroke_width(2)))
+            .map_err(err)?
+            .label("tutorial, 2011 laptop (numpy)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
+        chart
+            .draw_series(then.iter().map(|&p| Circle::new(p, 3, THEN.filled())))
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(
+                ours.iter().map(|p| (p.0, p.1 / best.1)),
+                NOW.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label("this machine (median; whisker: min to max)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], NOW.stroke_width(2)));
+        chart
+            .draw_series(ours.iter().map(|p| {
+                PathElement::new(
+                    vec![(p.0, p.2 / best.1), (p.0, p.3 / best.1)],
+                    NOW.stroke_width(1),
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(
+                ours.iter()
+                    .map(|p| Circle::new((p.0, p.1 / best.1), 3, NOW.filled())),
+            )
+            .map_err(err)?;
+        let best_point = (best.0 as f64, 1.0);
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                best_point,
+                7,
+                RED.stroke_width(2),
+            )))
+            .map_err(err)?;
+        let (bx, by) = chart.backend_coord(&best_point);
+        root.draw(&Text::new(
+            format!("best: {} elements, {}", best.0, format_seconds(best.1)),
+            (bx + 10, by - 22),
+            ("sans-serif", 14).into_font().color(&RED),
+        ))
+        .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Some(svg))
 }
 
 #[cfg(test)]

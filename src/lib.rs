@@ -22,6 +22,7 @@ pub mod reference;
 pub mod render;
 pub mod report;
 pub mod results;
+pub mod sweep;
 pub mod tutorial;
 pub mod validate;
 

@@ -18,11 +18,15 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
     let groups = export::groups(results);
     let summary = ProfileSummary::load(flamegraphs)?;
     let base = relative_link(dir, flamegraphs);
-    let profiles = summary.as_ref().map(|summary| html::Profiles {
-        summary,
-        base: &base,
-    });
-    let page = html::render(results, &groups, profiles).map_err(|e| LabError::Write {
+    let sweep = crate::sweep::Sweep::load(dir)?;
+    let extras = html::Extras {
+        profiles: summary.as_ref().map(|summary| html::Profiles {
+            summary,
+            base: &base,
+        }),
+        sweep: sweep.as_ref(),
+    };
+    let page = html::render(results, &groups, extras).map_err(|e| LabError::Write {
         path: dir.join(HTML_FILE),
         source: std::io::Error::other(format!("cannot draw a chart: {e}")),
     })?;

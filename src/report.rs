@@ -39,7 +39,20 @@ pub struct MeasureOptions {
     pub out_dir: PathBuf,
     /// Criterion's settings; `None` runs each variant once, untimed by criterion.
     pub bench: Option<BenchSettings>,
-    pub tuning: Tuning,
+    /// Tuning for named variants (e.g. `vector-chunked` at the sweep's best size); the others
+    /// run with their defaults.
+    pub tuning: Vec<(&'static str, Tuning)>,
+}
+
+impl MeasureOptions {
+    /// The tuning `variant` runs with.
+    pub fn tuning_for(&self, variant: &str) -> Tuning {
+        self.tuning
+            .iter()
+            .find(|(name, _)| *name == variant)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// What the measurement is doing, for a progress display.
@@ -84,9 +97,10 @@ pub fn measure_all(
     let criterion_dir = opts.out_dir.join("criterion");
     let mut variants = Vec::with_capacity(selection.len());
     for variant in selection {
+        let tuning = opts.tuning_for(variant.name);
         let mut result = VariantResult {
             info: VariantInfo::new(variant),
-            tuning: TuningInfo::from(&opts.tuning),
+            tuning: TuningInfo::from(&tuning),
             status: Status::Skip,
             validation: None,
             first_run_seconds: None,
@@ -97,7 +111,7 @@ pub fn measure_all(
         if result.info.available {
             progress(Step::Validating(variant.name));
             let measured = (|| -> Result<(), LabError> {
-                let mut kernel = variant.prepare(&grid.problem(), &opts.tuning)?;
+                let mut kernel = variant.prepare(&grid.problem(), &tuning)?;
                 let run = measure::run_kernel(kernel.as_mut(), grid.pixels())?;
                 let check = validate::check(&run.counts, &reference, variant.exactness);
                 result.status = check.status;

@@ -213,3 +213,102 @@ fn list_json_names_every_variant_with_metadata() {
     let table = lab(&["list"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("pure_python.py"));
 }
+
+#[test]
+fn bad_tuning_knobs_are_refused() {
+    let small = ["--width", "50", "--height", "50", "--maxiter", "30"];
+    let with = |variant: &str, knob: &[&str]| -> Vec<String> {
+        ["run", "--variant", variant]
+            .iter()
+            .chain(&small)
+            .chain(knob)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    for (variant, knob, needle) in [
+        (
+            "vector-chunked",
+            ["--chunk", "0"],
+            "--chunk must be at least 1",
+        ),
+        ("vector-fused", ["--chunk", "99999999"], "2500 pixels"),
+        (
+            "rayon-chunks",
+            ["--chunks", "0"],
+            "--chunks must be at least 1",
+        ),
+        (
+            "rayon-rows",
+            ["--threads", "0"],
+            "--threads must be at least 1",
+        ),
+    ] {
+        let args = with(variant, &knob);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_bad_input(&args, needle);
+    }
+    // The default grid too: the refusal comes before any kernel runs.
+    assert_bad_input(
+        &["run", "--variant", "vector-chunked", "--chunk", "99999999"],
+        "pixels",
+    );
+}
+
+#[test]
+fn run_records_tuning_and_notes_knobs_a_variant_ignores() {
+    let out = lab(&[
+        "run",
+        "--variant",
+        "expanded",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "100",
+        "--chunk",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "note: --chunk has no effect on variant expanded"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["chunk"], 100);
+    assert!(v["chunks"].is_null() && v["threads"].is_null(), "{v}");
+    assert_eq!(v["validation_sum"], 8974);
+
+    let out = lab(&[
+        "run",
+        "--variant",
+        "rayon-chunks",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "100",
+        "--chunks",
+        "5",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["chunks"].as_u64(), v["threads"].as_u64()),
+        (Some(5), Some(2))
+    );
+    assert_eq!(v["status"], "OK");
+}

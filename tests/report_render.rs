@@ -90,7 +90,7 @@ fn every_group_chart_renders_as_svg() {
 #[test]
 fn html_page_has_every_section_row_and_warning() {
     let results = fixture();
-    let page = html::render(&results, &export::groups(&results), None).unwrap();
+    let page = html::render(&results, &export::groups(&results), Default::default()).unwrap();
     for needle in [
         "<!DOCTYPE html>",
         "Single-core loops",

@@ -9,6 +9,7 @@ mod profile;
 mod progress;
 mod report;
 mod run;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Profile variants: pprof flamegraphs, callgrind line profiles, hot-loop disassembly.
     Profile(profile::ProfileArgs),
+    /// Measure vector-chunked at each chunk size: the tutorial's cache-size figure.
+    SweepChunks(sweep::SweepArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
@@ -79,6 +82,30 @@ impl ProblemArgs {
     }
 }
 
+/// The per-variant tuning knobs.
+#[derive(Debug, Clone, Args)]
+struct TuningArgs {
+    /// Elements per slice for vector-chunked, block size for vector-fused.
+    #[arg(long, value_name = "N")]
+    chunk: Option<usize>,
+    /// Work units for the parallel variants (default: one per core).
+    #[arg(long, value_name = "N")]
+    chunks: Option<usize>,
+    /// Worker threads for the parallel variants (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+impl TuningArgs {
+    fn tuning(&self) -> mandel_variants::Tuning {
+        mandel_variants::Tuning {
+            chunk: self.chunk,
+            chunks: self.chunks,
+            threads: self.threads,
+        }
+    }
+}
+
 /// Output format of `list` and `run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -116,6 +143,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Profile(args) => profile::run(args),
         Command::KernelOnce(args) => profile::kernel_once(args),
+        Command::SweepChunks(args) => sweep::run(args),
     };
     match result {
         Ok(code) => code,

@@ -144,7 +144,7 @@ fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
     let opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
-        tuning: Default::default(),
+        tuning: best_chunk(&args.out, &spec)?,
     };
     let quiet = Quiet::start(&args.out.join("criterion.log"), selection.len() as u64)?;
     let bar = &quiet.bar;
@@ -156,4 +156,25 @@ fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
     });
     quiet.finish();
     Ok(results?)
+}
+
+/// `vector-chunked` at the best size of a sweep of the same problem, where one was run.
+fn best_chunk(
+    dir: &std::path::Path,
+    spec: &GridSpec,
+) -> Result<Vec<(&'static str, mandel_variants::Tuning)>, LabError> {
+    let Some(sweep) = crate::sweep::Sweep::load(dir)? else {
+        return Ok(Vec::new());
+    };
+    Ok(sweep
+        .best()
+        .filter(|_| sweep.spec == *spec)
+        .map(|best| {
+            let tuning = mandel_variants::Tuning {
+                chunk: Some(best.chunk),
+                ..Default::default()
+            };
+            vec![(crate::sweep::VARIANT, tuning)]
+        })
+        .unwrap_or_default())
 }

@@ -5,10 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use mandel_variants::Tuning;
 use serde::Serialize;
 
-use super::{Format, ProblemArgs};
+use super::{Format, ProblemArgs, TuningArgs};
 use crate::validate::{self, Status, Validation};
 use crate::{Region, image, known, measure, reference, report};
 
@@ -19,6 +18,8 @@ pub(super) struct RunArgs {
     variant: String,
     #[command(flatten)]
     problem: ProblemArgs,
+    #[command(flatten)]
+    tuning: TuningArgs,
     /// Also write the picture as a PNG to this path.
     #[arg(long, value_name = "PATH")]
     image: Option<PathBuf>,
@@ -45,13 +46,26 @@ struct RunRecord<'a> {
     mismatched_pixels: u64,
     status: Status,
     seconds: f64,
+    chunk: Option<usize>,
+    chunks: Option<usize>,
+    threads: Option<usize>,
 }
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let variant = report::find_variant(&args.variant)?;
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
-    let run = measure::run_once(variant, &grid, &Tuning::default())?;
+    let tuning = args.tuning.tuning();
+    for knob in mandel_variants::Knob::ALL {
+        if knob.is_set(&tuning) && !variant.knobs.contains(&knob) {
+            eprintln!(
+                "note: {} has no effect on variant {}",
+                knob.flag(),
+                variant.name
+            );
+        }
+    }
+    let run = measure::run_once(variant, &grid, &tuning)?;
     let reference = reference::compute(&grid.problem());
     let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
     if let Some(path) = &args.image {
@@ -77,6 +91,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 mismatched_pixels: check.mismatched_pixels,
                 status: check.status,
                 seconds: run.seconds,
+                chunk: tuning.chunk,
+                chunks: tuning.chunks,
+                threads: tuning.threads,
             };
             println!("{}", serde_json::to_string_pretty(&record)?);
         }
@@ -92,6 +109,17 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 spec.region
             );
             println!("Total elements: {}", grid.pixels());
+            let knobs: Vec<String> = [
+                ("--chunk", tuning.chunk),
+                ("--chunks", tuning.chunks),
+                ("--threads", tuning.threads),
+            ]
+            .into_iter()
+            .filter_map(|(flag, value)| value.map(|v| format!("{flag} {v}")))
+            .collect();
+            if !knobs.is_empty() {
+                println!("Tuning: {}", knobs.join(" "));
+            }
             println!("calculate_z took {:.6} seconds", run.seconds);
             println!(
                 "Total sum of elements (for validation): {}",

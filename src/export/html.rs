@@ -8,7 +8,15 @@ use crate::charts;
 use crate::machine::human_size;
 use crate::profile::ProfileSummary;
 use crate::results::Results;
+use crate::sweep::{self, Sweep};
 use crate::tutorial;
+
+/// What other stages produced, shown where the report has them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    pub profiles: Option<Profiles<'a>>,
+    pub sweep: Option<&'a Sweep>,
+}
 
 /// The profiling stage's summary and the path from the report to its folder.
 #[derive(Debug, Clone, Copy)]
@@ -44,11 +52,8 @@ fn group_intro(family: &str) -> &'static str {
 }
 
 /// The whole page.
-pub fn render(
-    results: &Results,
-    groups: &[Group],
-    profiles: Option<Profiles<'_>>,
-) -> Result<String, String> {
+pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result<String, String> {
+    let profiles = extras.profiles;
     let mut h = String::new();
     let p = &results.problem;
     let m = &results.machine;
@@ -203,6 +208,9 @@ pub fn render(
                 "<p class=\"empty\">Nothing ran in this group here, and the tutorial \
                                 published no figure for it.</p>\n",
             ),
+        }
+        if let (Some(sw), "vector") = (extras.sweep, g.family) {
+            h.push_str(&sweep_section(sw)?);
         }
         h.push_str("</section>\n");
     }
@@ -370,6 +378,38 @@ fn profile_section(p: Profiles<'_>, results: &Results) -> String {
     }
     h.push_str("</section>\n");
     h
+}
+
+/// The chunk-size sweep: its figure and a reading of it.
+fn sweep_section(sw: &Sweep) -> Result<String, String> {
+    let mut h = String::from("<h3 id=\"sweep\">Chunk size and the caches</h3>\n");
+    let _ = writeln!(
+        h,
+        "<p><code>{}</code> measured at {} chunk sizes on {} × {}, maxiter {} (criterion, {} \
+         samples each). A chunk of N elements touches {} bytes per element (z and q as four f64, \
+         the escape mask, the output), so the vertical lines mark the sizes whose working set \
+         fills each cache. Both curves are normalised to their own best.</p>",
+        esc(&sw.variant),
+        sw.points.len(),
+        sw.spec.width,
+        sw.spec.height,
+        sw.spec.maxiter,
+        sw.settings.samples,
+        sw.bytes_per_element
+    );
+    if let Some(reading) = sw.reading() {
+        let _ = writeln!(h, "<p><strong>Reading:</strong> {}.</p>", esc(&reading));
+    }
+    if let Some(svg) = charts::sweep_chart(sw)? {
+        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+    }
+    let _ = writeln!(
+        h,
+        "<p>Data: <a href=\"{}\">{0}</a>, <a href=\"{}\">{1}</a>.</p>",
+        sweep::JSON_FILE,
+        sweep::CSV_FILE
+    );
+    Ok(h)
 }
 
 fn tutorial_table() -> String {

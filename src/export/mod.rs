@@ -174,6 +174,7 @@ pub fn noise_warnings(results: &Results) -> Vec<String> {
 /// Seconds with a unit that keeps four significant digits: `1.234 s`, `193.4 ms`, `71.20 µs`.
 pub fn format_seconds(s: f64) -> String {
     let (v, unit) = match s {
+        0.0 => return "0".into(),
         s if s >= 1.0 => (s, "s"),
         s if s >= 1e-3 => (s * 1e3, "ms"),
         s if s >= 1e-6 => (s * 1e6, "µs"),
@@ -226,5 +227,6 @@ mod tests {
         assert_eq!(format_seconds(0.19341), "193.4 ms");
         assert_eq!(format_seconds(7.12e-5), "71.20 µs");
         assert_eq!(format_seconds(5e-9), "5.000 ns");
+        assert_eq!(format_seconds(0.0), "0");
     }
 }

@@ -9,8 +9,11 @@
 //! [`Variant::prepare`] outside the timed region (the tutorial built its `q` and `z` lists before it
 //! started the clock) and then times [`Kernel::run`] alone.
 
+pub mod parallel;
 mod registry;
 pub mod scalar;
+pub mod tuning;
+pub mod vector;
 
 pub use registry::{VARIANTS, find, names};
 
@@ -52,6 +55,40 @@ pub struct Tuning {
     pub chunks: Option<usize>,
     /// Worker threads for parallel variants; `None` means one per core.
     pub threads: Option<usize>,
+}
+
+/// A tuning knob a variant honours (see [`Tuning`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Knob {
+    /// `--chunk`: elements per slice or block.
+    Chunk,
+    /// `--chunks`: work units the grid is split into.
+    Chunks,
+    /// `--threads`: worker threads.
+    Threads,
+}
+
+impl Knob {
+    /// The command-line flag.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Knob::Chunk => "--chunk",
+            Knob::Chunks => "--chunks",
+            Knob::Threads => "--threads",
+        }
+    }
+
+    /// Whether `tuning` sets this knob.
+    pub fn is_set(self, tuning: &Tuning) -> bool {
+        match self {
+            Knob::Chunk => tuning.chunk.is_some(),
+            Knob::Chunks => tuning.chunks.is_some(),
+            Knob::Threads => tuning.threads.is_some(),
+        }
+    }
+
+    /// Every knob.
+    pub const ALL: [Knob; 3] = [Knob::Chunk, Knob::Chunks, Knob::Threads];
 }
 
 /// A prepared kernel: inputs laid out the way its technique wants them, ready to run repeatedly.
@@ -146,6 +183,8 @@ pub struct Variant {
     pub summary: &'static str,
     /// Whether it must match the reference exactly.
     pub exactness: Exactness,
+    /// The tuning knobs it honours.
+    pub knobs: &'static [Knob],
     /// Probes whether it can run here.
     pub probe: fn() -> Availability,
     /// Lays out the inputs for the technique, outside the timed region.

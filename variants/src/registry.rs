@@ -1,6 +1,6 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{Variant, scalar};
+use crate::{Variant, parallel, scalar, vector};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -9,6 +9,11 @@ pub const VARIANTS: &[&Variant] = &[
     &scalar::expanded_math::VARIANT,
     &scalar::ndarray_loop::VARIANT,
     &scalar::c_reference::VARIANT,
+    &vector::vector_whole::VARIANT,
+    &vector::vector_chunked::VARIANT,
+    &vector::vector_fused::VARIANT,
+    &parallel::rayon_chunks::VARIANT,
+    &parallel::rayon_rows::VARIANT,
 ];
 
 /// Looks a variant up by its command-line name.

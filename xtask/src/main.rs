@@ -4,6 +4,7 @@
 mod lab;
 mod profile;
 mod report;
+mod sweep_chunks;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,10 @@ Commands:
             callgrind line profiles and hot-loop disassembly, in flamegraphs/.
             Options: --variants a,b,..., --seconds S, --frequency HZ, --quick,
             --width W --height H --maxiter M
+  sweep-chunks
+            Build in release and measure vector-chunked at each chunk size (the tutorial's
+            STEP_SIZE figure): reports/sweep-chunks.{json,csv,svg}.
+            Options: --sizes 100,1000,..., --width W --height H --maxiter M, --quick
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -41,8 +46,11 @@ fn main() -> ExitCode {
         }
         "report" => report::run(rest),
         "profile" => profile::run(rest),
+        "sweep-chunks" => sweep_chunks::run(rest),
         other => {
-            eprintln!("error: unknown command '{other}'; commands: report, profile, help");
+            eprintln!(
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, help"
+            );
             return ExitCode::from(2);
         }
     };

@@ -14,6 +14,7 @@ pub const VARIANT: Variant = Variant {
     analogue: "plain C (the tutorial's wished-for baseline)",
     summary: "expanded math in C via FFI, compiled with -O3 -ffp-contract=off",
     exactness: Exactness::Exact,
+    knobs: &[],
     probe: always_available,
     prepare,
 };

@@ -28,6 +28,7 @@ pub const VARIANT: Variant = Variant {
     analogue: "calculate_z.pyx (expanded math) / shedskin2.py",
     summary: "real and imaginary parts as separate f64, squares compared with 4, no square root",
     exactness: Exactness::Exact,
+    knobs: &[],
     probe: always_available,
     prepare,
 };

@@ -16,6 +16,7 @@ pub const VARIANT: Variant = Variant {
     analogue: "pure_python_2.py",
     summary: "zi and qi dereferenced into locals before the inner loop",
     exactness: Exactness::Exact,
+    knobs: &[],
     probe: always_available,
     prepare,
 };

@@ -16,6 +16,7 @@ pub const VARIANT: Variant = Variant {
     analogue: "pure_python.py",
     summary: "Complex64 lists indexed inside the inner loop; escape test on the modulus",
     exactness: Exactness::Exact,
+    knobs: &[],
     probe: always_available,
     prepare,
 };

@@ -18,6 +18,7 @@ pub const VARIANT: Variant = Variant {
     analogue: "cython_numpy_loop (Cython + numpy)",
     summary: "ndarray 1-D xs and ys in, 2-D i32 array out, expanded math per pixel",
     exactness: Exactness::Exact,
+    knobs: &[],
     probe: always_available,
     prepare,
 };
