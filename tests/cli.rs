@@ -1,27 +1,9 @@
 //! The `mandel-lab` command-line contract: names, fields, and one line with exit code 2 for every
 //! kind of bad input.
 
-use std::process::{Command, Output};
+mod common;
 
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .output()
-        .expect("the mandel-lab binary runs")
-}
-
-/// Asserts exit code 2 and exactly one line on stderr containing `needle`, with no panic.
-fn assert_bad_input(args: &[&str], needle: &str) {
-    let out = lab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    assert!(
-        stderr.contains(needle),
-        "{args:?}: expected '{needle}' in {stderr}"
-    );
-}
+use common::{assert_bad_input, lab};
 
 #[test]
 fn zero_width_or_height_is_refused() {

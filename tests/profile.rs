@@ -3,18 +3,15 @@
 //! (`.ci/run` installs them); without valgrind those checks are skipped with a message, except
 //! under CI, where its absence is a failure.
 
+mod common;
+
+use common::{assert_bad_input, lab};
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use mandel_lab::profile::{ProfileSummary, sampling};
 use mandel_variants::{Availability, VARIANTS};
-
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn valgrind_here() -> bool {
     let found = Command::new("valgrind")
@@ -121,17 +118,6 @@ fn profiles_show_the_tutorials_lessons() {
         );
         assert!(dir.path().join(format!("{v}.asm.html")).exists());
     }
-}
-
-fn assert_bad_input(args: &[&str], needle: &str) {
-    let out = lab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
-    assert!(
-        stderr.contains(needle),
-        "{args:?}: expected {needle} in {stderr}"
-    );
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! The render stage from fixture JSON: golden exports, every chart, the HTML page, and the
 //! re-render's error handling. Nothing here runs a kernel.
 
+mod common;
+
+use common::{assert_one_line_error, lab};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use mandel_lab::charts;
 use mandel_lab::export::{self, csv, html, json, markdown};
@@ -123,13 +126,6 @@ fn render_report_writes_the_page_and_exports() {
     }
 }
 
-fn lab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn render_only_rebuilds_the_report_from_json_alone() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,11 +159,8 @@ fn render_only_rebuilds_the_report_from_json_alone() {
 fn missing_or_corrupt_results_fail_cleanly_and_keep_the_old_report() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let out = lab(&["report", "--render-only", "--out", d]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("results.json"), "{stderr}");
+    let args = ["report", "--render-only", "--out", d];
+    assert_one_line_error(&lab(&args), &args, "results.json");
 
     std::fs::write(dir.path().join("index.html"), "previous report").unwrap();
     for corrupt in [
@@ -176,11 +169,7 @@ fn missing_or_corrupt_results_fail_cleanly_and_keep_the_old_report() {
         "{\"schema_version\": 1}",
     ] {
         std::fs::write(dir.path().join("results.json"), corrupt).unwrap();
-        let out = lab(&["report", "--render-only", "--out", d]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{corrupt}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_one_line_error(&lab(&args), &args, "results.json");
         let kept = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert_eq!(
             kept, "previous report",

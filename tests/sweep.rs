@@ -1,15 +1,10 @@
 //! `mandel-lab sweep-chunks`: a small real sweep, and one clear line for bad sizes.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{assert_bad_input, lab};
 
 use mandel_lab::sweep::Sweep;
-
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn a_small_sweep_measures_every_size_and_draws_the_figure() {
@@ -69,10 +64,6 @@ fn bad_sizes_get_one_line_and_exit_code_2() {
         ("0", "at least 1"),
         ("100,99999999", "larger than the grid"),
     ] {
-        let out = lab(&["sweep-chunks", "--sizes", sizes]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{sizes}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{sizes}: {stderr}");
-        assert!(stderr.contains(needle), "{sizes}: {stderr}");
+        assert_bad_input(&["sweep-chunks", "--sizes", sizes], needle);
     }
 }

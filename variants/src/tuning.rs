@@ -10,16 +10,7 @@ pub fn chunk_len(
     default: usize,
     problem: &Problem<'_>,
 ) -> Result<usize, VariantError> {
-    let pixels = problem.pixels().max(1);
-    match asked {
-        Some(0) => Err(bad(variant, "--chunk must be at least 1".into())),
-        Some(n) if n > pixels => Err(bad(
-            variant,
-            format!("--chunk {n} is larger than the grid's {pixels} pixels"),
-        )),
-        Some(n) => Ok(n),
-        None => Ok(default.min(pixels)),
-    }
+    per_pixel_knob(variant, "--chunk", asked, default, problem)
 }
 
 /// The number of work units: `asked` (between 1 and the pixel count), or `default`.
@@ -29,12 +20,24 @@ pub fn chunk_count(
     default: usize,
     problem: &Problem<'_>,
 ) -> Result<usize, VariantError> {
+    per_pixel_knob(variant, "--chunks", asked, default, problem)
+}
+
+/// A knob counted in pixels: between 1 and the grid's pixel count when given, else `default`
+/// brought into that range.
+fn per_pixel_knob(
+    variant: &'static str,
+    flag: &str,
+    asked: Option<usize>,
+    default: usize,
+    problem: &Problem<'_>,
+) -> Result<usize, VariantError> {
     let pixels = problem.pixels().max(1);
     match asked {
-        Some(0) => Err(bad(variant, "--chunks must be at least 1".into())),
+        Some(0) => Err(bad(variant, format!("{flag} must be at least 1"))),
         Some(n) if n > pixels => Err(bad(
             variant,
-            format!("--chunks {n} is more than the grid's {pixels} pixels"),
+            format!("{flag} {n} is larger than the grid's {pixels} pixels"),
         )),
         Some(n) => Ok(n),
         None => Ok(default.clamp(1, pixels)),
