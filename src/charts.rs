@@ -145,19 +145,20 @@ where
             .pos(Pos::new(HPos::Right, VPos::Center));
         root.draw(&Text::new(b.label.clone(), (px - 8, py), label_style))
             .map_err(err)?;
-        let annotate = |v: f64, y: f64| {
-            let (tx, ty) = chart.backend_coord(&(v, y));
+        // Each value is written just past the end of its bar or whisker.
+        let annotate = |value: f64, at: f64, y: f64| {
+            let (tx, ty) = chart.backend_coord(&(at, y));
             root.draw(&Text::new(
-                format_seconds(v),
+                format_seconds(value),
                 (tx + 6, ty - 7),
                 value_style.clone(),
             ))
         };
         if let Some((median, _, max)) = b.now {
-            annotate(median.max(max), slot(i) + 0.71).map_err(err)?;
+            annotate(median, median.max(max), slot(i) + 0.71).map_err(err)?;
         }
         if let Some(then) = b.then {
-            annotate(then, slot(i) + 0.29).map_err(err)?;
+            annotate(then, then, slot(i) + 0.29).map_err(err)?;
         }
     }
     chart

@@ -2,9 +2,10 @@
 
 use super::Group;
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 15] = [
     "family",
     "variant",
+    "tuning",
     "analogue",
     "median_s",
     "spread_s",
@@ -29,6 +30,7 @@ pub fn render(groups: &[Group]) -> String {
             let fields = [
                 g.family.to_string(),
                 r.variant.clone(),
+                r.tuning.clone().unwrap_or_default(),
                 r.analogue.clone(),
                 num(r.median),
                 num(r.spread),

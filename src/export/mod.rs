@@ -22,6 +22,8 @@ pub const NOISE_THRESHOLD: f64 = 0.05;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     pub variant: String,
+    /// The tuning it ran with, as flags (`--chunk 180`), when any was set.
+    pub tuning: Option<String>,
     pub analogue: String,
     /// Median seconds (criterion's, else the single run's).
     pub median: Option<f64>,
@@ -65,8 +67,18 @@ impl Row {
             }
             _ => None,
         };
+        let t = &v.tuning;
+        let flags: Vec<String> = [
+            ("--chunk", t.chunk),
+            ("--chunks", t.chunks),
+            ("--threads", t.threads),
+        ]
+        .iter()
+        .filter_map(|(flag, n)| n.map(|n| format!("{flag} {n}")))
+        .collect();
         Row {
             variant: v.info.name.clone(),
+            tuning: (!flags.is_empty()).then(|| flags.join(" ")),
             analogue: v.info.analogue.clone(),
             median: v.seconds(),
             spread: timing.map(|t| t.median_abs_dev),
@@ -202,7 +214,10 @@ pub const HEADER: [&str; 7] = [
 /// A row's cells in [`HEADER`] order.
 pub fn cells(row: &Row) -> [String; 7] {
     [
-        row.variant.clone(),
+        match &row.tuning {
+            Some(t) => format!("{} ({t})", row.variant),
+            None => row.variant.clone(),
+        },
         row.analogue.clone(),
         row.time_cell(),
         row.speedup_cell(),
