@@ -57,7 +57,9 @@ pub fn hot_loop(binary: &Path, ours: &HashMap<u64, u64>) -> Result<Option<HotLoo
     let output = Command::new("objdump")
         .args(["-d", "--no-show-raw-insn", "-C"])
         .arg(format!("--start-address={start:#x}"))
-        .arg(format!("--stop-address={:#x}", end + 1))
+        // Past `end`, so the last instruction is decoded whole (x86 instructions are up to 15
+        // bytes); anything after it is dropped below.
+        .arg(format!("--stop-address={:#x}", end + 16))
         .arg(binary)
         .output()
         .map_err(|e| LabError::Read {
@@ -68,7 +70,7 @@ pub fn hot_loop(binary: &Path, ours: &HashMap<u64, u64>) -> Result<Option<HotLoo
         .lines()
         .filter_map(|l| {
             let (addr, text) = l.trim_start().split_once(":\t")?;
-            let addr = u64::from_str_radix(addr, 16).ok()?;
+            let addr = u64::from_str_radix(addr, 16).ok().filter(|a| *a <= end)?;
             Some(Instruction {
                 addr,
                 count: ours.get(&addr).copied().unwrap_or(0),
