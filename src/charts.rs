@@ -309,6 +309,92 @@ pub fn sweep_chart(sweep: &crate::sweep::Sweep) -> Result<Option<String>, String
     Ok(Some(svg))
 }
 
+/// The multi-core figure: speed-up over the single-core kernel against thread count, one line per
+/// variant, with the ideal (linear up to the cores, flat beyond) for comparison.
+pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option<String>, String> {
+    let cores = sweep.machine.logical_cores.max(1) as f64;
+    let x_hi = sweep.points.iter().map(|p| p.threads).max().unwrap_or(1) as f64;
+    let y_hi = sweep
+        .points
+        .iter()
+        .filter_map(|p| p.speedup)
+        .fold(cores, f64::max)
+        * 1.2;
+    if sweep.points.iter().all(|p| p.speedup.is_none()) {
+        return Ok(None);
+    }
+    let palette = [
+        NOW,
+        RGBColor(214, 39, 40),
+        RGBColor(44, 160, 44),
+        RGBColor(148, 103, 189),
+    ];
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "Speed-up over {} against threads ({} x {}, maxiter {}, {} cores)",
+                    sweep.baseline, sweep.spec.width, sweep.spec.height, sweep.spec.maxiter, cores
+                ),
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.5..x_hi + 0.5, 0.0..y_hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("threads")
+            .y_desc("speed-up")
+            .x_labels(x_hi as usize + 1)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.1}x"))
+            .draw()
+            .map_err(err)?;
+        let ideal: Vec<(f64, f64)> = (1..=x_hi as usize)
+            .map(|t| (t as f64, (t as f64).min(cores)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(ideal, THEN.stroke_width(2)))
+            .map_err(err)?
+            .label("ideal (linear to the cores)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
+        for (i, name) in sweep.variants().into_iter().enumerate() {
+            let color = palette[i % palette.len()];
+            let line: Vec<(f64, f64)> = sweep
+                .points
+                .iter()
+                .filter(|p| p.variant == name)
+                .filter_map(|p| Some((p.threads as f64, p.speedup?)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
+                .map_err(err)?
+                .label(name.to_string())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Some(svg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,12 +19,14 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
     let summary = ProfileSummary::load(flamegraphs)?;
     let base = relative_link(dir, flamegraphs);
     let sweep = crate::sweep::Sweep::load(dir)?;
+    let threads = crate::sweep_threads::ThreadSweep::load(dir)?;
     let extras = html::Extras {
         profiles: summary.as_ref().map(|summary| html::Profiles {
             summary,
             base: &base,
         }),
         sweep: sweep.as_ref(),
+        threads: threads.as_ref(),
     };
     let page = html::render(results, &groups, extras).map_err(|e| LabError::Write {
         path: dir.join(HTML_FILE),

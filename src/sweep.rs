@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{self, BenchSettings, Timing};
 use crate::machine::{Machine, human_size};
-use crate::validate::{self, Status};
-use crate::{GridSpec, LabError, fsutil, reference, tutorial};
+use crate::reference::Reference;
+use crate::validate::{self, Status, Validation};
+use crate::{Grid, GridSpec, LabError, fsutil, reference, tutorial};
 
 /// Version of `sweep-chunks.json`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -209,21 +210,16 @@ pub fn run(
             chunk: Some(chunk),
             ..Tuning::default()
         };
-        let mut kernel = variant.prepare(&grid.problem(), &tuning)?;
-        let first = crate::measure::run_kernel(kernel.as_mut(), grid.pixels())?;
-        let check = validate::check(&first.counts, &reference, variant.exactness);
-        let timing = if check.status == Status::Fail {
-            None
-        } else {
-            Some(bench::measure(
-                kernel.as_mut(),
-                grid.pixels(),
-                &group,
-                &format!("chunk-{chunk}"),
-                criterion_dir,
-                settings,
-            )?)
-        };
+        let (check, timing) = validate_and_measure(
+            variant,
+            &grid,
+            &reference,
+            &tuning,
+            &group,
+            &format!("chunk-{chunk}"),
+            criterion_dir,
+            settings,
+        )?;
         points.push(SweepPoint {
             chunk,
             working_set_bytes: chunk as u64 * BYTES_PER_ELEMENT,
@@ -242,6 +238,37 @@ pub fn run(
         settings: settings.clone(),
         points,
     })
+}
+
+/// Validates `variant` with `tuning` once against `reference`, then, unless it failed, measures it
+/// under criterion as `group/id`.
+#[allow(clippy::too_many_arguments)]
+pub fn validate_and_measure(
+    variant: &Variant,
+    grid: &Grid,
+    reference: &Reference,
+    tuning: &Tuning,
+    group: &str,
+    id: &str,
+    criterion_dir: &Path,
+    settings: &BenchSettings,
+) -> Result<(Validation, Option<Timing>), LabError> {
+    let mut kernel = variant.prepare(&grid.problem(), tuning)?;
+    let first = crate::measure::run_kernel(kernel.as_mut(), grid.pixels())?;
+    let check = validate::check(&first.counts, reference, variant.exactness);
+    let timing = if check.status == Status::Fail {
+        None
+    } else {
+        Some(bench::measure(
+            kernel.as_mut(),
+            grid.pixels(),
+            group,
+            id,
+            criterion_dir,
+            settings,
+        )?)
+    };
+    Ok((check, timing))
 }
 
 #[cfg(test)]

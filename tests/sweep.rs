@@ -5,6 +5,7 @@ mod common;
 use common::{assert_bad_input, lab};
 
 use mandel_lab::sweep::Sweep;
+use mandel_lab::sweep_threads::{self, ThreadSweep};
 
 #[test]
 fn a_small_sweep_measures_every_size_and_draws_the_figure() {
@@ -66,4 +67,54 @@ fn bad_sizes_get_one_line_and_exit_code_2() {
     ] {
         assert_bad_input(&["sweep-chunks", "--sizes", sizes], needle);
     }
+}
+
+#[test]
+fn a_small_thread_sweep_measures_every_parallel_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = lab(&[
+        "sweep-threads",
+        "--quick",
+        "--width",
+        "50",
+        "--height",
+        "50",
+        "--maxiter",
+        "100",
+        "--threads",
+        "1,2",
+        "--out",
+        d,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sweep = ThreadSweep::load(dir.path())
+        .unwrap()
+        .expect("sweep-threads.json");
+    let variants = sweep_threads::parallel_variants();
+    assert_eq!(sweep.points.len(), variants.len() * 2);
+    for p in &sweep.points {
+        assert_eq!(p.validation_sum, 8974, "{} on {}", p.variant, p.threads);
+        assert!(
+            p.speedup.is_some_and(|s| s > 0.0) && p.efficiency.is_some(),
+            "{p:?}"
+        );
+    }
+    assert!(sweep.baseline_timing.samples >= 10);
+    assert!(sweep.best().is_some());
+}
+
+#[test]
+fn bad_thread_counts_get_one_line_and_exit_code_2() {
+    assert_bad_input(&["sweep-threads", "--threads", "0"], "at least 1");
+    assert_bad_input(&["sweep-threads", "--threads", "1,x"], "'x'");
+    assert_bad_input(
+        &["sweep-threads", "--variants", "expanded"],
+        "does not take --threads",
+    );
 }

@@ -10,6 +10,7 @@ mod progress;
 mod report;
 mod run;
 mod sweep;
+mod sweep_threads;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,8 @@ enum Command {
     Profile(profile::ProfileArgs),
     /// Measure vector-chunked at each chunk size: the tutorial's cache-size figure.
     SweepChunks(sweep::SweepArgs),
+    /// Measure every parallel variant against thread count: the tutorial's multi-core figure.
+    SweepThreads(sweep_threads::SweepThreadsArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
@@ -144,6 +147,7 @@ pub fn main() -> ExitCode {
         Command::Profile(args) => profile::run(args),
         Command::KernelOnce(args) => profile::kernel_once(args),
         Command::SweepChunks(args) => sweep::run(args),
+        Command::SweepThreads(args) => sweep_threads::run(args),
     };
     match result {
         Ok(code) => code,

@@ -3,12 +3,13 @@
 
 use std::fmt::Write;
 
-use super::{Group, HEADER, Row, cells, noise_warnings};
+use super::{Group, HEADER, Row, cells, format_seconds, noise_warnings};
 use crate::charts;
 use crate::machine::human_size;
 use crate::profile::ProfileSummary;
 use crate::results::Results;
 use crate::sweep::{self, Sweep};
+use crate::sweep_threads::{self, ThreadSweep};
 use crate::tutorial;
 
 /// What other stages produced, shown where the report has them.
@@ -16,6 +17,7 @@ use crate::tutorial;
 pub struct Extras<'a> {
     pub profiles: Option<Profiles<'a>>,
     pub sweep: Option<&'a Sweep>,
+    pub threads: Option<&'a ThreadSweep>,
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -211,6 +213,9 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         }
         if let (Some(sw), "vector") = (extras.sweep, g.family) {
             h.push_str(&sweep_section(sw)?);
+        }
+        if let (Some(ts), "parallel") = (extras.threads, g.family) {
+            h.push_str(&threads_section(ts)?);
         }
         h.push_str("</section>\n");
     }
@@ -408,6 +413,60 @@ fn sweep_section(sw: &Sweep) -> Result<String, String> {
         "<p>Data: <a href=\"{}\">{0}</a>, <a href=\"{}\">{1}</a>.</p>",
         sweep::JSON_FILE,
         sweep::CSV_FILE
+    );
+    Ok(h)
+}
+
+/// The scaling sweep: speed-up and efficiency against thread count.
+fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
+    let t = &ts.baseline_timing;
+    let mut h = format!(
+        "<h3 id=\"scaling\">Scaling with threads</h3>\n<p>Every parallel variant at each thread \
+         count on {} × {}, maxiter {} (criterion, {} samples each), against <code>{}</code> on one \
+         core ({} ± {:.1}%). Efficiency is the speed-up over the threads used, capped at the {} \
+         cores; the last count oversubscribes the cores.</p>\n",
+        ts.spec.width,
+        ts.spec.height,
+        ts.spec.maxiter,
+        ts.settings.samples,
+        esc(&ts.baseline),
+        format_seconds(t.median),
+        100.0 * t.relative_spread(),
+        ts.machine.logical_cores
+    );
+    if let Some(svg) = charts::scaling_chart(ts)? {
+        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+    }
+    h.push_str(
+        "<table class=\"results\"><thead><tr><th>variant</th><th>threads</th>\
+                <th>median ± spread</th><th>speed-up</th><th>efficiency</th><th>validation sum</th>\
+                </tr></thead><tbody>\n",
+    );
+    for p in &ts.points {
+        let time = p.timing.as_ref().map_or("-".to_string(), |t| {
+            format!(
+                "{} ± {:.1}%",
+                format_seconds(t.median),
+                100.0 * t.relative_spread()
+            )
+        });
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+            esc(&p.variant),
+            p.threads,
+            time,
+            p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
+            p.efficiency
+                .map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),
+            p.status.label(),
+            p.validation_sum
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table>\n<p>Data: <a href=\"{0}\">{0}</a>.</p>",
+        sweep_threads::JSON_FILE
     );
     Ok(h)
 }

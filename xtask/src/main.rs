@@ -5,6 +5,7 @@ mod lab;
 mod profile;
 mod report;
 mod sweep_chunks;
+mod sweep_threads;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,11 @@ Commands:
             Build in release and measure vector-chunked at each chunk size (the tutorial's
             STEP_SIZE figure): reports/sweep-chunks.{json,csv,svg}.
             Options: --sizes 100,1000,..., --width W --height H --maxiter M, --quick
+  sweep-threads
+            Build in release and measure every parallel variant against thread count (1 to
+            the cores, and twice the cores): speed-up and efficiency against expanded, in
+            reports/sweep-threads.json and the report's multi-core figure.
+            Options: --threads 1,2,4, --variants a,b, --width W --height H --maxiter M, --quick
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -47,9 +53,10 @@ fn main() -> ExitCode {
         "report" => report::run(rest),
         "profile" => profile::run(rest),
         "sweep-chunks" => sweep_chunks::run(rest),
+        "sweep-threads" => sweep_threads::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, help"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,175 @@
+//! `mandel-lab sweep-threads`: every parallel variant against thread count, under criterion.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::ProblemArgs;
+use super::progress::Quiet;
+use crate::bench::BenchSettings;
+use crate::export::format_seconds;
+use crate::sweep_threads::{self, ThreadSweep};
+use crate::{LabError, report};
+
+#[derive(Debug, Args)]
+pub(super) struct SweepThreadsArgs {
+    /// Comma-separated thread counts (default: 1 up to the cores, and twice the cores).
+    #[arg(long, value_name = "N,N,...")]
+    threads: Option<String>,
+    /// Comma-separated parallel variants (default: every one that takes --threads).
+    #[arg(long, value_name = "A,B,...")]
+    variants: Option<String>,
+    #[command(flatten)]
+    problem: ProblemArgs,
+    /// maxiter 300 (unless given) and short criterion settings.
+    #[arg(long)]
+    quick: bool,
+    /// Criterion samples per point (at least 10).
+    #[arg(long, value_name = "N")]
+    samples: Option<usize>,
+    /// The report folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    out: PathBuf,
+}
+
+pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
+    let mut spec = args.problem.spec()?;
+    if args.quick && !args.problem.is_explicit() {
+        spec.maxiter = 300;
+    }
+    spec.build()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let counts = match &args.threads {
+        Some(text) => sweep_threads::parse_counts(text)?,
+        None => sweep_threads::default_counts(cores),
+    };
+    let variants = match &args.variants {
+        None => sweep_threads::parallel_variants(),
+        Some(names) => {
+            let chosen = report::select(Some(names))?;
+            if let Some(v) = chosen
+                .iter()
+                .find(|v| !v.knobs.contains(&mandel_variants::Knob::Threads))
+            {
+                return Err(LabError::bad_input(format!(
+                    "variant {} does not take --threads; parallel variants: {}",
+                    v.name,
+                    sweep_threads::parallel_variants()
+                        .iter()
+                        .map(|v| v.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .into());
+            }
+            chosen
+        }
+    };
+    let mut settings = if args.quick {
+        BenchSettings::QUICK
+    } else {
+        BenchSettings {
+            samples: 10,
+            warm_up_secs: 0.5,
+            measurement_secs: 2.0,
+            ..BenchSettings::FULL
+        }
+    };
+    if let Some(n) = args.samples {
+        if n < 10 {
+            return Err(
+                LabError::bad_input(format!("--samples {n}: criterion needs at least 10")).into(),
+            );
+        }
+        settings.samples = n;
+    }
+    let steps = 1 + variants.len() * counts.len();
+    let quiet = Quiet::start(&args.out.join("criterion.log"), steps as u64)?;
+    let result = sweep_threads::run(
+        &spec,
+        &variants,
+        &counts,
+        &settings,
+        &args.out.join("criterion"),
+        |variant, threads| {
+            quiet.bar.inc(1);
+            quiet
+                .bar
+                .set_message(format!("{variant} on {threads} threads"));
+        },
+    );
+    quiet.finish();
+    let sweep = result?;
+    sweep.save(&args.out)?;
+    print_table(&sweep);
+    if let Some(best) = sweep.best() {
+        println!(
+            "best: {} on {} threads, {:.2}x {}",
+            best.variant,
+            best.threads,
+            best.speedup.unwrap_or(0.0),
+            sweep.baseline
+        );
+    }
+    println!(
+        "Written {}/{}",
+        args.out.display(),
+        sweep_threads::JSON_FILE
+    );
+    let failed = sweep
+        .points
+        .iter()
+        .any(|p| p.status == crate::validate::Status::Fail);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The sweep as a terminal table.
+fn print_table(sweep: &ThreadSweep) {
+    let mut b = Builder::default();
+    b.push_record([
+        "variant",
+        "threads",
+        "median ± spread",
+        "speed-up",
+        "efficiency",
+        "validation",
+    ]);
+    let t = &sweep.baseline_timing;
+    b.push_record([
+        sweep.baseline.clone(),
+        "1".into(),
+        format!(
+            "{} ± {:.1}%",
+            format_seconds(t.median),
+            100.0 * t.relative_spread()
+        ),
+        "1.00x".into(),
+        "-".into(),
+        "baseline".into(),
+    ]);
+    for p in &sweep.points {
+        b.push_record([
+            p.variant.clone(),
+            p.threads.to_string(),
+            p.timing.as_ref().map_or("-".into(), |t| {
+                format!(
+                    "{} ± {:.1}%",
+                    format_seconds(t.median),
+                    100.0 * t.relative_spread()
+                )
+            }),
+            p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
+            p.efficiency
+                .map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),
+            format!("{} {}", p.status.label(), p.validation_sum),
+        ]);
+    }
+    println!("{}", b.build().with(Style::rounded()));
+}

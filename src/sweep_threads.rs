@@ -1,0 +1,220 @@
+//! The scaling sweep (the tutorial's multi-core figure): every parallel variant under criterion at
+//! each thread count, from one to the cores and twice the cores (oversubscribed), with speed-up
+//! and parallel efficiency against the single-core `expanded` kernel from the same run.
+
+use std::path::Path;
+
+use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant};
+use serde::{Deserialize, Serialize};
+
+use crate::bench::{BenchSettings, Timing};
+use crate::machine::Machine;
+use crate::sweep::validate_and_measure;
+use crate::validate::Status;
+use crate::{GridSpec, LabError, fsutil, reference, report};
+
+/// Version of `sweep-threads.json`.
+pub const SCHEMA_VERSION: u32 = 1;
+pub const JSON_FILE: &str = "sweep-threads.json";
+/// The single-core kernel every parallel variant runs, and the baseline of the speed-ups.
+pub const BASELINE: &str = "expanded";
+
+/// One variant at one thread count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadPoint {
+    pub variant: String,
+    pub threads: usize,
+    pub validation_sum: u64,
+    pub status: Status,
+    pub timing: Option<Timing>,
+    /// The baseline's median over this one's.
+    pub speedup: Option<f64>,
+    /// Speed-up over the threads that ran, capped at the cores (more threads than cores cannot
+    /// use more than the cores).
+    pub efficiency: Option<f64>,
+}
+
+/// `sweep-threads.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadSweep {
+    pub schema_version: u32,
+    pub spec: GridSpec,
+    pub machine: Machine,
+    pub settings: BenchSettings,
+    pub baseline: String,
+    pub baseline_timing: Timing,
+    pub points: Vec<ThreadPoint>,
+}
+
+impl ThreadSweep {
+    /// Saves the JSON atomically into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<(), LabError> {
+        let mut json = serde_json::to_vec_pretty(self).expect("sweep serialises");
+        json.push(b'\n');
+        fsutil::atomic_write(&dir.join(JSON_FILE), &json)
+    }
+
+    /// Reads the sweep from `dir`, if one was run.
+    pub fn load(dir: &Path) -> Result<Option<ThreadSweep>, LabError> {
+        let path = dir.join(JSON_FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        serde_json::from_slice(&fsutil::read(&path)?)
+            .map(Some)
+            .map_err(|e| LabError::Corrupt {
+                path,
+                message: e.to_string(),
+            })
+    }
+
+    /// The variants swept, in registry order.
+    pub fn variants(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.points.iter().map(|p| p.variant.as_str()).collect();
+        names.dedup();
+        names
+    }
+
+    /// The fastest point: its variant, thread count and speed-up.
+    pub fn best(&self) -> Option<&ThreadPoint> {
+        self.points
+            .iter()
+            .filter(|p| p.speedup.is_some())
+            .max_by(|a, b| {
+                a.speedup
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.speedup.unwrap_or(0.0))
+            })
+    }
+}
+
+/// Every registered variant of the parallel family that takes `--threads`.
+pub fn parallel_variants() -> Vec<&'static Variant> {
+    VARIANTS
+        .iter()
+        .copied()
+        .filter(|v| v.family == Family::Parallel && v.knobs.contains(&Knob::Threads))
+        .collect()
+}
+
+/// One thread up to the cores, then twice the cores.
+pub fn default_counts(cores: usize) -> Vec<usize> {
+    let mut counts: Vec<usize> = (1..=cores.max(1)).collect();
+    counts.push(2 * cores.max(1));
+    counts
+}
+
+/// Parses `--threads 1,2,4`: positive whole numbers.
+pub fn parse_counts(text: &str) -> Result<Vec<usize>, LabError> {
+    let mut counts = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        match part.parse::<usize>() {
+            Ok(n) if n >= 1 => counts.push(n),
+            _ => {
+                return Err(LabError::bad_input(format!(
+                    "--threads '{text}': '{part}' is not a thread count of at least 1 \
+                     (e.g. --threads 1,2,4)"
+                )));
+            }
+        }
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    Ok(counts)
+}
+
+/// Measures the baseline, then every variant at every thread count; `progress` gets each step.
+pub fn run(
+    spec: &GridSpec,
+    variants: &[&Variant],
+    counts: &[usize],
+    settings: &BenchSettings,
+    criterion_dir: &Path,
+    mut progress: impl FnMut(&str, usize),
+) -> Result<ThreadSweep, LabError> {
+    let grid = spec.build()?;
+    let reference = reference::compute(&grid.problem());
+    let group = format!(
+        "sweep-threads-{}x{}x{}",
+        spec.width, spec.height, spec.maxiter
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    progress(BASELINE, 1);
+    let baseline = report::find_variant(BASELINE)?;
+    let (_, baseline_timing) = validate_and_measure(
+        baseline,
+        &grid,
+        &reference,
+        &Tuning::default(),
+        &group,
+        BASELINE,
+        criterion_dir,
+        settings,
+    )?;
+    let baseline_timing = baseline_timing.ok_or_else(|| {
+        LabError::bad_input(format!("{BASELINE} fails validation: the lab is broken"))
+    })?;
+    let mut points = Vec::new();
+    for variant in variants {
+        for &threads in counts {
+            progress(variant.name, threads);
+            let tuning = Tuning {
+                threads: Some(threads),
+                ..Tuning::default()
+            };
+            let (check, timing) = validate_and_measure(
+                variant,
+                &grid,
+                &reference,
+                &tuning,
+                &group,
+                &format!("{}-{threads}t", variant.name),
+                criterion_dir,
+                settings,
+            )?;
+            let speedup = timing.as_ref().map(|t| baseline_timing.median / t.median);
+            points.push(ThreadPoint {
+                variant: variant.name.into(),
+                threads,
+                validation_sum: check.validation_sum,
+                status: check.status,
+                efficiency: speedup.map(|s| s / threads.min(cores) as f64),
+                speedup,
+                timing,
+            });
+        }
+    }
+    Ok(ThreadSweep {
+        schema_version: SCHEMA_VERSION,
+        spec: *spec,
+        machine: Machine::detect(),
+        settings: settings.clone(),
+        baseline: BASELINE.into(),
+        baseline_timing,
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_go_to_the_cores_and_oversubscribe() {
+        assert_eq!(default_counts(2), [1, 2, 4]);
+        assert_eq!(default_counts(4), [1, 2, 3, 4, 8]);
+        assert_eq!(parse_counts("4, 1,4").unwrap(), [1, 4]);
+        for bad in ["", "0", "a", "1,,2", "-1"] {
+            assert!(parse_counts(bad).unwrap_err().is_bad_input(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_parallel_variants_take_threads() {
+        let names: Vec<&str> = parallel_variants().iter().map(|v| v.name).collect();
+        assert!(
+            names.contains(&"rayon-chunks") && names.contains(&"rayon-rows"),
+            "{names:?}"
+        );
+    }
+}
