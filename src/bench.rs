@@ -45,6 +45,21 @@ impl BenchSettings {
     };
 }
 
+impl BenchSettings {
+    /// These settings with `samples` samples where given, refusing fewer than criterion's 10.
+    pub fn with_samples(mut self, samples: Option<usize>) -> Result<BenchSettings, LabError> {
+        if let Some(n) = samples {
+            if n < 10 {
+                return Err(LabError::bad_input(format!(
+                    "--samples {n}: criterion needs at least 10 samples"
+                )));
+            }
+            self.samples = n;
+        }
+        Ok(self)
+    }
+}
+
 /// A timing with its spread, in seconds per kernel call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timing {

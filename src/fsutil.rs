@@ -43,3 +43,26 @@ pub fn read(path: &Path) -> Result<Vec<u8>, LabError> {
         source,
     })
 }
+
+/// Writes `value` as pretty JSON (with a final newline) to `path`, atomically.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), LabError> {
+    let mut json = serde_json::to_vec_pretty(value).expect("the lab's types serialise to JSON");
+    json.push(b'\n');
+    atomic_write(path, &json)
+}
+
+/// Reads JSON from `path` if the file exists: `None` when it does not, an error naming the file
+/// when it cannot be read or is not what the lab wrote.
+pub fn read_json_if_exists<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<Option<T>, LabError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    serde_json::from_slice(&read(path)?)
+        .map(Some)
+        .map_err(|e| LabError::Corrupt {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+}

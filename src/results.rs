@@ -154,9 +154,7 @@ pub struct Results {
 impl Results {
     /// Writes the results atomically as pretty JSON.
     pub fn save(&self, path: &Path) -> Result<(), LabError> {
-        let mut json = serde_json::to_vec_pretty(self).expect("results serialise to JSON");
-        json.push(b'\n');
-        fsutil::atomic_write(path, &json)
+        fsutil::write_json(path, self)
     }
 
     /// Reads results back, refusing files of another schema version.

@@ -87,24 +87,13 @@ impl Sweep {
 
     /// Saves the JSON and the CSV atomically into `dir`.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
-        let mut json = serde_json::to_vec_pretty(self).expect("sweep serialises");
-        json.push(b'\n');
-        fsutil::atomic_write(&dir.join(JSON_FILE), &json)?;
+        fsutil::write_json(&dir.join(JSON_FILE), self)?;
         fsutil::atomic_write(&dir.join(CSV_FILE), self.csv().as_bytes())
     }
 
     /// Reads the sweep from `dir`, if one was run.
     pub fn load(dir: &Path) -> Result<Option<Sweep>, LabError> {
-        let path = dir.join(JSON_FILE);
-        if !path.exists() {
-            return Ok(None);
-        }
-        serde_json::from_slice(&fsutil::read(&path)?)
-            .map(Some)
-            .map_err(|e| LabError::Corrupt {
-                path,
-                message: e.to_string(),
-            })
+        fsutil::read_json_if_exists(&dir.join(JSON_FILE))
     }
 
     /// One line per size: chunk, working set, median, spread, min, max, samples, status.

@@ -110,14 +110,7 @@ fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError
     if args.quick && !args.problem.is_explicit() {
         spec.maxiter = 300;
     }
-    if let Some(n) = args.samples {
-        if n < 10 {
-            return Err(LabError::bad_input(format!(
-                "--samples {n}: criterion needs at least 10 samples"
-            )));
-        }
-        settings.samples = n;
-    }
+    settings = settings.with_samples(args.samples)?;
     for (name, value, slot) in [
         ("--warm-up", args.warm_up, &mut settings.warm_up_secs),
         (

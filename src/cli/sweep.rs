@@ -63,14 +63,7 @@ pub(super) fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     if args.quick {
         settings = BenchSettings::QUICK;
     }
-    if let Some(n) = args.samples {
-        if n < 10 {
-            return Err(
-                LabError::bad_input(format!("--samples {n}: criterion needs at least 10")).into(),
-            );
-        }
-        settings.samples = n;
-    }
+    settings = settings.with_samples(args.samples)?;
     let variant = report::find_variant(sweep::VARIANT)?;
     let quiet = Quiet::start(&args.out.join("criterion.log"), sizes.len() as u64)?;
     let mut first = true;

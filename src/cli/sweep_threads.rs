@@ -78,14 +78,7 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
             ..BenchSettings::FULL
         }
     };
-    if let Some(n) = args.samples {
-        if n < 10 {
-            return Err(
-                LabError::bad_input(format!("--samples {n}: criterion needs at least 10")).into(),
-            );
-        }
-        settings.samples = n;
-    }
+    settings = settings.with_samples(args.samples)?;
     let steps = 1 + variants.len() * counts.len();
     let quiet = Quiet::start(&args.out.join("criterion.log"), steps as u64)?;
     let result = sweep_threads::run(

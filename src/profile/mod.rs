@@ -85,17 +85,7 @@ pub struct VariantProfile {
 impl ProfileSummary {
     /// Reads `profile.json` from `dir`, if the profiling stage has run.
     pub fn load(dir: &Path) -> Result<Option<ProfileSummary>, LabError> {
-        let path = dir.join(SUMMARY_FILE);
-        if !path.exists() {
-            return Ok(None);
-        }
-        let bytes = fsutil::read(&path)?;
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| LabError::Corrupt {
-                path,
-                message: e.to_string(),
-            })
+        fsutil::read_json_if_exists(&dir.join(SUMMARY_FILE))
     }
 
     /// Merges `self` into the summary saved in its folder (so profiling some variants keeps the
@@ -114,9 +104,7 @@ impl ProfileSummary {
                 .position(|v| v.name == name)
         };
         self.variants.sort_by_key(|v| order(&v.variant));
-        let mut json = serde_json::to_vec_pretty(&self).expect("profile serialises");
-        json.push(b'\n');
-        fsutil::atomic_write(&dir.join(SUMMARY_FILE), &json)?;
+        fsutil::write_json(&dir.join(SUMMARY_FILE), &self)?;
         Ok(self)
     }
 
