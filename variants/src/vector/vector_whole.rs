@@ -13,8 +13,11 @@
 //! 500 x 500) through memory rather than keeping it in registers. This variant keeps exactly that
 //! memory traffic, so it should be much slower than `expanded`: it shows what whole-array
 //! vectorisation costs when the arrays do not fit in cache. Each pass is its own non-inlined
-//! function so the compiler cannot fuse them and a profile names them. The arithmetic is the
-//! reference's, in its order, so the counts are exact.
+//! function so the compiler cannot fuse them and a profile names them. Like numpy, which picks
+//! its SIMD loops at run time, the passes are built twice, for the baseline x86-64 (SSE2) and for
+//! AVX2, and the AVX2 build runs where the CPU has it (about 0.56 s instead of 0.8 s here). Only
+//! `avx2` is enabled, never `fma`, and Rust never fuses a multiply and an add on its own, so both
+//! builds do the reference's arithmetic, in its order, and the counts are exact.
 
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
