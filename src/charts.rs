@@ -337,7 +337,7 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!(
-                    "Speed-up over {} against threads ({} x {}, maxiter {}, {} cores)",
+                    "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
                     sweep.baseline, sweep.spec.width, sweep.spec.height, sweep.spec.maxiter, cores
                 ),
                 ("sans-serif", 20),
@@ -349,7 +349,7 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("threads")
+            .x_desc("threads (ranks for mpi)")
             .y_desc("speed-up")
             .x_labels(x_hi as usize + 1)
             .x_label_formatter(&|v| format!("{v:.0}"))
@@ -375,7 +375,7 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
             chart
                 .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
                 .map_err(err)?
-                .label(name.to_string())
+                .label(format!("{name} ({})", crate::sweep_threads::unit(name)))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
                 });

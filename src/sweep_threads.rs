@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant};
 use serde::{Deserialize, Serialize};
 
@@ -19,10 +20,11 @@ pub const JSON_FILE: &str = "sweep-threads.json";
 /// The single-core kernel every parallel variant runs, and the baseline of the speed-ups.
 pub const BASELINE: &str = "expanded";
 
-/// One variant at one thread count.
+/// One variant at one thread count (for `mpi`, one rank count).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreadPoint {
     pub variant: String,
+    /// Worker threads; for `mpi`, ranks (processes).
     pub threads: usize,
     pub validation_sum: u64,
     pub status: Status,
@@ -64,6 +66,20 @@ impl ThreadSweep {
         names
     }
 
+    /// Adds `points`, replacing any of the same variant and count, and keeps the points in
+    /// registry order, then by count.
+    pub fn merge(&mut self, points: Vec<ThreadPoint>) {
+        self.points.retain(|old| {
+            !points
+                .iter()
+                .any(|new| new.variant == old.variant && new.threads == old.threads)
+        });
+        self.points.extend(points);
+        let order = |name: &str| VARIANTS.iter().position(|v| v.name == name);
+        self.points
+            .sort_by_key(|p| (order(&p.variant), p.variant.clone(), p.threads));
+    }
+
     /// The fastest point: its variant, thread count and speed-up.
     pub fn best(&self) -> Option<&ThreadPoint> {
         self.points
@@ -74,6 +90,15 @@ impl ThreadSweep {
                     .unwrap_or(0.0)
                     .total_cmp(&b.speedup.unwrap_or(0.0))
             })
+    }
+}
+
+/// What a variant's count means: threads, or ranks for the MPI variant.
+pub fn unit(variant: &str) -> &'static str {
+    if variant == mpi_jobs::VARIANT.name {
+        "ranks"
+    } else {
+        "threads"
     }
 }
 
@@ -112,13 +137,16 @@ pub fn parse_counts(text: &str) -> Result<Vec<usize>, LabError> {
     Ok(counts)
 }
 
-/// Measures the baseline, then every variant at every thread count; `progress` gets each step.
+/// Measures the baseline (unless `baseline` is given, from an earlier sweep of the same problem),
+/// then every variant at every thread count; `mpi` runs once, on the ranks `mpirun` started.
+/// `progress` gets each step.
 pub fn run(
     spec: &GridSpec,
     variants: &[&Variant],
     counts: &[usize],
     settings: &BenchSettings,
     criterion_dir: &Path,
+    baseline: Option<Timing>,
     mut progress: impl FnMut(&str, usize),
 ) -> Result<ThreadSweep, LabError> {
     let grid = spec.build()?;
@@ -128,27 +156,35 @@ pub fn run(
         spec.width, spec.height, spec.maxiter
     );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    progress(BASELINE, 1);
-    let baseline = report::find_variant(BASELINE)?;
-    let (_, baseline_timing) = validate_and_measure(
-        baseline,
-        &grid,
-        &reference,
-        &Tuning::default(),
-        &group,
-        BASELINE,
-        criterion_dir,
-        settings,
-    )?;
-    let baseline_timing = baseline_timing.ok_or_else(|| {
-        LabError::bad_input(format!("{BASELINE} fails validation: the lab is broken"))
-    })?;
+    let baseline_timing = match baseline {
+        Some(timing) => timing,
+        None => {
+            progress(BASELINE, 1);
+            let (_, timing) = validate_and_measure(
+                report::find_variant(BASELINE)?,
+                &grid,
+                &reference,
+                &Tuning::default(),
+                &group,
+                BASELINE,
+                criterion_dir,
+                settings,
+            )?;
+            timing.ok_or_else(|| {
+                LabError::bad_input(format!("{BASELINE} fails validation: the lab is broken"))
+            })?
+        }
+    };
     let mut points = Vec::new();
     for variant in variants {
-        for &threads in counts {
+        let (counts, takes_threads) = match mpi_jobs::ranks() {
+            Some(ranks) if variant.name == mpi_jobs::VARIANT.name => (vec![ranks], false),
+            _ => (counts.to_vec(), true),
+        };
+        for threads in counts {
             progress(variant.name, threads);
             let tuning = Tuning {
-                threads: Some(threads),
+                threads: takes_threads.then_some(threads),
                 ..Tuning::default()
             };
             let (check, timing) = validate_and_measure(
@@ -157,7 +193,7 @@ pub fn run(
                 &reference,
                 &tuning,
                 &group,
-                &format!("{}-{threads}t", variant.name),
+                &format!("{}-{threads}{}", variant.name, &unit(variant.name)[..1]),
                 criterion_dir,
                 settings,
             )?;

@@ -4,7 +4,7 @@
 
 use mandel_lab::known::KNOWN_ANSWERS;
 use mandel_lab::{Grid, measure, reference};
-use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant, VariantError};
+use mandel_variants::{Availability, Family, Knob, Tuning, VARIANTS, Variant, VariantError};
 
 /// The 50 x 50 x 100 known problem (8,974), small enough to run every combination quickly.
 fn small_grid() -> Grid {
@@ -16,11 +16,17 @@ fn small_grid() -> Grid {
 }
 
 /// The vector and parallel variants: the ones that have knobs.
-fn tuned_variants() -> impl Iterator<Item = &'static Variant> {
+fn registered_tuned_variants() -> impl Iterator<Item = &'static Variant> {
     VARIANTS
         .iter()
         .copied()
         .filter(|v| matches!(v.family, Family::Vector | Family::Parallel))
+}
+
+/// Those of them that can run here (`mpi` needs the feature and mpirun; its own tests run it on
+/// real ranks through `cargo xtask mpi`).
+fn tuned_variants() -> impl Iterator<Item = &'static Variant> {
+    registered_tuned_variants().filter(|v| v.availability() == Availability::Available)
 }
 
 fn uses(variant: &Variant, knob: Knob) -> bool {
@@ -66,7 +72,7 @@ fn settings(variant: &Variant, grid: &Grid) -> Vec<Tuning> {
 
 #[test]
 fn vector_and_parallel_variants_are_registered_with_knobs() {
-    let names: Vec<_> = tuned_variants().map(|v| v.name).collect();
+    let names: Vec<_> = registered_tuned_variants().map(|v| v.name).collect();
     assert_eq!(
         names,
         [
@@ -74,10 +80,11 @@ fn vector_and_parallel_variants_are_registered_with_knobs() {
             "vector-chunked",
             "vector-fused",
             "rayon-chunks",
-            "rayon-rows"
+            "rayon-rows",
+            "mpi"
         ]
     );
-    for v in tuned_variants() {
+    for v in registered_tuned_variants() {
         assert!(v.exactness.is_exact(), "{}", v.name);
     }
 }
@@ -150,8 +157,9 @@ fn bad_knob_values_are_refused() {
             refusals += 1;
         }
     }
-    // chunk on two variants, chunks on one, threads on three.
-    assert_eq!(refusals, 2 * 2 + 2 + 3);
+    // chunk on two variants, chunks on one (two with mpi available), threads on three.
+    let mpi = usize::from(tuned_variants().any(|v| v.name == "mpi"));
+    assert_eq!(refusals, 2 * 2 + 2 * (1 + mpi) + 3);
 }
 
 #[test]

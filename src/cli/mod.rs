@@ -119,9 +119,25 @@ enum Format {
     Json,
 }
 
+/// Starts MPI when `mpirun` started this process (ranks other than 0 serve the `mpi` variant's
+/// work units and exit), then runs the lab.
+pub fn main() -> ExitCode {
+    use mandel_variants::parallel::mpi_jobs::{Launch, launch};
+    match launch() {
+        Launch::WorkerDone(Ok(())) => ExitCode::SUCCESS,
+        Launch::WorkerDone(Err(e)) => {
+            eprintln!("error: mpi worker: {e}");
+            ExitCode::FAILURE
+        }
+        // The session is dropped after the lab returns: that stops the other ranks.
+        Launch::Leader(_session) => lab_main(),
+        Launch::Alone => lab_main(),
+    }
+}
+
 /// Parses the process's arguments, runs the command, and turns errors into one line and an exit
 /// code.
-pub fn main() -> ExitCode {
+fn lab_main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

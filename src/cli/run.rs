@@ -49,6 +49,8 @@ struct RunRecord<'a> {
     chunk: Option<usize>,
     chunks: Option<usize>,
     threads: Option<usize>,
+    /// MPI ranks the `mpi` variant ran on.
+    ranks: Option<usize>,
 }
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -73,6 +75,8 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write the image {}", path.display()))?;
     }
     let known_sum = known::lookup(&spec).map(|k| k.validation_sum);
+    let ranks = mandel_variants::parallel::mpi_jobs::ranks()
+        .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
     match args.format {
         Format::Json => {
             let record = RunRecord {
@@ -94,6 +98,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 chunk: tuning.chunk,
                 chunks: tuning.chunks,
                 threads: tuning.threads,
+                ranks,
             };
             println!("{}", serde_json::to_string_pretty(&record)?);
         }
@@ -119,6 +124,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .collect();
             if !knobs.is_empty() {
                 println!("Tuning: {}", knobs.join(" "));
+            }
+            if let Some(ranks) = ranks {
+                println!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)");
             }
             println!("calculate_z took {:.6} seconds", run.seconds);
             println!(

@@ -13,6 +13,7 @@ use crate::bench::BenchSettings;
 use crate::export::format_seconds;
 use crate::sweep_threads::{self, ThreadSweep};
 use crate::{LabError, report};
+use mandel_variants::parallel::mpi_jobs;
 
 #[derive(Debug, Args)]
 pub(super) struct SweepThreadsArgs {
@@ -33,6 +34,10 @@ pub(super) struct SweepThreadsArgs {
     /// The report folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
+    /// Add the measured points to the sweep already in the report folder (same problem), using
+    /// its baseline: how `cargo xtask sweep-threads` adds `mpi` at each rank count.
+    #[arg(long)]
+    merge: bool,
 }
 
 pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
@@ -50,10 +55,19 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
         None => sweep_threads::parallel_variants(),
         Some(names) => {
             let chosen = report::select(Some(names))?;
-            if let Some(v) = chosen
-                .iter()
-                .find(|v| !v.knobs.contains(&mandel_variants::Knob::Threads))
+            if chosen.iter().any(|v| v.name == mpi_jobs::VARIANT.name)
+                && mpi_jobs::ranks().is_none()
             {
+                return Err(LabError::bad_input(
+                    "mpi is swept against rank count by `cargo xtask sweep-threads`, which starts \
+                     this command under mpirun once per rank count",
+                )
+                .into());
+            }
+            if let Some(v) = chosen.iter().find(|v| {
+                v.name != mpi_jobs::VARIANT.name
+                    && !v.knobs.contains(&mandel_variants::Knob::Threads)
+            }) {
                 return Err(LabError::bad_input(format!(
                     "variant {} does not take --threads; parallel variants: {}",
                     v.name,
@@ -79,7 +93,29 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
         }
     };
     settings = settings.with_samples(args.samples)?;
-    let steps = 1 + variants.len() * counts.len();
+    let earlier = if args.merge {
+        let earlier = ThreadSweep::load(&args.out)?
+            .filter(|s| s.spec == spec)
+            .ok_or_else(|| {
+                LabError::bad_input(format!(
+                    "--merge needs a sweep of the same problem in {}/{}: run sweep-threads \
+                     without --merge first",
+                    args.out.display(),
+                    sweep_threads::JSON_FILE
+                ))
+            })?;
+        Some(earlier)
+    } else {
+        None
+    };
+    let steps = usize::from(earlier.is_none())
+        + variants
+            .iter()
+            .map(|v| match v.name == mpi_jobs::VARIANT.name {
+                true => 1,
+                false => counts.len(),
+            })
+            .sum::<usize>();
     let quiet = Quiet::start(&args.out.join("criterion.log"), steps as u64)?;
     let result = sweep_threads::run(
         &spec,
@@ -87,22 +123,31 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
         &counts,
         &settings,
         &args.out.join("criterion"),
-        |variant, threads| {
+        earlier.as_ref().map(|e| e.baseline_timing.clone()),
+        |variant, count| {
             quiet.bar.inc(1);
-            quiet
-                .bar
-                .set_message(format!("{variant} on {threads} threads"));
+            quiet.bar.set_message(format!(
+                "{variant} on {count} {}",
+                sweep_threads::unit(variant)
+            ));
         },
     );
     quiet.finish();
-    let sweep = result?;
+    let sweep = match (result?, earlier) {
+        (new, Some(mut earlier)) => {
+            earlier.merge(new.points);
+            earlier
+        }
+        (new, None) => new,
+    };
     sweep.save(&args.out)?;
     print_table(&sweep);
     if let Some(best) = sweep.best() {
         println!(
-            "best: {} on {} threads, {:.2}x {}",
+            "best: {} on {} {}, {:.2}x {}",
             best.variant,
             best.threads,
+            sweep_threads::unit(&best.variant),
             best.speedup.unwrap_or(0.0),
             sweep.baseline
         );
@@ -128,7 +173,7 @@ fn print_table(sweep: &ThreadSweep) {
     let mut b = Builder::default();
     b.push_record([
         "variant",
-        "threads",
+        "threads (ranks for mpi)",
         "median ± spread",
         "speed-up",
         "efficiency",

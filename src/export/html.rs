@@ -11,6 +11,7 @@ use crate::results::Results;
 use crate::sweep::{self, Sweep};
 use crate::sweep_threads::{self, ThreadSweep};
 use crate::tutorial;
+use mandel_variants::parallel::mpi_jobs;
 
 /// What other stages produced, shown where the report has them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -421,10 +422,11 @@ fn sweep_section(sw: &Sweep) -> Result<String, String> {
 fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
     let t = &ts.baseline_timing;
     let mut h = format!(
-        "<h3 id=\"scaling\">Scaling with threads</h3>\n<p>Every parallel variant at each thread \
-         count on {} × {}, maxiter {} (criterion, {} samples each), against <code>{}</code> on one \
-         core ({} ± {:.1}%). Efficiency is the speed-up over the threads used, capped at the {} \
-         cores; the last count oversubscribes the cores.</p>\n",
+        "<h3 id=\"scaling\">Scaling with threads and ranks</h3>\n<p>Every parallel variant at each \
+         thread count, and <code>mpi</code> at each rank count (one <code>mpirun</code> per count), \
+         on {} × {}, maxiter {} (criterion, {} samples each), against <code>{}</code> on one \
+         core ({} ± {:.1}%). Efficiency is the speed-up over the threads or ranks used, capped at \
+         the {} cores; the last count oversubscribes the cores.{}</p>\n",
         ts.spec.width,
         ts.spec.height,
         ts.spec.maxiter,
@@ -432,13 +434,24 @@ fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
         esc(&ts.baseline),
         format_seconds(t.median),
         100.0 * t.relative_spread(),
-        ts.machine.logical_cores
+        ts.machine.logical_cores,
+        if ts
+            .points
+            .iter()
+            .any(|p| p.variant == mpi_jobs::VARIANT.name)
+        {
+            ""
+        } else {
+            " <code>mpi</code> was not measured: <code>cargo xtask sweep-threads</code> adds it \
+             where OpenMPI is installed (Debian: <code>openmpi-bin libopenmpi-dev \
+             libclang-dev</code>)."
+        }
     );
     if let Some(svg) = charts::scaling_chart(ts)? {
         let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
     }
     h.push_str(
-        "<table class=\"results\"><thead><tr><th>variant</th><th>threads</th>\
+        "<table class=\"results\"><thead><tr><th>variant</th><th>threads / ranks</th>\
                 <th>median ± spread</th><th>speed-up</th><th>efficiency</th><th>validation sum</th>\
                 </tr></thead><tbody>\n",
     );
@@ -452,9 +465,10 @@ fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
         });
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
             esc(&p.variant),
             p.threads,
+            sweep_threads::unit(&p.variant),
             time,
             p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
             p.efficiency

@@ -14,6 +14,7 @@ pub const VARIANTS: &[&Variant] = &[
     &vector::vector_fused::VARIANT,
     &parallel::rayon_chunks::VARIANT,
     &parallel::rayon_rows::VARIANT,
+    &parallel::mpi_jobs::VARIANT,
 ];
 
 /// Looks a variant up by its command-line name.

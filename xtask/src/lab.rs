@@ -13,10 +13,26 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path.
+/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path. A build
+/// with features goes to its own target folder (`target/mpi` for `mpi`), so that it and the plain
+/// build do not rebuild each other.
 pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    eprintln!("xtask: building mandel-lab (release)...");
+    let mut target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    if !features.is_empty() {
+        target = target.join(features.join("+"));
+    }
+    if features.is_empty() {
+        eprintln!("xtask: building mandel-lab (release)...");
+    } else {
+        eprintln!(
+            "xtask: building mandel-lab (release, features {}) into {}...",
+            features.join(","),
+            target.display()
+        );
+    }
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(root()).args([
         "build",
@@ -27,7 +43,9 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
         "mandel-lab",
     ]);
     if !features.is_empty() {
-        cmd.args(["--features", &features.join(",")]);
+        cmd.args(["--features", &features.join(",")])
+            .arg("--target-dir")
+            .arg(&target);
     }
     let status = cmd
         .status()
@@ -35,9 +53,6 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if !status.success() {
         bail!("cargo build --release failed ({status})");
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
     Ok(target.join("release").join("mandel-lab"))
 }
 
@@ -60,4 +75,30 @@ pub fn with_command(command: &str, args: &[String]) -> Vec<String> {
     std::iter::once(command.to_string())
         .chain(args.iter().cloned())
         .collect()
+}
+
+/// The options of `args` named in `names` (`keep`), or all the others (`!keep`), each with its
+/// value where `names` says it takes one, in `--opt value` or `--opt=value` form.
+pub fn options(args: &[String], names: &[(&str, bool)], keep: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let name = arg.split('=').next().unwrap_or(arg);
+        let named = names.iter().find(|(n, _)| *n == name);
+        let value = match named {
+            Some((_, true)) if !arg.contains('=') => iter.next().cloned(),
+            _ => None,
+        };
+        if named.is_some() == keep {
+            out.push(arg.clone());
+            out.extend(value);
+        }
+    }
+    out
+}
+
+/// Prints one error line and returns exit code 2: the contract for bad input.
+pub fn bad_input(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }

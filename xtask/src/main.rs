@@ -2,6 +2,7 @@
 //! hands each command to the `mandel-lab` binary, where the work lives and is tested.
 
 mod lab;
+mod mpi;
 mod profile;
 mod report;
 mod sweep_chunks;
@@ -33,7 +34,12 @@ Commands:
             Build in release and measure every parallel variant against thread count (1 to
             the cores, and twice the cores): speed-up and efficiency against expanded, in
             reports/sweep-threads.json and the report's multi-core figure.
-            Options: --threads 1,2,4, --variants a,b, --width W --height H --maxiter M, --quick
+            Where OpenMPI is installed it then adds mpi at each rank count (one mpirun each).
+            Options: --threads 1,2,4, --variants a,b, --ranks 1,2,4, --no-mpi,
+            --width W --height H --maxiter M, --quick
+  mpi       Build with the `mpi` feature and run the mpi variant (ParallelPython's job server on
+            MPI) under mpirun; validates against the reference.
+            Options: --ranks N, --hostfile FILE, --timeout SECS, --verbose, and `run`'s options
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -54,9 +60,10 @@ fn main() -> ExitCode {
         "profile" => profile::run(rest),
         "sweep-chunks" => sweep_chunks::run(rest),
         "sweep-threads" => sweep_threads::run(rest),
+        "mpi" => mpi::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, mpi, help"
             );
             return ExitCode::from(2);
         }

@@ -29,7 +29,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     if !(no_profile || render_only || wants_help) {
         let code = lab::run(
             &binary,
-            &lab::with_command("profile", &shared_options(args)),
+            &lab::with_command("profile", &lab::options(args, SHARED, true)),
         )?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
@@ -38,25 +38,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     lab::run(&binary, &lab::with_command("report", &report_args))
 }
 
-/// The subset of `args` that `profile` accepts, in either `--opt value` or `--opt=value` form.
-fn shared_options(args: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let name = arg.split('=').next().unwrap_or(arg);
-        if let Some((_, takes_value)) = SHARED.iter().find(|(n, _)| *n == name) {
-            out.push(arg.clone());
-            if *takes_value && !arg.contains('=') {
-                out.extend(iter.next().cloned());
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::shared_options;
+    use super::SHARED;
+    use crate::lab::options;
 
     #[test]
     fn profile_gets_only_the_options_it_shares_with_report() {
@@ -73,7 +58,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         assert_eq!(
-            shared_options(&args),
+            options(&args, SHARED, true),
             ["--quick", "--variants", "naive", "--maxiter=300"]
         );
     }

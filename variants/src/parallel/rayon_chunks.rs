@@ -16,6 +16,7 @@
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
+use super::chunk_range;
 use crate::scalar::expanded_math::calculate_z;
 use crate::tuning::{chunk_count, thread_pool};
 use crate::{
@@ -60,15 +61,6 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     }))
 }
 
-/// The half-open pixel range of chunk `k` of `chunks` over `len` pixels: the sizes differ by at
-/// most one, the first `len % chunks` chunks taking the extra pixel.
-fn chunk_range(k: usize, chunks: usize, len: usize) -> std::ops::Range<usize> {
-    let (base, extra) = (len / chunks, len % chunks);
-    let start = k * base + k.min(extra);
-    let size = base + usize::from(k < extra);
-    start..start + size
-}
-
 impl Kernel for RayonChunks {
     fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
         let (qx, qy, maxiter) = (&self.qx, &self.qy, self.maxiter);
@@ -88,26 +80,5 @@ impl Kernel for RayonChunks {
                 .for_each(|(out, qx, qy)| calculate_z(qx, qy, maxiter, out));
         });
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::chunk_range;
-
-    #[test]
-    fn chunk_ranges_cover_the_grid_in_order_without_gaps() {
-        for len in [1, 2, 7, 100, 2501] {
-            for chunks in [1, 2, 3, len].into_iter().filter(|&c| c <= len) {
-                let mut next = 0;
-                for k in 0..chunks {
-                    let r = chunk_range(k, chunks, len);
-                    assert_eq!(r.start, next, "{len} pixels, {chunks} chunks");
-                    assert!(!r.is_empty());
-                    next = r.end;
-                }
-                assert_eq!(next, len);
-            }
-        }
     }
 }

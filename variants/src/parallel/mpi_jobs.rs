@@ -1,0 +1,408 @@
+//! `mpi` mirrors `parallelpython_cpu.py`: ParallelPython's job server cut the `q` list into work
+//! units and handed them to local and remote `ppserver` workers as each finished the last, then
+//! joined the results in order. Here the engine is MPI (rsmpi over a real MPI runtime such as
+//! OpenMPI), so the same program runs across machines with `mpirun --hostfile`.
+//!
+//! Every rank runs the `mandel-lab` binary. Rank 0 is the lab: it builds the grid, cuts it into
+//! `--chunks` contiguous work units (default 16, as in the tutorial's run) and serves them on
+//! demand: each other rank gets one unit, and whenever a rank sends back its counts it gets the
+//! next, so a unit through the costly body of the set holds up only its own rank. Rank 0 works
+//! too, like the job server's local workers: it takes units from the same queue and computes them
+//! a row at a time, answering the other ranks between rows so that none waits long for work.
+//! The other ranks never parse the command line: [`launch`] turns them into workers that loop
+//! until rank 0 says stop. Each pixel runs `expanded`'s own loop, so the counts are exact.
+//!
+//! A unit is sent as its header (unit number, iteration limit) and its `qx` and `qy` slices, and
+//! comes back as its counts; nothing is shared, so the time includes moving the data, as
+//! ParallelPython's did (it pickled the lists). Waiting ranks poll and sleep instead of spinning,
+//! so an idle worker leaves its core to whatever rank 0 is measuring.
+//!
+//! Without the cargo feature `mpi` (or when the binary was not started by `mpirun`) the variant
+//! is registered but unavailable, and its probe says how to install MPI and run it.
+
+use crate::tuning::chunk_count;
+use crate::{
+    Availability, Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError,
+};
+
+/// Registry entry.
+pub const VARIANT: Variant = Variant {
+    name: "mpi",
+    family: Family::Parallel,
+    analogue: "parallelpython_cpu.py (ParallelPython job server)",
+    summary: "expanded kernel in --chunks work units served on demand to MPI ranks (rank 0 works too)",
+    exactness: Exactness::Exact,
+    knobs: &[Knob::Chunks],
+    probe,
+    prepare,
+};
+
+/// The tutorial's ParallelPython run split the grid into this many work units.
+pub const DEFAULT_CHUNKS: usize = 16;
+
+/// The Debian packages the `mpi` feature needs.
+pub const INSTALL: &str = "sudo apt-get install openmpi-bin libopenmpi-dev libclang-dev";
+
+/// What [`launch`] made of this process.
+pub enum Launch {
+    /// Not started by `mpirun`, or built without MPI: the lab runs alone.
+    Alone,
+    /// Rank 0 under `mpirun`: the lab runs, and the `mpi` variant can use the other ranks. Drop
+    /// it last: dropping tells the other ranks to stop and finalises MPI.
+    Leader(Session),
+    /// A rank other than 0 that has served its work units and been told to stop: the process
+    /// should exit with this status without running the lab.
+    WorkerDone(Result<(), String>),
+}
+
+/// Starts MPI when this process was started by `mpirun`; ranks other than 0 serve work units
+/// until rank 0 stops them. Call once, first thing in `main`.
+pub fn launch() -> Launch {
+    imp::launch()
+}
+
+/// The MPI session of rank 0 (see [`Launch::Leader`]).
+pub struct Session {
+    #[cfg(feature = "mpi")]
+    _universe: imp::Leader,
+}
+
+/// The number of ranks in this run, if this process is rank 0 of one.
+pub fn ranks() -> Option<usize> {
+    imp::ranks()
+}
+
+fn probe() -> Availability {
+    match imp::ranks() {
+        Some(_) => Availability::Available,
+        None => Availability::Unavailable(imp::unavailable()),
+    }
+}
+
+fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+    let chunks = chunk_count(VARIANT.name, tuning.chunks, DEFAULT_CHUNKS, problem)?;
+    imp::prepare(problem, chunks)
+}
+
+#[cfg(not(feature = "mpi"))]
+mod imp {
+    use super::{Launch, Problem, VariantError};
+
+    pub(super) fn unavailable() -> String {
+        let installed = std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| dir.join("mpirun").is_file())
+        });
+        if installed {
+            "this binary was built without the mpi feature; OpenMPI is installed: \
+             `cargo xtask mpi --ranks 2` builds with it and runs under mpirun, and \
+             `cargo xtask sweep-threads` adds it to the multi-core figure"
+                .into()
+        } else {
+            format!(
+                "this binary was built without MPI: install OpenMPI (Debian: {}), then run \
+                 `cargo xtask mpi --ranks 2`",
+                super::INSTALL
+            )
+        }
+    }
+
+    pub(super) fn launch() -> Launch {
+        Launch::Alone
+    }
+
+    pub(super) fn ranks() -> Option<usize> {
+        None
+    }
+
+    pub(super) fn prepare(
+        _: &Problem<'_>,
+        _: usize,
+    ) -> Result<Box<dyn crate::Kernel>, VariantError> {
+        unreachable!("the probe refuses before prepare without the mpi feature")
+    }
+}
+
+#[cfg(feature = "mpi")]
+mod imp {
+    use std::ops::Range;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use mpi::Threading;
+    use mpi::environment::Universe;
+    use mpi::point_to_point::{Destination, MatchedReceiveVec, Message, Source, Status};
+    use mpi::topology::{Communicator, SimpleCommunicator};
+
+    use super::{Launch, Problem, Session, VARIANT, VariantError};
+    use crate::Kernel;
+    use crate::parallel::chunk_range;
+    use crate::scalar::expanded_math::calculate_z;
+
+    pub(super) fn unavailable() -> String {
+        "this binary has MPI but was not started by mpirun: run `cargo xtask mpi --ranks 2` \
+         (it launches mpirun)"
+            .into()
+    }
+
+    /// Message tags of the job protocol.
+    const TAG_JOB: i32 = 1;
+    const TAG_QX: i32 = 2;
+    const TAG_QY: i32 = 3;
+    const TAG_RESULT: i32 = 4;
+    const TAG_STOP: i32 = 5;
+
+    /// How long a waiting rank sleeps between polls.
+    const POLL: Duration = Duration::from_micros(20);
+
+    /// Pixels rank 0 computes between answering the other ranks.
+    const LEADER_PIECE: usize = 128;
+
+    /// The world size, once rank 0 has started MPI (0 before).
+    static RANKS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Fault injection for the reliability tests: `MANDEL_LAB_MPI_FAULT=die:R` makes rank R abort
+    /// on its first work unit, `hang:R` makes it stop answering.
+    const FAULT_VAR: &str = "MANDEL_LAB_MPI_FAULT";
+
+    /// Rank 0's hold on MPI: stops the workers, then finalises.
+    pub(super) struct Leader {
+        universe: Option<Universe>,
+    }
+
+    impl Drop for Leader {
+        fn drop(&mut self) {
+            let world = SimpleCommunicator::world();
+            for rank in 1..world.size() {
+                world
+                    .process_at_rank(rank)
+                    .send_with_tag(&[0u64][..], TAG_STOP);
+            }
+            RANKS.store(0, Ordering::SeqCst);
+            drop(self.universe.take());
+        }
+    }
+
+    fn started_by_mpirun() -> bool {
+        ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some())
+    }
+
+    pub(super) fn launch() -> Launch {
+        if !started_by_mpirun() {
+            return Launch::Alone;
+        }
+        // Rank 0 may run the kernel from any one thread at a time (criterion, the profiler).
+        let Some((universe, _)) = mpi::initialize_with_threading(Threading::Serialized) else {
+            return Launch::Alone;
+        };
+        let world = universe.world();
+        if world.rank() == 0 {
+            RANKS.store(world.size() as usize, Ordering::SeqCst);
+            Launch::Leader(Session {
+                _universe: Leader {
+                    universe: Some(universe),
+                },
+            })
+        } else {
+            let result = serve(&world);
+            drop(universe);
+            Launch::WorkerDone(result)
+        }
+    }
+
+    pub(super) fn ranks() -> Option<usize> {
+        match RANKS.load(Ordering::SeqCst) {
+            0 => None,
+            n => Some(n),
+        }
+    }
+
+    /// A probed message, to be received with `matched_receive_vec`.
+    type Probed = (Message, Status);
+
+    /// Waits for a message with `tag` from `source` (any tag when `None`), polling and sleeping.
+    fn wait<S: Source>(source: &S, tag: Option<i32>) -> Probed {
+        loop {
+            let probed = match tag {
+                Some(tag) => source.immediate_matched_probe_with_tag(tag),
+                None => source.immediate_matched_probe(),
+            };
+            if let Some(probed) = probed {
+                return probed;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// A worker rank: computes the units rank 0 sends until it says stop.
+    fn serve(world: &SimpleCommunicator) -> Result<(), String> {
+        let rank = world.rank();
+        let fault = std::env::var(FAULT_VAR).ok();
+        let root = world.process_at_rank(0);
+        loop {
+            let probed = wait(&root, None);
+            match probed.1.tag() {
+                TAG_STOP => {
+                    let _: (Vec<u64>, _) = probed.matched_receive_vec();
+                    return Ok(());
+                }
+                TAG_JOB => {
+                    let (header, _): (Vec<u64>, _) = probed.matched_receive_vec();
+                    let (qx, _): (Vec<f64>, _) = root.receive_vec_with_tag(TAG_QX);
+                    let (qy, _): (Vec<f64>, _) = root.receive_vec_with_tag(TAG_QY);
+                    match fault.as_deref() {
+                        Some(f) if f == format!("die:{rank}") => std::process::abort(),
+                        Some(f) if f == format!("hang:{rank}") => loop {
+                            std::thread::sleep(Duration::from_secs(3600));
+                        },
+                        _ => {}
+                    }
+                    let [unit, maxiter] = header[..] else {
+                        return Err(format!("rank {rank}: malformed job header {header:?}"));
+                    };
+                    if qx.len() != qy.len() {
+                        return Err(format!("rank {rank}: qx and qy differ in length"));
+                    }
+                    // The unit number leads the counts so that one message carries both.
+                    let mut result = vec![0u32; qx.len() + 1];
+                    result[0] = unit as u32;
+                    calculate_z(&qx, &qy, maxiter as u32, &mut result[1..]);
+                    root.send_with_tag(&result[..], TAG_RESULT);
+                }
+                other => return Err(format!("rank {rank}: unexpected message tag {other}")),
+            }
+        }
+    }
+
+    struct MpiJobs {
+        qx: Vec<f64>,
+        qy: Vec<f64>,
+        chunks: usize,
+        maxiter: u32,
+    }
+
+    pub(super) fn prepare(
+        problem: &Problem<'_>,
+        chunks: usize,
+    ) -> Result<Box<dyn Kernel>, VariantError> {
+        let (qx, qy) = problem.points().unzip();
+        Ok(Box::new(MpiJobs {
+            qx,
+            qy,
+            chunks,
+            maxiter: problem.maxiter,
+        }))
+    }
+
+    fn runtime(message: String) -> VariantError {
+        VariantError::Runtime {
+            variant: VARIANT.name,
+            message,
+        }
+    }
+
+    /// Rank 0's side of one run: the job queue, the ranks' outstanding units, and the output.
+    struct Server<'a> {
+        world: SimpleCommunicator,
+        jobs: &'a MpiJobs,
+        next: usize,
+        outstanding: usize,
+    }
+
+    impl Server<'_> {
+        fn unit(&self, k: usize) -> Range<usize> {
+            chunk_range(k, self.jobs.chunks, self.jobs.qx.len())
+        }
+
+        /// Takes the next unit from the queue.
+        fn take(&mut self) -> Option<usize> {
+            (self.next < self.jobs.chunks).then(|| {
+                self.next += 1;
+                self.next - 1
+            })
+        }
+
+        /// Sends the next unit, if any is left, to `rank`.
+        fn hand_out(&mut self, rank: i32) {
+            let Some(k) = self.take() else { return };
+            let range = self.unit(k);
+            let to = self.world.process_at_rank(rank);
+            to.send_with_tag(&[k as u64, u64::from(self.jobs.maxiter)][..], TAG_JOB);
+            to.send_with_tag(&self.jobs.qx[range.clone()], TAG_QX);
+            to.send_with_tag(&self.jobs.qy[range], TAG_QY);
+            self.outstanding += 1;
+        }
+
+        /// Stores one returned unit and hands its rank the next.
+        fn collect(&mut self, probed: Probed, out: &mut [u32]) -> Result<(), VariantError> {
+            let (result, status): (Vec<u32>, _) = probed.matched_receive_vec();
+            let rank = status.source_rank();
+            let Some((&k, counts)) = result.split_first() else {
+                return Err(runtime(format!("rank {rank} sent an empty result")));
+            };
+            let k = k as usize;
+            if k >= self.jobs.chunks || counts.len() != self.unit(k).len() {
+                return Err(runtime(format!(
+                    "rank {rank} sent {} counts for unit {k}",
+                    counts.len()
+                )));
+            }
+            out[self.unit(k)].copy_from_slice(counts);
+            self.outstanding -= 1;
+            self.hand_out(rank);
+            Ok(())
+        }
+
+        /// Collects every result that has already arrived.
+        fn poll(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
+            while let Some(probed) = self
+                .world
+                .any_process()
+                .immediate_matched_probe_with_tag(TAG_RESULT)
+            {
+                self.collect(probed, out)?;
+            }
+            Ok(())
+        }
+    }
+
+    impl Kernel for MpiJobs {
+        fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
+            let world = SimpleCommunicator::world();
+            let size = world.size();
+            let mut server = Server {
+                world,
+                jobs: self,
+                next: 0,
+                outstanding: 0,
+            };
+            for rank in 1..size {
+                server.hand_out(rank);
+            }
+            loop {
+                if let Some(k) = server.take() {
+                    // Rank 0's own unit, a piece at a time, answering the others in between.
+                    let range = server.unit(k);
+                    let mut start = range.start;
+                    while start < range.end {
+                        let end = (start + LEADER_PIECE).min(range.end);
+                        calculate_z(
+                            &self.qx[start..end],
+                            &self.qy[start..end],
+                            self.maxiter,
+                            &mut out[start..end],
+                        );
+                        start = end;
+                        server.poll(out)?;
+                    }
+                } else if server.outstanding > 0 {
+                    let probed = wait(&server.world.any_process(), Some(TAG_RESULT));
+                    server.collect(probed, out)?;
+                } else {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The `mpi` variant on a real MPI runtime, through the command a user types:
+//! `cargo xtask mpi --ranks N`. Each test skips, saying why, where OpenMPI is not installed;
+//! `.ci/run` installs it and sets `MANDEL_LAB_REQUIRE_MPI=1`, which turns a skip into a failure.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The xtask binary, run from the workspace root; `None` (after saying why) where MPI is missing.
+fn xtask(args: &[&str], env: &[(&str, &str)]) -> Option<Output> {
+    let missing = ["mpirun", "mpicc"].into_iter().find(|tool| {
+        !std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
+    });
+    if let Some(tool) = missing {
+        assert!(
+            std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
+            "MANDEL_LAB_REQUIRE_MPI is set but {tool} is not installed"
+        );
+        eprintln!(
+            "skipped: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
+        );
+        return None;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.current_dir(&root).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Some(cmd.output().expect("xtask runs"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `mpi` on `ranks` ranks and checks the counts against the reference.
+fn validates_on(ranks: &str, chunks: &str) {
+    let Some(out) = xtask(
+        &[
+            "mpi",
+            "--ranks",
+            ranks,
+            "--width",
+            "240",
+            "--height",
+            "160",
+            "--maxiter",
+            "500",
+            "--chunks",
+            chunks,
+            "--format",
+            "json",
+        ],
+        &[],
+    ) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(record["variant"], "mpi");
+    assert_eq!(record["ranks"].as_u64(), Some(ranks.parse().unwrap()));
+    assert_eq!(record["status"], "OK", "{record}");
+    assert_eq!(record["mismatched_pixels"], 0);
+    assert_eq!(record["validation_sum"], record["expected_sum"]);
+    assert!(record["validation_sum"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn mpi_on_two_ranks_matches_the_reference() {
+    validates_on("2", "16");
+}
+
+#[test]
+fn mpi_on_three_oversubscribed_ranks_matches_the_reference() {
+    // More units than ranks, and units that do not divide the grid evenly.
+    validates_on("3", "37");
+}
+
+#[test]
+fn a_rank_that_dies_ends_the_run_with_a_clear_message() {
+    let Some(out) = xtask(
+        &["mpi", "--ranks", "2", "--timeout", "60"],
+        &[("MANDEL_LAB_MPI_FAULT", "die:1")],
+    ) else {
+        return;
+    };
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: the MPI run failed") && last.contains("a rank died"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rank_that_hangs_is_stopped_by_the_timeout() {
+    let Some(out) = xtask(
+        &["mpi", "--ranks", "2", "--timeout", "5"],
+        &[("MANDEL_LAB_MPI_FAULT", "hang:1")],
+    ) else {
+        return;
+    };
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.contains("did not finish within 5 s")),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_mpi_options_get_one_line_and_exit_2() {
+    let Some(_) = xtask(&["help"], &[]) else {
+        return;
+    };
+    for args in [
+        &["mpi", "--ranks", "0"][..],
+        &["mpi", "--ranks", "2", "--chunks", "0"],
+        &[
+            "mpi", "--ranks", "2", "--width", "4", "--height", "4", "--chunks", "100000",
+        ],
+        &["mpi", "--hostfile", "/no/such/hostfile"],
+    ] {
+        let out = xtask(args, &[]).unwrap();
+        let err = stderr(&out);
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(errors.len(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
