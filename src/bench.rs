@@ -93,6 +93,17 @@ impl Timing {
     }
 }
 
+/// What a measurement times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The whole kernel call on the host's clock (for a GPU variant: conversions, transfers and
+    /// kernels, as the tutorial timed pyCUDA).
+    Wall,
+    /// The device's kernels alone, from the variant's device events
+    /// ([`Kernel::kernel_seconds`]).
+    Device,
+}
+
 /// Times `kernel` under criterion as benchmark `group/id`, with criterion's files under
 /// `criterion_dir`. The kernel must already have been validated: this only measures.
 pub fn measure(
@@ -102,6 +113,27 @@ pub fn measure(
     id: &str,
     criterion_dir: &Path,
     settings: &BenchSettings,
+) -> Result<Timing, LabError> {
+    measure_clock(
+        kernel,
+        pixels,
+        group,
+        id,
+        criterion_dir,
+        settings,
+        Clock::Wall,
+    )
+}
+
+/// [`measure`] on the chosen [`Clock`].
+pub fn measure_clock(
+    kernel: &mut dyn Kernel,
+    pixels: usize,
+    group: &str,
+    id: &str,
+    criterion_dir: &Path,
+    settings: &BenchSettings,
+    clock: Clock,
 ) -> Result<Timing, LabError> {
     let mut c = Criterion::default()
         .output_directory(criterion_dir)
@@ -118,12 +150,24 @@ pub fn measure(
         let mut g = c.benchmark_group(group);
         // Every call takes milliseconds to seconds: equal iteration counts per sample.
         g.sampling_mode(SamplingMode::Flat);
-        g.bench_function(id, |b| {
-            b.iter(|| {
+        g.bench_function(id, |b| match clock {
+            Clock::Wall => b.iter(|| {
                 if let Err(e) = kernel.run(std::hint::black_box(&mut out)) {
                     failure.borrow_mut().get_or_insert(e);
                 }
-            })
+            }),
+            Clock::Device => b.iter_custom(|iters| {
+                let mut total = 0.0;
+                for _ in 0..iters {
+                    match kernel.run(std::hint::black_box(&mut out)) {
+                        Ok(()) => total += kernel.kernel_seconds().unwrap_or(0.0),
+                        Err(e) => {
+                            failure.borrow_mut().get_or_insert(e);
+                        }
+                    }
+                }
+                Duration::from_secs_f64(total)
+            }),
         });
         g.finish();
     }

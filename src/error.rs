@@ -12,11 +12,12 @@ pub enum LabError {
     /// The user asked for something that cannot be done (a bad size, region or name).
     #[error("{0}")]
     BadInput(String),
-    /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    /// A file could not be read. (The `source` is the io error; it prints as the next link of
+    /// the chain, so the message leaves it out.)
+    #[error("cannot read {}", path.display())]
     Read { path: PathBuf, source: io::Error },
     /// A file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write { path: PathBuf, source: io::Error },
     /// A results file exists but is not what the lab wrote.
     #[error("{} is not a mandel-lab results file: {message}", path.display())]

@@ -13,6 +13,8 @@ pub struct RunOnce {
     pub counts: Vec<u32>,
     /// Wall-clock seconds of the kernel call alone (preparation is not timed).
     pub seconds: f64,
+    /// For a GPU variant, the device's seconds in its kernels alone (device events).
+    pub kernel_seconds: Option<f64>,
 }
 
 /// Prepares `variant` for `grid` (untimed), then times one call of its kernel.
@@ -27,5 +29,9 @@ pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, Lab
     let start = Instant::now();
     kernel.run(&mut counts)?;
     let seconds = start.elapsed().as_secs_f64();
-    Ok(RunOnce { counts, seconds })
+    Ok(RunOnce {
+        counts,
+        seconds,
+        kernel_seconds: kernel.kernel_seconds(),
+    })
 }

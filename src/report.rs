@@ -105,6 +105,7 @@ pub fn measure_all(
             validation: None,
             first_run_seconds: None,
             timing: None,
+            kernel_timing: None,
             speedup_vs_naive: None,
             error: None,
         };
@@ -127,6 +128,17 @@ pub fn measure_all(
                         &criterion_dir,
                         settings,
                     )?);
+                    if run.kernel_seconds.is_some() {
+                        result.kernel_timing = Some(bench::measure_clock(
+                            kernel.as_mut(),
+                            grid.pixels(),
+                            &group,
+                            &format!("{}-kernel-only", variant.name),
+                            &criterion_dir,
+                            settings,
+                            bench::Clock::Device,
+                        )?);
+                    }
                 }
                 Ok(())
             })();

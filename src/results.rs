@@ -120,6 +120,10 @@ pub struct VariantResult {
     pub first_run_seconds: Option<f64>,
     /// Criterion's measurement; `None` when the variant was skipped, failed, or not benchmarked.
     pub timing: Option<Timing>,
+    /// For a GPU variant, criterion's measurement of its kernels alone (device events, after
+    /// the warm-up); `timing` includes the conversions and transfers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_timing: Option<Timing>,
     /// Ratio of `naive`'s median to this variant's, from the same run.
     pub speedup_vs_naive: Option<f64>,
     /// What went wrong, when the variant was available but failed to run.

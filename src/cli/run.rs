@@ -46,6 +46,8 @@ struct RunRecord<'a> {
     mismatched_pixels: u64,
     status: Status,
     seconds: f64,
+    /// For a GPU variant, the kernels alone (device events); `seconds` includes the transfers.
+    kernel_seconds: Option<f64>,
     chunk: Option<usize>,
     chunks: Option<usize>,
     threads: Option<usize>,
@@ -95,6 +97,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 mismatched_pixels: check.mismatched_pixels,
                 status: check.status,
                 seconds: run.seconds,
+                kernel_seconds: run.kernel_seconds,
                 chunk: tuning.chunk,
                 chunks: tuning.chunks,
                 threads: tuning.threads,
@@ -129,6 +132,12 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 println!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)");
             }
             println!("calculate_z took {:.6} seconds", run.seconds);
+            if let Some(k) = run.kernel_seconds {
+                println!(
+                    "  of which the kernels alone (device events): {k:.6} seconds; the rest is \
+                     conversion and transfers (a first run includes the GPU's warm-up)"
+                );
+            }
             println!(
                 "Total sum of elements (for validation): {}",
                 check.validation_sum

@@ -4,10 +4,11 @@
 use std::fmt::Write;
 
 use super::{Group, HEADER, Row, cells, format_seconds, noise_warnings};
+use crate::bench::Timing;
 use crate::charts;
 use crate::machine::human_size;
 use crate::profile::ProfileSummary;
-use crate::results::Results;
+use crate::results::{Results, VariantResult};
 use crate::sweep::{self, Sweep};
 use crate::sweep_threads::{self, ThreadSweep};
 use crate::tutorial;
@@ -218,6 +219,9 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         if let (Some(ts), "parallel") = (extras.threads, g.family) {
             h.push_str(&threads_section(ts)?);
         }
+        if g.family == "gpu" {
+            h.push_str(&gpu_section(results));
+        }
         h.push_str("</section>\n");
     }
     if let Some(p) = profiles {
@@ -416,6 +420,52 @@ fn sweep_section(sw: &Sweep) -> Result<String, String> {
         sweep::CSV_FILE
     );
     Ok(h)
+}
+
+/// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs.
+fn gpu_section(results: &Results) -> String {
+    let gpu: Vec<&VariantResult> = results
+        .variants
+        .iter()
+        .filter(|v| v.info.family == "gpu")
+        .collect();
+    if !gpu.is_empty() && gpu.iter().all(|v| !v.info.available) {
+        let why = gpu[0].info.unavailable_reason.as_deref().unwrap_or("");
+        return format!(
+            "<p class=\"note\"><strong>No GPU was found here</strong>: {}. The GPU variants \
+             are listed but were not run; <code>docs/gpu.md</code> says where and how they are \
+             measured on a GPU machine.</p>\n",
+            esc(why)
+        );
+    }
+    let timed: Vec<(&VariantResult, &Timing, &Timing)> = gpu
+        .iter()
+        .filter_map(|v| Some((*v, v.timing.as_ref()?, v.kernel_timing.as_ref()?)))
+        .collect();
+    if timed.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<h3 id=\"kernel-only\">Kernels alone</h3>\n<p>The table above times each GPU run \
+         whole, with the conversions and transfers, as the tutorial timed pyCUDA; device events \
+         time the kernels alone (criterion, after its warm-up).</p>\n<table class=\"results\">\
+         <thead><tr><th>variant</th><th>whole run</th><th>kernels alone</th><th>kernel share</th>\
+         </tr></thead><tbody>\n",
+    );
+    for (v, whole, kernels) in timed {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{} ± {:.1}%</td><td>{} ± {:.1}%</td><td>{:.0}%</td></tr>",
+            esc(&v.info.name),
+            format_seconds(whole.median),
+            100.0 * whole.relative_spread(),
+            format_seconds(kernels.median),
+            100.0 * kernels.relative_spread(),
+            100.0 * kernels.median / whole.median
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    h
 }
 
 /// The scaling sweep: speed-up and efficiency against thread count.

@@ -9,6 +9,7 @@
 //! [`Variant::prepare`] outside the timed region (the tutorial built its `q` and `z` lists before it
 //! started the clock) and then times [`Kernel::run`] alone.
 
+pub mod gpu;
 pub mod parallel;
 mod registry;
 pub mod scalar;
@@ -96,6 +97,12 @@ pub trait Kernel: Send {
     /// Computes every pixel's escape count into `out` (length [`Problem::pixels`]). Each call
     /// recomputes from scratch, so the lab can time repeated calls.
     fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError>;
+
+    /// Seconds the device spent in the kernels alone during the last [`Kernel::run`], timed with
+    /// device events; `None` for kernels that run on the CPU.
+    fn kernel_seconds(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Which of the tutorial's tables a variant belongs to, in report order.

@@ -1,6 +1,6 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{Variant, parallel, scalar, vector};
+use crate::{Variant, gpu, parallel, scalar, vector};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -15,6 +15,12 @@ pub const VARIANTS: &[&Variant] = &[
     &parallel::rayon_chunks::VARIANT,
     &parallel::rayon_rows::VARIANT,
     &parallel::mpi_jobs::VARIANT,
+    &gpu::cuda_vector::F32,
+    &gpu::cuda_vector::F64,
+    &gpu::cuda_elementwise::F32,
+    &gpu::cuda_elementwise::F64,
+    &gpu::cuda_gridstride::F32,
+    &gpu::cuda_gridstride::F64,
 ];
 
 /// Looks a variant up by its command-line name.

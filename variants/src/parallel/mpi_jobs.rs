@@ -93,14 +93,11 @@ mod imp {
             std::env::split_paths(&path).any(|dir| dir.join("mpirun").is_file())
         });
         if installed {
-            "this binary was built without the mpi feature; OpenMPI is installed: \
-             `cargo xtask mpi --ranks 2` builds with it and runs under mpirun, and \
-             `cargo xtask sweep-threads` adds it to the multi-core figure"
+            "built without the mpi feature (OpenMPI is installed): run `cargo xtask mpi --ranks 2`"
                 .into()
         } else {
             format!(
-                "this binary was built without MPI: install OpenMPI (Debian: {}), then run \
-                 `cargo xtask mpi --ranks 2`",
+                "no MPI: install OpenMPI (Debian: {}), then run `cargo xtask mpi --ranks 2`",
                 super::INSTALL
             )
         }
@@ -139,9 +136,7 @@ mod imp {
     use crate::scalar::expanded_math::calculate_z;
 
     pub(super) fn unavailable() -> String {
-        "this binary has MPI but was not started by mpirun: run `cargo xtask mpi --ranks 2` \
-         (it launches mpirun)"
-            .into()
+        "not started by mpirun: run `cargo xtask mpi --ranks 2`".into()
     }
 
     /// Message tags of the job protocol.

@@ -73,8 +73,7 @@ impl Arrays {
     }
 
     /// All `maxiter` iterations of the five passes over the loaded points; `output` has one
-    /// element per loaded point and is overwritten.
-    /// Runs numpy's passes for all `maxiter` iterations. Uses the AVX2 build of the passes where
+    /// element per loaded point and is overwritten. Uses the AVX2 build of the passes where
     /// the CPU has it, as numpy dispatches its SIMD loops at run time; both builds do the same
     /// f64 operations (no FMA is enabled, and Rust never contracts on its own), so both are exact.
     pub(crate) fn calculate_z(&mut self, maxiter: u32, output: &mut [u32]) {
@@ -123,7 +122,6 @@ impl Kernel for VectorWhole {
     }
 }
 
-/// `z = z*z + q`: the reference's operations, in its order.
 /// numpy's five passes, one function each (so profiles name them), and the iteration loop over
 /// them; built once for the baseline target and once with AVX2.
 macro_rules! passes {
@@ -151,6 +149,7 @@ macro_rules! passes {
                 }
             }
 
+        /// `z = z*z + q`: the reference's operations, in its order.
         $(#[$attr])*
         #[inline(never)]
         pub(super) fn square_add(zx: &mut [f64], zy: &mut [f64], qx: &[f64], qy: &[f64]) {
