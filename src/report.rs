@@ -165,6 +165,39 @@ pub fn measure_all(
     })
 }
 
+/// Puts the variants measured in `new` into `old` in place of their earlier results (both of the
+/// same problem), and recomputes the speed-ups: how `cargo xtask report` adds `mpi`, measured in
+/// a second process under `mpirun` just after the others.
+pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
+    if old.problem != new.problem {
+        return Err(LabError::bad_input(format!(
+            "--merge: the saved results are for {} x {}, maxiter {}, not {} x {}, maxiter {}: \
+             run the report without --merge first",
+            old.problem.columns,
+            old.problem.rows,
+            old.problem.maxiter,
+            new.problem.columns,
+            new.problem.rows,
+            new.problem.maxiter
+        )));
+    }
+    for measured in new.variants {
+        match old
+            .variants
+            .iter_mut()
+            .find(|v| v.info.name == measured.info.name)
+        {
+            Some(slot) => *slot = measured,
+            None => old.variants.push(measured),
+        }
+    }
+    let order = |name: &str| VARIANTS.iter().position(|v| v.name == name);
+    old.variants.sort_by_key(|v| order(&v.info.name));
+    fill_speedups(&mut old.variants);
+    old.generated_at = new.generated_at;
+    Ok(())
+}
+
 /// Speed-up over `naive` from the same run, for every variant that ran.
 fn fill_speedups(variants: &mut [VariantResult]) {
     let naive = variants

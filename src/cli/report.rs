@@ -28,6 +28,10 @@ pub(super) struct ReportArgs {
     /// Re-render the report from the saved results.json; runs no kernel.
     #[arg(long)]
     render_only: bool,
+    /// Measure the chosen variants and put them into the results already in the report folder
+    /// (same problem), keeping the rest: how `cargo xtask report` adds `mpi` from under mpirun.
+    #[arg(long, conflicts_with = "render_only")]
+    merge: bool,
     /// Run each variant once, as the tutorial did, instead of measuring under criterion.
     #[arg(long, conflicts_with = "render_only")]
     no_criterion: bool,
@@ -63,6 +67,12 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
     let results = if args.render_only {
         Results::load(&results_path)?
+    } else if args.merge {
+        // Read first, so that a missing or corrupt file is refused before anything runs.
+        let mut results = Results::load(&results_path)?;
+        report::merge(&mut results, measure(&args)?)?;
+        results.save(&results_path)?;
+        results
     } else {
         let results = measure(&args)?;
         results.save(&results_path)?;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Group, HEADER, Row, cells, format_seconds, noise_warnings};
+use super::{Group, HEADER, Row, cells_noting_skips, format_seconds, noise_warnings, skip_reasons};
 use crate::bench::Timing;
 use crate::charts;
 use crate::machine::human_size;
@@ -204,13 +204,29 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
             continue;
         }
         h.push_str(&table(&g.rows, profiles));
+        let gpu_note = if g.family == "gpu" {
+            gpu_section(results)
+        } else {
+            String::new()
+        };
+        // The GPU note says why when no GPU was found; otherwise each reason is said once here.
+        if !gpu_note.contains("No GPU was found here") {
+            for (why, names) in skip_reasons(&g.rows) {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"note\">Skipped {}: {}.</p>",
+                    esc(&names.join(", ")),
+                    esc(why)
+                );
+            }
+        }
         match charts::then_and_now(g.title, &charts::group_bars(g))? {
             Some(svg) => {
                 let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
             }
             None => h.push_str(
-                "<p class=\"empty\">Nothing ran in this group here, and the tutorial \
-                                published no figure for it.</p>\n",
+                "<p class=\"empty\">No chart: nothing ran in this group here, and the \
+                 tutorial's figures are for its own problem.</p>\n",
             ),
         }
         if let (Some(sw), "vector") = (extras.sweep, g.family) {
@@ -219,9 +235,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         if let (Some(ts), "parallel") = (extras.threads, g.family) {
             h.push_str(&threads_section(ts)?);
         }
-        if g.family == "gpu" {
-            h.push_str(&gpu_section(results));
-        }
+        h.push_str(&gpu_note);
         h.push_str("</section>\n");
     }
     if let Some(p) = profiles {
@@ -269,7 +283,7 @@ fn table(rows: &[Row], profiles: Option<Profiles<'_>>) -> String {
             "<tr class=\"{class}\" data-variant=\"{}\">",
             esc(&row.variant)
         );
-        for cell in cells(row) {
+        for cell in cells_noting_skips(row) {
             let _ = write!(t, "<td>{}</td>", esc(&cell));
         }
         if let Some(p) = profiles {

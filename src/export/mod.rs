@@ -212,6 +212,29 @@ pub const HEADER: [&str; 7] = [
 ];
 
 /// A row's cells in [`HEADER`] order.
+/// The reasons the skipped rows give, each once with the variants it applies to, in row order:
+/// said under a table instead of in every row.
+pub fn skip_reasons(rows: &[Row]) -> Vec<(&str, Vec<&str>)> {
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for row in rows.iter().filter(|r| r.status == "SKIP") {
+        let why = row.status_detail.as_deref().unwrap_or("not run");
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(&row.variant),
+            None => reasons.push((why, vec![&row.variant])),
+        }
+    }
+    reasons
+}
+
+/// [`cells`] for a table with [`skip_reasons`] under it: a skipped row's status is just `SKIP`.
+pub fn cells_noting_skips(row: &Row) -> [String; 7] {
+    let mut cells = cells(row);
+    if row.status == "SKIP" {
+        cells[5] = "SKIP (see below)".into();
+    }
+    cells
+}
+
 pub fn cells(row: &Row) -> [String; 7] {
     [
         match &row.tuning {

@@ -3,7 +3,7 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{Group, HEADER, cells};
+use super::{Group, HEADER, cells_noting_skips, skip_reasons};
 use crate::results::VariantInfo;
 
 /// Each group as a titled table; a group without variants says so.
@@ -18,10 +18,14 @@ pub fn render(groups: &[Group]) -> String {
         let mut b = Builder::default();
         b.push_record(HEADER);
         for row in &g.rows {
-            b.push_record(cells(row));
+            b.push_record(cells_noting_skips(row));
         }
         out.push_str(&b.build().with(Style::rounded()).to_string());
-        out.push_str("\n\n");
+        out.push('\n');
+        for (why, names) in skip_reasons(&g.rows) {
+            out.push_str(&format!("  skipped {}: {why}\n", names.join(", ")));
+        }
+        out.push('\n');
     }
     out
 }

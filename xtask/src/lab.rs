@@ -1,7 +1,7 @@
 //! Building the lab in release mode and running its binary from the workspace root.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -58,9 +58,15 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
 
 /// Runs the lab binary with `args` from the workspace root and passes its exit code through.
 pub fn run(binary: &Path, args: &[String]) -> Result<ExitCode> {
+    run_with(binary, args, Stdio::inherit())
+}
+
+/// [`run`] with the lab's standard output sent to `stdout`.
+pub fn run_with(binary: &Path, args: &[String], stdout: Stdio) -> Result<ExitCode> {
     let status = Command::new(binary)
         .current_dir(root())
         .args(args)
+        .stdout(stdout)
         .status()
         .with_context(|| format!("cannot run {}", binary.display()))?;
     Ok(match status.code() {

@@ -19,7 +19,8 @@ Commands:
   report    Build in release, validate every available variant on the tutorial's problem,
             measure each under criterion, and write reports/index.html (with results.json,
             results.csv, results.md and criterion's own report beside it).
-            Runs `profile` first, so the report links every variant's views.
+            Runs `profile` first, so the report links every variant's views. Where OpenMPI is
+            installed, then measures mpi under mpirun (one rank per core) into the same report.
             Options: --quick, --width W --height H --maxiter M, --variants a,b,...,
             --render-only, --no-profile, --samples N, --format table|markdown|csv|json
   profile   Build in release and profile every available variant: pprof flamegraphs,

@@ -1,11 +1,14 @@
 //! `cargo xtask report`: build in release, profile every variant (unless `--no-profile`), then
-//! measure and render with `mandel-lab report`.
+//! measure and render with `mandel-lab report`. Where OpenMPI is installed, `mpi` is then measured
+//! under `mpirun` (one rank per core) and merged into the same results, so the report's
+//! multi-core table holds it beside the rayon variants.
 
-use std::process::ExitCode;
+use std::process::{ExitCode, Stdio};
 
 use anyhow::Result;
 
 use crate::lab;
+use crate::mpi::{self, Launch};
 
 /// Options of `report` that `profile` understands too, with whether they take a value.
 const SHARED: &[(&str, bool)] = &[
@@ -35,7 +38,65 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             return Ok(code);
         }
     }
-    lab::run(&binary, &lab::with_command("report", &report_args))
+    let with_mpi = !(render_only || wants_help) && selects_mpi(args);
+    let missing = with_mpi.then(mpi::missing_tool).flatten();
+    if let Some(tool) = missing {
+        eprintln!(
+            "xtask: mpi not measured: {tool} not found (install OpenMPI: {}; then rerun)",
+            mpi::INSTALL
+        );
+    }
+    if !with_mpi || missing.is_some() {
+        return lab::run(&binary, &lab::with_command("report", &report_args));
+    }
+    // The tables are printed once, by the run that merges mpi in.
+    let code = lab::run_with(
+        &binary,
+        &lab::with_command("report", &report_args),
+        Stdio::null(),
+    )?;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
+    let launch = Launch {
+        ranks: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+        ..Launch::default()
+    };
+    eprintln!("xtask: measuring mpi under mpirun -n {}", launch.ranks);
+    let mut merge_args = lab::options(&report_args, &[("--variants", true)], false);
+    merge_args.extend(["--variants", "mpi", "--merge"].map(String::from));
+    let merged = mpi::build()
+        .and_then(|mpi_binary| launch.run(&mpi_binary, &lab::with_command("report", &merge_args)));
+    match merged {
+        Ok(code) if code == ExitCode::SUCCESS => Ok(code),
+        other => {
+            if let Err(e) = &other {
+                eprintln!("error: mpi not measured: {e:#}");
+            }
+            // The report without mpi is written; print its tables.
+            let mut render = lab::options(
+                &report_args,
+                &[("--variants", true), ("--no-criterion", false)],
+                false,
+            );
+            render.push("--render-only".into());
+            lab::run(&binary, &lab::with_command("report", &render))?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Whether the report's variants include `mpi` (all do, unless `--variants` leaves it out).
+fn selects_mpi(args: &[String]) -> bool {
+    let chosen = lab::options(args, &[("--variants", true)], true);
+    match chosen.last() {
+        None => true,
+        Some(last) => last
+            .strip_prefix("--variants=")
+            .unwrap_or(last)
+            .split(',')
+            .any(|v| v.trim() == "mpi"),
+    }
 }
 
 #[cfg(test)]

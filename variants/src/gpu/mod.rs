@@ -32,8 +32,7 @@ use crate::{Availability, Problem, VariantError};
 const SOURCE: &str = include_str!("mandel.cu");
 
 /// How to install what is missing.
-const INSTALL: &str = "install the NVIDIA driver and the CUDA toolkit's NVRTC \
-     (e.g. Debian's nvidia-driver and libnvrtc12, or NVIDIA's cuda-nvrtc package)";
+const INSTALL: &str = "install the NVIDIA driver and the CUDA toolkit's NVRTC (Debian non-free: nvidia-driver nvidia-cuda-toolkit)";
 
 /// A floating-point type the kernels can be built for.
 pub trait Real:
@@ -64,8 +63,7 @@ impl Real for f64 {
 }
 
 /// Why a float32 variant is not exact.
-pub const F32_INEXACT: &str = "float32 arithmetic (the grid and every step rounded to 24-bit \
-     mantissas), as on the tutorial's older cards";
+pub const F32_INEXACT: &str = "float32 arithmetic, as on the tutorial's older cards";
 
 /// The device every GPU variant runs on: device 0, its context and its default stream.
 pub struct Device {
@@ -88,14 +86,14 @@ fn find_device() -> Result<Device, String> {
     // SAFETY: only looks for the library on the loader's path; it loads nothing else.
     if !unsafe { cudarc::driver::sys::is_culib_present() } {
         return Err(format!(
-            "no CUDA driver library (libcuda.so) was found: no NVIDIA GPU driver here; {INSTALL}"
+            "no GPU driver here (libcuda.so not found): {INSTALL}"
         ));
     }
     // SAFETY: as above, for NVRTC.
     if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
         return Err(format!(
             "the CUDA driver is here but NVRTC (libnvrtc.so), which compiles the kernels, is \
-             not; {INSTALL}"
+             not: {INSTALL}"
         ));
     }
     let ctx = CudaContext::new(0).map_err(|e| format!("no CUDA device could be opened: {e}"))?;

@@ -146,8 +146,11 @@ mod imp {
     const TAG_RESULT: i32 = 4;
     const TAG_STOP: i32 = 5;
 
-    /// How long a waiting rank sleeps between polls.
+    /// How long a waiting rank sleeps between polls: briefly while work is flowing, longer once
+    /// it has waited `IDLE_AFTER` (between runs), so an idle rank costs its core almost nothing.
     const POLL: Duration = Duration::from_micros(20);
+    const IDLE_POLL: Duration = Duration::from_millis(1);
+    const IDLE_AFTER: Duration = Duration::from_millis(50);
 
     /// Pixels rank 0 computes between answering the other ranks.
     const LEADER_PIECE: usize = 128;
@@ -218,6 +221,7 @@ mod imp {
 
     /// Waits for a message with `tag` from `source` (any tag when `None`), polling and sleeping.
     fn wait<S: Source>(source: &S, tag: Option<i32>) -> Probed {
+        let since = std::time::Instant::now();
         loop {
             let probed = match tag {
                 Some(tag) => source.immediate_matched_probe_with_tag(tag),
@@ -226,7 +230,11 @@ mod imp {
             if let Some(probed) = probed {
                 return probed;
             }
-            std::thread::sleep(POLL);
+            std::thread::sleep(if since.elapsed() < IDLE_AFTER {
+                POLL
+            } else {
+                IDLE_POLL
+            });
         }
     }
 
