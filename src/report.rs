@@ -191,8 +191,8 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
             None => old.variants.push(measured),
         }
     }
-    let order = |name: &str| VARIANTS.iter().position(|v| v.name == name);
-    old.variants.sort_by_key(|v| order(&v.info.name));
+    old.variants
+        .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
     fill_speedups(&mut old.variants);
     old.generated_at = new.generated_at;
     Ok(())

@@ -75,9 +75,13 @@ impl ThreadSweep {
                 .any(|new| new.variant == old.variant && new.threads == old.threads)
         });
         self.points.extend(points);
-        let order = |name: &str| VARIANTS.iter().position(|v| v.name == name);
-        self.points
-            .sort_by_key(|p| (order(&p.variant), p.variant.clone(), p.threads));
+        self.points.sort_by_key(|p| {
+            (
+                mandel_variants::report_order(&p.variant),
+                p.variant.clone(),
+                p.threads,
+            )
+        });
     }
 
     /// The fastest point: its variant, thread count and speed-up.

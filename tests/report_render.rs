@@ -177,3 +177,45 @@ fn missing_or_corrupt_results_fail_cleanly_and_keep_the_old_report() {
         );
     }
 }
+
+#[test]
+fn merge_replaces_measured_variants_and_recomputes_speedups() {
+    let mut old = fixture();
+    let mut new = fixture();
+    // A second process measured `expanded` again, twice as fast, and nothing else.
+    new.variants.retain(|v| v.info.name == "expanded");
+    let t = new.variants[0].timing.as_mut().expect("expanded is timed");
+    t.median /= 2.0;
+    let before = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
+    let count = old.variants.len();
+    mandel_lab::report::merge(&mut old, new).unwrap();
+    assert_eq!(old.variants.len(), count);
+    let after = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
+    assert!((after / before - 2.0).abs() < 1e-9, "{before} -> {after}");
+    assert_eq!(old.variants[0].info.name, "naive", "registry order kept");
+
+    // Results of another problem are refused as bad input.
+    let mut other = fixture();
+    other.problem.maxiter += 1;
+    let err = mandel_lab::report::merge(&mut fixture(), other).unwrap_err();
+    assert!(
+        err.is_bad_input() && err.to_string().contains("--merge"),
+        "{err}"
+    );
+}
+
+#[test]
+fn merge_without_saved_results_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let args = [
+        "report",
+        "--merge",
+        "--variants",
+        "expanded",
+        "--no-criterion",
+        "--out",
+        out,
+    ];
+    assert_one_line_error(&lab(&args), &args, "results.json");
+}

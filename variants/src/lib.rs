@@ -16,7 +16,7 @@ pub mod scalar;
 pub mod tuning;
 pub mod vector;
 
-pub use registry::{VARIANTS, find, names};
+pub use registry::{VARIANTS, find, names, report_order};
 
 use thiserror::Error;
 

@@ -28,6 +28,14 @@ pub fn find(name: &str) -> Option<&'static Variant> {
     VARIANTS.iter().copied().find(|v| v.name == name)
 }
 
+/// A variant's place in report order; names the registry does not know come last.
+pub fn report_order(name: &str) -> usize {
+    VARIANTS
+        .iter()
+        .position(|v| v.name == name)
+        .unwrap_or(usize::MAX)
+}
+
 /// The names of every variant, comma-separated, for error messages.
 pub fn names() -> String {
     VARIANTS
