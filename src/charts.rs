@@ -395,6 +395,102 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
     Ok(Some(svg))
 }
 
+/// The GPU figure: speed-up over the CPU baseline against grid size (pixels, log axis), one line
+/// per variant, the baseline at 1×. `None` when only the baseline was measured.
+pub fn size_chart(sweep: &crate::sweep_sizes::SizeSweep) -> Result<Option<String>, String> {
+    let measured: Vec<_> = sweep
+        .points
+        .iter()
+        .filter(|p| p.variant != sweep.baseline && p.speedup.is_some())
+        .collect();
+    if measured.is_empty() {
+        return Ok(None);
+    }
+    let x_lo = sweep.points.iter().map(|p| p.pixels).min().unwrap_or(1) as f64;
+    let x_hi = sweep.points.iter().map(|p| p.pixels).max().unwrap_or(1) as f64;
+    let y_hi = measured
+        .iter()
+        .filter_map(|p| p.speedup)
+        .fold(1.0, f64::max)
+        * 1.2;
+    let palette = [
+        NOW,
+        RGBColor(214, 39, 40),
+        RGBColor(44, 160, 44),
+        RGBColor(148, 103, 189),
+        RGBColor(255, 127, 14),
+        RGBColor(140, 86, 75),
+    ];
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "Speed-up over {} against grid size (maxiter {})",
+                    sweep.baseline, sweep.maxiter
+                ),
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d((x_lo / 1.5..x_hi * 1.5).log_scale(), 0.0..y_hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("pixels (log)")
+            .y_desc("speed-up")
+            .x_labels(12)
+            .x_label_formatter(&|v| format!("{:.2}M", v / 1e6))
+            .y_label_formatter(&|v| format!("{v:.2}x"))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(x_lo / 1.5, 1.0), (x_hi * 1.5, 1.0)],
+                THEN.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!("{} (baseline)", sweep.baseline))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
+        for (i, name) in sweep
+            .variants()
+            .into_iter()
+            .filter(|n| *n != sweep.baseline)
+            .enumerate()
+        {
+            let color = palette[i % palette.len()];
+            let line: Vec<(f64, f64)> = measured
+                .iter()
+                .filter(|p| p.variant == name)
+                .filter_map(|p| Some((p.pixels as f64, p.speedup?)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
+                .map_err(err)?
+                .label(name.to_string())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Some(svg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub mod render;
 pub mod report;
 pub mod results;
 pub mod sweep;
+pub mod sweep_sizes;
 pub mod sweep_threads;
 pub mod tutorial;
 pub mod validate;

@@ -20,6 +20,7 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
     let base = relative_link(dir, flamegraphs);
     let sweep = crate::sweep::Sweep::load(dir)?;
     let threads = crate::sweep_threads::ThreadSweep::load(dir)?;
+    let sizes = crate::sweep_sizes::SizeSweep::load(dir)?;
     let extras = html::Extras {
         profiles: summary.as_ref().map(|summary| html::Profiles {
             summary,
@@ -27,6 +28,7 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         }),
         sweep: sweep.as_ref(),
         threads: threads.as_ref(),
+        sizes: sizes.as_ref(),
     };
     let page = html::render(results, &groups, extras).map_err(|e| LabError::Write {
         path: dir.join(HTML_FILE),

@@ -150,30 +150,38 @@ fn round_2sf(v: f64) -> usize {
     ((v / mag).round() * mag) as usize
 }
 
-/// Parses `--sizes 100,1000,...`: positive integers, each at most `pixels`.
-pub fn parse_sizes(text: &str, pixels: usize) -> Result<Vec<usize>, LabError> {
-    let mut sizes = Vec::new();
-    for part in text.split(',') {
-        let part = part.trim();
-        let n: usize = part.parse().map_err(|_| {
-            LabError::bad_input(format!(
-                "--sizes '{text}': '{part}' is not a positive whole number (e.g. --sizes 100,1000,20000)"
-            ))
-        })?;
-        if n == 0 {
-            return Err(LabError::bad_input(
-                "--sizes: a chunk size must be at least 1",
-            ));
+/// Parses a sweep's comma-separated list of whole numbers of at least 1 (`flag` names the option,
+/// `what` one element, `example` a valid list), sorted with duplicates removed.
+pub fn parse_list(
+    flag: &str,
+    what: &str,
+    text: &str,
+    example: &str,
+) -> Result<Vec<usize>, LabError> {
+    let mut values = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        match part.parse::<usize>() {
+            Ok(n) if n >= 1 => values.push(n),
+            _ => {
+                return Err(LabError::bad_input(format!(
+                    "{flag} '{text}': '{part}' is not {what} of at least 1 (e.g. {flag} {example})"
+                )));
+            }
         }
-        if n > pixels {
-            return Err(LabError::bad_input(format!(
-                "--sizes: {n} is larger than the grid's {pixels} pixels"
-            )));
-        }
-        sizes.push(n);
     }
-    sizes.sort_unstable();
-    sizes.dedup();
+    values.sort_unstable();
+    values.dedup();
+    Ok(values)
+}
+
+/// Parses `--sizes 100,1000,...`: chunk sizes of at least 1, each at most `pixels`.
+pub fn parse_sizes(text: &str, pixels: usize) -> Result<Vec<usize>, LabError> {
+    let sizes = parse_list("--sizes", "a chunk size", text, "100,1000,20000")?;
+    if let Some(&n) = sizes.iter().find(|&&n| n > pixels) {
+        return Err(LabError::bad_input(format!(
+            "--sizes: {n} is larger than the grid's {pixels} pixels"
+        )));
+    }
     Ok(sizes)
 }
 
@@ -242,22 +250,55 @@ pub fn validate_and_measure(
     criterion_dir: &Path,
     settings: &BenchSettings,
 ) -> Result<(Validation, Option<Timing>), LabError> {
+    let (check, timing, _) = validate_and_measure_kernels(
+        variant,
+        grid,
+        reference,
+        tuning,
+        group,
+        id,
+        criterion_dir,
+        settings,
+    )?;
+    Ok((check, timing))
+}
+
+/// [`validate_and_measure`], and for a variant that times its kernels on a device, also those
+/// kernels alone (as `group/<id>-kernel-only`).
+#[allow(clippy::too_many_arguments)]
+pub fn validate_and_measure_kernels(
+    variant: &Variant,
+    grid: &Grid,
+    reference: &Reference,
+    tuning: &Tuning,
+    group: &str,
+    id: &str,
+    criterion_dir: &Path,
+    settings: &BenchSettings,
+) -> Result<(Validation, Option<Timing>, Option<Timing>), LabError> {
     let mut kernel = variant.prepare(&grid.problem(), tuning)?;
     let first = crate::measure::run_kernel(kernel.as_mut(), grid.pixels())?;
     let check = validate::check(&first.counts, reference, variant.exactness);
-    let timing = if check.status == Status::Fail {
-        None
-    } else {
-        Some(bench::measure(
+    if check.status == Status::Fail {
+        return Ok((check, None, None));
+    }
+    let mut measure = |id: &str, clock| {
+        bench::measure_clock(
             kernel.as_mut(),
             grid.pixels(),
             group,
             id,
             criterion_dir,
             settings,
-        )?)
+            clock,
+        )
     };
-    Ok((check, timing))
+    let timing = measure(id, bench::Clock::Wall)?;
+    let kernels = match first.kernel_seconds {
+        Some(_) => Some(measure(&format!("{id}-kernel-only"), bench::Clock::Device)?),
+        None => None,
+    };
+    Ok((check, Some(timing), kernels))
 }
 
 #[cfg(test)]

@@ -124,21 +124,7 @@ pub fn default_counts(cores: usize) -> Vec<usize> {
 
 /// Parses `--threads 1,2,4`: positive whole numbers.
 pub fn parse_counts(text: &str) -> Result<Vec<usize>, LabError> {
-    let mut counts = Vec::new();
-    for part in text.split(',').map(str::trim) {
-        match part.parse::<usize>() {
-            Ok(n) if n >= 1 => counts.push(n),
-            _ => {
-                return Err(LabError::bad_input(format!(
-                    "--threads '{text}': '{part}' is not a thread count of at least 1 \
-                     (e.g. --threads 1,2,4)"
-                )));
-            }
-        }
-    }
-    counts.sort_unstable();
-    counts.dedup();
-    Ok(counts)
+    crate::sweep::parse_list("--threads", "a thread count", text, "1,2,4")
 }
 
 /// Measures the baseline (unless `baseline` is given, from an earlier sweep of the same problem),

@@ -60,7 +60,7 @@ fn a_small_sweep_measures_every_size_and_draws_the_figure() {
 #[test]
 fn bad_sizes_get_one_line_and_exit_code_2() {
     for (sizes, needle) in [
-        ("", "not a positive whole number"),
+        ("", "is not a chunk size of at least 1"),
         ("100,abc", "'abc'"),
         ("0", "at least 1"),
         ("100,99999999", "larger than the grid"),
@@ -117,4 +117,72 @@ fn bad_thread_counts_get_one_line_and_exit_code_2() {
         &["sweep-threads", "--variants", "expanded"],
         "does not take --threads",
     );
+}
+
+#[test]
+fn a_small_size_sweep_compares_each_variant_with_the_baseline_at_each_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = lab(&[
+        "sweep-sizes",
+        "--quick",
+        "--sizes",
+        "80,40",
+        "--maxiter",
+        "60",
+        "--variants",
+        "expanded",
+        "--out",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sweep = mandel_lab::sweep_sizes::SizeSweep::load(dir.path())
+        .unwrap()
+        .expect("sweep-sizes.json");
+    let got: Vec<(&str, usize)> = sweep
+        .points
+        .iter()
+        .map(|p| (p.variant.as_str(), p.size))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("rayon-rows", 40),
+            ("expanded", 40),
+            ("rayon-rows", 80),
+            ("expanded", 80)
+        ]
+    );
+    for p in &sweep.points {
+        assert_eq!(p.status, mandel_lab::validate::Status::Ok, "{p:?}");
+        assert!(p.timing.is_some() && p.speedup.is_some(), "{p:?}");
+        assert!(
+            p.kernel_timing.is_none(),
+            "CPU variants have no device time"
+        );
+    }
+    let svg = mandel_lab::charts::size_chart(&sweep)
+        .unwrap()
+        .expect("expanded is drawn against the baseline");
+    assert!(svg.contains("expanded") && svg.contains("rayon-rows (baseline)"));
+}
+
+#[test]
+fn bad_size_sweeps_get_one_line_and_exit_code_2() {
+    assert_bad_input(
+        &["sweep-sizes", "--sizes", "500,0"],
+        "grid side of at least 1",
+    );
+    assert_bad_input(&["sweep-sizes", "--sizes", "x"], "'x'");
+    assert_bad_input(&["sweep-sizes", "--sizes", "4000000000"], "too large");
+    if mandel_variants::gpu::device().is_err() {
+        assert_bad_input(
+            &["sweep-sizes", "--variants", "cuda-elementwise-f64"],
+            "unavailable here",
+        );
+    }
 }

@@ -10,6 +10,7 @@ mod progress;
 mod report;
 mod run;
 mod sweep;
+mod sweep_sizes;
 mod sweep_threads;
 
 use std::process::ExitCode;
@@ -43,6 +44,8 @@ enum Command {
     SweepChunks(sweep::SweepArgs),
     /// Measure every parallel variant against thread count: the tutorial's multi-core figure.
     SweepThreads(sweep_threads::SweepThreadsArgs),
+    /// Measure variants against grid size, each against rayon-rows at the same size: the GPU figure.
+    SweepSizes(sweep_sizes::SweepSizesArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
@@ -164,6 +167,7 @@ fn lab_main() -> ExitCode {
         Command::KernelOnce(args) => profile::kernel_once(args),
         Command::SweepChunks(args) => sweep::run(args),
         Command::SweepThreads(args) => sweep_threads::run(args),
+        Command::SweepSizes(args) => sweep_sizes::run(args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ use crate::machine::human_size;
 use crate::profile::ProfileSummary;
 use crate::results::{Results, VariantResult};
 use crate::sweep::{self, Sweep};
+use crate::sweep_sizes::{self, SizeSweep};
 use crate::sweep_threads::{self, ThreadSweep};
 use crate::tutorial;
 use mandel_variants::parallel::mpi_jobs;
@@ -20,6 +21,7 @@ pub struct Extras<'a> {
     pub profiles: Option<Profiles<'a>>,
     pub sweep: Option<&'a Sweep>,
     pub threads: Option<&'a ThreadSweep>,
+    pub sizes: Option<&'a SizeSweep>,
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -236,6 +238,9 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
             h.push_str(&threads_section(ts)?);
         }
         h.push_str(&gpu_note);
+        if let (Some(ss), "gpu") = (extras.sizes, g.family) {
+            h.push_str(&sizes_section(ss)?);
+        }
         h.push_str("</section>\n");
     }
     if let Some(p) = profiles {
@@ -480,6 +485,62 @@ fn gpu_section(results: &Results) -> String {
     }
     h.push_str("</tbody></table>\n");
     h
+}
+
+/// The grid-size sweep: each variant's speed-up over the CPU baseline as the grid grows.
+fn sizes_section(ss: &SizeSweep) -> Result<String, String> {
+    let mut h = format!(
+        "<h3 id=\"sizes\">Speed-up against grid size</h3>\n<p>Each variant against \
+         <code>{}</code> (every core of this CPU) measured at the same size in the same run, \
+         maxiter {} (criterion, {} samples each). A GPU pays a fixed price per run, launches and \
+         transfers, that larger grids amortise.</p>\n",
+        esc(&ss.baseline),
+        ss.maxiter,
+        ss.settings.samples
+    );
+    match charts::size_chart(ss)? {
+        Some(svg) => {
+            let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+        }
+        None => h.push_str(
+            "<p class=\"empty\">Only the baseline was measured (no GPU here): no speed-up to \
+             draw.</p>\n",
+        ),
+    }
+    h.push_str(
+        "<table class=\"results\"><thead><tr><th>variant</th><th>grid</th><th>median ± \
+         spread</th><th>kernels alone</th><th>speed-up</th><th>validation sum</th></tr></thead>\
+         <tbody>\n",
+    );
+    let cell = |t: Option<&Timing>| {
+        t.map_or("-".to_string(), |t| {
+            format!(
+                "{} ± {:.1}%",
+                format_seconds(t.median),
+                100.0 * t.relative_spread()
+            )
+        })
+    };
+    for p in &ss.points {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{1} × {1}</td><td>{2}</td><td>{3}</td><td>{4}</td>\
+             <td>{5} {6}</td></tr>",
+            esc(&p.variant),
+            p.size,
+            cell(p.timing.as_ref()),
+            cell(p.kernel_timing.as_ref()),
+            p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
+            p.status.label(),
+            p.validation_sum
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table>\n<p>Data: <a href=\"{0}\">{0}</a>.</p>",
+        sweep_sizes::JSON_FILE
+    );
+    Ok(h)
 }
 
 /// The scaling sweep: speed-up and efficiency against thread count.

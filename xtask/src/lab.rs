@@ -76,6 +76,13 @@ pub fn run_with(binary: &Path, args: &[String], stdout: Stdio) -> Result<ExitCod
     })
 }
 
+/// Builds in release and runs `mandel-lab <command> <args>`: the xtask commands that add nothing
+/// of their own (`profile`, `sweep-chunks`, `sweep-sizes`).
+pub fn build_and_run(command: &str, args: &[String]) -> Result<ExitCode> {
+    let binary = build_release(&[])?;
+    run(&binary, &with_command(command, args))
+}
+
 /// `command` followed by `args`.
 pub fn with_command(command: &str, args: &[String]) -> Vec<String> {
     std::iter::once(command.to_string())

@@ -3,9 +3,7 @@
 
 mod lab;
 mod mpi;
-mod profile;
 mod report;
-mod sweep_chunks;
 mod sweep_threads;
 
 use std::process::ExitCode;
@@ -38,6 +36,12 @@ Commands:
             Where OpenMPI is installed it then adds mpi at each rank count (one mpirun each).
             Options: --threads 1,2,4, --variants a,b, --ranks 1,2,4, --no-mpi,
             --width W --height H --maxiter M, --quick
+  sweep-sizes
+            Build in release and measure variants against grid size (500, 1000, 2048 by
+            default), each against rayon-rows at the same size: the GPU figure, in
+            reports/sweep-sizes.json and the report's GPU section. Default variants: every GPU
+            variant found here. Options: --sizes 500,2048,4096, --variants a,b, --maxiter M,
+            --quick, --samples N
   mpi       Build with the `mpi` feature and run the mpi variant (ParallelPython's job server on
             MPI) under mpirun; validates against the reference.
             Options: --ranks N, --hostfile FILE, --timeout SECS, --verbose, and `run`'s options
@@ -58,13 +62,12 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         "report" => report::run(rest),
-        "profile" => profile::run(rest),
-        "sweep-chunks" => sweep_chunks::run(rest),
+        "profile" | "sweep-chunks" | "sweep-sizes" => lab::build_and_run(command, rest),
         "sweep-threads" => sweep_threads::run(rest),
         "mpi" => mpi::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, mpi, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, mpi, help"
             );
             return ExitCode::from(2);
         }
