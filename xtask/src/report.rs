@@ -55,6 +55,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         &lab::with_command("report", &report_args),
         Stdio::null(),
     )?;
+    if code == ExitCode::FAILURE {
+        // A variant failed validation: show the tables that say which, and stop there.
+        lab::run(
+            &binary,
+            &lab::with_command("report", &rerender_args(&report_args)),
+        )?;
+    }
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }
@@ -74,16 +81,24 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
                 eprintln!("error: mpi not measured: {e:#}");
             }
             // The report without mpi is written; print its tables.
-            let mut render = lab::options(
-                &report_args,
-                &[("--variants", true), ("--no-criterion", false)],
-                false,
-            );
-            render.push("--render-only".into());
-            lab::run(&binary, &lab::with_command("report", &render))?;
+            lab::run(
+                &binary,
+                &lab::with_command("report", &rerender_args(&report_args)),
+            )?;
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `report_args` turned into a re-render of the saved results (same folder and format).
+fn rerender_args(report_args: &[String]) -> Vec<String> {
+    let mut args = lab::options(
+        report_args,
+        &[("--variants", true), ("--no-criterion", false)],
+        false,
+    );
+    args.push("--render-only".into());
+    args
 }
 
 /// Whether the report's variants include `mpi` (all do, unless `--variants` leaves it out).
