@@ -2,8 +2,13 @@
 
 use std::time::Instant;
 
+use std::path::Path;
+
 use mandel_variants::{Kernel, Tuning, Variant};
 
+use crate::bench::{self, BenchSettings, Clock, Timing};
+use crate::reference::Reference;
+use crate::validate::{self, Status, Validation};
 use crate::{Grid, LabError};
 
 /// What one timed run produced.
@@ -34,4 +39,64 @@ pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, Lab
         seconds,
         kernel_seconds: kernel.kernel_seconds(),
     })
+}
+
+/// Where criterion measures a variant: benchmark `group/id`, files under `dir`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bench<'a> {
+    pub settings: &'a BenchSettings,
+    pub group: &'a str,
+    pub id: &'a str,
+    pub dir: &'a Path,
+}
+
+/// What validating and measuring one variant found.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub check: Validation,
+    /// The validation run's time, as the tutorial timed (kernel call only).
+    pub first_run_seconds: f64,
+    /// Criterion's measurement of whole runs; `None` if it failed validation or was not benched.
+    pub timing: Option<Timing>,
+    /// For a variant that times its kernels on a device, those kernels alone
+    /// (`group/<id>-kernel-only`).
+    pub kernel_timing: Option<Timing>,
+}
+
+/// Prepares `variant`, validates one run against `reference`, then, unless it failed and when
+/// `bench` says where, measures it under criterion: whole runs, and a GPU variant's kernels alone.
+pub fn validate_and_measure(
+    variant: &Variant,
+    grid: &Grid,
+    reference: &Reference,
+    tuning: &Tuning,
+    bench: Option<Bench<'_>>,
+) -> Result<Measured, LabError> {
+    let mut kernel = variant.prepare(&grid.problem(), tuning)?;
+    let first = run_kernel(kernel.as_mut(), grid.pixels())?;
+    let mut measured = Measured {
+        check: validate::check(&first.counts, reference, variant.exactness),
+        first_run_seconds: first.seconds,
+        timing: None,
+        kernel_timing: None,
+    };
+    let Some(b) = bench.filter(|_| measured.check.status != Status::Fail) else {
+        return Ok(measured);
+    };
+    let mut measure = |id: &str, clock| {
+        bench::measure_clock(
+            kernel.as_mut(),
+            grid.pixels(),
+            b.group,
+            id,
+            b.dir,
+            b.settings,
+            clock,
+        )
+    };
+    measured.timing = Some(measure(b.id, Clock::Wall)?);
+    if first.kernel_seconds.is_some() {
+        measured.kernel_timing = Some(measure(&format!("{}-kernel-only", b.id), Clock::Device)?);
+    }
+    Ok(measured)
 }

@@ -110,38 +110,26 @@ pub fn measure_all(
             error: None,
         };
         if result.info.available {
-            progress(Step::Validating(variant.name));
-            let measured = (|| -> Result<(), LabError> {
-                let mut kernel = variant.prepare(&grid.problem(), &tuning)?;
-                let run = measure::run_kernel(kernel.as_mut(), grid.pixels())?;
-                let check = validate::check(&run.counts, &reference, variant.exactness);
-                result.status = check.status;
-                result.first_run_seconds = Some(run.seconds);
-                result.validation = Some(check);
-                if let (Some(settings), false) = (&opts.bench, result.status == Status::Fail) {
-                    progress(Step::Measuring(variant.name));
-                    result.timing = Some(bench::measure(
-                        kernel.as_mut(),
-                        grid.pixels(),
-                        &group,
-                        variant.name,
-                        &criterion_dir,
-                        settings,
-                    )?);
-                    if run.kernel_seconds.is_some() {
-                        result.kernel_timing = Some(bench::measure_clock(
-                            kernel.as_mut(),
-                            grid.pixels(),
-                            &group,
-                            &format!("{}-kernel-only", variant.name),
-                            &criterion_dir,
-                            settings,
-                            bench::Clock::Device,
-                        )?);
-                    }
-                }
-                Ok(())
-            })();
+            let bench = opts.bench.as_ref().map(|settings| measure::Bench {
+                settings,
+                group: &group,
+                id: variant.name,
+                dir: &criterion_dir,
+            });
+            progress(match bench {
+                Some(_) => Step::Measuring(variant.name),
+                None => Step::Validating(variant.name),
+            });
+            let measured = measure::validate_and_measure(
+                variant, &grid, &reference, &tuning, bench,
+            )
+            .map(|m| {
+                result.status = m.check.status;
+                result.first_run_seconds = Some(m.first_run_seconds);
+                result.validation = Some(m.check);
+                result.timing = m.timing;
+                result.kernel_timing = m.kernel_timing;
+            });
             if let Err(e) = measured {
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());

@@ -6,11 +6,11 @@ use std::path::Path;
 use mandel_variants::{Tuning, Variant};
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{self, BenchSettings, Timing};
+use crate::bench::{BenchSettings, Timing};
 use crate::machine::{Machine, human_size};
-use crate::reference::Reference;
-use crate::validate::{self, Status, Validation};
-use crate::{Grid, GridSpec, LabError, fsutil, reference, tutorial};
+use crate::measure::{Bench, Measured, validate_and_measure};
+use crate::validate::Status;
+use crate::{GridSpec, LabError, fsutil, reference, tutorial};
 
 /// Version of `sweep-chunks.json`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -207,16 +207,15 @@ pub fn run(
             chunk: Some(chunk),
             ..Tuning::default()
         };
-        let (check, timing) = validate_and_measure(
-            variant,
-            &grid,
-            &reference,
-            &tuning,
-            &group,
-            &format!("chunk-{chunk}"),
-            criterion_dir,
+        let id = format!("chunk-{chunk}");
+        let bench = Bench {
             settings,
-        )?;
+            group: &group,
+            id: &id,
+            dir: criterion_dir,
+        };
+        let Measured { check, timing, .. } =
+            validate_and_measure(variant, &grid, &reference, &tuning, Some(bench))?;
         points.push(SweepPoint {
             chunk,
             working_set_bytes: chunk as u64 * BYTES_PER_ELEMENT,
@@ -235,70 +234,6 @@ pub fn run(
         settings: settings.clone(),
         points,
     })
-}
-
-/// Validates `variant` with `tuning` once against `reference`, then, unless it failed, measures it
-/// under criterion as `group/id`.
-#[allow(clippy::too_many_arguments)]
-pub fn validate_and_measure(
-    variant: &Variant,
-    grid: &Grid,
-    reference: &Reference,
-    tuning: &Tuning,
-    group: &str,
-    id: &str,
-    criterion_dir: &Path,
-    settings: &BenchSettings,
-) -> Result<(Validation, Option<Timing>), LabError> {
-    let (check, timing, _) = validate_and_measure_kernels(
-        variant,
-        grid,
-        reference,
-        tuning,
-        group,
-        id,
-        criterion_dir,
-        settings,
-    )?;
-    Ok((check, timing))
-}
-
-/// [`validate_and_measure`], and for a variant that times its kernels on a device, also those
-/// kernels alone (as `group/<id>-kernel-only`).
-#[allow(clippy::too_many_arguments)]
-pub fn validate_and_measure_kernels(
-    variant: &Variant,
-    grid: &Grid,
-    reference: &Reference,
-    tuning: &Tuning,
-    group: &str,
-    id: &str,
-    criterion_dir: &Path,
-    settings: &BenchSettings,
-) -> Result<(Validation, Option<Timing>, Option<Timing>), LabError> {
-    let mut kernel = variant.prepare(&grid.problem(), tuning)?;
-    let first = crate::measure::run_kernel(kernel.as_mut(), grid.pixels())?;
-    let check = validate::check(&first.counts, reference, variant.exactness);
-    if check.status == Status::Fail {
-        return Ok((check, None, None));
-    }
-    let mut measure = |id: &str, clock| {
-        bench::measure_clock(
-            kernel.as_mut(),
-            grid.pixels(),
-            group,
-            id,
-            criterion_dir,
-            settings,
-            clock,
-        )
-    };
-    let timing = measure(id, bench::Clock::Wall)?;
-    let kernels = match first.kernel_seconds {
-        Some(_) => Some(measure(&format!("{id}-kernel-only"), bench::Clock::Device)?),
-        None => None,
-    };
-    Ok((check, Some(timing), kernels))
 }
 
 #[cfg(test)]

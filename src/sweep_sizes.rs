@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchSettings, Timing};
 use crate::machine::Machine;
-use crate::sweep::validate_and_measure_kernels;
+use crate::measure::{Bench, Measured, validate_and_measure};
 use crate::validate::Status;
 use crate::{GridSpec, LabError, Region, fsutil, reference};
 
@@ -129,16 +129,18 @@ pub fn run(
         let mut base_median = None;
         for variant in std::iter::once(&baseline).chain(variants.iter()) {
             progress(variant.name, spec.width);
-            let (check, timing, kernel_timing) = validate_and_measure_kernels(
-                variant,
-                &grid,
-                &reference,
-                &Tuning::default(),
-                &group,
-                variant.name,
-                criterion_dir,
+            let bench = Bench {
                 settings,
-            )?;
+                group: &group,
+                id: variant.name,
+                dir: criterion_dir,
+            };
+            let Measured {
+                check,
+                timing,
+                kernel_timing,
+                ..
+            } = validate_and_measure(variant, &grid, &reference, &Tuning::default(), Some(bench))?;
             if variant.name == BASELINE {
                 base_median = timing.as_ref().map(|t| t.median);
             }

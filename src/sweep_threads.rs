@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchSettings, Timing};
 use crate::machine::Machine;
-use crate::sweep::validate_and_measure;
+use crate::measure::{Bench, Measured, validate_and_measure};
 use crate::validate::Status;
 use crate::{GridSpec, LabError, fsutil, reference, report};
 
@@ -150,17 +150,20 @@ pub fn run(
         Some(timing) => timing,
         None => {
             progress(BASELINE, 1);
-            let (_, timing) = validate_and_measure(
+            let bench = Bench {
+                settings,
+                group: &group,
+                id: BASELINE,
+                dir: criterion_dir,
+            };
+            let measured = validate_and_measure(
                 report::find_variant(BASELINE)?,
                 &grid,
                 &reference,
                 &Tuning::default(),
-                &group,
-                BASELINE,
-                criterion_dir,
-                settings,
+                Some(bench),
             )?;
-            timing.ok_or_else(|| {
+            measured.timing.ok_or_else(|| {
                 LabError::bad_input(format!("{BASELINE} fails validation: the lab is broken"))
             })?
         }
@@ -177,16 +180,15 @@ pub fn run(
                 threads: takes_threads.then_some(threads),
                 ..Tuning::default()
             };
-            let (check, timing) = validate_and_measure(
-                variant,
-                &grid,
-                &reference,
-                &tuning,
-                &group,
-                &format!("{}-{threads}{}", variant.name, &unit(variant.name)[..1]),
-                criterion_dir,
+            let id = format!("{}-{threads}{}", variant.name, &unit(variant.name)[..1]);
+            let bench = Bench {
                 settings,
-            )?;
+                group: &group,
+                id: &id,
+                dir: criterion_dir,
+            };
+            let Measured { check, timing, .. } =
+                validate_and_measure(variant, &grid, &reference, &tuning, Some(bench))?;
             let speedup = timing.as_ref().map(|t| baseline_timing.median / t.median);
             points.push(ThreadPoint {
                 variant: variant.name.into(),

@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 
 use cudarc::driver::{CudaFunction, LaunchConfig, PushKernelArg};
 
-use super::{Device, F32_INEXACT, Real, Timer, failed, host_points, kernels, pixel_count, points};
+use super::{Device, F32_INEXACT, Real, Timer, failed, kernels, pixel_count, points};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block.
@@ -66,7 +66,7 @@ impl<T: Real> PerPixel<T> {
     ) -> Result<PerPixel<T>, VariantError> {
         let n = pixel_count(variant, problem)?;
         let (device, [function]) = kernels::<T, 1>(variant, [kernel])?;
-        let (qx, qy) = host_points(problem);
+        let (qx, qy) = problem.points().unzip();
         Ok(PerPixel {
             variant,
             device,

@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 
 use cudarc::driver::{CudaFunction, CudaSlice, LaunchConfig, PushKernelArg};
 
-use super::{Device, F32_INEXACT, Real, Timer, failed, host_points, kernels, pixel_count, points};
+use super::{Device, F32_INEXACT, Real, Timer, failed, kernels, pixel_count, points};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block of every array operation.
@@ -76,7 +76,7 @@ fn prepare<T: Real>(problem: &Problem<'_>, _: &Tuning) -> Result<Box<dyn Kernel>
     };
     let n = pixel_count(variant, problem)?;
     let (device, ops) = kernels::<T, 6>(variant, OPERATIONS)?;
-    let (qx, qy) = host_points(problem);
+    let (qx, qy) = problem.points().unzip();
     Ok(Box::new(CudaVector::<T> {
         variant,
         device,

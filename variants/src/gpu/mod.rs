@@ -157,11 +157,6 @@ pub(crate) fn points<T: Real>(qx: &[f64], qy: &[f64]) -> (Vec<T>, Vec<T>) {
     )
 }
 
-/// The problem's points as two f64 arrays, kept by each GPU kernel for its runs.
-pub(crate) fn host_points(problem: &Problem<'_>) -> (Vec<f64>, Vec<f64>) {
-    problem.points().unzip()
-}
-
 /// The problem's size as the kernels' `unsigned int`, refusing grids too large for it.
 pub(crate) fn pixel_count(
     variant: &'static str,
