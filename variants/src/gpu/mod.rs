@@ -92,8 +92,9 @@ fn find_device() -> Result<Device, String> {
     // SAFETY: as above, for NVRTC.
     if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
         return Err(format!(
-            "the CUDA driver is here but NVRTC (libnvrtc.so), which compiles the kernels, is \
-             not: {INSTALL}"
+            "the CUDA driver is here but NVRTC, which compiles the kernels, is not (looked for \
+             libnvrtc.so, libnvrtc.so.12 and older; a CUDA 13 toolkit names it libnvrtc.so.13: \
+             put a libnvrtc.so link to it on LD_LIBRARY_PATH): {INSTALL}"
         ));
     }
     let ctx = CudaContext::new(0).map_err(|e| format!("no CUDA device could be opened: {e}"))?;
