@@ -309,6 +309,51 @@ pub fn sweep_chart(sweep: &crate::sweep::Sweep) -> Result<Option<String>, String
     Ok(Some(svg))
 }
 
+/// The colours of a line chart's lines, in order.
+const LINES: [RGBColor; 6] = [
+    NOW,
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(140, 86, 75),
+];
+
+/// Draws each `(label, points)` as a line with a dot at every point, in the [`LINES`] colours,
+/// then the legend (with whatever series the chart already has) at `legend`.
+fn draw_lines<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    lines: impl Iterator<Item = (String, Vec<(f64, f64)>)>,
+    legend: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    for (i, (label, line)) in lines.enumerate() {
+        let color = LINES[i % LINES.len()];
+        chart
+            .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+            });
+        chart
+            .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(legend)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 /// The multi-core figure: speed-up over the single-core kernel against thread count, one line per
 /// variant, with the ideal (linear up to the cores, flat beyond) for comparison.
 pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option<String>, String> {
@@ -323,12 +368,6 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
     if sweep.points.iter().all(|p| p.speedup.is_none()) {
         return Ok(None);
     }
-    let palette = [
-        NOW,
-        RGBColor(214, 39, 40),
-        RGBColor(44, 160, 44),
-        RGBColor(148, 103, 189),
-    ];
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
@@ -364,32 +403,17 @@ pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option
             .map_err(err)?
             .label("ideal (linear to the cores)")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
-        for (i, name) in sweep.variants().into_iter().enumerate() {
-            let color = palette[i % palette.len()];
-            let line: Vec<(f64, f64)> = sweep
+        let lines = sweep.variants().into_iter().map(|name| {
+            let points = sweep
                 .points
                 .iter()
                 .filter(|p| p.variant == name)
                 .filter_map(|p| Some((p.threads as f64, p.speedup?)))
                 .collect();
-            chart
-                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-                .map_err(err)?
-                .label(format!("{name} ({})", crate::sweep_threads::unit(name)))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
-                .map_err(err)?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+            let label = format!("{name} ({})", crate::sweep_threads::unit(name));
+            (label, points)
+        });
+        draw_lines(&mut chart, lines, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
     Ok(Some(svg))
@@ -413,14 +437,6 @@ pub fn size_chart(sweep: &crate::sweep_sizes::SizeSweep) -> Result<Option<String
         .filter_map(|p| p.speedup)
         .fold(1.0, f64::max)
         * 1.2;
-    let palette = [
-        NOW,
-        RGBColor(214, 39, 40),
-        RGBColor(44, 160, 44),
-        RGBColor(148, 103, 189),
-        RGBColor(255, 127, 14),
-        RGBColor(140, 86, 75),
-    ];
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
@@ -456,36 +472,19 @@ pub fn size_chart(sweep: &crate::sweep_sizes::SizeSweep) -> Result<Option<String
             .map_err(err)?
             .label(format!("{} (baseline)", sweep.baseline))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
-        for (i, name) in sweep
+        let lines = sweep
             .variants()
             .into_iter()
             .filter(|n| *n != sweep.baseline)
-            .enumerate()
-        {
-            let color = palette[i % palette.len()];
-            let line: Vec<(f64, f64)> = measured
-                .iter()
-                .filter(|p| p.variant == name)
-                .filter_map(|p| Some((p.pixels as f64, p.speedup?)))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-                .map_err(err)?
-                .label(name.to_string())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
-                .map_err(err)?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+            .map(|name| {
+                let points = measured
+                    .iter()
+                    .filter(|p| p.variant == name)
+                    .filter_map(|p| Some((p.pixels as f64, p.speedup?)))
+                    .collect();
+                (name.to_string(), points)
+            });
+        draw_lines(&mut chart, lines, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(err)?;
     }
     Ok(Some(svg))

@@ -106,6 +106,15 @@ pub fn unit(variant: &str) -> &'static str {
     }
 }
 
+/// `1 thread`, `4 threads`, `2 ranks`: a point's count with its unit.
+pub fn count_label(variant: &str, count: usize) -> String {
+    let unit = unit(variant);
+    match count {
+        1 => format!("1 {}", unit.trim_end_matches('s')),
+        n => format!("{n} {unit}"),
+    }
+}
+
 /// Every registered variant of the parallel family that takes `--threads`.
 pub fn parallel_variants() -> Vec<&'static Variant> {
     VARIANTS
@@ -224,6 +233,14 @@ mod tests {
         for bad in ["", "0", "a", "1,,2", "-1"] {
             assert!(parse_counts(bad).unwrap_err().is_bad_input(), "{bad}");
         }
+    }
+
+    #[test]
+    fn counts_are_labelled_with_their_unit() {
+        assert_eq!(count_label("rayon-rows", 1), "1 thread");
+        assert_eq!(count_label("rayon-rows", 4), "4 threads");
+        assert_eq!(count_label("mpi", 1), "1 rank");
+        assert_eq!(count_label("mpi", 2), "2 ranks");
     }
 
     #[test]

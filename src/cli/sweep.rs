@@ -11,7 +11,7 @@ use tabled::settings::Style;
 use super::ProblemArgs;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::format_seconds;
+use crate::export::format_timing;
 use crate::machine::human_size;
 use crate::{LabError, charts, fsutil, report, sweep};
 
@@ -126,14 +126,7 @@ fn print_table(sweep: &sweep::Sweep) {
     ]);
     for p in &sweep.points {
         let (time, rel) = match (&p.timing, best) {
-            (Some(t), Some(best)) => (
-                format!(
-                    "{} ± {:.1}%",
-                    format_seconds(t.median),
-                    100.0 * t.relative_spread()
-                ),
-                format!("{:.2}x", t.median / best),
-            ),
+            (Some(t), Some(best)) => (format_timing(Some(t)), format!("{:.2}x", t.median / best)),
             _ => ("-".into(), "-".into()),
         };
         b.push_record([

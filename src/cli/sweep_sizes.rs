@@ -10,7 +10,7 @@ use tabled::settings::Style;
 
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::format_seconds;
+use crate::export::format_timing;
 use crate::sweep_sizes::{self, SizeSweep};
 use crate::{GridSpec, LabError, Region, report};
 
@@ -113,13 +113,6 @@ pub(super) fn run(args: SweepSizesArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_table(sweep: &SizeSweep) {
-    let spread = |t: &crate::bench::Timing| {
-        format!(
-            "{} ± {:.1}%",
-            format_seconds(t.median),
-            100.0 * t.relative_spread()
-        )
-    };
     let mut b = Builder::default();
     b.push_record([
         "variant",
@@ -133,8 +126,8 @@ fn print_table(sweep: &SizeSweep) {
         b.push_record([
             p.variant.clone(),
             format!("{0} x {0}", p.size),
-            p.timing.as_ref().map_or("-".into(), spread),
-            p.kernel_timing.as_ref().map_or("-".into(), spread),
+            format_timing(p.timing.as_ref()),
+            format_timing(p.kernel_timing.as_ref()),
             p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
             match p.mismatched_pixels {
                 0 => format!("{} {}", p.status.label(), p.validation_sum),

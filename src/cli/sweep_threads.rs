@@ -10,7 +10,7 @@ use tabled::settings::Style;
 use super::ProblemArgs;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::format_seconds;
+use crate::export::format_timing;
 use crate::sweep_threads::{self, ThreadSweep};
 use crate::{LabError, report};
 use mandel_variants::parallel::mpi_jobs;
@@ -127,8 +127,8 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
         |variant, count| {
             quiet.bar.inc(1);
             quiet.bar.set_message(format!(
-                "{variant} on {count} {}",
-                sweep_threads::unit(variant)
+                "{variant} on {}",
+                sweep_threads::count_label(variant, count)
             ));
         },
     );
@@ -144,10 +144,9 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
     print_table(&sweep);
     if let Some(best) = sweep.best() {
         println!(
-            "best: {} on {} {}, {:.2}x {}",
+            "best: {} on {}, {:.2}x {}",
             best.variant,
-            best.threads,
-            sweep_threads::unit(&best.variant),
+            sweep_threads::count_label(&best.variant, best.threads),
             best.speedup.unwrap_or(0.0),
             sweep.baseline
         );
@@ -183,11 +182,7 @@ fn print_table(sweep: &ThreadSweep) {
     b.push_record([
         sweep.baseline.clone(),
         "1".into(),
-        format!(
-            "{} ± {:.1}%",
-            format_seconds(t.median),
-            100.0 * t.relative_spread()
-        ),
+        format_timing(Some(t)),
         "1.00x".into(),
         "-".into(),
         "baseline".into(),
@@ -196,13 +191,7 @@ fn print_table(sweep: &ThreadSweep) {
         b.push_record([
             p.variant.clone(),
             p.threads.to_string(),
-            p.timing.as_ref().map_or("-".into(), |t| {
-                format!(
-                    "{} ± {:.1}%",
-                    format_seconds(t.median),
-                    100.0 * t.relative_spread()
-                )
-            }),
+            format_timing(p.timing.as_ref()),
             p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
             p.efficiency
                 .map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),

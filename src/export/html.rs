@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use super::{Group, HEADER, Row, cells_noting_skips, format_seconds, noise_warnings, skip_reasons};
+use super::{
+    Group, HEADER, Row, cells_noting_skips, format_seconds, format_timing, noise_warnings,
+    skip_reasons,
+};
 use crate::bench::Timing;
 use crate::charts;
 use crate::machine::human_size;
@@ -474,12 +477,10 @@ fn gpu_section(results: &Results) -> String {
     for (v, whole, kernels) in timed {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{} ± {:.1}%</td><td>{} ± {:.1}%</td><td>{:.0}%</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}%</td></tr>",
             esc(&v.info.name),
-            format_seconds(whole.median),
-            100.0 * whole.relative_spread(),
-            format_seconds(kernels.median),
-            100.0 * kernels.relative_spread(),
+            format_timing(Some(whole)),
+            format_timing(Some(kernels)),
             100.0 * kernels.median / whole.median
         );
     }
@@ -512,15 +513,6 @@ fn sizes_section(ss: &SizeSweep) -> Result<String, String> {
          spread</th><th>kernels alone</th><th>speed-up</th><th>validation sum</th></tr></thead>\
          <tbody>\n",
     );
-    let cell = |t: Option<&Timing>| {
-        t.map_or("-".to_string(), |t| {
-            format!(
-                "{} ± {:.1}%",
-                format_seconds(t.median),
-                100.0 * t.relative_spread()
-            )
-        })
-    };
     for p in &ss.points {
         let _ = writeln!(
             h,
@@ -528,8 +520,8 @@ fn sizes_section(ss: &SizeSweep) -> Result<String, String> {
              <td>{5} {6}</td></tr>",
             esc(&p.variant),
             p.size,
-            cell(p.timing.as_ref()),
-            cell(p.kernel_timing.as_ref()),
+            format_timing(p.timing.as_ref()),
+            format_timing(p.kernel_timing.as_ref()),
             p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
             p.status.label(),
             p.validation_sum
@@ -581,19 +573,12 @@ fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
                 </tr></thead><tbody>\n",
     );
     for p in &ts.points {
-        let time = p.timing.as_ref().map_or("-".to_string(), |t| {
-            format!(
-                "{} ± {:.1}%",
-                format_seconds(t.median),
-                100.0 * t.relative_spread()
-            )
-        });
+        let time = format_timing(p.timing.as_ref());
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
             esc(&p.variant),
-            p.threads,
-            sweep_threads::unit(&p.variant),
+            sweep_threads::count_label(&p.variant, p.threads),
             time,
             p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
             p.efficiency

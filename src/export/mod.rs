@@ -184,6 +184,17 @@ pub fn noise_warnings(results: &Results) -> Vec<String> {
 }
 
 /// Seconds with a unit that keeps four significant digits: `1.234 s`, `193.4 ms`, `71.20 µs`.
+/// `12.30 ms ± 1.5%`: a criterion median with its spread; `-` where nothing was measured.
+pub fn format_timing(t: Option<&crate::bench::Timing>) -> String {
+    t.map_or("-".into(), |t| {
+        format!(
+            "{} ± {:.1}%",
+            format_seconds(t.median),
+            100.0 * t.relative_spread()
+        )
+    })
+}
+
 pub fn format_seconds(s: f64) -> String {
     let (v, unit) = match s {
         0.0 => return "0".into(),
