@@ -36,6 +36,14 @@ impl BenchSettings {
         confidence_level: 0.95,
     };
 
+    /// A sweep's many points: criterion's minimum sample count, medium phases.
+    pub const SWEEP: BenchSettings = BenchSettings {
+        samples: 10,
+        warm_up_secs: 0.5,
+        measurement_secs: 2.0,
+        confidence_level: 0.95,
+    };
+
     /// `--quick`: criterion's minimum sample count and short phases.
     pub const QUICK: BenchSettings = BenchSettings {
         samples: 10,

@@ -54,12 +54,7 @@ pub(super) fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         }
         None => sweep::default_sizes(pixels),
     };
-    let mut settings = BenchSettings {
-        samples: 10,
-        warm_up_secs: 0.5,
-        measurement_secs: 2.0,
-        ..BenchSettings::FULL
-    };
+    let mut settings = BenchSettings::SWEEP;
     if args.quick {
         settings = BenchSettings::QUICK;
     }

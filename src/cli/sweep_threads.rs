@@ -85,12 +85,7 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
     let mut settings = if args.quick {
         BenchSettings::QUICK
     } else {
-        BenchSettings {
-            samples: 10,
-            warm_up_secs: 0.5,
-            measurement_secs: 2.0,
-            ..BenchSettings::FULL
-        }
+        BenchSettings::SWEEP
     };
     settings = settings.with_samples(args.samples)?;
     let earlier = if args.merge {
