@@ -178,6 +178,15 @@ fn lab_main() -> ExitCode {
     }
 }
 
+/// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.
+fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::validate::Status>) -> ExitCode {
+    if statuses.any(|s| s == crate::validate::Status::Fail) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Exit code 2 for bad input anywhere in the error's chain, 1 for everything else.
 fn exit_code_for(e: &anyhow::Error) -> ExitCode {
     let bad_input = e.chain().any(|c| {

@@ -159,9 +159,5 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if check.status == Status::Fail {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::exit_code_for_statuses(std::iter::once(check.status)))
 }

@@ -95,15 +95,9 @@ pub(super) fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         sweep::CSV_FILE,
         sweep::SVG_FILE
     );
-    let failed = sweep
-        .points
-        .iter()
-        .any(|p| p.status == crate::validate::Status::Fail);
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::exit_code_for_statuses(
+        sweep.points.iter().map(|p| p.status),
+    ))
 }
 
 fn print_table(sweep: &sweep::Sweep) {

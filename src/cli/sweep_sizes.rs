@@ -96,15 +96,9 @@ pub(super) fn run(args: SweepSizesArgs) -> anyhow::Result<ExitCode> {
     sweep.save(&args.out)?;
     print_table(&sweep);
     println!("Written {}/{}", args.out.display(), sweep_sizes::JSON_FILE);
-    let failed = sweep
-        .points
-        .iter()
-        .any(|p| p.status == crate::validate::Status::Fail);
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::exit_code_for_statuses(
+        sweep.points.iter().map(|p| p.status),
+    ))
 }
 
 fn print_table(sweep: &SizeSweep) {

@@ -151,15 +151,9 @@ pub(super) fn run(args: SweepThreadsArgs) -> anyhow::Result<ExitCode> {
         args.out.display(),
         sweep_threads::JSON_FILE
     );
-    let failed = sweep
-        .points
-        .iter()
-        .any(|p| p.status == crate::validate::Status::Fail);
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::exit_code_for_statuses(
+        sweep.points.iter().map(|p| p.status),
+    ))
 }
 
 /// The sweep as a terminal table.
