@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use std::path::Path;
 
+use mandel_variants::simd::Isa;
 use mandel_variants::{Kernel, Tuning, Variant};
 
 use crate::bench::{self, BenchSettings, Clock, Timing};
@@ -20,6 +21,8 @@ pub struct RunOnce {
     pub seconds: f64,
     /// For a GPU variant, the device's seconds in its kernels alone (device events).
     pub kernel_seconds: Option<f64>,
+    /// The SIMD path that ran, for variants that dispatch at run time.
+    pub isa: Option<Isa>,
 }
 
 /// Prepares `variant` for `grid` (untimed), then times one call of its kernel.
@@ -38,6 +41,7 @@ pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, Lab
         counts,
         seconds,
         kernel_seconds: kernel.kernel_seconds(),
+        isa: kernel.isa(),
     })
 }
 
@@ -61,6 +65,8 @@ pub struct Measured {
     /// For a variant that times its kernels on a device, those kernels alone
     /// (`group/<id>-kernel-only`).
     pub kernel_timing: Option<Timing>,
+    /// The SIMD path that ran, for variants that dispatch at run time.
+    pub isa: Option<Isa>,
 }
 
 /// Prepares `variant`, validates one run against `reference`, then, unless it failed and when
@@ -79,6 +85,7 @@ pub fn validate_and_measure(
         first_run_seconds: first.seconds,
         timing: None,
         kernel_timing: None,
+        isa: first.isa,
     };
     let Some(b) = bench.filter(|_| measured.check.status != Status::Fail) else {
         return Ok(measured);

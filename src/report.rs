@@ -106,6 +106,7 @@ pub fn measure_all(
             first_run_seconds: None,
             timing: None,
             kernel_timing: None,
+            isa: None,
             speedup_vs_naive: None,
             error: None,
         };
@@ -129,6 +130,7 @@ pub fn measure_all(
                 result.validation = Some(m.check);
                 result.timing = m.timing;
                 result.kernel_timing = m.kernel_timing;
+                result.isa = m.isa.map(|i| i.name().to_string());
             });
             if let Err(e) = measured {
                 result.status = Status::Fail;

@@ -96,6 +96,9 @@ pub struct TuningInfo {
     pub chunk: Option<usize>,
     pub chunks: Option<usize>,
     pub threads: Option<usize>,
+    /// The SIMD path asked for with `--isa`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isa: Option<String>,
 }
 
 impl From<&Tuning> for TuningInfo {
@@ -104,6 +107,7 @@ impl From<&Tuning> for TuningInfo {
             chunk: t.chunk,
             chunks: t.chunks,
             threads: t.threads,
+            isa: t.isa.map(|i| i.name().to_string()),
         }
     }
 }
@@ -124,6 +128,9 @@ pub struct VariantResult {
     /// the warm-up); `timing` includes the conversions and transfers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_timing: Option<Timing>,
+    /// The SIMD path that ran, for variants that dispatch at run time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isa: Option<String>,
     /// Ratio of `naive`'s median to this variant's, from the same run.
     pub speedup_vs_naive: Option<f64>,
     /// What went wrong, when the variant was available but failed to run.

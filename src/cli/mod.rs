@@ -100,6 +100,16 @@ struct TuningArgs {
     /// Worker threads for the parallel variants (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// SIMD path for the variants that dispatch at run time: avx512, avx2, sse2, neon or
+    /// portable (default: the widest this CPU has).
+    #[arg(long, value_name = "PATH", value_parser = parse_isa)]
+    isa: Option<mandel_variants::simd::Isa>,
+}
+
+/// Parses `--isa`, naming every path when the name is unknown.
+fn parse_isa(name: &str) -> Result<mandel_variants::simd::Isa, String> {
+    use mandel_variants::simd::{Isa, names};
+    Isa::parse(name).ok_or_else(|| format!("unknown SIMD path; the paths are {}", names(&Isa::ALL)))
 }
 
 impl TuningArgs {
@@ -108,6 +118,7 @@ impl TuningArgs {
             chunk: self.chunk,
             chunks: self.chunks,
             threads: self.threads,
+            isa: self.isa,
         }
     }
 }

@@ -53,6 +53,10 @@ struct RunRecord<'a> {
     threads: Option<usize>,
     /// MPI ranks the `mpi` variant ran on.
     ranks: Option<usize>,
+    /// The SIMD path that ran, for variants that dispatch at run time.
+    isa: Option<&'static str>,
+    /// f64 lanes per vector on that path.
+    lanes: Option<usize>,
 }
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -102,6 +106,8 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 chunks: tuning.chunks,
                 threads: tuning.threads,
                 ranks,
+                isa: run.isa.map(|i| i.name()),
+                lanes: run.isa.map(|i| i.lanes()),
             };
             println!("{}", serde_json::to_string_pretty(&record)?);
         }
@@ -127,6 +133,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .collect();
             if !knobs.is_empty() {
                 println!("Tuning: {}", knobs.join(" "));
+            }
+            if let Some(isa) = run.isa {
+                println!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes());
             }
             if let Some(ranks) = ranks {
                 println!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)");

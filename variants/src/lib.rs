@@ -13,6 +13,7 @@ pub mod gpu;
 pub mod parallel;
 mod registry;
 pub mod scalar;
+pub mod simd;
 pub mod tuning;
 pub mod vector;
 
@@ -56,6 +57,8 @@ pub struct Tuning {
     pub chunks: Option<usize>,
     /// Worker threads for parallel variants; `None` means one per core.
     pub threads: Option<usize>,
+    /// The SIMD path for variants that dispatch at run time; `None` means the widest this CPU has.
+    pub isa: Option<simd::Isa>,
 }
 
 /// A tuning knob a variant honours (see [`Tuning`]).
@@ -67,6 +70,8 @@ pub enum Knob {
     Chunks,
     /// `--threads`: worker threads.
     Threads,
+    /// `--isa`: the SIMD path.
+    Isa,
 }
 
 impl Knob {
@@ -76,6 +81,7 @@ impl Knob {
             Knob::Chunk => "--chunk",
             Knob::Chunks => "--chunks",
             Knob::Threads => "--threads",
+            Knob::Isa => "--isa",
         }
     }
 
@@ -85,11 +91,12 @@ impl Knob {
             Knob::Chunk => tuning.chunk.is_some(),
             Knob::Chunks => tuning.chunks.is_some(),
             Knob::Threads => tuning.threads.is_some(),
+            Knob::Isa => tuning.isa.is_some(),
         }
     }
 
     /// Every knob.
-    pub const ALL: [Knob; 3] = [Knob::Chunk, Knob::Chunks, Knob::Threads];
+    pub const ALL: [Knob; 4] = [Knob::Chunk, Knob::Chunks, Knob::Threads, Knob::Isa];
 }
 
 /// A prepared kernel: inputs laid out the way its technique wants them, ready to run repeatedly.
@@ -103,6 +110,11 @@ pub trait Kernel: Send {
     fn kernel_seconds(&self) -> Option<f64> {
         None
     }
+
+    /// The SIMD path the kernel runs, for kernels that dispatch at run time.
+    fn isa(&self) -> Option<simd::Isa> {
+        None
+    }
 }
 
 /// Which of the tutorial's tables a variant belongs to, in report order.
@@ -114,16 +126,19 @@ pub enum Family {
     Vector,
     /// Multi-core and multi-machine: multiprocessing, ParallelPython.
     Parallel,
+    /// Beyond the tutorial: explicit SIMD across every f64 lane, with lane refill.
+    Simd,
     /// GPU: pyCUDA.
     Gpu,
 }
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 4] = [
+    pub const ALL: [Family; 5] = [
         Family::Scalar,
         Family::Vector,
         Family::Parallel,
+        Family::Simd,
         Family::Gpu,
     ];
 
@@ -133,6 +148,7 @@ impl Family {
             Family::Scalar => "scalar",
             Family::Vector => "vector",
             Family::Parallel => "parallel",
+            Family::Simd => "simd",
             Family::Gpu => "gpu",
         }
     }
@@ -143,6 +159,7 @@ impl Family {
             Family::Scalar => "Single-core loops",
             Family::Vector => "Vector techniques",
             Family::Parallel => "Multi-core and multi-machine",
+            Family::Simd => "SIMD lanes (beyond the tutorial)",
             Family::Gpu => "GPU",
         }
     }

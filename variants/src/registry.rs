@@ -1,6 +1,6 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{Variant, gpu, parallel, scalar, vector};
+use crate::{Variant, gpu, parallel, scalar, simd, vector};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -15,6 +15,8 @@ pub const VARIANTS: &[&Variant] = &[
     &parallel::rayon_chunks::VARIANT,
     &parallel::rayon_rows::VARIANT,
     &parallel::mpi_jobs::VARIANT,
+    &simd::simd_lanes::VARIANT,
+    &simd::simd_rayon::VARIANT,
     &gpu::cuda_vector::F32,
     &gpu::cuda_vector::F64,
     &gpu::cuda_elementwise::F32,

@@ -18,10 +18,15 @@
 //! costly blocks near the set over the cores. numexpr's semantics are kept: no per-pixel early
 //! exit, every pixel is iterated `maxiter` times, and an escaped pixel's `z` and `q` become 0. The
 //! arithmetic is the reference's, in its order, so the counts are exact.
+//!
+//! numexpr vectorises its block loops, so this does too: the pass is `simd::fused`, compiled for
+//! each SIMD path and dispatched at run time to the widest one the CPU has (`--isa` forces one).
+//! A block's scratch is padded to a whole number of vectors with points at 0, which never escape.
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
+use crate::simd::{Isa, fused};
 use crate::tuning::{chunk_len, thread_pool};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
@@ -32,9 +37,9 @@ pub const VARIANT: Variant = Variant {
     name: "vector-fused",
     family: Family::Vector,
     analogue: "numpy_vector_numexpr.py (numexpr)",
-    summary: "one fused pass per cache-sized block per iteration, blocks over all cores, no early exit",
+    summary: "one fused SIMD pass per cache-sized block per iteration, blocks over all cores, no early exit",
     exactness: Exactness::Exact,
-    knobs: &[Knob::Chunk, Knob::Threads],
+    knobs: &[Knob::Chunk, Knob::Threads, Knob::Isa],
     probe: always_available,
     prepare,
 };
@@ -42,54 +47,17 @@ pub const VARIANT: Variant = Variant {
 /// Pixels per block when `--chunk` is not given (see the module documentation).
 pub const DEFAULT_BLOCK: usize = 1024;
 
-/// All `maxiter` iterations of the fused expression over one block of points.
-///
-/// `zx`, `zy`, `qx` and `qy` are the block's scratch, as long as `output`; `qx` and `qy` must hold
-/// the block's points and `zx`, `zy` zeros on entry. Never inlined, so profiles name it.
-#[inline(never)]
-pub fn evaluate_block(
-    zx: &mut [f64],
-    zy: &mut [f64],
-    qx: &mut [f64],
-    qy: &mut [f64],
-    maxiter: u32,
-    output: &mut [u32],
-) {
-    output.fill(0);
-    for iteration in 0..maxiter {
-        let pixels = zx
-            .iter_mut()
-            .zip(zy.iter_mut())
-            .zip(qx.iter_mut())
-            .zip(qy.iter_mut())
-            .zip(output.iter_mut());
-        for ((((zx, zy), qx), qy), out) in pixels {
-            let (x, y) = (*zx, *zy);
-            let new_x = (x * x - y * y) + *qx;
-            let new_y = (x * y + y * x) + *qy;
-            let done = new_x * new_x + new_y * new_y > 4.0;
-            // Selects, not branches, as numexpr's `where`, so the loop is branch-free. On the
-            // baseline x86-64 target (SSE2) LLVM's cost model keeps it scalar. An AVX2 build
-            // (as the vector passes dispatch to) vectorises it with blends and measured twice as
-            // slow here (0.47 s against 0.23-0.31 s on 500 x 500 x 1000), so this stays scalar.
-            *qx = if done { 0.0 } else { *qx };
-            *qy = if done { 0.0 } else { *qy };
-            *zx = if done { 0.0 } else { new_x };
-            *zy = if done { 0.0 } else { new_y };
-            *out = if done { iteration } else { *out };
-        }
-    }
-}
-
 struct VectorFused {
     qx: Vec<f64>,
     qy: Vec<f64>,
     block: usize,
     maxiter: u32,
     pool: ThreadPool,
+    isa: Isa,
 }
 
 fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+    let isa = Isa::resolve(VARIANT.name, tuning.isa)?;
     let block = chunk_len(VARIANT.name, tuning.chunk, DEFAULT_BLOCK, problem)?;
     let pool = thread_pool(VARIANT.name, tuning.threads)?;
     let (qx, qy) = problem.points().unzip();
@@ -99,6 +67,7 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
         block,
         maxiter: problem.maxiter,
         pool,
+        isa,
     }))
 }
 
@@ -120,17 +89,20 @@ impl Scratch {
         }
     }
 
-    fn run(&mut self, qx: &[f64], qy: &[f64], maxiter: u32, output: &mut [u32]) {
-        let len = qx.len();
-        self.qx.clear();
-        self.qx.extend_from_slice(qx);
-        self.qy.clear();
-        self.qy.extend_from_slice(qy);
+    fn run(&mut self, isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, output: &mut [u32]) {
+        // Padded to whole vectors; the padding's points are 0 and never escape.
+        let len = qx.len().next_multiple_of(isa.lanes());
+        for (scratch, points) in [(&mut self.qx, qx), (&mut self.qy, qy)] {
+            scratch.clear();
+            scratch.extend_from_slice(points);
+            scratch.resize(len, 0.0);
+        }
         for v in [&mut self.zx, &mut self.zy] {
             v.clear();
             v.resize(len, 0.0);
         }
-        evaluate_block(
+        fused::evaluate_on(
+            isa,
             &mut self.zx,
             &mut self.zy,
             &mut self.qx,
@@ -143,16 +115,21 @@ impl Scratch {
 
 impl Kernel for VectorFused {
     fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
-        let (qx, qy, block, maxiter) = (&self.qx, &self.qy, self.block, self.maxiter);
+        let (qx, qy, block, maxiter, isa) =
+            (&self.qx, &self.qy, self.block, self.maxiter, self.isa);
         self.pool.install(|| {
             out.par_chunks_mut(block)
                 .zip(qx.par_chunks(block))
                 .zip(qy.par_chunks(block))
                 .for_each_init(
-                    || Scratch::new(block),
-                    |scratch, ((out, qx), qy)| scratch.run(qx, qy, maxiter, out),
+                    || Scratch::new(block + isa.lanes()),
+                    |scratch, ((out, qx), qy)| scratch.run(isa, qx, qy, maxiter, out),
                 );
         });
         Ok(())
+    }
+
+    fn isa(&self) -> Option<Isa> {
+        Some(self.isa)
     }
 }

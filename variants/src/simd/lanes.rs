@@ -1,0 +1,556 @@
+//! One small trait over the f64 vector types of each instruction set, and its implementations.
+//!
+//! The kernels in this folder are written once, generically over [`Lanes`], and instantiated per
+//! instruction set inside a `#[target_feature]` function (see `dispatch!` in `mod.rs`). Every
+//! method is `#[inline(always)]`, so it is compiled into that function with its features and the
+//! intrinsics become single instructions; called anywhere else they would be calls.
+//!
+//! A value of a lane type is a *token*: the only way to get one is [`Lanes::detect`], which checks
+//! the CPU at run time. That is what makes the safe methods sound: every `unsafe` block below
+//! calls an intrinsic whose target feature the token proves present.
+//!
+//! Only the operations of the reference appear here (add, subtract, multiply, compare): there is
+//! no fused multiply-add anywhere, so the kernels stay exact.
+
+/// The widest vector any path has, in f64 lanes: scratch arrays are this long.
+pub const MAX_LANES: usize = 8;
+
+/// An f64 vector type of one instruction set, with a per-lane mask and per-lane i64 counters.
+pub trait Lanes: Copy + Send + Sync + 'static {
+    /// f64 lanes per vector.
+    const LANES: usize;
+    /// A vector of `LANES` f64.
+    type F: Copy;
+    /// A per-lane mask.
+    type M: Copy;
+    /// A vector of `LANES` i64 counters.
+    type I: Copy;
+
+    /// The token, if this CPU has the instruction set.
+    fn detect() -> Option<Self>;
+    /// Every lane `x`.
+    fn splat(self, x: f64) -> Self::F;
+    /// `a[0..LANES]`.
+    ///
+    /// # Panics
+    /// If `a` is shorter than `LANES` (free where the length is known, as in `chunks_exact`).
+    fn load(self, a: &[f64]) -> Self::F;
+    /// Writes the vector into `a[0..LANES]`.
+    ///
+    /// # Panics
+    /// If `a` is shorter than `LANES`.
+    fn store(self, v: Self::F, a: &mut [f64]);
+    /// `a + b`, lane by lane.
+    fn add(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a - b`, lane by lane.
+    fn sub(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b`, lane by lane (never fused with a following add).
+    fn mul(self, a: Self::F, b: Self::F) -> Self::F;
+    /// The lanes of `m` where also `a <= b` (false for NaN).
+    fn and_le(self, m: Self::M, a: Self::F, b: Self::F) -> Self::M;
+    /// The lanes where `a > b` (false for NaN).
+    fn gt(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `if m { a } else { b }`, lane by lane.
+    fn select(self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
+    /// `m` as bits, lane 0 in bit 0.
+    fn bits(self, m: Self::M) -> u32;
+    /// A mask from bits, lane 0 in bit 0.
+    fn mask(self, bits: u32) -> Self::M;
+    /// Counters of 0.
+    fn zeros(self) -> Self::I;
+    /// `n + 1` in the lanes of `m`, `n` elsewhere.
+    fn count(self, n: Self::I, m: Self::M) -> Self::I;
+    /// Lanes `0..LANES` of `a` as counters.
+    fn load_counts(self, a: &[i64; MAX_LANES]) -> Self::I;
+    /// Writes the counters into lanes `0..LANES` of `a`.
+    fn store_counts(self, n: Self::I, a: &mut [i64; MAX_LANES]);
+}
+
+/// Lane bits `0..lanes` set.
+#[inline(always)]
+pub const fn all_bits(lanes: usize) -> u32 {
+    (1u32 << lanes) - 1
+}
+
+/// The portable path: plain arrays of four f64, for CPUs with none of the paths below. LLVM
+/// vectorises what it can for the baseline target.
+#[derive(Debug, Clone, Copy)]
+pub struct Portable(());
+
+impl Lanes for Portable {
+    const LANES: usize = 4;
+    type F = [f64; 4];
+    type M = [bool; 4];
+    type I = [i64; 4];
+
+    fn detect() -> Option<Self> {
+        Some(Portable(()))
+    }
+    #[inline(always)]
+    fn splat(self, x: f64) -> [f64; 4] {
+        [x; 4]
+    }
+    #[inline(always)]
+    fn load(self, a: &[f64]) -> [f64; 4] {
+        [a[0], a[1], a[2], a[3]]
+    }
+    #[inline(always)]
+    fn store(self, v: [f64; 4], a: &mut [f64]) {
+        a[..4].copy_from_slice(&v);
+    }
+    #[inline(always)]
+    fn add(self, a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+        std::array::from_fn(|i| a[i] + b[i])
+    }
+    #[inline(always)]
+    fn sub(self, a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+        std::array::from_fn(|i| a[i] - b[i])
+    }
+    #[inline(always)]
+    fn mul(self, a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+        std::array::from_fn(|i| a[i] * b[i])
+    }
+    #[inline(always)]
+    fn and_le(self, m: [bool; 4], a: [f64; 4], b: [f64; 4]) -> [bool; 4] {
+        std::array::from_fn(|i| m[i] & (a[i] <= b[i]))
+    }
+    #[inline(always)]
+    fn gt(self, a: [f64; 4], b: [f64; 4]) -> [bool; 4] {
+        std::array::from_fn(|i| a[i] > b[i])
+    }
+    #[inline(always)]
+    fn select(self, m: [bool; 4], a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+        std::array::from_fn(|i| if m[i] { a[i] } else { b[i] })
+    }
+    #[inline(always)]
+    fn bits(self, m: [bool; 4]) -> u32 {
+        (0..4).map(|i| u32::from(m[i]) << i).sum()
+    }
+    #[inline(always)]
+    fn mask(self, bits: u32) -> [bool; 4] {
+        std::array::from_fn(|i| bits >> i & 1 == 1)
+    }
+    #[inline(always)]
+    fn zeros(self) -> [i64; 4] {
+        [0; 4]
+    }
+    #[inline(always)]
+    fn count(self, n: [i64; 4], m: [bool; 4]) -> [i64; 4] {
+        std::array::from_fn(|i| n[i] + i64::from(m[i]))
+    }
+    #[inline(always)]
+    fn load_counts(self, a: &[i64; MAX_LANES]) -> [i64; 4] {
+        [a[0], a[1], a[2], a[3]]
+    }
+    #[inline(always)]
+    fn store_counts(self, n: [i64; 4], a: &mut [i64; MAX_LANES]) {
+        a[..4].copy_from_slice(&n);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+pub use x86::{Avx2, Avx512, Sse2};
+
+#[cfg(target_arch = "aarch64")]
+pub use arm::Neon;
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::*;
+
+    use super::{Lanes, MAX_LANES};
+
+    /// AVX-512F: eight f64 lanes in a zmm register, masks in k registers.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Avx512(());
+
+    /// AVX2: four f64 lanes in a ymm register, masks as all-ones lanes.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Avx2(());
+
+    /// SSE2: two f64 lanes in an xmm register (every x86-64 CPU has it).
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sse2(());
+
+    // SAFETY (every `unsafe` block in this impl): a `Avx512` exists only when `detect` found
+    // AVX-512F, and the pointers are to at least 8 elements.
+    impl Lanes for Avx512 {
+        const LANES: usize = 8;
+        type F = __m512d;
+        type M = __mmask8;
+        type I = __m512i;
+
+        fn detect() -> Option<Self> {
+            is_x86_feature_detected!("avx512f").then_some(Avx512(()))
+        }
+        #[inline(always)]
+        fn splat(self, x: f64) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_set1_pd(x) }
+        }
+        #[inline(always)]
+        fn load(self, a: &[f64]) -> __m512d {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm512_loadu_pd(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store(self, v: __m512d, a: &mut [f64]) {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm512_storeu_pd(a.as_mut_ptr(), v) }
+        }
+        #[inline(always)]
+        fn add(self, a: __m512d, b: __m512d) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_add_pd(a, b) }
+        }
+        #[inline(always)]
+        fn sub(self, a: __m512d, b: __m512d) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_sub_pd(a, b) }
+        }
+        #[inline(always)]
+        fn mul(self, a: __m512d, b: __m512d) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_mul_pd(a, b) }
+        }
+        #[inline(always)]
+        fn and_le(self, m: __mmask8, a: __m512d, b: __m512d) -> __mmask8 {
+            // SAFETY: see the impl.
+            unsafe { _mm512_mask_cmp_pd_mask::<_CMP_LE_OQ>(m, a, b) }
+        }
+        #[inline(always)]
+        fn gt(self, a: __m512d, b: __m512d) -> __mmask8 {
+            // SAFETY: see the impl.
+            unsafe { _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, b) }
+        }
+        #[inline(always)]
+        fn select(self, m: __mmask8, a: __m512d, b: __m512d) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_mask_blend_pd(m, b, a) }
+        }
+        #[inline(always)]
+        fn bits(self, m: __mmask8) -> u32 {
+            u32::from(m)
+        }
+        #[inline(always)]
+        fn mask(self, bits: u32) -> __mmask8 {
+            bits as __mmask8
+        }
+        #[inline(always)]
+        fn zeros(self) -> __m512i {
+            // SAFETY: see the impl.
+            unsafe { _mm512_setzero_si512() }
+        }
+        #[inline(always)]
+        fn count(self, n: __m512i, m: __mmask8) -> __m512i {
+            // SAFETY: see the impl.
+            unsafe { _mm512_mask_add_epi64(n, m, n, _mm512_set1_epi64(1)) }
+        }
+        #[inline(always)]
+        fn load_counts(self, a: &[i64; MAX_LANES]) -> __m512i {
+            // SAFETY: see the impl.
+            unsafe { _mm512_loadu_epi64(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store_counts(self, n: __m512i, a: &mut [i64; MAX_LANES]) {
+            // SAFETY: see the impl.
+            unsafe { _mm512_storeu_epi64(a.as_mut_ptr(), n) }
+        }
+    }
+
+    /// Expands mask bits into all-ones 64-bit lanes.
+    #[inline(always)]
+    fn lane_masks(bits: u32) -> [i64; MAX_LANES] {
+        std::array::from_fn(|i| -i64::from(bits >> i & 1 == 1))
+    }
+
+    // SAFETY (every `unsafe` block in this impl): a `Avx2` exists only when `detect` found AVX2
+    // (which implies AVX), and the pointers are to at least 4 elements.
+    impl Lanes for Avx2 {
+        const LANES: usize = 4;
+        type F = __m256d;
+        type M = __m256d;
+        type I = __m256i;
+
+        fn detect() -> Option<Self> {
+            is_x86_feature_detected!("avx2").then_some(Avx2(()))
+        }
+        #[inline(always)]
+        fn splat(self, x: f64) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_set1_pd(x) }
+        }
+        #[inline(always)]
+        fn load(self, a: &[f64]) -> __m256d {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm256_loadu_pd(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store(self, v: __m256d, a: &mut [f64]) {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) }
+        }
+        #[inline(always)]
+        fn add(self, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_add_pd(a, b) }
+        }
+        #[inline(always)]
+        fn sub(self, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_sub_pd(a, b) }
+        }
+        #[inline(always)]
+        fn mul(self, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_mul_pd(a, b) }
+        }
+        #[inline(always)]
+        fn and_le(self, m: __m256d, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_and_pd(m, _mm256_cmp_pd::<_CMP_LE_OQ>(a, b)) }
+        }
+        #[inline(always)]
+        fn gt(self, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_cmp_pd::<_CMP_GT_OQ>(a, b) }
+        }
+        #[inline(always)]
+        fn select(self, m: __m256d, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_blendv_pd(b, a, m) }
+        }
+        #[inline(always)]
+        fn bits(self, m: __m256d) -> u32 {
+            // SAFETY: see the impl.
+            unsafe { _mm256_movemask_pd(m) as u32 }
+        }
+        #[inline(always)]
+        fn mask(self, bits: u32) -> __m256d {
+            let lanes = lane_masks(bits);
+            // SAFETY: see the impl.
+            unsafe { _mm256_castsi256_pd(_mm256_loadu_si256(lanes.as_ptr().cast())) }
+        }
+        #[inline(always)]
+        fn zeros(self) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_setzero_si256() }
+        }
+        #[inline(always)]
+        fn count(self, n: __m256i, m: __m256d) -> __m256i {
+            // An all-ones lane is -1: subtracting it adds one.
+            // SAFETY: see the impl.
+            unsafe { _mm256_sub_epi64(n, _mm256_castpd_si256(m)) }
+        }
+        #[inline(always)]
+        fn load_counts(self, a: &[i64; MAX_LANES]) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_loadu_si256(a.as_ptr().cast()) }
+        }
+        #[inline(always)]
+        fn store_counts(self, n: __m256i, a: &mut [i64; MAX_LANES]) {
+            // SAFETY: see the impl.
+            unsafe { _mm256_storeu_si256(a.as_mut_ptr().cast(), n) }
+        }
+    }
+
+    // SAFETY (every `unsafe` block in this impl): SSE2 is part of x86-64, and the pointers are to
+    // at least 2 elements.
+    impl Lanes for Sse2 {
+        const LANES: usize = 2;
+        type F = __m128d;
+        type M = __m128d;
+        type I = __m128i;
+
+        fn detect() -> Option<Self> {
+            Some(Sse2(()))
+        }
+        #[inline(always)]
+        fn splat(self, x: f64) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_set1_pd(x) }
+        }
+        #[inline(always)]
+        fn load(self, a: &[f64]) -> __m128d {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm_loadu_pd(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store(self, v: __m128d, a: &mut [f64]) {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { _mm_storeu_pd(a.as_mut_ptr(), v) }
+        }
+        #[inline(always)]
+        fn add(self, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_add_pd(a, b) }
+        }
+        #[inline(always)]
+        fn sub(self, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_sub_pd(a, b) }
+        }
+        #[inline(always)]
+        fn mul(self, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_mul_pd(a, b) }
+        }
+        #[inline(always)]
+        fn and_le(self, m: __m128d, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_and_pd(m, _mm_cmple_pd(a, b)) }
+        }
+        #[inline(always)]
+        fn gt(self, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_cmpgt_pd(a, b) }
+        }
+        #[inline(always)]
+        fn select(self, m: __m128d, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b)) }
+        }
+        #[inline(always)]
+        fn bits(self, m: __m128d) -> u32 {
+            // SAFETY: see the impl.
+            unsafe { _mm_movemask_pd(m) as u32 }
+        }
+        #[inline(always)]
+        fn mask(self, bits: u32) -> __m128d {
+            let lanes = lane_masks(bits);
+            // SAFETY: see the impl.
+            unsafe { _mm_castsi128_pd(_mm_loadu_si128(lanes.as_ptr().cast())) }
+        }
+        #[inline(always)]
+        fn zeros(self) -> __m128i {
+            // SAFETY: see the impl.
+            unsafe { _mm_setzero_si128() }
+        }
+        #[inline(always)]
+        fn count(self, n: __m128i, m: __m128d) -> __m128i {
+            // An all-ones lane is -1: subtracting it adds one.
+            // SAFETY: see the impl.
+            unsafe { _mm_sub_epi64(n, _mm_castpd_si128(m)) }
+        }
+        #[inline(always)]
+        fn load_counts(self, a: &[i64; MAX_LANES]) -> __m128i {
+            // SAFETY: see the impl.
+            unsafe { _mm_loadu_si128(a.as_ptr().cast()) }
+        }
+        #[inline(always)]
+        fn store_counts(self, n: __m128i, a: &mut [i64; MAX_LANES]) {
+            // SAFETY: see the impl.
+            unsafe { _mm_storeu_si128(a.as_mut_ptr().cast(), n) }
+        }
+    }
+}
+
+#[cfg(target_arch = "aarch64")]
+mod arm {
+    use std::arch::aarch64::*;
+
+    use super::{Lanes, MAX_LANES};
+
+    /// NEON (Advanced SIMD): two f64 lanes in a q register (every AArch64 CPU has it).
+    #[derive(Debug, Clone, Copy)]
+    pub struct Neon(());
+
+    // SAFETY (every `unsafe` block in this impl): NEON is part of AArch64, and the pointers are
+    // to at least 2 elements.
+    impl Lanes for Neon {
+        const LANES: usize = 2;
+        type F = float64x2_t;
+        type M = uint64x2_t;
+        type I = int64x2_t;
+
+        fn detect() -> Option<Self> {
+            std::arch::is_aarch64_feature_detected!("neon").then_some(Neon(()))
+        }
+        #[inline(always)]
+        fn splat(self, x: f64) -> float64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vdupq_n_f64(x) }
+        }
+        #[inline(always)]
+        fn load(self, a: &[f64]) -> float64x2_t {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { vld1q_f64(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store(self, v: float64x2_t, a: &mut [f64]) {
+            assert!(a.len() >= Self::LANES);
+            // SAFETY: see the impl; `a` has LANES elements (checked above).
+            unsafe { vst1q_f64(a.as_mut_ptr(), v) }
+        }
+        #[inline(always)]
+        fn add(self, a: float64x2_t, b: float64x2_t) -> float64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vaddq_f64(a, b) }
+        }
+        #[inline(always)]
+        fn sub(self, a: float64x2_t, b: float64x2_t) -> float64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vsubq_f64(a, b) }
+        }
+        #[inline(always)]
+        fn mul(self, a: float64x2_t, b: float64x2_t) -> float64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vmulq_f64(a, b) }
+        }
+        #[inline(always)]
+        fn and_le(self, m: uint64x2_t, a: float64x2_t, b: float64x2_t) -> uint64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vandq_u64(m, vcleq_f64(a, b)) }
+        }
+        #[inline(always)]
+        fn gt(self, a: float64x2_t, b: float64x2_t) -> uint64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vcgtq_f64(a, b) }
+        }
+        #[inline(always)]
+        fn select(self, m: uint64x2_t, a: float64x2_t, b: float64x2_t) -> float64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vbslq_f64(m, a, b) }
+        }
+        #[inline(always)]
+        fn bits(self, m: uint64x2_t) -> u32 {
+            // SAFETY: see the impl.
+            unsafe { (vgetq_lane_u64::<0>(m) & 1 | (vgetq_lane_u64::<1>(m) & 1) << 1) as u32 }
+        }
+        #[inline(always)]
+        fn mask(self, bits: u32) -> uint64x2_t {
+            let lanes: [u64; 2] =
+                std::array::from_fn(|i| 0u64.wrapping_sub(u64::from(bits >> i & 1)));
+            // SAFETY: see the impl.
+            unsafe { vld1q_u64(lanes.as_ptr()) }
+        }
+        #[inline(always)]
+        fn zeros(self) -> int64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vdupq_n_s64(0) }
+        }
+        #[inline(always)]
+        fn count(self, n: int64x2_t, m: uint64x2_t) -> int64x2_t {
+            // An all-ones lane is -1: subtracting it adds one.
+            // SAFETY: see the impl.
+            unsafe { vsubq_s64(n, vreinterpretq_s64_u64(m)) }
+        }
+        #[inline(always)]
+        fn load_counts(self, a: &[i64; MAX_LANES]) -> int64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vld1q_s64(a.as_ptr()) }
+        }
+        #[inline(always)]
+        fn store_counts(self, n: int64x2_t, a: &mut [i64; MAX_LANES]) {
+            // SAFETY: see the impl.
+            unsafe { vst1q_s64(a.as_mut_ptr(), n) }
+        }
+    }
+}
