@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod grid;
 pub mod image;
 pub mod known;
+pub mod limit;
 pub mod machine;
 pub mod measure;
 pub mod profile;

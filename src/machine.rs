@@ -5,6 +5,8 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use crate::limit::Limit;
+
 /// One level of the CPU's data cache, as sysfs describes cpu0's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cache {
@@ -20,6 +22,10 @@ pub struct Cache {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
     pub cpu_model: String,
+    /// Vendor, family and model numbers, with the core generation where the lab knows it
+    /// (`AMD family 25 model 17: Zen 4`): "AMD EPYC" alone does not say which.
+    #[serde(default)]
+    pub cpu_detail: String,
     pub logical_cores: usize,
     pub caches: Vec<Cache>,
     pub os: String,
@@ -34,6 +40,9 @@ pub struct Machine {
     pub git_revision: String,
     /// RFC 3339 UTC date of the measurement.
     pub date: String,
+    /// The start-up probe: the clock and the inner iteration's rate at each SIMD width.
+    #[serde(default)]
+    pub limit: Option<Limit>,
 }
 
 impl Machine {
@@ -41,6 +50,7 @@ impl Machine {
     pub fn detect() -> Machine {
         Machine {
             cpu_model: cpu_model().unwrap_or_else(|| "unknown".into()),
+            cpu_detail: cpu_detail().unwrap_or_default(),
             logical_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
             caches: caches(Path::new("/sys/devices/system/cpu/cpu0/cache")),
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
@@ -52,6 +62,7 @@ impl Machine {
             target_features: env!("MANDEL_TARGET_FEATURES").into(),
             git_revision: git_revision().unwrap_or_else(|| "unknown".into()),
             date: crate::results::now_rfc3339(),
+            limit: Some(crate::limit::probe()),
         }
     }
 
@@ -67,8 +78,13 @@ impl Machine {
             .iter()
             .map(|c| format!("{} {}", c.name, human_size(c.bytes)))
             .collect();
+        let detail = if self.cpu_detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.cpu_detail)
+        };
         format!(
-            "{}, {} logical cores, {}",
+            "{}{detail}, {} logical cores, {}",
             self.cpu_model,
             self.logical_cores,
             caches.join(", ")
@@ -89,6 +105,34 @@ fn cpu_model() -> Option<String> {
     let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("model name"))?;
     Some(line.split_once(':')?.1.trim().to_string())
+}
+
+/// `AMD family 25 model 17: Zen 4`, from /proc/cpuinfo's numbers.
+fn cpu_detail() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let vendor = field("vendor_id")?;
+    let family: u32 = field("cpu family")?.parse().ok()?;
+    let model: u32 = field("model")?.parse().ok()?;
+    let vendor = vendor
+        .trim_start_matches("Authentic")
+        .trim_start_matches("Genuine");
+    let generation = match (vendor, family, model) {
+        ("AMD", 0x19, 0x10..=0x1f | 0x60..=0x7f | 0xa0..=0xaf) => {
+            ": Zen 4 (512-bit operations run as two 256-bit halves)"
+        }
+        ("AMD", 0x19, _) => ": Zen 3",
+        ("AMD", 0x1a, _) => ": Zen 5",
+        _ => "",
+    };
+    Some(format!(
+        "{vendor} family {family} model {model}{generation}"
+    ))
 }
 
 /// Data and unified caches of cpu0, from `index*/{level,type,size,shared_cpu_list}`.

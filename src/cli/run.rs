@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Format, ProblemArgs, TuningArgs};
 use crate::validate::{self, Status, Validation};
-use crate::{Region, image, known, measure, reference, report};
+use crate::{Region, image, known, limit, measure, reference, report};
 
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {
@@ -57,6 +57,14 @@ struct RunRecord<'a> {
     isa: Option<&'static str>,
     /// f64 lanes per vector on that path.
     lanes: Option<usize>,
+    /// The reference's inner iterations over `seconds`, G per second.
+    throughput_g_per_s: Option<f64>,
+    /// Cores the variant used (`None` on a GPU).
+    cores: Option<usize>,
+    /// This machine's per-core limit (start-up probe), G iterations per second.
+    limit_g_per_s: Option<f64>,
+    /// `throughput / (limit * cores)`.
+    limit_share: Option<f64>,
 }
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -75,6 +83,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let run = measure::run_once(variant, &grid, &tuning)?;
     let reference = reference::compute(&grid.problem());
+    let limit = limit::probe();
+    let throughput = limit::throughput(reference.inner_iterations, run.seconds);
+    let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = limit::cores_used(variant.name, tuning.threads, logical_cores);
+    let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));
     let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
     if let Some(path) = &args.image {
         image::write_png(path, &run.counts, grid.columns(), spec.maxiter)
@@ -108,6 +121,10 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 ranks,
                 isa: run.isa.map(|i| i.name()),
                 lanes: run.isa.map(|i| i.lanes()),
+                throughput_g_per_s: throughput,
+                cores,
+                limit_g_per_s: limit.per_core(),
+                limit_share: share,
             };
             println!("{}", serde_json::to_string_pretty(&record)?);
         }
@@ -145,6 +162,22 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 println!(
                     "  of which the kernels alone (device events): {k:.6} seconds; the rest is \
                      conversion and transfers (a first run includes the GPU's warm-up)"
+                );
+            }
+            if let Some(t) = throughput {
+                let against = match (share, limit.best(), cores) {
+                    (Some(share), Some(best), Some(cores)) => format!(
+                        "; {:.1}% of this machine's limit ({:.2} G/s per core on {}, x {cores} core{})",
+                        100.0 * share,
+                        best.g_iterations_per_s,
+                        best.isa,
+                        if cores == 1 { "" } else { "s" }
+                    ),
+                    _ => String::new(),
+                };
+                println!(
+                    "Throughput: {t:.3} G iterations/s ({} inner iterations){against}",
+                    reference.inner_iterations
                 );
             }
             println!(

@@ -64,6 +64,72 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn load_counts(self, a: &[i64; MAX_LANES]) -> Self::I;
     /// Writes the counters into lanes `0..LANES` of `a`.
     fn store_counts(self, n: Self::I, a: &mut [i64; MAX_LANES]);
+
+    // The refill's operations. The defaults go through memory; AVX-512 has an instruction for
+    // each (and the narrow stores then wide reload of the defaults would stall its loads).
+
+    /// `v` with the lanes in `m` (bits) taking `src[0]`, `src[1]`, ... in lane order.
+    ///
+    /// # Panics
+    /// If `src` is shorter than the number of bits in `m`.
+    #[inline(always)]
+    fn expand(self, v: Self::F, m: u32, src: &[f64]) -> Self::F {
+        let mut a = [0.0; MAX_LANES];
+        self.store(v, &mut a);
+        let mut k = 0;
+        for (l, lane) in a.iter_mut().enumerate().take(Self::LANES) {
+            if m >> l & 1 == 1 {
+                *lane = src[k];
+                k += 1;
+            }
+        }
+        self.load(&a)
+    }
+    /// `n` with the lanes in `m` (bits) taking `first`, `first + 1`, ... in lane order.
+    #[inline(always)]
+    fn expand_index(self, n: Self::I, m: u32, first: i64) -> Self::I {
+        let mut a = [0; MAX_LANES];
+        self.store_counts(n, &mut a);
+        let mut next = first;
+        for (l, lane) in a.iter_mut().enumerate().take(Self::LANES) {
+            if m >> l & 1 == 1 {
+                *lane = next;
+                next += 1;
+            }
+        }
+        self.load_counts(&a)
+    }
+    /// `v` with the lanes in `m` (bits) set to 0.
+    #[inline(always)]
+    fn clear(self, v: Self::F, m: u32) -> Self::F {
+        self.select(self.mask(m), self.splat(0.0), v)
+    }
+    /// `n` with the lanes in `m` (bits) set to 0.
+    #[inline(always)]
+    fn clear_counts(self, n: Self::I, m: u32) -> Self::I {
+        let mut a = [0; MAX_LANES];
+        self.store_counts(n, &mut a);
+        for (l, lane) in a.iter_mut().enumerate().take(Self::LANES) {
+            if m >> l & 1 == 1 {
+                *lane = 0;
+            }
+        }
+        self.load_counts(&a)
+    }
+    /// The largest counter.
+    #[inline(always)]
+    fn max_count(self, n: Self::I) -> i64 {
+        let mut a = [0; MAX_LANES];
+        self.store_counts(n, &mut a);
+        a[..Self::LANES].iter().copied().max().unwrap_or(0)
+    }
+    /// The lanes (bits) whose counter is `x`.
+    #[inline(always)]
+    fn count_is(self, n: Self::I, x: i64) -> u32 {
+        let mut a = [0; MAX_LANES];
+        self.store_counts(n, &mut a);
+        (0..Self::LANES).map(|l| u32::from(a[l] == x) << l).sum()
+    }
 }
 
 /// Lane bits `0..lanes` set.
@@ -158,9 +224,11 @@ pub use arm::Neon;
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{Lanes, MAX_LANES};
+    use super::{Lanes, MAX_LANES, all_bits};
 
-    /// AVX-512F: eight f64 lanes in a zmm register, masks in k registers.
+    /// AVX-512F (with VL): eight f64 lanes in a zmm register, masks in k registers, and the
+    /// counters as eight u32 in a ymm register: half a zmm operation per count, which on cores
+    /// that split 512-bit operations in two (Zen 4) is one pipe slot instead of two.
     #[derive(Debug, Clone, Copy)]
     pub struct Avx512(());
 
@@ -173,15 +241,16 @@ mod x86 {
     pub struct Sse2(());
 
     // SAFETY (every `unsafe` block in this impl): a `Avx512` exists only when `detect` found
-    // AVX-512F, and the pointers are to at least 8 elements.
+    // AVX-512F and AVX-512VL, and the pointers are to at least 8 elements.
     impl Lanes for Avx512 {
         const LANES: usize = 8;
         type F = __m512d;
         type M = __mmask8;
-        type I = __m512i;
+        type I = __m256i;
 
         fn detect() -> Option<Self> {
-            is_x86_feature_detected!("avx512f").then_some(Avx512(()))
+            (is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl"))
+                .then_some(Avx512(()))
         }
         #[inline(always)]
         fn splat(self, x: f64) -> __m512d {
@@ -239,24 +308,74 @@ mod x86 {
             bits as __mmask8
         }
         #[inline(always)]
-        fn zeros(self) -> __m512i {
+        fn zeros(self) -> __m256i {
             // SAFETY: see the impl.
-            unsafe { _mm512_setzero_si512() }
+            unsafe { _mm256_setzero_si256() }
         }
         #[inline(always)]
-        fn count(self, n: __m512i, m: __mmask8) -> __m512i {
+        fn count(self, n: __m256i, m: __mmask8) -> __m256i {
             // SAFETY: see the impl.
-            unsafe { _mm512_mask_add_epi64(n, m, n, _mm512_set1_epi64(1)) }
+            unsafe { _mm256_mask_add_epi32(n, m, n, _mm256_set1_epi32(1)) }
         }
         #[inline(always)]
-        fn load_counts(self, a: &[i64; MAX_LANES]) -> __m512i {
+        fn load_counts(self, a: &[i64; MAX_LANES]) -> __m256i {
+            // Counters and pixel indices fit in u32 (the variants refuse larger grids).
             // SAFETY: see the impl.
-            unsafe { _mm512_loadu_epi64(a.as_ptr()) }
+            unsafe { _mm512_cvtepi64_epi32(_mm512_loadu_epi64(a.as_ptr())) }
         }
         #[inline(always)]
-        fn store_counts(self, n: __m512i, a: &mut [i64; MAX_LANES]) {
+        fn store_counts(self, n: __m256i, a: &mut [i64; MAX_LANES]) {
             // SAFETY: see the impl.
-            unsafe { _mm512_storeu_epi64(a.as_mut_ptr(), n) }
+            unsafe { _mm512_storeu_epi64(a.as_mut_ptr(), _mm512_cvtepu32_epi64(n)) }
+        }
+        #[inline(always)]
+        fn expand(self, v: __m512d, m: u32, src: &[f64]) -> __m512d {
+            let count = m.count_ones() as usize;
+            assert!(src.len() >= count);
+            // A masked load of the first `count` elements, then the register form of expand:
+            // Zen 4 runs the memory form of `vexpandpd` as a slow microcoded sequence.
+            // SAFETY: see the impl; the masked load reads `count` elements, which `src` has
+            // (checked above), and suppresses the rest.
+            unsafe {
+                let values = _mm512_maskz_loadu_pd(all_bits(count) as __mmask8, src.as_ptr());
+                _mm512_mask_expand_pd(v, m as __mmask8, values)
+            }
+        }
+        #[inline(always)]
+        fn expand_index(self, n: __m256i, m: u32, first: i64) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe {
+                let next = _mm256_add_epi32(
+                    _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0),
+                    _mm256_set1_epi32(first as u32 as i32),
+                );
+                _mm256_mask_expand_epi32(n, m as __mmask8, next)
+            }
+        }
+        #[inline(always)]
+        fn clear(self, v: __m512d, m: u32) -> __m512d {
+            // SAFETY: see the impl.
+            unsafe { _mm512_maskz_mov_pd(!m as __mmask8, v) }
+        }
+        #[inline(always)]
+        fn clear_counts(self, n: __m256i, m: u32) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_maskz_mov_epi32(!m as __mmask8, n) }
+        }
+        #[inline(always)]
+        fn max_count(self, n: __m256i) -> i64 {
+            // SAFETY: see the impl.
+            unsafe { _mm512_reduce_max_epu64(_mm512_cvtepu32_epi64(n)) as i64 }
+        }
+        #[inline(always)]
+        fn count_is(self, n: __m256i, x: i64) -> u32 {
+            // SAFETY: see the impl.
+            unsafe {
+                u32::from(_mm256_cmpeq_epi32_mask(
+                    n,
+                    _mm256_set1_epi32(x as u32 as i32),
+                ))
+            }
         }
     }
 

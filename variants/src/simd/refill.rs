@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::lanes::{Lanes, MAX_LANES, all_bits};
 use super::{Isa, WithLanes, with_isa};
+use crate::VariantError;
 
 /// Iterations per block between refills. Shorter blocks refill sooner (less time on escaped
 /// lanes) but pay the store, refill and reload more often; 20 to 32 measured best here.
@@ -52,9 +53,10 @@ impl<'a> Feed<'a> {
         }
     }
 
-    /// The next pixel, or `None` when every pixel has been handed out.
+    /// Up to `want` consecutive pixels as `(first, count)`, or `None` when every pixel has been
+    /// handed out.
     #[inline]
-    fn take(&mut self) -> Option<usize> {
+    fn take(&mut self, want: usize) -> Option<(usize, usize)> {
         if self.cur == self.stop {
             if self.exhausted {
                 return None;
@@ -67,9 +69,10 @@ impl<'a> Feed<'a> {
             self.cur = start;
             self.stop = (start + self.grab).min(self.end);
         }
-        let p = self.cur;
-        self.cur += 1;
-        Some(p)
+        let first = self.cur;
+        let count = want.min(self.stop - first);
+        self.cur += count;
+        Some((first, count))
     }
 }
 
@@ -104,8 +107,24 @@ impl Counts {
     }
 }
 
+/// Refuses grids whose pixel indices do not fit the 32-bit lanes the AVX-512 path keeps them in
+/// (over 4 billion pixels: far beyond what the lab's memory check lets through).
+pub fn check_grid(variant: &'static str, problem: &crate::Problem<'_>) -> Result<(), VariantError> {
+    if problem.pixels() > u32::MAX as usize {
+        return Err(VariantError::BadTuning {
+            variant,
+            message: format!(
+                "{} pixels is more than its 32-bit lanes can index",
+                problem.pixels()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Runs [`escape_counts`] on the path `isa` over the pixels `feed` hands out: four vectors in
-/// flight where there are 32 vector registers (AVX-512), two where there are 16.
+/// flight where there are 32 vector registers (AVX-512), three where there are 16 (measured on
+/// Zen 4: AVX2 22 ms with three, 25 with two, 30 with four, which spills; SSE2 40, 47, 47 ms).
 pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, out: Counts) {
     struct Job<'a, 'b> {
         qx: &'a [f64],
@@ -119,9 +138,25 @@ pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, 
         #[inline(always)]
         fn call<S: Lanes>(self, s: S) {
             if S::LANES >= 8 {
-                escape_counts::<S, 4>(s, self.qx, self.qy, self.maxiter, self.feed, self.out);
+                escape_counts::<S, 4>(
+                    s,
+                    self.qx,
+                    self.qy,
+                    self.maxiter,
+                    self.feed,
+                    self.out,
+                    REFILL_PERIOD,
+                );
             } else {
-                escape_counts::<S, 2>(s, self.qx, self.qy, self.maxiter, self.feed, self.out);
+                escape_counts::<S, 3>(
+                    s,
+                    self.qx,
+                    self.qy,
+                    self.maxiter,
+                    self.feed,
+                    self.out,
+                    REFILL_PERIOD,
+                );
             }
         }
     }
@@ -137,11 +172,8 @@ pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, 
     );
 }
 
-/// No pixel in this lane.
-const IDLE: usize = usize::MAX;
-
 /// Computes the escape count of every pixel the feed hands out, `U` vectors of `S` lanes at a
-/// time, writing each into `out` at the pixel's index.
+/// time, writing each into `out` at the pixel's index; blocks of at most `period` iterations.
 #[inline(always)]
 pub fn escape_counts<S: Lanes, const U: usize>(
     s: S,
@@ -150,131 +182,125 @@ pub fn escape_counts<S: Lanes, const U: usize>(
     maxiter: u32,
     feed: &mut Feed<'_>,
     out: Counts,
+    period: u64,
 ) {
-    let maxiter = u64::from(maxiter);
+    let maxiter = i64::from(maxiter);
     let full = all_bits(S::LANES);
     let (zero, four) = (s.splat(0.0), s.splat(4.0));
     let mut zx = [zero; U];
     let mut zy = [zero; U];
+    // The squares of z, computed for the escape test and reused by the next step.
+    let mut zx2 = [zero; U];
+    let mut zy2 = [zero; U];
     let mut cx = [zero; U];
     let mut cy = [zero; U];
+    // Iterations each lane's pixel has run while alive, and the pixel itself.
     let mut n = [s.zeros(); U];
+    let mut pixel = [s.zeros(); U];
     let mut alive = [s.mask(0); U];
-    // Scalar state per lane: its pixel and the clock when it took it.
-    let mut pixel = [[IDLE; MAX_LANES]; U];
-    let mut start = [[0u64; MAX_LANES]; U];
+    // Lanes with no pixel: at the start, and once the feed is empty.
     let mut idle = [full; U];
-    // Iterations run so far (the clock), and the earliest clock at which a lane reaches maxiter.
-    let mut clock = 0u64;
-    let mut deadline = 0u64;
+    // An upper bound of the largest counter: when it reaches maxiter, some lane may be done.
+    let mut most = maxiter;
     loop {
-        // Refill every vector that has a finished lane.
-        let mut refilled = false;
+        let mut busy = false;
         for v in 0..U {
-            let escaped = !s.bits(alive[v]) & full & !idle[v];
-            if escaped == 0 && clock != deadline {
-                continue;
-            }
-            refilled = true;
-            let mut lane = Lane {
-                zx: [0.0; MAX_LANES],
-                zy: [0.0; MAX_LANES],
-                cx: [0.0; MAX_LANES],
-                cy: [0.0; MAX_LANES],
-                n: [0; MAX_LANES],
+            let alive_bits = s.bits(alive[v]);
+            let escaped = !alive_bits & full & !idle[v];
+            let spent = if most == maxiter {
+                s.count_is(n[v], maxiter) & alive_bits
+            } else {
+                0
             };
-            s.store(zx[v], &mut lane.zx);
-            s.store(zy[v], &mut lane.zy);
-            s.store(cx[v], &mut lane.cx);
-            s.store(cy[v], &mut lane.cy);
-            s.store_counts(n[v], &mut lane.n);
-            let mut bits = s.bits(alive[v]);
-            for l in 0..S::LANES {
-                let p = pixel[v][l];
-                let escaped_here = escaped >> l & 1 == 1;
-                let budget_spent = p != IDLE && clock - start[v][l] == maxiter;
-                if p != IDLE && !escaped_here && !budget_spent {
-                    continue;
-                }
-                if p != IDLE {
-                    // The count is the iteration of escape (iterations done - 1), or 0 when the
-                    // pixel stayed bounded for maxiter iterations.
-                    out.write(
-                        p,
-                        if escaped_here {
-                            (lane.n[l] - 1) as u32
-                        } else {
-                            0
-                        },
-                    );
-                }
-                match feed.take() {
-                    Some(q) => {
-                        pixel[v][l] = q;
-                        start[v][l] = clock;
-                        lane.cx[l] = qx[q];
-                        lane.cy[l] = qy[q];
-                        bits |= 1 << l;
-                        idle[v] &= !(1 << l);
-                    }
-                    None => {
-                        pixel[v][l] = IDLE;
-                        lane.cx[l] = 0.0;
-                        lane.cy[l] = 0.0;
-                        bits &= !(1 << l);
-                        idle[v] |= 1 << l;
-                    }
-                }
-                lane.zx[l] = 0.0;
-                lane.zy[l] = 0.0;
-                lane.n[l] = 0;
+            if escaped | spent != 0 {
+                write_counts(s, n[v], pixel[v], escaped, spent, out);
             }
-            zx[v] = s.load(&lane.zx);
-            zy[v] = s.load(&lane.zy);
-            cx[v] = s.load(&lane.cx);
-            cy[v] = s.load(&lane.cy);
-            n[v] = s.load_counts(&lane.n);
-            alive[v] = s.mask(bits);
+            let empty = escaped | spent | idle[v];
+            if empty != 0 {
+                let mut want = empty;
+                while want != 0 {
+                    let Some((first, count)) = feed.take(want.count_ones() as usize) else {
+                        break;
+                    };
+                    // The lowest `count` lanes of `want` take pixels first..first + count.
+                    let mut take = want;
+                    for _ in count..want.count_ones() as usize {
+                        take &= !(1 << (31 - take.leading_zeros()));
+                    }
+                    cx[v] = s.expand(cx[v], take, &qx[first..first + count]);
+                    cy[v] = s.expand(cy[v], take, &qy[first..first + count]);
+                    pixel[v] = s.expand_index(pixel[v], take, first as i64);
+                    want &= !take;
+                }
+                // Lanes left in `want` get no pixel: they idle at c = 0, which never escapes.
+                cx[v] = s.clear(cx[v], want);
+                cy[v] = s.clear(cy[v], want);
+                zx[v] = s.clear(zx[v], empty);
+                zy[v] = s.clear(zy[v], empty);
+                zx2[v] = s.clear(zx2[v], empty);
+                zy2[v] = s.clear(zy2[v], empty);
+                n[v] = s.clear_counts(n[v], empty);
+                idle[v] = want;
+                alive[v] = s.mask((alive_bits | empty) & !want);
+            }
+            busy |= idle[v] != full;
         }
-        if refilled {
-            deadline = u64::MAX;
-            for v in 0..U {
-                for l in 0..S::LANES {
-                    if pixel[v][l] != IDLE {
-                        deadline = deadline.min(start[v][l] + maxiter);
-                    }
-                }
-            }
-            if deadline == u64::MAX {
-                return; // Every lane is idle: every pixel is done.
-            }
+        if !busy {
+            return; // Every lane is idle: every pixel is done.
         }
-        let block = (deadline - clock).min(REFILL_PERIOD);
-        clock += block;
-        // The squares of the current z, for the first step of the block.
-        let mut zx2: [S::F; U] = std::array::from_fn(|v| s.mul(zx[v], zx[v]));
-        let mut zy2: [S::F; U] = std::array::from_fn(|v| s.mul(zy[v], zy[v]));
+        if most == maxiter {
+            // Some lane may have been at maxiter: the bound is recomputed from the counters.
+            // Otherwise it stays a bound, as refilled lanes start at 0.
+            most = (0..U).map(|v| s.max_count(n[v])).max().unwrap_or(0);
+        }
+        let block = (maxiter - most).min(period as i64);
+        most += block;
         for _ in 0..block {
             for v in 0..U {
-                let t = s.mul(zx[v], zy[v]);
-                let x = s.add(s.sub(zx2[v], zy2[v]), cx[v]);
-                let y = s.add(s.add(t, t), cy[v]);
-                zx[v] = x;
-                zy[v] = y;
-                zx2[v] = s.mul(x, x);
-                zy2[v] = s.mul(y, y);
-                n[v] = s.count(n[v], alive[v]);
-                alive[v] = s.and_le(alive[v], s.add(zx2[v], zy2[v]), four);
+                let z = (&mut zx[v], &mut zy[v], &mut zx2[v], &mut zy2[v]);
+                iterate(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
             }
         }
     }
 }
 
-/// One vector's state, spilled to arrays for the refill.
-struct Lane {
-    zx: [f64; MAX_LANES],
-    zy: [f64; MAX_LANES],
-    cx: [f64; MAX_LANES],
-    cy: [f64; MAX_LANES],
-    n: [i64; MAX_LANES],
+/// Writes the counts of the lanes that finished: `n - 1` (the iteration of escape) for the
+/// `escaped` lanes, 0 for the `spent` ones, which stayed bounded for maxiter iterations.
+#[inline(always)]
+fn write_counts<S: Lanes>(s: S, n: S::I, pixel: S::I, escaped: u32, spent: u32, out: Counts) {
+    let (mut counts, mut pixels) = ([0i64; MAX_LANES], [0i64; MAX_LANES]);
+    s.store_counts(n, &mut counts);
+    s.store_counts(pixel, &mut pixels);
+    let mut done = escaped | spent;
+    while done != 0 {
+        let l = done.trailing_zeros() as usize;
+        let count = if escaped >> l & 1 == 1 {
+            counts[l] - 1
+        } else {
+            0
+        };
+        out.write(pixels[l] as usize, count as u32);
+        done &= done - 1;
+    }
+}
+
+/// One inner iteration of one vector: `z = z*z + c` from `z`'s squares, the new squares, and the
+/// escape test, counting the lanes still alive (the reference's operations, in its order).
+#[inline(always)]
+pub fn iterate<S: Lanes>(
+    s: S,
+    (zx, zy, zx2, zy2): (&mut S::F, &mut S::F, &mut S::F, &mut S::F),
+    (cx, cy): (S::F, S::F),
+    (n, alive): (&mut S::I, &mut S::M),
+    four: S::F,
+) {
+    let t = s.mul(*zx, *zy);
+    let x = s.add(s.sub(*zx2, *zy2), cx);
+    let y = s.add(s.add(t, t), cy);
+    *zx = x;
+    *zy = y;
+    *zx2 = s.mul(x, x);
+    *zy2 = s.mul(y, y);
+    *n = s.count(*n, *alive);
+    *alive = s.and_le(*alive, s.add(*zx2, *zy2), four);
 }

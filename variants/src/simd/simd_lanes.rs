@@ -42,6 +42,7 @@ struct SimdLanes {
 
 fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
     let isa = Isa::resolve(VARIANT.name, tuning.isa)?;
+    refill::check_grid(VARIANT.name, problem)?;
     let (qx, qy) = problem.points().unzip();
     Ok(Box::new(SimdLanes {
         qx,

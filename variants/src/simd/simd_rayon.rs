@@ -45,6 +45,7 @@ struct SimdRayon {
 
 fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
     let isa = Isa::resolve(VARIANT.name, tuning.isa)?;
+    refill::check_grid(VARIANT.name, problem)?;
     let pool = thread_pool(VARIANT.name, tuning.threads)?;
     let (qx, qy) = problem.points().unzip();
     Ok(Box::new(SimdRayon {

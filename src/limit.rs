@@ -1,0 +1,164 @@
+//! The machine's limit for this problem, measured at start-up, and every figure read against it.
+//!
+//! The model, in the report's two sentences: each inner iteration of the tutorial's loop is 3
+//! multiplies, 5 adds or subtracts and a compare per pixel, and the probe times exactly that mix on
+//! independent vectors with nothing else (no memory, no refill, no escapes) at every SIMD width the
+//! CPU has; the fastest width's rate, in G lane-iterations per second, is one core's limit. A
+//! variant's throughput is the problem's inner iterations (exact, from the reference) over its
+//! time, and its share of the limit divides that by the limit times the cores it used.
+//!
+//! The probe takes about a quarter of a second. On a shared machine it keeps the best of several
+//! short runs, as a peak should be measured.
+
+use std::time::Instant;
+
+use mandel_variants::simd::{Isa, probe};
+use mandel_variants::{Family, Knob};
+use serde::{Deserialize, Serialize};
+
+/// The model, as the report states it.
+pub const MODEL: &str = "Each inner iteration of the tutorial's loop is 3 multiplies, 5 adds or \
+subtracts and a compare per pixel; the start-up probe times that mix alone (independent vectors, \
+no memory traffic, no refill, no escapes) at every SIMD width this CPU has, and the fastest \
+width's rate is one core's limit. A variant's throughput is the problem's inner iterations \
+(exact, from the reference) divided by its time, and its share of the limit divides that by the \
+limit times the cores it used.";
+
+/// The probe's rate at one SIMD width.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Width {
+    /// The path (`avx512`, `avx2`, ...).
+    pub isa: String,
+    /// f64 lanes per vector.
+    pub lanes: usize,
+    /// G lane-iterations per second on one core.
+    pub g_iterations_per_s: f64,
+    /// Lane-iterations per clock cycle, when the clock was measured.
+    pub per_cycle: Option<f64>,
+}
+
+/// The measured limit of one core.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limit {
+    /// The core's clock while it ran the probe, from a chain of dependent adds.
+    pub clock_ghz: Option<f64>,
+    /// Every width this CPU has, widest first.
+    pub widths: Vec<Width>,
+}
+
+impl Limit {
+    /// The fastest width: the per-core limit.
+    pub fn best(&self) -> Option<&Width> {
+        self.widths
+            .iter()
+            .max_by(|a, b| a.g_iterations_per_s.total_cmp(&b.g_iterations_per_s))
+    }
+
+    /// One core's limit, G inner iterations per second.
+    pub fn per_core(&self) -> Option<f64> {
+        self.best().map(|w| w.g_iterations_per_s)
+    }
+
+    /// The share of the limit (0..1, can exceed 1 on noise) of `throughput` G iterations per
+    /// second on `cores` cores.
+    pub fn share(&self, throughput: f64, cores: usize) -> Option<f64> {
+        self.per_core()
+            .filter(|l| *l > 0.0)
+            .map(|l| throughput / (l * cores.max(1) as f64))
+    }
+
+    /// `AVX-512 (8 lanes): 5.12 G/s, 1.38 per cycle; ...` for summaries.
+    pub fn summary(&self) -> String {
+        let widths: Vec<String> = self
+            .widths
+            .iter()
+            .map(|w| {
+                let per_cycle = w
+                    .per_cycle
+                    .map_or(String::new(), |c| format!(", {c:.2} per cycle"));
+                format!(
+                    "{} ({} lanes) {:.2} G/s{per_cycle}",
+                    w.isa, w.lanes, w.g_iterations_per_s
+                )
+            })
+            .collect();
+        let clock = self
+            .clock_ghz
+            .map_or("clock not measured".into(), |c| format!("clock {c:.2} GHz"));
+        format!("{clock}; {}", widths.join("; "))
+    }
+}
+
+/// Throughput in G inner iterations per second.
+pub fn throughput(inner_iterations: u64, seconds: f64) -> Option<f64> {
+    (seconds > 0.0).then(|| inner_iterations as f64 / seconds / 1e9)
+}
+
+/// Measures the clock and the inner iteration's rate at every SIMD width this CPU has.
+pub fn probe() -> Limit {
+    let clock_ghz = clock_ghz();
+    let widths = Isa::available()
+        .into_iter()
+        .map(|isa| {
+            let rate = f64::max(
+                best_rate(|n| probe::inner_iterations::<4>(isa, n).0, 1 << 16),
+                best_rate(|n| probe::inner_iterations::<8>(isa, n).0, 1 << 16),
+            );
+            Width {
+                isa: isa.name().into(),
+                lanes: isa.lanes(),
+                g_iterations_per_s: rate / 1e9,
+                per_cycle: clock_ghz.map(|c| rate / (c * 1e9)),
+            }
+        })
+        .collect();
+    Limit { clock_ghz, widths }
+}
+
+/// The cores a variant's result used: its threads (at most the cores), the machine's cores for
+/// `mpi` (the report runs one rank per core), 1 for single-core loops, `None` on a GPU.
+pub fn cores_used(name: &str, threads: Option<usize>, cores: usize) -> Option<usize> {
+    let variant = mandel_variants::find(name)?;
+    if variant.family == Family::Gpu {
+        return None;
+    }
+    if variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name {
+        return Some(cores);
+    }
+    Some(if variant.knobs.contains(&Knob::Threads) {
+        threads.unwrap_or(cores).clamp(1, cores.max(1))
+    } else {
+        1
+    })
+}
+
+/// The clock from [`probe::add_chain`], best of five runs of about 10 ms.
+fn clock_ghz() -> Option<f64> {
+    probe::add_chain(1)?;
+    let rate = best_rate(
+        |rounds| {
+            probe::add_chain(rounds).unwrap_or(0) / probe::ADDS_PER_ROUND * probe::ADDS_PER_ROUND
+        },
+        1 << 16,
+    );
+    Some(rate / 1e9)
+}
+
+/// The best rate (units per second) of `work(n)`, which does `n` rounds and returns the units
+/// done: `n` is grown until a run takes about 10 ms, then the fastest of five runs counts.
+fn best_rate(mut work: impl FnMut(u64) -> u64, mut n: u64) -> f64 {
+    let time = |work: &mut dyn FnMut(u64) -> u64, n| {
+        let start = Instant::now();
+        let units = std::hint::black_box(work(std::hint::black_box(n)));
+        (units, start.elapsed().as_secs_f64())
+    };
+    while time(&mut work, n).1 < 0.005 && n < 1 << 40 {
+        n *= 2;
+    }
+    (0..5)
+        .map(|_| {
+            let (units, seconds) = time(&mut work, n);
+            units as f64 / seconds.max(1e-9)
+        })
+        .fold(0.0, f64::max)
+}
