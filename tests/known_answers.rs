@@ -1,4 +1,7 @@
-//! Every registered variant against every known answer of the tutorial (REFERENCE.md).
+//! Every registered variant against every known answer of the tutorial (REFERENCE.md), and every
+//! SIMD path of the variants that dispatch, each forced with `--isa`.
+
+mod common;
 
 use mandel_lab::known::KNOWN_ANSWERS;
 use mandel_lab::validate::{self, Status};
@@ -36,16 +39,19 @@ fn every_variant_gives_every_known_answer() {
                 println!("skip: {} ({why})", variant.name);
                 continue;
             }
-            let run = measure::run_once(variant, &grid, &Tuning::default()).unwrap();
-            let check = validate::check(&run.counts, &r, variant.exactness);
             if variant.exactness.is_exact() {
-                assert_eq!(
-                    check.validation_sum, known.validation_sum,
-                    "{} on {known:?}",
-                    variant.name
-                );
-                assert_eq!(check.status, Status::Ok, "{} on {known:?}", variant.name);
+                for (label, tuning) in common::isa_tunings(variant) {
+                    let run = measure::run_once(variant, &grid, &tuning).unwrap();
+                    let check = validate::check(&run.counts, &r, variant.exactness);
+                    assert_eq!(
+                        check.validation_sum, known.validation_sum,
+                        "{label} on {known:?}"
+                    );
+                    assert_eq!(check.status, Status::Ok, "{label} on {known:?}");
+                }
             } else {
+                let run = measure::run_once(variant, &grid, &Tuning::default()).unwrap();
+                let check = validate::check(&run.counts, &r, variant.exactness);
                 assert_ne!(check.status, Status::Fail, "{} on {known:?}", variant.name);
                 println!(
                     "{}: {} pixels differ on {}x{}x{}",

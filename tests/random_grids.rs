@@ -1,8 +1,12 @@
-//! Property test: every exact variant matches the reference pixel for pixel on random small
-//! problems (random region inside -2.5..1.5 x -1.5..1.5, W and H from 1 to 64, M from 1 to 500).
+//! Property test: every exact variant, and every SIMD path of those that dispatch, matches the
+//! reference pixel for pixel on random small problems (random region inside -2.5..1.5 x
+//! -1.5..1.5, W and H from 1 to 64, M from 1 to 500: sizes that are not multiples of any lane
+//! count and limits that are not multiples of the refill period).
+
+mod common;
 
 use mandel_lab::{GridSpec, Region, measure, reference};
-use mandel_variants::{Availability, Tuning, VARIANTS};
+use mandel_variants::{Availability, VARIANTS};
 use proptest::prelude::*;
 
 /// Two distinct sorted bounds inside `lo..hi`, at least 1e-3 apart.
@@ -42,8 +46,10 @@ proptest! {
             if variant.availability() != Availability::Available {
                 continue;
             }
-            let run = measure::run_once(variant, &grid, &Tuning::default()).unwrap();
-            prop_assert_eq!(&run.counts, &expected, "variant {} on {:?}", variant.name, spec);
+            for (label, tuning) in common::isa_tunings(variant) {
+                let run = measure::run_once(variant, &grid, &tuning).unwrap();
+                prop_assert_eq!(&run.counts, &expected, "variant {} on {:?}", label, spec);
+            }
         }
     }
 }

@@ -65,6 +65,7 @@ fn settings(variant: &Variant, grid: &Grid) -> Vec<Tuning> {
             chunk: uses(variant, Knob::Chunk).then_some(7),
             chunks: uses(variant, Knob::Chunks).then_some(2),
             threads: Some(3),
+            isa: None,
         });
     }
     out

@@ -29,3 +29,30 @@ pub fn assert_one_line_error(out: &Output, args: &[&str], needle: &str) {
         "{args:?}: expected '{needle}' in {stderr}"
     );
 }
+
+/// The tunings a variant is checked under: the default, and for a variant that dispatches to SIMD
+/// paths, each path forced with `--isa`. A path this CPU lacks is a `skip:` line with its reason.
+pub fn isa_tunings(variant: &mandel_variants::Variant) -> Vec<(String, mandel_variants::Tuning)> {
+    use mandel_variants::simd::{Isa, names};
+    use mandel_variants::{Knob, Tuning};
+    let mut out = vec![(variant.name.to_string(), Tuning::default())];
+    if !variant.knobs.contains(&Knob::Isa) {
+        return out;
+    }
+    for isa in Isa::ALL {
+        if isa.is_available() {
+            let tuning = Tuning {
+                isa: Some(isa),
+                ..Tuning::default()
+            };
+            out.push((format!("{} --isa {isa}", variant.name), tuning));
+        } else {
+            println!(
+                "skip: {} --isa {isa} (this CPU has only {})",
+                variant.name,
+                names(&Isa::available())
+            );
+        }
+    }
+    out
+}
