@@ -529,3 +529,115 @@ mod tests {
         assert_eq!(then_and_now("GPU", &bars).unwrap(), None);
     }
 }
+
+/// One bar of the limit figure: a variant's throughput, and the cores it used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitBar {
+    pub label: String,
+    /// G inner iterations per second.
+    pub throughput: f64,
+    pub cores: usize,
+}
+
+/// The roofline-style figure: every variant's throughput (G inner iterations per second, log
+/// scale) against the machine's limit on one core and on all of them.
+pub fn limit_chart(
+    bars: &[LimitBar],
+    per_core: f64,
+    cores: usize,
+) -> Result<Option<String>, String> {
+    if bars.is_empty() || per_core <= 0.0 {
+        return Ok(None);
+    }
+    let all_cores = per_core * cores.max(1) as f64;
+    let lo = bars.iter().map(|b| b.throughput).fold(per_core, f64::min);
+    let (x0, x1) = (lo / 2.0, all_cores * 2.0);
+    let n = bars.len() as f64;
+    let height = 140 + 30 * (bars.len() as u32 + 2);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "Every variant against the limit: G inner iterations per second (log scale)",
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(230)
+            .build_cartesian_2d((x0..x1).log_scale(), 0.0..n + 1.5)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc("G inner iterations per second")
+            .x_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(err)?;
+        let slot = |i: usize| n + 0.5 - i as f64;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let color = if b.cores > 1 { LINES[1] } else { NOW };
+                Rectangle::new(
+                    [(x0, slot(i) - 0.35), (b.throughput.max(x0), slot(i) + 0.35)],
+                    color.filled(),
+                )
+            }))
+            .map_err(err)?;
+        for (value, label, color) in [
+            (per_core, "limit, one core".to_string(), RED),
+            (all_cores, format!("limit, {cores} cores"), BLACK),
+        ] {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(value, 0.0), (value, n + 1.5)],
+                    color.stroke_width(2),
+                )))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+        }
+        let label_style = ("sans-serif", 14)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        let value_style = ("sans-serif", 12).into_font().color(&BLACK);
+        for (i, b) in bars.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(x0, slot(i)));
+            root.draw(&Text::new(
+                b.label.clone(),
+                (px - 8, py),
+                label_style.clone(),
+            ))
+            .map_err(err)?;
+            let (tx, ty) = chart.backend_coord(&(b.throughput.max(x0), slot(i)));
+            let share = b.throughput / (per_core * b.cores as f64);
+            root.draw(&Text::new(
+                format!(
+                    "{:.2} ({:.0}% of {} core{})",
+                    b.throughput,
+                    100.0 * share,
+                    b.cores,
+                    if b.cores == 1 { "" } else { "s" }
+                ),
+                (tx + 6, ty - 6),
+                value_style.clone(),
+            ))
+            .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(Some(svg))
+}

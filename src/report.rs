@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use mandel_variants::simd::Isa;
 use mandel_variants::{Tuning, VARIANTS, Variant};
 
 use crate::bench::{self, BenchSettings};
@@ -72,7 +73,7 @@ pub enum Step<'a> {
 /// variants are recorded as skipped with their reason.
 pub fn measure_all(
     spec: &GridSpec,
-    selection: &[&Variant],
+    selection: &[&'static Variant],
     opts: &MeasureOptions,
     mut progress: impl FnMut(Step<'_>),
 ) -> Result<Results, LabError> {
@@ -95,9 +96,10 @@ pub fn measure_all(
     )?;
     let group = format!("{}x{}x{}", spec.width, spec.height, spec.maxiter);
     let criterion_dir = opts.out_dir.join("criterion");
-    let mut variants = Vec::with_capacity(selection.len());
-    for variant in selection {
-        let tuning = opts.tuning_for(variant.name);
+    let runs = runs(selection, opts);
+    let mut variants = Vec::with_capacity(runs.len());
+    for (variant, tuning) in runs {
+        let id = bench_id(variant.name, &tuning);
         let mut result = VariantResult {
             info: VariantInfo::new(variant),
             tuning: TuningInfo::from(&tuning),
@@ -114,7 +116,7 @@ pub fn measure_all(
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
                 settings,
                 group: &group,
-                id: variant.name,
+                id: &id,
                 dir: &criterion_dir,
             });
             progress(match bench {
@@ -155,6 +157,41 @@ pub fn measure_all(
     })
 }
 
+/// Every run the measurement makes: each variant with its tuning and, for `simd-lanes` (unless a
+/// path was asked for), one run per narrower SIMD path this CPU has, so the report can draw the
+/// lane ladder (the same kernel at 2, 4 and 8 lanes).
+pub fn runs(
+    selection: &[&'static Variant],
+    opts: &MeasureOptions,
+) -> Vec<(&'static Variant, Tuning)> {
+    let mut out = Vec::new();
+    for &variant in selection {
+        let tuning = opts.tuning_for(variant.name);
+        let ladder = variant.name == mandel_variants::simd::simd_lanes::VARIANT.name
+            && tuning.isa.is_none()
+            && variant.availability() == mandel_variants::Availability::Available;
+        out.push((variant, tuning.clone()));
+        if ladder {
+            for isa in Isa::available().into_iter().skip(1) {
+                let forced = Tuning {
+                    isa: Some(isa),
+                    ..tuning.clone()
+                };
+                out.push((variant, forced));
+            }
+        }
+    }
+    out
+}
+
+/// The criterion id of a run: the variant's name, with its path when one was forced.
+fn bench_id(name: &str, tuning: &Tuning) -> String {
+    match tuning.isa {
+        Some(isa) => format!("{name}-{isa}"),
+        None => name.to_string(),
+    }
+}
+
 /// Puts the variants measured in `new` into `old` in place of their earlier results (both of the
 /// same problem), and recomputes the speed-ups: how `cargo xtask report` adds `mpi`, measured in
 /// a second process under `mpirun` just after the others.
@@ -175,7 +212,7 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
         match old
             .variants
             .iter_mut()
-            .find(|v| v.info.name == measured.info.name)
+            .find(|v| v.info.name == measured.info.name && v.tuning == measured.tuning)
         {
             Some(slot) => *slot = measured,
             None => old.variants.push(measured),

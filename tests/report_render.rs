@@ -49,10 +49,10 @@ fn json_export_matches_golden() {
 }
 
 #[test]
-fn groups_keep_the_tutorials_four_tables_in_order() {
+fn groups_keep_the_tutorials_tables_in_order_with_the_simd_family() {
     let groups = export::groups(&fixture());
     let families: Vec<&str> = groups.iter().map(|g| g.family).collect();
-    assert_eq!(families, ["scalar", "vector", "parallel", "gpu"]);
+    assert_eq!(families, ["scalar", "vector", "parallel", "simd", "gpu"]);
     let scalar: Vec<&str> = groups[0].rows.iter().map(|r| r.variant.as_str()).collect();
     assert_eq!(
         scalar,

@@ -149,7 +149,8 @@ fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
         bench,
         tuning: best_chunk(&args.out, &spec)?,
     };
-    let quiet = Quiet::start(&args.out.join("criterion.log"), selection.len() as u64)?;
+    let runs = report::runs(&selection, &opts).len();
+    let quiet = Quiet::start(&args.out.join("criterion.log"), runs as u64)?;
     let bar = &quiet.bar;
     let results = report::measure_all(&spec, &selection, &opts, |step| match step {
         Step::Reference => bar.set_message("computing the reference"),

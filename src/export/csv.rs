@@ -2,7 +2,7 @@
 
 use super::Group;
 
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 19] = [
     "family",
     "variant",
     "tuning",
@@ -18,6 +18,10 @@ const COLUMNS: [&str; 15] = [
     "status_detail",
     "exactness",
     "noisy",
+    "isa",
+    "g_iterations_per_s",
+    "cores",
+    "limit_share",
 ];
 
 /// RFC 4180 CSV: a header line, then one line per variant.
@@ -44,6 +48,10 @@ pub fn render(groups: &[Group]) -> String {
                 r.status_detail.clone().unwrap_or_default(),
                 r.exactness.clone(),
                 r.noisy.to_string(),
+                r.isa.clone().unwrap_or_default(),
+                r.throughput.map_or(String::new(), |t| format!("{t:.4}")),
+                r.cores.map_or(String::new(), |c| c.to_string()),
+                r.limit_share.map_or(String::new(), |s| format!("{s:.4}")),
             ];
             let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
             out.push_str(&quoted.join(","));

@@ -52,6 +52,13 @@ fn group_intro(family: &str) -> &'static str {
             "The work split into chunks over every core (multiprocessing) and over \
                        machines (ParallelPython; here MPI)."
         }
+        "simd" => {
+            "Beyond the tutorial, which wished for versions \"which go as fast as possible\": \
+             the exact loop across every f64 lane of the core's vector unit (eight with \
+             AVX-512), several vectors in flight, finished lanes refilled with new pixels; then \
+             on every core. The path is chosen at run time; narrower ones are measured too, for \
+             the lane ladder."
+        }
         "gpu" => {
             "pyCUDA's three levels of effort: whole-array gpuarray operations, an \
                   ElementwiseKernel with the loop in C, and a hand-indexed SourceModule."
@@ -134,7 +141,14 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
                 )
             });
     let machine_rows = [
-        ("CPU", m.cpu_model.clone()),
+        (
+            "CPU",
+            if m.cpu_detail.is_empty() {
+                m.cpu_model.clone()
+            } else {
+                format!("{} ({})", m.cpu_model, m.cpu_detail)
+            },
+        ),
         ("logical cores", m.logical_cores.to_string()),
         ("caches (per core)", caches.join(", ")),
         ("OS", m.os.clone()),
@@ -240,12 +254,16 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         if let (Some(ts), "parallel") = (extras.threads, g.family) {
             h.push_str(&threads_section(ts)?);
         }
+        if g.family == "simd" {
+            h.push_str(&super::roofline::ladder_section(results));
+        }
         h.push_str(&gpu_note);
         if let (Some(ss), "gpu") = (extras.sizes, g.family) {
             h.push_str(&sizes_section(ss)?);
         }
         h.push_str("</section>\n");
     }
+    h.push_str(&super::roofline::limit_section(results, groups)?);
     if let Some(p) = profiles {
         h.push_str(&profile_section(p, results));
     }
@@ -617,7 +635,7 @@ fn tutorial_table() -> String {
 }
 
 /// plotters writes an XML declaration, which is not allowed inside HTML.
-fn strip_xml_decl(svg: &str) -> &str {
+pub(super) fn strip_xml_decl(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,

@@ -6,11 +6,13 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod roofline;
 pub mod terminal;
 
 use mandel_variants::Family;
 use serde::Serialize;
 
+use crate::limit::{self, Limit};
 use crate::results::{Results, VariantResult};
 use crate::tutorial;
 use crate::validate::Status;
@@ -44,6 +46,36 @@ pub struct Row {
     pub noisy: bool,
     /// The tutorial's 2011 time for the same technique, when the problem is the tutorial's.
     pub tutorial_seconds: Option<f64>,
+    /// The SIMD path that ran, for variants that dispatch.
+    pub isa: Option<String>,
+    /// The problem's inner iterations over the median, G per second.
+    pub throughput: Option<f64>,
+    /// Cores the run used (`None` on a GPU).
+    pub cores: Option<usize>,
+    /// `throughput / (per-core limit x cores)`, where the machine's limit was measured.
+    pub limit_share: Option<f64>,
+}
+
+/// What a row is read against: the problem's work and the machine's limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Whether the tutorial's 2011 figures are for the same problem and may stand beside it.
+    pub tutorial_problem: bool,
+    pub inner_iterations: u64,
+    pub limit: Option<&'a Limit>,
+    pub logical_cores: usize,
+}
+
+impl<'a> Context<'a> {
+    /// The context of `results`.
+    pub fn of(results: &'a Results) -> Context<'a> {
+        Context {
+            tutorial_problem: is_tutorial_problem(results),
+            inner_iterations: results.problem.inner_iterations,
+            limit: results.machine.limit.as_ref(),
+            logical_cores: results.machine.logical_cores,
+        }
+    }
 }
 
 /// One of the tutorial's tables.
@@ -55,9 +87,8 @@ pub struct Group {
 }
 
 impl Row {
-    /// The row for one variant's result; `tutorial_problem` says whether the tutorial's 2011
-    /// figures are for the same problem and may stand beside it.
-    pub fn new(v: &VariantResult, tutorial_problem: bool) -> Row {
+    /// The row for one variant's result, read against `ctx`.
+    pub fn new(v: &VariantResult, ctx: Context<'_>) -> Row {
         let timing = v.timing.as_ref();
         let status_detail = match (&v.info.unavailable_reason, &v.error, &v.validation) {
             (Some(why), _, _) => Some(why.clone()),
@@ -68,7 +99,7 @@ impl Row {
             _ => None,
         };
         let t = &v.tuning;
-        let flags: Vec<String> = [
+        let mut flags: Vec<String> = [
             ("--chunk", t.chunk),
             ("--chunks", t.chunks),
             ("--threads", t.threads),
@@ -76,6 +107,16 @@ impl Row {
         .iter()
         .filter_map(|(flag, n)| n.map(|n| format!("{flag} {n}")))
         .collect();
+        flags.extend(t.isa.iter().map(|isa| format!("--isa {isa}")));
+        let throughput = v
+            .seconds()
+            .filter(|_| v.status != Status::Fail)
+            .and_then(|s| limit::throughput(ctx.inner_iterations, s));
+        let cores = limit::cores_used(&v.info.name, t.threads, ctx.logical_cores);
+        let limit_share = match (throughput, cores, ctx.limit) {
+            (Some(t), Some(c), Some(l)) => l.share(t, c),
+            _ => None,
+        };
         Row {
             variant: v.info.name.clone(),
             tuning: (!flags.is_empty()).then(|| flags.join(" ")),
@@ -95,8 +136,50 @@ impl Row {
             },
             noisy: timing.is_some_and(|t| t.relative_spread() > NOISE_THRESHOLD),
             tutorial_seconds: tutorial::figure_for(&v.info.name)
-                .filter(|_| tutorial_problem)
+                .filter(|_| ctx.tutorial_problem && t.isa.is_none())
                 .map(|f| f.seconds),
+            isa: v.isa.clone(),
+            throughput,
+            cores,
+            limit_share,
+        }
+    }
+
+    /// The variant's name with its tuning flags and the SIMD path that ran.
+    pub fn label(&self) -> String {
+        let mut label = self.variant.clone();
+        if let Some(t) = &self.tuning {
+            label.push_str(&format!(" ({t})"));
+        } else if let Some(isa) = &self.isa {
+            label.push_str(&format!(" ({isa})"));
+        }
+        label
+    }
+
+    /// `3.97 G/s`, or `-`.
+    pub fn throughput_cell(&self) -> String {
+        self.throughput.map_or("-".into(), |t| {
+            if t >= 0.1 {
+                format!("{t:.2} G/s")
+            } else {
+                format!("{:.1} M/s", t * 1e3)
+            }
+        })
+    }
+
+    /// `79% of 1 core`, or `-` where the limit was not measured (or on a GPU).
+    pub fn limit_cell(&self) -> String {
+        match (self.limit_share, self.cores) {
+            (Some(s), Some(c)) => format!(
+                "{}% of {c} core{}",
+                if s >= 0.1 {
+                    format!("{:.0}", 100.0 * s)
+                } else {
+                    format!("{:.1}", 100.0 * s)
+                },
+                if c == 1 { "" } else { "s" }
+            ),
+            _ => "-".into(),
         }
     }
 
@@ -139,7 +222,7 @@ impl Row {
 /// The results as the tutorial's four tables, in report order; empty groups are kept so a report
 /// can say that a group has no variants yet.
 pub fn groups(results: &Results) -> Vec<Group> {
-    let tutorial_problem = is_tutorial_problem(results);
+    let ctx = Context::of(results);
     Family::ALL
         .iter()
         .map(|family| Group {
@@ -149,7 +232,7 @@ pub fn groups(results: &Results) -> Vec<Group> {
                 .variants
                 .iter()
                 .filter(|v| v.info.family == family.as_str())
-                .map(|v| Row::new(v, tutorial_problem))
+                .map(|v| Row::new(v, ctx))
                 .collect(),
         })
         .collect()
@@ -212,11 +295,13 @@ pub fn format_seconds(s: f64) -> String {
 }
 
 /// The header shared by the table formats.
-pub const HEADER: [&str; 7] = [
+pub const HEADER: [&str; 9] = [
     "variant",
     "tutorial analogue",
     "median ± spread",
     "speed-up vs naive",
+    "G iterations/s",
+    "% of limit",
     "validation sum",
     "status",
     "exactness",
@@ -238,23 +323,22 @@ pub fn skip_reasons(rows: &[Row]) -> Vec<(&str, Vec<&str>)> {
 }
 
 /// [`cells`] for a table with [`skip_reasons`] under it: a skipped row's status is just `SKIP`.
-pub fn cells_noting_skips(row: &Row) -> [String; 7] {
+pub fn cells_noting_skips(row: &Row) -> [String; 9] {
     let mut cells = cells(row);
     if row.status == "SKIP" {
-        cells[5] = "SKIP (see below)".into();
+        cells[7] = "SKIP (see below)".into();
     }
     cells
 }
 
-pub fn cells(row: &Row) -> [String; 7] {
+pub fn cells(row: &Row) -> [String; 9] {
     [
-        match &row.tuning {
-            Some(t) => format!("{} ({t})", row.variant),
-            None => row.variant.clone(),
-        },
+        row.label(),
         row.analogue.clone(),
         row.time_cell(),
         row.speedup_cell(),
+        row.throughput_cell(),
+        row.limit_cell(),
         row.sum_cell(),
         row.status_cell(),
         row.exactness.clone(),
