@@ -151,3 +151,47 @@ fn inner_loop_is_found_in_naive() {
     let src = "fn f() {\n    for i in 0..n {\n        for iteration in 0..maxiter {\n            a();\n        }\n    }\n}\n";
     assert_eq!(inner_loop_lines(src), (3, 5));
 }
+
+#[test]
+fn every_simd_path_shows_its_vector_width_and_no_fma() {
+    if !valgrind_here() {
+        println!("skip: no valgrind (Debian: apt-get install valgrind binutils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = lab(&[
+        "profile",
+        "--variants",
+        "simd-lanes",
+        "--quick",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = ProfileSummary::load(dir.path()).unwrap().unwrap();
+    let v = summary.variant("simd-lanes").unwrap();
+    let widths: Vec<(&str, &str)> = v
+        .paths
+        .iter()
+        .map(|p| (p.isa.as_str(), p.vector_width.as_str()))
+        .collect();
+    #[cfg(target_arch = "x86_64")]
+    for expected in [
+        ("avx512", "AVX-512 (512-bit)"),
+        ("avx2", "AVX2 (256-bit)"),
+        ("sse2", "SSE (128-bit packed)"),
+    ] {
+        assert!(widths.contains(&expected), "{expected:?} in {widths:?}");
+    }
+    assert!(v.paths.iter().all(|p| p.fma.is_empty()), "{:?}", v.paths);
+    // valgrind cannot run AVX-512: the page says which path the line profile ran.
+    let hot = v.hot_loop.as_ref().unwrap();
+    assert_ne!(hot.vector_width, "AVX-512 (512-bit)");
+    let page = std::fs::read_to_string(dir.path().join("simd-lanes.asm.html")).unwrap();
+    assert!(page.contains("Every SIMD path"), "{page}");
+    assert!(page.contains(&format!("are of the {} path", hot.vector_width)));
+}

@@ -422,6 +422,13 @@ fn profile_section(p: Profiles<'_>, results: &Results) -> String {
                 }
             );
         }
+        if !v.paths.is_empty() {
+            let _ = writeln!(
+                h,
+                "<p>Every SIMD path's inner loop (from the binary): {}.</p>",
+                esc(&crate::profile::paths::summary(&v.paths))
+            );
+        }
         for note in &v.notes {
             let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
         }

@@ -35,10 +35,9 @@ pub fn limit_section(results: &Results, groups: &[Group]) -> Result<String, Stri
             })
         })
         .collect();
-    if let Some(per_core) = lim.per_core() {
-        if let Some(svg) = charts::limit_chart(&bars, per_core, results.machine.logical_cores)? {
-            let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
-        }
+    let per_core = lim.per_core().unwrap_or(0.0);
+    if let Some(svg) = charts::limit_chart(&bars, per_core, results.machine.logical_cores)? {
+        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
     }
     h.push_str("</section>\n");
     Ok(h)

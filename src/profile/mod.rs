@@ -4,7 +4,8 @@
 //!   top-functions table.
 //! - [`lines`]: callgrind's deterministic instruction counts per source line (line_profiler,
 //!   `cython -a`).
-//! - [`disasm`]: the hot loop's machine code (`dis`).
+//! - [`disasm`]: the hot loop's machine code (`dis`); for a variant that dispatches to SIMD
+//!   paths, [`paths`]: every path's inner loop, read from the binary.
 //!
 //! Outputs go to `flamegraphs/`: `<variant>.folded`, `<variant>.svg`, `<variant>.lines.html`,
 //! `<variant>.asm.html`, and `profile.json`, which the report reads to link and summarise them.
@@ -12,6 +13,7 @@
 pub mod callgrind;
 pub mod disasm;
 pub mod lines;
+pub mod paths;
 pub mod sampling;
 
 use std::collections::HashMap;
@@ -78,6 +80,9 @@ pub struct VariantProfile {
     pub line_profile_page: Option<String>,
     pub hot_loop: Option<HotLoop>,
     pub hot_loop_page: Option<String>,
+    /// For a variant that dispatches to SIMD paths, every path's inner loop.
+    #[serde(default)]
+    pub paths: Vec<paths::PathLoop>,
     /// What could not be done here, and how to fix it.
     pub notes: Vec<String>,
 }
@@ -170,6 +175,7 @@ pub fn profile_variant(
         line_profile_page: None,
         hot_loop: None,
         hot_loop_page: None,
+        paths: Vec::new(),
         notes: Vec::new(),
     };
     match callgrind::available() {
@@ -244,13 +250,37 @@ fn line_and_machine_code(
                 .then_some((a, n))
         })
         .collect();
+    if let Some(file) = paths::kernel_file(variant.name) {
+        profile.paths = paths::path_loops(&exe, file)?;
+    }
     if let Some(hot) = disasm::hot_loop(&exe, &ours)? {
         let page = format!("{}.asm.html", variant.name);
         let title = format!("Hot loop of {}", variant.name);
-        fsutil::atomic_write(
-            &opts.out_dir.join(&page),
-            disasm::render_html(&hot, &title).as_bytes(),
-        )?;
+        let mut html = disasm::render_html(&hot, &title);
+        if !profile.paths.is_empty() {
+            let widest = &profile.paths[0].vector_width;
+            let note = if *widest != hot.vector_width {
+                format!(
+                    "valgrind cannot execute {widest} code and hides it from the program, so \
+                     under callgrind the lab chose a narrower path: the line profile and the hot \
+                     loop above are of the {} path. Every path's inner loop, from the binary:",
+                    hot.vector_width
+                )
+            } else {
+                "Every path's inner loop, from the binary:".to_string()
+            };
+            html = html.replace(
+                "</body></html>\n",
+                &format!(
+                    "{}</body></html>\n",
+                    paths::render_html(&profile.paths, &note)
+                ),
+            );
+            profile
+                .notes
+                .push(note.trim_end_matches(':').to_string() + ".");
+        }
+        fsutil::atomic_write(&opts.out_dir.join(&page), html.as_bytes())?;
         profile.hot_loop = Some(hot);
         profile.hot_loop_page = Some(page);
     }

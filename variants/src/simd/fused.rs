@@ -73,7 +73,7 @@ pub fn evaluate<S: Lanes>(
     output: &mut [u32],
 ) {
     let lanes = S::LANES;
-    assert!(zx.len() % lanes == 0 && zx.len() >= output.len());
+    assert!(zx.len().is_multiple_of(lanes) && zx.len() >= output.len());
     output.fill(0);
     let (zero, four) = (s.splat(0.0), s.splat(4.0));
     for iteration in 0..maxiter {

@@ -169,29 +169,40 @@ pub fn with_isa<W: WithLanes>(isa: Isa, w: W) -> W::Output {
             unsafe { x86::avx2(s, w) }
         }
         #[cfg(target_arch = "x86_64")]
-        Isa::Sse2 => {
-            let s = lanes::Sse2::detect().unwrap_or_else(|| missing());
-            w.call(s)
-        }
+        Isa::Sse2 => x86::sse2(lanes::Sse2::detect().unwrap_or_else(|| missing()), w),
         #[cfg(target_arch = "aarch64")]
         Isa::Neon => {
             let s = lanes::Neon::detect().unwrap_or_else(|| missing());
             // SAFETY: the token proves the CPU has NEON.
             unsafe { arm::neon(s, w) }
         }
-        Isa::Portable => w.call(lanes::Portable::detect().unwrap_or_else(|| missing())),
+        Isa::Portable => portable(lanes::Portable::detect().unwrap_or_else(|| missing()), w),
         #[allow(unreachable_patterns)]
         _ => missing(),
     }
 }
 
+// Every path has a function of its own, never inlined, so the machine-code view can find each
+// path's loop by name (`mandel_variants::simd::x86::avx512`, ...).
+
+#[inline(never)]
+fn portable<W: WithLanes>(s: lanes::Portable, w: W) -> W::Output {
+    w.call(s)
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::WithLanes;
-    use super::lanes::{Avx2, Avx512};
+    use super::lanes::{Avx2, Avx512, Sse2};
+
+    #[inline(never)]
+    pub(super) fn sse2<W: WithLanes>(s: Sse2, w: W) -> W::Output {
+        w.call(s)
+    }
 
     /// # Safety
     /// The CPU must have AVX-512F and AVX-512VL (the token says so).
+    #[inline(never)]
     #[target_feature(enable = "avx512f,avx512vl")]
     pub(super) unsafe fn avx512<W: WithLanes>(s: Avx512, w: W) -> W::Output {
         w.call(s)
@@ -199,6 +210,7 @@ mod x86 {
 
     /// # Safety
     /// The CPU must have AVX2 (the token says so).
+    #[inline(never)]
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn avx2<W: WithLanes>(s: Avx2, w: W) -> W::Output {
         w.call(s)
@@ -212,6 +224,7 @@ mod arm {
 
     /// # Safety
     /// The CPU must have NEON (the token says so).
+    #[inline(never)]
     #[target_feature(enable = "neon")]
     pub(super) unsafe fn neon<W: WithLanes>(s: Neon, w: W) -> W::Output {
         w.call(s)
