@@ -116,6 +116,15 @@ pub trait Lanes: Copy + Send + Sync + 'static {
         }
         self.load_counts(&a)
     }
+    /// Writes the counters, as u32, into lanes `0..LANES` of `a` (counts and pixel indices fit).
+    #[inline(always)]
+    fn store_u32(self, n: Self::I, a: &mut [u32; MAX_LANES]) {
+        let mut wide = [0; MAX_LANES];
+        self.store_counts(n, &mut wide);
+        for (lane, w) in a.iter_mut().zip(wide).take(Self::LANES) {
+            *lane = w as u32;
+        }
+    }
     /// The largest counter.
     #[inline(always)]
     fn max_count(self, n: Self::I) -> i64 {
@@ -366,6 +375,11 @@ mod x86 {
         fn max_count(self, n: __m256i) -> i64 {
             // SAFETY: see the impl.
             unsafe { _mm512_reduce_max_epu64(_mm512_cvtepu32_epi64(n)) as i64 }
+        }
+        #[inline(always)]
+        fn store_u32(self, n: __m256i, a: &mut [u32; MAX_LANES]) {
+            // SAFETY: see the impl.
+            unsafe { _mm256_storeu_si256(a.as_mut_ptr().cast(), n) }
         }
         #[inline(always)]
         fn count_is(self, n: __m256i, x: i64) -> u32 {

@@ -268,9 +268,9 @@ pub fn escape_counts<S: Lanes, const U: usize>(
 /// `escaped` lanes, 0 for the `spent` ones, which stayed bounded for maxiter iterations.
 #[inline(always)]
 fn write_counts<S: Lanes>(s: S, n: S::I, pixel: S::I, escaped: u32, spent: u32, out: Counts) {
-    let (mut counts, mut pixels) = ([0i64; MAX_LANES], [0i64; MAX_LANES]);
-    s.store_counts(n, &mut counts);
-    s.store_counts(pixel, &mut pixels);
+    let (mut counts, mut pixels) = ([0u32; MAX_LANES], [0u32; MAX_LANES]);
+    s.store_u32(n, &mut counts);
+    s.store_u32(pixel, &mut pixels);
     let mut done = escaped | spent;
     while done != 0 {
         let l = done.trailing_zeros() as usize;
@@ -279,7 +279,7 @@ fn write_counts<S: Lanes>(s: S, n: S::I, pixel: S::I, escaped: u32, spent: u32, 
         } else {
             0
         };
-        out.write(pixels[l] as usize, count as u32);
+        out.write(pixels[l] as usize, count);
         done &= done - 1;
     }
 }
