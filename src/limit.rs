@@ -7,8 +7,9 @@
 //! variant's throughput is the problem's inner iterations (exact, from the reference) over its
 //! time, and its share of the limit divides that by the limit times the cores it used.
 //!
-//! The probe takes about a quarter of a second. On a shared machine it keeps the best of several
-//! short runs, as a peak should be measured.
+//! The probe takes about half a second for a report ([`Effort::Full`]) and 50 ms for a single
+//! `run` ([`Effort::Quick`]). On a shared machine it keeps the best of several short runs, as a
+//! peak should be measured.
 
 use std::time::Instant;
 
@@ -94,15 +95,42 @@ pub fn throughput(inner_iterations: u64, seconds: f64) -> Option<f64> {
     (seconds > 0.0).then(|| inner_iterations as f64 / seconds / 1e9)
 }
 
+/// How long the probe may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// For a report or a sweep: the best of nine runs of about 5 ms per measurement (about half a
+    /// second in all).
+    Full,
+    /// For a single `run`, itself one noisy measurement: the best of three runs of about 1 ms
+    /// (about 50 ms in all).
+    Quick,
+}
+
+impl Effort {
+    fn runs(self) -> usize {
+        match self {
+            Effort::Full => 9,
+            Effort::Quick => 3,
+        }
+    }
+
+    fn seconds(self) -> f64 {
+        match self {
+            Effort::Full => 0.005,
+            Effort::Quick => 0.001,
+        }
+    }
+}
+
 /// Measures the clock and the inner iteration's rate at every SIMD width this CPU has.
-pub fn probe() -> Limit {
-    let clock_ghz = clock_ghz();
+pub fn probe(effort: Effort) -> Limit {
+    let clock_ghz = clock_ghz(effort);
     let widths = Isa::available()
         .into_iter()
         .map(|isa| {
             let rate = f64::max(
-                best_rate(|n| probe::inner_iterations::<4>(isa, n).0, 1 << 16),
-                best_rate(|n| probe::inner_iterations::<8>(isa, n).0, 1 << 16),
+                best_rate(|n| probe::inner_iterations::<4>(isa, n).0, effort),
+                best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort),
             );
             Width {
                 isa: isa.name().into(),
@@ -132,30 +160,32 @@ pub fn cores_used(name: &str, threads: Option<usize>, cores: usize) -> Option<us
     })
 }
 
-/// The clock from [`probe::add_chain`], best of five runs of about 10 ms.
-fn clock_ghz() -> Option<f64> {
+/// The clock from [`probe::add_chain`].
+fn clock_ghz(effort: Effort) -> Option<f64> {
     probe::add_chain(1)?;
     let rate = best_rate(
         |rounds| {
             probe::add_chain(rounds).unwrap_or(0) / probe::ADDS_PER_ROUND * probe::ADDS_PER_ROUND
         },
-        1 << 16,
+        effort,
     );
     Some(rate / 1e9)
 }
 
 /// The best rate (units per second) of `work(n)`, which does `n` rounds and returns the units
-/// done: `n` is grown until a run takes about 10 ms, then the fastest of five runs counts.
-fn best_rate(mut work: impl FnMut(u64) -> u64, mut n: u64) -> f64 {
+/// done: `n` is grown until a run takes `effort`'s time, then the fastest of its runs counts (a
+/// peak, so the best run is the one least disturbed by whatever else the machine runs).
+fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
     let time = |work: &mut dyn FnMut(u64) -> u64, n| {
         let start = Instant::now();
         let units = std::hint::black_box(work(std::hint::black_box(n)));
         (units, start.elapsed().as_secs_f64())
     };
-    while time(&mut work, n).1 < 0.005 && n < 1 << 40 {
+    let mut n = 1 << 10;
+    while time(&mut work, n).1 < effort.seconds() && n < 1 << 40 {
         n *= 2;
     }
-    (0..5)
+    (0..effort.runs())
         .map(|_| {
             let (units, seconds) = time(&mut work, n);
             units as f64 / seconds.max(1e-9)

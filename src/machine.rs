@@ -62,7 +62,7 @@ impl Machine {
             target_features: env!("MANDEL_TARGET_FEATURES").into(),
             git_revision: git_revision().unwrap_or_else(|| "unknown".into()),
             date: crate::results::now_rfc3339(),
-            limit: Some(crate::limit::probe()),
+            limit: Some(crate::limit::probe(crate::limit::Effort::Full)),
         }
     }
 

@@ -83,7 +83,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let run = measure::run_once(variant, &grid, &tuning)?;
     let reference = reference::compute(&grid.problem());
-    let limit = limit::probe();
+    let limit = limit::probe(limit::Effort::Quick);
     let throughput = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cores = limit::cores_used(variant.name, tuning.threads, logical_cores);

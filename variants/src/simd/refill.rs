@@ -27,7 +27,7 @@ use crate::VariantError;
 
 /// Iterations per block between refills. Shorter blocks refill sooner (less time on escaped
 /// lanes) but pay the store, refill and reload more often; 20 to 32 measured best here.
-pub const REFILL_PERIOD: u64 = 24;
+pub const REFILL_PERIOD: i64 = 24;
 
 /// Hands out pixel indices in grabs from a shared counter: one grab of everything for one core,
 /// small grabs for many, so the cores finish together.
@@ -138,25 +138,9 @@ pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, 
         #[inline(always)]
         fn call<S: Lanes>(self, s: S) {
             if S::LANES >= 8 {
-                escape_counts::<S, 4>(
-                    s,
-                    self.qx,
-                    self.qy,
-                    self.maxiter,
-                    self.feed,
-                    self.out,
-                    REFILL_PERIOD,
-                );
+                escape_counts::<S, 4>(s, self.qx, self.qy, self.maxiter, self.feed, self.out);
             } else {
-                escape_counts::<S, 3>(
-                    s,
-                    self.qx,
-                    self.qy,
-                    self.maxiter,
-                    self.feed,
-                    self.out,
-                    REFILL_PERIOD,
-                );
+                escape_counts::<S, 3>(s, self.qx, self.qy, self.maxiter, self.feed, self.out);
             }
         }
     }
@@ -173,7 +157,7 @@ pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, 
 }
 
 /// Computes the escape count of every pixel the feed hands out, `U` vectors of `S` lanes at a
-/// time, writing each into `out` at the pixel's index; blocks of at most `period` iterations.
+/// time, writing each into `out` at the pixel's index.
 #[inline(always)]
 pub fn escape_counts<S: Lanes, const U: usize>(
     s: S,
@@ -182,7 +166,6 @@ pub fn escape_counts<S: Lanes, const U: usize>(
     maxiter: u32,
     feed: &mut Feed<'_>,
     out: Counts,
-    period: u64,
 ) {
     let maxiter = i64::from(maxiter);
     let full = all_bits(S::LANES);
@@ -253,7 +236,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
             // Otherwise it stays a bound, as refilled lanes start at 0.
             most = (0..U).map(|v| s.max_count(n[v])).max().unwrap_or(0);
         }
-        let block = (maxiter - most).min(period as i64);
+        let block = (maxiter - most).min(REFILL_PERIOD);
         most += block;
         for _ in 0..block {
             for v in 0..U {
