@@ -11,6 +11,8 @@ use crate::export::{Group, format_seconds};
 const LOG_SCALE_RATIO: f64 = 20.0;
 
 const NOW: RGBColor = RGBColor(31, 119, 180);
+/// Bars of results that used more than one core.
+const MANY_CORES: RGBColor = RGBColor(255, 127, 14);
 const THEN: RGBColor = RGBColor(190, 190, 190);
 
 /// One category of a bar chart: our median with its range, and the tutorial's 2011 figure.
@@ -30,7 +32,7 @@ pub fn group_bars(group: &Group) -> Vec<Bar> {
         .iter()
         .filter(|r| r.median.is_some() || r.tutorial_seconds.is_some())
         .map(|r| Bar {
-            label: r.variant.clone(),
+            label: r.label(),
             now: r
                 .median
                 .map(|m| (m, r.min.unwrap_or(m), r.max.unwrap_or(m))),
@@ -578,17 +580,34 @@ pub fn limit_chart(
             .draw()
             .map_err(err)?;
         let slot = |i: usize| n + 0.5 - i as f64;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let color = if b.cores > 1 { LINES[1] } else { NOW };
-                Rectangle::new(
-                    [(x0, slot(i) - 0.35), (b.throughput.max(x0), slot(i) + 0.35)],
-                    color.filled(),
+        for (many, color, label) in [
+            (false, NOW, "one core"),
+            (true, MANY_CORES, "several cores"),
+        ] {
+            chart
+                .draw_series(
+                    bars.iter()
+                        .enumerate()
+                        .filter(|(_, b)| (b.cores > 1) == many)
+                        .map(|(i, b)| {
+                            Rectangle::new(
+                                [(x0, slot(i) - 0.35), (b.throughput.max(x0), slot(i) + 0.35)],
+                                color.filled(),
+                            )
+                        }),
                 )
-            }))
-            .map_err(err)?;
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
+                });
+        }
         for (value, label, color) in [
-            (per_core, "limit, one core".to_string(), RED),
+            (
+                per_core,
+                "limit, one core".to_string(),
+                RGBColor(214, 39, 40),
+            ),
             (all_cores, format!("limit, {cores} cores"), BLACK),
         ] {
             chart
@@ -632,7 +651,7 @@ pub fn limit_chart(
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .draw()
