@@ -25,7 +25,8 @@ pub(super) struct ProfileArgs {
     /// pprof sampling frequency.
     #[arg(long, value_name = "HZ", default_value_t = 997)]
     frequency: i32,
-    /// One second of sampling per variant.
+    /// One second of sampling per variant, on `report --quick`'s problem (maxiter 300, unless
+    /// the problem is given).
     #[arg(long)]
     quick: bool,
     #[command(flatten)]
@@ -47,7 +48,9 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let spec = args.problem.spec()?;
+    let spec = args
+        .problem
+        .spec_for(args.quick, super::report::QUICK_MAXITER)?;
     spec.build()?;
     let named = args.variants.is_some();
     let mut selection = Vec::new();
