@@ -65,19 +65,20 @@ pub fn available() -> Result<(), String> {
 /// Runs `program args` under callgrind, writing its output to `out_file`, and parses it.
 pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, LabError> {
     available().map_err(LabError::bad_input)?;
-    let output = Command::new("valgrind")
-        .arg("--tool=callgrind")
-        .arg("--dump-instr=yes")
-        .arg("--compress-strings=no")
-        .arg("--compress-pos=no")
-        .arg(format!("--callgrind-out-file={}", out_file.display()))
-        .arg(program)
-        .args(args)
-        .output()
-        .map_err(|source| LabError::Read {
-            path: program.to_path_buf(),
-            source,
-        })?;
+    let output = crate::interrupt::output(
+        Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg("--dump-instr=yes")
+            .arg("--compress-strings=no")
+            .arg("--compress-pos=no")
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(program)
+            .args(args),
+    )
+    .map_err(|source| LabError::Read {
+        path: program.to_path_buf(),
+        source,
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr
