@@ -67,6 +67,14 @@ pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, 
     available().map_err(LabError::bad_input)?;
     let output = crate::interrupt::output(
         Command::new("valgrind")
+            // No gdb server, whose pipes in the temporary folder a killed valgrind leaves behind;
+            // and valgrind's own temporary files in the lab's scratch folder, which the lab
+            // removes even when interrupted.
+            .arg("--vgdb=no")
+            .env(
+                "TMPDIR",
+                out_file.parent().unwrap_or_else(|| Path::new("/tmp")),
+            )
             .arg("--tool=callgrind")
             .arg("--dump-instr=yes")
             .arg("--compress-strings=no")

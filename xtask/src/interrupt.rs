@@ -78,6 +78,11 @@ pub fn wait(child: &mut Child, deadline: Option<Instant>) -> Result<Option<ExitS
             .try_wait()
             .context("cannot wait for a child process")?
         {
+            // A child that ended because of the same Ctrl-C (cargo, the lab) is an interruption,
+            // not a failure of its own.
+            if interrupted() {
+                return Err(Interrupted.into());
+            }
             return Ok(Some(status));
         }
         if interrupted() {
