@@ -83,19 +83,32 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let results = if args.render_only {
-        Results::load(&results_path)?
-    } else if args.merge {
-        // Read first, so that a missing or corrupt file is refused before anything runs.
-        let mut results = Results::load(&results_path)?;
-        report::merge(&mut results, measure(&args)?)?;
-        results.save(&results_path)?;
-        results
-    } else {
-        let results = measure(&args)?;
-        results.save(&results_path)?;
-        results
-    };
+    let results =
+        if args.render_only {
+            Results::load(&results_path)?
+        } else if args.merge {
+            // Read first, so that a missing or corrupt file is refused before anything runs.
+            let mut results = Results::load(&results_path)?;
+            // The problems compared before measuring too, so a refused merge writes nothing.
+            let (spec, _) = plan(&args)?;
+            if results.problem.spec() != spec {
+                let p = &results.problem;
+                return Err(LabError::bad_input(format!(
+                "--merge: the saved results are for {} x {}, maxiter {}, region {}, not {} x {}, \
+                 maxiter {}, region {}: run the report without --merge first",
+                p.width, p.height, p.maxiter, p.region, spec.width, spec.height, spec.maxiter,
+                spec.region
+            ))
+            .into());
+            }
+            report::merge(&mut results, measure(&args)?)?;
+            results.save(&results_path)?;
+            results
+        } else {
+            let results = measure(&args)?;
+            results.save(&results_path)?;
+            results
+        };
     render::render_report(&results, &args.out, &args.flamegraphs)?;
     let groups = export::groups(&results);
     match args.format {
