@@ -42,7 +42,23 @@ impl LabError {
                 e,
                 VariantError::BadTuning { .. } | VariantError::Unavailable { .. }
             ),
-            LabError::Write { .. } => false,
+            LabError::Write { source, .. } => is_bad_path(source.kind()),
         }
     }
+}
+
+/// Whether a write failed because of the path the user gave (a folder that cannot be created or
+/// written, a file where a folder should be) rather than because of the machine (a full disk).
+fn is_bad_path(kind: io::ErrorKind) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        kind,
+        NotFound
+            | PermissionDenied
+            | ReadOnlyFilesystem
+            | NotADirectory
+            | IsADirectory
+            | AlreadyExists
+            | InvalidInput
+    )
 }

@@ -22,8 +22,11 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), LabError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
+    let prefix = format!(".{file_name}.tmp");
+    let tmp = dir.join(format!("{prefix}{}", std::process::id()));
     let result = (|| {
+        // Registered first: an interruption from here on removes it.
+        let _registered = crate::interrupt::Registered::file(tmp.clone())?;
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
@@ -32,8 +35,34 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), LabError> {
     if result.is_err() {
         // Best effort: the temporary file is ours and useless once the write failed.
         let _ = fs::remove_file(&tmp);
+    } else {
+        remove_stale_temporaries(dir, &prefix);
     }
     result.map_err(write_err)
+}
+
+/// Removes the temporary files of `prefix` left by processes that no longer run: a process
+/// killed (SIGKILL) between creating its temporary file and renaming it. Best effort, and only
+/// where `/proc` says which processes run.
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !Path::new("/proc").join(pid.to_string()).exists() {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Reads a whole file, naming the path in the error.

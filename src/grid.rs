@@ -117,8 +117,8 @@ impl GridSpec {
         }
         check_memory(self.width, self.height)?;
         let Region { x1, x2, y1, y2 } = self.region;
-        let x_step = (x2 - x1) / self.width as f64;
-        let y_step = (y1 - y2) / self.height as f64;
+        let x_step = step(x2 - x1, self.width, "x", "x2 - x1")?;
+        let y_step = -step(y2 - y1, self.height, "y", "y2 - y1")?;
         let xs = accumulate(x1, x_step, |x| x < x2, self.width, "x")?;
         let ys = accumulate(y2, y_step, |y| y > y1, self.height, "y")?;
         Ok(Grid {
@@ -165,11 +165,26 @@ impl Grid {
     }
 }
 
+/// The step of one axis: its extent over the pixels, refused unless both are finite numbers.
+/// Finite bounds can still be too far apart for f64 (`-1e308,1e308` spans 2e308, which is
+/// infinite), and an infinite step would make a one-pixel axis.
+fn step(extent: f64, pixels: usize, axis: &str, what: &str) -> Result<f64, LabError> {
+    let step = extent / pixels as f64;
+    if extent.is_finite() && step.is_finite() {
+        return Ok(step);
+    }
+    Err(LabError::bad_input(format!(
+        "region too wide on the {axis} axis: {what} = {extent:e} is beyond f64's range, so its \
+         step is not a finite number; use a region whose bounds differ by less than 1.7e308"
+    )))
+}
+
 /// The tutorial's axis loop: `v = start; while keep(v) { push(v); v += step }`.
 ///
 /// Accumulated rounding adds at most one point on any region f64 can resolve at this size; more
 /// than that means the step is lost in the rounding of the coordinates, and the loop is refused
-/// rather than run forever.
+/// rather than run forever. Fewer points than asked means the same rounding cut the axis short;
+/// it is refused too, so the lab never computes a grid far from the one asked for.
 fn accumulate(
     start: f64,
     step: f64,
@@ -188,6 +203,13 @@ fn accumulate(
         }
         out.push(v);
         v += step;
+    }
+    if out.len() < asked {
+        return Err(LabError::bad_input(format!(
+            "region gives {} points on the {axis} axis for the {asked} pixels asked: the step \
+             {step:e} is lost in f64 rounding; use fewer pixels or another region",
+            out.len()
+        )));
     }
     Ok(out)
 }
@@ -266,6 +288,39 @@ mod tests {
             maxiter: 10,
         };
         assert!(spec.build().unwrap_err().is_bad_input());
+    }
+
+    #[test]
+    fn regions_beyond_f64_range_are_refused_not_shrunk() {
+        for (x1, x2, y1, y2) in [
+            (-1e308, 1e308, -1.0, 1.0),
+            (-1.0, 1.0, -1.7e308, 1.7e308),
+            (-f64::MAX, f64::MAX, -f64::MAX, f64::MAX),
+        ] {
+            let spec = GridSpec {
+                region: Region::new(x1, x2, y1, y2).unwrap(),
+                width: 50,
+                height: 50,
+                maxiter: 10,
+            };
+            let err = spec.build().unwrap_err();
+            assert!(
+                err.is_bad_input() && err.to_string().contains("finite"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn wide_but_finite_regions_keep_the_asked_size() {
+        let spec = GridSpec {
+            region: Region::new(-8e307, 8e307, -1.0, 1.0).unwrap(),
+            width: 50,
+            height: 40,
+            maxiter: 10,
+        };
+        let g = spec.build().unwrap();
+        assert!((50..=51).contains(&g.columns()) && (40..=41).contains(&g.rows()));
     }
 
     #[test]

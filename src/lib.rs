@@ -14,6 +14,7 @@ pub mod export;
 pub mod fsutil;
 pub mod grid;
 pub mod image;
+pub mod interrupt;
 pub mod known;
 pub mod limit;
 pub mod machine;

@@ -16,7 +16,13 @@ pub const HTML_FILE: &str = "index.html";
 /// `profile.json` in `flamegraphs`, whose views the page links to.
 pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
     let groups = export::groups(results);
-    let summary = ProfileSummary::load(flamegraphs)?;
+    // Profiles of another problem (an earlier or interrupted run of another size) are not
+    // linked: the page says which problem they were made for instead.
+    let (summary, other_profiles) = match ProfileSummary::load(flamegraphs)? {
+        Some(s) if s.spec == results.problem.spec() => (Some(s), None),
+        Some(s) => (None, Some(s.spec)),
+        None => (None, None),
+    };
     let base = relative_link(dir, flamegraphs);
     let sweep = crate::sweep::Sweep::load(dir)?;
     let threads = crate::sweep_threads::ThreadSweep::load(dir)?;
@@ -26,6 +32,7 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
             summary,
             base: &base,
         }),
+        other_profiles,
         sweep: sweep.as_ref(),
         threads: threads.as_ref(),
         sizes: sizes.as_ref(),

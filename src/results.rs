@@ -34,6 +34,16 @@ pub struct ProblemInfo {
 }
 
 impl ProblemInfo {
+    /// The problem as it was asked for.
+    pub fn spec(&self) -> crate::GridSpec {
+        crate::GridSpec {
+            region: self.region,
+            width: self.width,
+            height: self.height,
+            maxiter: self.maxiter,
+        }
+    }
+
     /// Describes `grid` and its reference.
     pub fn new(grid: &Grid, reference: &Reference) -> ProblemInfo {
         ProblemInfo {

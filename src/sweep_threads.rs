@@ -133,7 +133,12 @@ pub fn default_counts(cores: usize) -> Vec<usize> {
 
 /// Parses `--threads 1,2,4`: positive whole numbers.
 pub fn parse_counts(text: &str) -> Result<Vec<usize>, LabError> {
-    crate::sweep::parse_list("--threads", "a thread count", text, "1,2,4")
+    let counts = crate::sweep::parse_list("--threads", "a thread count", text, "1,2,4")?;
+    // Refused before anything is measured, by the same limit every variant's pool obeys.
+    for &n in &counts {
+        mandel_variants::tuning::check_threads("--threads", n).map_err(LabError::bad_input)?;
+    }
+    Ok(counts)
 }
 
 /// Measures the baseline (unless `baseline` is given, from an earlier sweep of the same problem),
@@ -230,7 +235,8 @@ mod tests {
         assert_eq!(default_counts(2), [1, 2, 4]);
         assert_eq!(default_counts(4), [1, 2, 3, 4, 8]);
         assert_eq!(parse_counts("4, 1,4").unwrap(), [1, 4]);
-        for bad in ["", "0", "a", "1,,2", "-1"] {
+        let too_many = (mandel_variants::tuning::max_threads() + 1).to_string();
+        for bad in ["", "0", "a", "1,,2", "-1", "100000", &too_many] {
             assert!(parse_counts(bad).unwrap_err().is_bad_input(), "{bad}");
         }
     }

@@ -294,3 +294,65 @@ fn results_without_a_limit_say_so_instead_of_guessing() {
     let page = html::render(&results, &groups, html::Extras::default()).unwrap();
     assert!(page.contains("carry no limit measurement"));
 }
+
+/// A `profile.json` for `spec`, with one profiled variant (`naive`), written into `dir`.
+fn profiles_for(dir: &Path, spec: mandel_lab::GridSpec) {
+    use mandel_lab::profile::{CALLGRIND_PROBLEM, ProfileSummary, SCHEMA_VERSION, VariantProfile};
+    let summary = ProfileSummary {
+        schema_version: SCHEMA_VERSION,
+        generated_at: "2026-11-25T00:00:00Z".into(),
+        spec,
+        callgrind_spec: CALLGRIND_PROBLEM,
+        seconds: 1.0,
+        frequency: 997,
+        variants: vec![VariantProfile {
+            variant: "naive".into(),
+            samples: 100,
+            kernel_share: 0.9,
+            top_functions: Vec::new(),
+            flamegraph: "naive.svg".into(),
+            folded: "naive.folded".into(),
+            line_profile: None,
+            line_profile_page: None,
+            hot_loop: None,
+            hot_loop_page: None,
+            paths: Vec::new(),
+            notes: Vec::new(),
+        }],
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("profile.json"),
+        serde_json::to_string(&summary).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_report_links_only_profiles_of_its_own_problem() {
+    let results = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, flamegraphs) = (dir.path().join("reports"), dir.path().join("flamegraphs"));
+    let page = || std::fs::read_to_string(reports.join("index.html")).unwrap();
+
+    // Profiles of the report's own problem are linked.
+    profiles_for(&flamegraphs, results.problem.spec());
+    render::render_report(&results, &reports, &flamegraphs).unwrap();
+    assert!(page().contains("../flamegraphs/naive.svg"), "{}", page());
+
+    // Profiles of another problem (here `--quick`'s maxiter 300 beside full results, as an
+    // interrupted `cargo xtask report --quick` leaves them) are not linked, and the page says
+    // which problem they came from.
+    let mut quick = results.problem.spec();
+    quick.maxiter = 300;
+    assert_ne!(quick, results.problem.spec());
+    profiles_for(&flamegraphs, quick);
+    render::render_report(&results, &reports, &flamegraphs).unwrap();
+    let html = page();
+    assert!(!html.contains("naive.svg"), "a stale profile is linked");
+    assert!(
+        html.contains("made for another problem")
+            && html.contains(&format!("maxiter {}", quick.maxiter)),
+        "the page does not say where the profiles came from"
+    );
+}

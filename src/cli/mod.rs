@@ -4,6 +4,7 @@
 //! (a bad size, region or name; an unreadable or corrupt results file) exit with code 2; failures
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
+mod clap_error;
 mod list;
 mod profile;
 mod progress;
@@ -15,7 +16,7 @@ mod sweep_threads;
 
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::{GridSpec, LabError, Region};
 
@@ -76,6 +77,16 @@ impl ProblemArgs {
             || self.height != GridSpec::TUTORIAL.height
             || self.maxiter != GridSpec::TUTORIAL.maxiter
             || self.region != Region::TUTORIAL.to_string()
+    }
+
+    /// The problem, with the iteration limit `quick_maxiter` under `--quick` when the user set
+    /// none of the problem's options.
+    fn spec_for(&self, quick: bool, quick_maxiter: u32) -> Result<GridSpec, LabError> {
+        let mut spec = self.spec()?;
+        if quick && !self.is_explicit() {
+            spec.maxiter = quick_maxiter;
+        }
+        Ok(spec)
     }
 
     fn spec(&self) -> Result<GridSpec, LabError> {
@@ -152,6 +163,7 @@ pub fn main() -> ExitCode {
 /// Parses the process's arguments, runs the command, and turns errors into one line and an exit
 /// code.
 fn lab_main() -> ExitCode {
+    crate::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -160,13 +172,36 @@ fn lab_main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
+            // No command: the help, on standard output, and the one error line.
+            print!("{}", Cli::command().render_help());
+            eprintln!(
+                "error: no command given; commands: {} (see mandel-lab --help)",
+                command_names().join(", ")
+            );
             return ExitCode::from(2);
         }
         Err(e) => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            eprintln!("{first} (see mandel-lab --help)");
+            let help = match std::env::args_os().nth(1) {
+                Some(sub) if command_names().iter().any(|c| sub.to_str() == Some(c)) => {
+                    format!("mandel-lab {} --help", sub.to_string_lossy())
+                }
+                _ => "mandel-lab --help".into(),
+            };
+            // Rendered as text, without colour codes.
+            let mut rendered = e.render().to_string();
+            if e.kind() == clap::error::ErrorKind::InvalidUtf8 {
+                // clap does not say which argument; the user needs to know.
+                if let Some((i, arg)) = std::env::args_os()
+                    .enumerate()
+                    .find(|(_, a)| a.to_str().is_none())
+                {
+                    rendered = format!(
+                        "error: argument {i} ('{}') is not valid UTF-8, and this option needs text",
+                        arg.to_string_lossy()
+                    );
+                }
+            }
+            eprintln!("{}", clap_error::one_line(&rendered, &help));
             return ExitCode::from(2);
         }
     };
@@ -187,6 +222,15 @@ fn lab_main() -> ExitCode {
             exit_code_for(&e)
         }
     }
+}
+
+/// The commands a user can type (the hidden ones left out).
+fn command_names() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 /// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.

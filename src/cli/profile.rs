@@ -25,7 +25,8 @@ pub(super) struct ProfileArgs {
     /// pprof sampling frequency.
     #[arg(long, value_name = "HZ", default_value_t = 997)]
     frequency: i32,
-    /// One second of sampling per variant.
+    /// One second of sampling per variant, on `report --quick`'s problem (maxiter 300, unless
+    /// the problem is given).
     #[arg(long)]
     quick: bool,
     #[command(flatten)]
@@ -47,7 +48,9 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let spec = args.problem.spec()?;
+    let spec = args
+        .problem
+        .spec_for(args.quick, super::report::QUICK_MAXITER)?;
     spec.build()?;
     let named = args.variants.is_some();
     let mut selection = Vec::new();
@@ -70,6 +73,15 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         frequency: args.frequency,
         out_dir: args.out.clone(),
     };
+    // pprof keeps its samples in a temporary file owned by its global profiler, which is never
+    // dropped: left in the system's temporary folder, one file leaked per run. Its files go to a
+    // scratch folder of ours instead, removed when this command ends or is interrupted.
+    let (pprof_scratch, _registered) =
+        crate::interrupt::scratch_dir().map_err(|source| LabError::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let _ = tempfile::env::override_temp_dir(pprof_scratch.path());
     let quiet = Quiet::start(&args.out.join("profile.log"), selection.len() as u64)?;
     let mut profiles = Vec::new();
     let mut failure = None;

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
+
+use crate::LabError;
 use gag::Redirect;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -20,16 +22,20 @@ pub(super) struct Quiet {
 impl Quiet {
     /// Starts a bar of `len` steps and sends standard output and error to `log`.
     pub fn start(log: &Path, len: u64) -> anyhow::Result<Quiet> {
+        // The output folder is the user's to name: a folder that cannot be made is bad input.
+        let write_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| LabError::Write { path, source }
+        };
         if let Some(dir) = log.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(write_err(dir))?;
         }
         let file = OpenOptions::new()
             .create(true)
             .write(true)
             .truncate(true)
             .open(log)
-            .with_context(|| format!("cannot write {}", log.display()))?;
+            .map_err(write_err(log))?;
         let terminal: File = std::io::stderr()
             .as_fd()
             .try_clone_to_owned()

@@ -15,11 +15,16 @@ use crate::report::{self, MeasureOptions, Step};
 use crate::results::Results;
 use crate::{GridSpec, LabError};
 
+/// The iteration limit of `--quick` (unless the problem is given): `report --quick` and
+/// `profile --quick` share it, so that the quick report links profiles of its own problem.
+pub(super) const QUICK_MAXITER: u32 = 300;
+
 #[derive(Debug, Args)]
 pub(super) struct ReportArgs {
     #[command(flatten)]
     problem: ProblemArgs,
-    /// A smaller problem (500 x 500, maxiter 300) and short criterion settings: about a minute.
+    /// A smaller problem (500 x 500, maxiter 300, unless the problem is given) and short
+    /// criterion settings: about a minute.
     #[arg(long)]
     quick: bool,
     /// Comma-separated variants to run (default: all).
@@ -53,6 +58,10 @@ pub(super) struct ReportArgs {
     /// The profiling stage's folder, whose views the report links to where it exists.
     #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
     flamegraphs: PathBuf,
+    /// Check the options and stop, writing nothing: `cargo xtask report` runs this before it
+    /// profiles, so that a bad option is refused in a second rather than after the profiles.
+    #[arg(long, hide = true)]
+    check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,19 +74,41 @@ enum TableFormat {
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
-    let results = if args.render_only {
-        Results::load(&results_path)?
-    } else if args.merge {
-        // Read first, so that a missing or corrupt file is refused before anything runs.
-        let mut results = Results::load(&results_path)?;
-        report::merge(&mut results, measure(&args)?)?;
-        results.save(&results_path)?;
-        results
-    } else {
-        let results = measure(&args)?;
-        results.save(&results_path)?;
-        results
-    };
+    if args.check {
+        if !args.render_only {
+            let (spec, _) = plan(&args)?;
+            spec.build()?;
+            report::select(args.variants.as_deref())?;
+            best_chunk(&args.out, &spec)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let results =
+        if args.render_only {
+            Results::load(&results_path)?
+        } else if args.merge {
+            // Read first, so that a missing or corrupt file is refused before anything runs.
+            let mut results = Results::load(&results_path)?;
+            // The problems compared before measuring too, so a refused merge writes nothing.
+            let (spec, _) = plan(&args)?;
+            if results.problem.spec() != spec {
+                let p = &results.problem;
+                return Err(LabError::bad_input(format!(
+                "--merge: the saved results are for {} x {}, maxiter {}, region {}, not {} x {}, \
+                 maxiter {}, region {}: run the report without --merge first",
+                p.width, p.height, p.maxiter, p.region, spec.width, spec.height, spec.maxiter,
+                spec.region
+            ))
+            .into());
+            }
+            report::merge(&mut results, measure(&args)?)?;
+            results.save(&results_path)?;
+            results
+        } else {
+            let results = measure(&args)?;
+            results.save(&results_path)?;
+            results
+        };
     render::render_report(&results, &args.out, &args.flamegraphs)?;
     let groups = export::groups(&results);
     match args.format {
@@ -111,15 +142,12 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// The problem and criterion settings the options ask for.
 fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
-    let mut spec = args.problem.spec()?;
+    let spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
     let mut settings = if args.quick {
         BenchSettings::QUICK
     } else {
         BenchSettings::FULL
     };
-    if args.quick && !args.problem.is_explicit() {
-        spec.maxiter = 300;
-    }
     settings = settings.with_samples(args.samples)?;
     for (name, value, slot) in [
         ("--warm-up", args.warm_up, &mut settings.warm_up_secs),

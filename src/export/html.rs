@@ -22,6 +22,9 @@ use mandel_variants::parallel::mpi_jobs;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Extras<'a> {
     pub profiles: Option<Profiles<'a>>,
+    /// The problem of the profiles found beside the report when it is not the report's own: they
+    /// are not linked, and the page says so.
+    pub other_profiles: Option<crate::GridSpec>,
     pub sweep: Option<&'a Sweep>,
     pub threads: Option<&'a ThreadSweep>,
     pub sizes: Option<&'a SizeSweep>,
@@ -266,6 +269,18 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
     h.push_str(&super::roofline::limit_section(results, groups)?);
     if let Some(p) = profiles {
         h.push_str(&profile_section(p, results));
+    } else if let Some(other) = &extras.other_profiles {
+        let _ = writeln!(
+            h,
+            "<section id=\"profiles\">\n<h2>Profiles</h2>\n<p class=\"note\">The profiles \
+             beside this report were made for another problem ({} × {}, maxiter {}, region {}), \
+             so they are not linked here. Run <code>cargo xtask profile</code> with this \
+             report's problem, or <code>cargo xtask report</code>, to profile it.</p>\n</section>",
+            other.width,
+            other.height,
+            other.maxiter,
+            esc(&other.region.to_string())
+        );
     }
     h.push_str(&tutorial_table());
     h.push_str(

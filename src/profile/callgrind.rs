@@ -65,19 +65,28 @@ pub fn available() -> Result<(), String> {
 /// Runs `program args` under callgrind, writing its output to `out_file`, and parses it.
 pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, LabError> {
     available().map_err(LabError::bad_input)?;
-    let output = Command::new("valgrind")
-        .arg("--tool=callgrind")
-        .arg("--dump-instr=yes")
-        .arg("--compress-strings=no")
-        .arg("--compress-pos=no")
-        .arg(format!("--callgrind-out-file={}", out_file.display()))
-        .arg(program)
-        .args(args)
-        .output()
-        .map_err(|source| LabError::Read {
-            path: program.to_path_buf(),
-            source,
-        })?;
+    let output = crate::interrupt::output(
+        Command::new("valgrind")
+            // No gdb server, whose pipes in the temporary folder a killed valgrind leaves behind;
+            // and valgrind's own temporary files in the lab's scratch folder, which the lab
+            // removes even when interrupted.
+            .arg("--vgdb=no")
+            .env(
+                "TMPDIR",
+                out_file.parent().unwrap_or_else(|| Path::new("/tmp")),
+            )
+            .arg("--tool=callgrind")
+            .arg("--dump-instr=yes")
+            .arg("--compress-strings=no")
+            .arg("--compress-pos=no")
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(program)
+            .args(args),
+    )
+    .map_err(|source| LabError::Read {
+        path: program.to_path_buf(),
+        source,
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr

@@ -54,18 +54,19 @@ pub fn hot_loop(binary: &Path, ours: &HashMap<u64, u64>) -> Result<Option<HotLoo
         .collect();
     let start = *hot.iter().min().expect("the hottest is hot");
     let end = *hot.iter().max().expect("the hottest is hot");
-    let output = Command::new("objdump")
-        .args(["-d", "--no-show-raw-insn", "-C"])
-        .arg(format!("--start-address={start:#x}"))
-        // Past `end`, so the last instruction is decoded whole (x86 instructions are up to 15
-        // bytes); anything after it is dropped below.
-        .arg(format!("--stop-address={:#x}", end + 16))
-        .arg(binary)
-        .output()
-        .map_err(|e| LabError::Read {
-            path: binary.to_path_buf(),
-            source: std::io::Error::other(format!("objdump (Debian: binutils): {e}")),
-        })?;
+    let output = crate::interrupt::output(
+        Command::new("objdump")
+            .args(["-d", "--no-show-raw-insn", "-C"])
+            .arg(format!("--start-address={start:#x}"))
+            // Past `end`, so the last instruction is decoded whole (x86 instructions are up to
+            // 15 bytes); anything after it is dropped below.
+            .arg(format!("--stop-address={:#x}", end + 16))
+            .arg(binary),
+    )
+    .map_err(|e| LabError::Read {
+        path: binary.to_path_buf(),
+        source: std::io::Error::other(format!("objdump (Debian: binutils): {e}")),
+    })?;
     let instructions: Vec<Instruction> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|l| {

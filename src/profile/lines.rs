@@ -62,14 +62,15 @@ pub fn inline_chains(binary: &Path, addrs: &[u64]) -> Result<HashMap<u64, Vec<Fr
         path: binary.to_path_buf(),
         source: std::io::Error::other(format!("addr2line (Debian: binutils): {e}")),
     };
-    let mut child = Command::new("addr2line")
-        .args(["-a", "-f", "-i", "-C", "-e"])
-        .arg(binary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(fail)?;
+    let (mut child, _tracked) = crate::interrupt::spawn(
+        Command::new("addr2line")
+            .args(["-a", "-f", "-i", "-C", "-e"])
+            .arg(binary)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )
+    .map_err(fail)?;
     let mut input = String::new();
     for a in addrs {
         let _ = writeln!(input, "{a:#x}");

@@ -94,10 +94,12 @@ impl ProfileSummary {
     }
 
     /// Merges `self` into the summary saved in its folder (so profiling some variants keeps the
-    /// others' views) and writes it atomically.
+    /// others' views) and writes it atomically. Views of another problem are dropped, not merged:
+    /// `spec` is the problem of every view the summary lists.
     pub fn save_merged(mut self, dir: &Path) -> Result<ProfileSummary, LabError> {
         if let Ok(Some(old)) = ProfileSummary::load(dir) {
-            for v in old.variants {
+            let same_problem = old.spec == self.spec && old.callgrind_spec == self.callgrind_spec;
+            for v in old.variants.into_iter().filter(|_| same_problem) {
                 if !self.variants.iter().any(|n| n.variant == v.variant) {
                     self.variants.push(v);
                 }
@@ -196,10 +198,11 @@ fn line_and_machine_code(
         path: "/proc/self/exe".into(),
         source,
     })?;
-    let scratch = tempfile::tempdir().map_err(|source| LabError::Write {
-        path: std::env::temp_dir(),
-        source,
-    })?;
+    let (scratch, _registered) =
+        crate::interrupt::scratch_dir().map_err(|source| LabError::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
     let c = CALLGRIND_PROBLEM;
     let args: Vec<String> = [
         "kernel-once",

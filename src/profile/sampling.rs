@@ -113,10 +113,11 @@ pub fn sample(
     frequency: i32,
     is_ours: fn(&str) -> bool,
 ) -> Result<Sampled, LabError> {
-    let scratch = tempfile::tempdir().map_err(|source| LabError::Write {
-        path: std::env::temp_dir(),
-        source,
-    })?;
+    let (scratch, _registered) =
+        crate::interrupt::scratch_dir().map_err(|source| LabError::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
     let profiler = PprofProfiler::new(frequency, is_ours);
     let result = Rc::clone(&profiler.result);
     let mut c = Criterion::default()

@@ -44,16 +44,51 @@ fn per_pixel_knob(
     }
 }
 
-/// A rayon pool of `asked` threads (default: one per core), refusing 0.
+/// Threads (or MPI ranks on one machine) per core that the lab agrees to start.
+///
+/// Oversubscription is part of the lab (the thread sweep runs twice the cores by default, and
+/// someone may well try 16 threads on 2 cores to see time-slicing), so the limit is generous; but
+/// every thread costs a stack and a start-up, and `--threads 100000` spent over a minute starting
+/// OS threads for a 50 x 50 grid. 64 per core stays far beyond any useful oversubscription while
+/// starting in well under a second.
+pub const THREADS_PER_CORE: usize = 64;
+
+/// The cores this process may use (1 where the OS does not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The most threads `--threads` (and the thread sweep's counts) accept here:
+/// [`THREADS_PER_CORE`] per core.
+pub fn max_threads() -> usize {
+    THREADS_PER_CORE * cores()
+}
+
+/// Checks a thread count against the limit: the one check every variant and sweep that takes
+/// `--threads` goes through. `flag` names the option in the message.
+pub fn check_threads(flag: &str, threads: usize) -> Result<usize, String> {
+    let max = max_threads();
+    match threads {
+        0 => Err(format!("{flag} must be at least 1")),
+        n if n > max => Err(format!(
+            "{flag} {n} is more threads than this machine can sensibly start: at most {max} \
+             ({THREADS_PER_CORE} per core on {} cores)",
+            cores()
+        )),
+        n => Ok(n),
+    }
+}
+
+/// A rayon pool of `asked` threads (default: one per core), refusing 0 and more than
+/// [`max_threads`].
 pub fn thread_pool(
     variant: &'static str,
     asked: Option<usize>,
 ) -> Result<rayon::ThreadPool, VariantError> {
-    if asked == Some(0) {
-        return Err(bad(variant, "--threads must be at least 1".into()));
-    }
-    let threads =
-        asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = match asked {
+        Some(n) => check_threads("--threads", n).map_err(|message| bad(variant, message))?,
+        None => cores(),
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(move |i| format!("{variant}-{i}"))

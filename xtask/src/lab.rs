@@ -5,6 +5,8 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use crate::interrupt;
+
 /// The workspace root (the folder above `xtask/`).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,28 +49,35 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
             .arg("--target-dir")
             .arg(&target);
     }
-    let status = cmd
-        .status()
-        .with_context(|| format!("cannot run {cargo}"))?;
+    let status = interrupt::status(&mut cmd).with_context(|| format!("running {cargo}"))?;
     if !status.success() {
         bail!("cargo build --release failed ({status})");
     }
     Ok(target.join("release").join("mandel-lab"))
 }
 
-/// Runs the lab binary with `args` from the workspace root and passes its exit code through.
+/// The folder the lab runs in, where its `reports/` and `flamegraphs/` are: `$MANDEL_LAB_WORK_DIR`
+/// where set (tests use a scratch folder), else the workspace root.
+pub fn work_dir() -> PathBuf {
+    std::env::var_os("MANDEL_LAB_WORK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(root)
+}
+
+/// Runs the lab binary with `args` from the work folder and passes its exit code through.
 pub fn run(binary: &Path, args: &[String]) -> Result<ExitCode> {
     run_with(binary, args, Stdio::inherit())
 }
 
 /// [`run`] with the lab's standard output sent to `stdout`.
 pub fn run_with(binary: &Path, args: &[String], stdout: Stdio) -> Result<ExitCode> {
-    let status = Command::new(binary)
-        .current_dir(root())
-        .args(args)
-        .stdout(stdout)
-        .status()
-        .with_context(|| format!("cannot run {}", binary.display()))?;
+    let status = interrupt::status(
+        Command::new(binary)
+            .current_dir(work_dir())
+            .args(args)
+            .stdout(stdout),
+    )
+    .with_context(|| format!("running {}", binary.display()))?;
     Ok(match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the lab's task runner. It stays thin: it builds the lab in release mode and
 //! hands each command to the `mandel-lab` binary, where the work lives and is tested.
 
+mod interrupt;
 mod lab;
 mod mpi;
 mod report;
@@ -48,10 +49,26 @@ Commands:
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
+
+The lab runs in the workspace root (so its outputs go to reports/ and flamegraphs/ there), or in
+$MANDEL_LAB_WORK_DIR where that is set. Ctrl-C stops the running step and keeps the previous
+reports and profiles whole.
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    interrupt::install();
+    let mut args = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.into_string() {
+            Ok(arg) => args.push(arg),
+            Err(arg) => {
+                return lab::bad_input(&format!(
+                    "argument {} is not valid UTF-8; xtask's options and paths must be",
+                    arg.to_string_lossy()
+                ));
+            }
+        }
+    }
     let Some((command, rest)) = args.split_first() else {
         print!("{HELP}");
         return ExitCode::SUCCESS;
@@ -74,6 +91,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => {
+            eprintln!("error: {}", interrupt::Interrupted);
+            ExitCode::from(interrupt::EXIT_INTERRUPTED)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::lab;
+use crate::{interrupt, lab};
 
 const HELP: &str = "\
 cargo xtask mpi: run the mpi variant (ParallelPython's job server, on MPI) under mpirun
@@ -61,8 +61,17 @@ impl Default for Launch {
     }
 }
 
-/// The most ranks `--ranks` accepts.
+/// The most ranks `--ranks` accepts with a `--hostfile` (the machines' cores are not known here).
 const MAX_RANKS: usize = 1024;
+
+/// The longest `--timeout`: a week. (A larger one overflowed the watchdog's deadline.)
+const MAX_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
+
+/// Ranks per core accepted on this machine alone: the lab's limit on threads
+/// (`mandel_variants::tuning::THREADS_PER_CORE`), which xtask cannot depend on. Ranks are whole
+/// processes, so this is no less generous than it needs to be: 64 per core is far beyond useful
+/// oversubscription, and 100000 ranks would never start.
+const RANKS_PER_CORE: usize = 64;
 
 /// Why `--ranks` text is not a usable rank count.
 pub fn parse_ranks(text: &str) -> Result<usize, String> {
@@ -99,15 +108,20 @@ impl Launch {
                     if !path.is_file() {
                         return Err(format!("--hostfile {}: no such file", path.display()));
                     }
-                    launch.hostfile = Some(path);
+                    // mpirun runs in the work folder: the path must not depend on where
+                    // xtask was typed.
+                    launch.hostfile = Some(std::path::absolute(&path).unwrap_or(path));
                 }
                 "--timeout" => {
                     let text = value()?;
                     match text.parse::<u64>() {
-                        Ok(secs) if secs >= 1 => launch.timeout = Duration::from_secs(secs),
+                        Ok(secs) if (1..=MAX_TIMEOUT_SECS).contains(&secs) => {
+                            launch.timeout = Duration::from_secs(secs)
+                        }
                         _ => {
                             return Err(format!(
-                                "--timeout '{text}' is not a whole number of seconds of at least 1"
+                                "--timeout '{text}' is not a whole number of seconds between 1 \
+                                 and {MAX_TIMEOUT_SECS} (a week)"
                             ));
                         }
                     }
@@ -116,13 +130,31 @@ impl Launch {
                 _ => rest.push(arg.clone()),
             }
         }
+        if with_ranks {
+            launch.check_ranks(launch.ranks)?;
+        }
         Ok((launch, rest))
+    }
+
+    /// Refuses more ranks than this launch can sensibly start: [`RANKS_PER_CORE`] per core on
+    /// this machine alone; with a hostfile, [`MAX_RANKS`].
+    pub fn check_ranks(&self, ranks: usize) -> Result<(), String> {
+        let cores = cores();
+        match self.hostfile {
+            None if ranks > RANKS_PER_CORE * cores => Err(format!(
+                "--ranks {ranks} is more processes than this machine can sensibly start: at most \
+                 {} ({RANKS_PER_CORE} per core on {cores} cores; use --hostfile to spread ranks \
+                 over several machines)",
+                RANKS_PER_CORE * cores
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Runs `binary args` on the ranks under `mpirun`, and turns its failures into one line.
     pub fn run(&self, binary: &Path, args: &[String]) -> Result<ExitCode> {
         let mut cmd = Command::new("mpirun");
-        cmd.current_dir(lab::root())
+        cmd.current_dir(lab::work_dir())
             .args(["-n", &self.ranks.to_string()])
             // The ranks share the cores with the OS scheduler; binding would pin rank 0's threads.
             .args(["--bind-to", "none"])
@@ -146,22 +178,14 @@ impl Launch {
         }
         cmd.arg(binary).args(args);
         let started = Instant::now();
-        let mut child = cmd.spawn().context("cannot start mpirun")?;
+        let mut child = interrupt::spawn(&mut cmd).context("cannot start mpirun")?;
         // mpirun's --timeout should stop the ranks; this bounds mpirun itself.
         let deadline = self.timeout + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = child.try_wait().context("cannot wait for mpirun")? {
-                break status;
-            }
-            if started.elapsed() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                bail!(
-                    "mpirun did not stop within {} s of its --timeout; killed it",
-                    deadline.as_secs()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let Some(status) = interrupt::wait(&mut child, Some(started + deadline))? else {
+            bail!(
+                "mpirun did not stop within {} s of its --timeout; killed it",
+                deadline.as_secs()
+            );
         };
         let hint = if self.verbose {
             ""
@@ -280,9 +304,18 @@ mod tests {
             &["--ranks", "x"],
             &["--ranks"],
             &["--timeout", "0"],
+            &["--timeout", "18446744073709551615"],
             &["--hostfile", "/no/such/hostfile"],
+            &["--ranks", "100000"],
         ] {
             assert!(Launch::parse(&strings(bad), true).is_err(), "{bad:?}");
         }
+        let too_many = (RANKS_PER_CORE * cores() + 1).to_string();
+        assert!(Launch::parse(&strings(&["--ranks", &too_many]), true).is_err());
+        let with_hosts = Launch {
+            hostfile: Some("hosts".into()),
+            ..Launch::default()
+        };
+        assert!(with_hosts.check_ranks(RANKS_PER_CORE * cores() + 1).is_ok());
     }
 }

@@ -29,6 +29,15 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let wants_help = args.iter().any(|a| a == "--help" || a == "-h");
     let render_only = args.iter().any(|a| a == "--render-only");
     let binary = lab::build_release(&[])?;
+    if !(render_only || wants_help) {
+        // Every option checked before anything runs: a typo is refused now, not after profiling.
+        let mut check = lab::with_command("report", &report_args);
+        check.push("--check".into());
+        let code = lab::run(&binary, &check)?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
+        }
+    }
     if !(no_profile || render_only || wants_help) {
         let code = lab::run(
             &binary,

@@ -24,6 +24,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         Ok(parsed) => parsed,
         Err(message) => return Ok(lab::bad_input(&message)),
     };
+    for &n in ranks.iter().flatten() {
+        if let Err(message) = launch.check_ranks(n) {
+            return Ok(lab::bad_input(&message));
+        }
+    }
     let binary = lab::build_release(&[])?;
     let code = lab::run(&binary, &lab::with_command("sweep-threads", &args))?;
     if wants_help {

@@ -1,0 +1,70 @@
+//! clap's errors in the lab's one-line form.
+//!
+//! clap renders an error over several lines: the message, sometimes an indented list of what it
+//! is about (the missing `--variant <NAME>`, the valid values) or a `tip:`, then a usage block and
+//! a pointer to `--help`. Taking the first line alone lost the substance ("the following required
+//! arguments were not provided:" and nothing after it), so the message and its details are joined
+//! into one line and only the usage block and the pointer are dropped.
+
+/// `rendered` (clap's error, rendered without colour) as one line, ending with a pointer to
+/// `help`, e.g. `error: the following required arguments were not provided: --variant <NAME> (see
+/// mandel-lab run --help)`.
+pub(super) fn one_line(rendered: &str, help: &str) -> String {
+    let mut line = String::new();
+    for part in rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        if !line.is_empty() {
+            // A message ending in a colon introduces its details; anything else is a new clause.
+            line.push_str(if line.ends_with(':') { " " } else { "; " });
+        }
+        line.push_str(part);
+    }
+    if line.is_empty() {
+        line.push_str("error: bad arguments");
+    }
+    format!("{line} (see {help})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn a_missing_argument_keeps_its_name() {
+        let rendered = "error: the following required arguments were not provided:\n  \
+                        --variant <NAME>\n\nUsage: mandel-lab run --variant <NAME>\n\nFor more \
+                        information, try '--help'.\n";
+        assert_eq!(
+            one_line(rendered, "mandel-lab run --help"),
+            "error: the following required arguments were not provided: --variant <NAME> (see \
+             mandel-lab run --help)"
+        );
+    }
+
+    #[test]
+    fn tips_and_several_details_stay_on_the_line() {
+        let rendered = "error: unexpected argument '--widht' found\n\n  tip: a similar argument \
+                        exists: '--width'\n\nUsage: mandel-lab run [OPTIONS]\n\nFor more \
+                        information, try '--help'.\n";
+        assert_eq!(
+            one_line(rendered, "mandel-lab --help"),
+            "error: unexpected argument '--widht' found; tip: a similar argument exists: \
+             '--width' (see mandel-lab --help)"
+        );
+        let rendered = "error: the following required arguments were not provided:\n  --a\n  \
+                        --b\n";
+        assert_eq!(
+            one_line(rendered, "x"),
+            "error: the following required arguments were not provided: --a; --b (see x)"
+        );
+    }
+
+    #[test]
+    fn an_empty_rendering_still_says_something() {
+        assert_eq!(one_line("\n\n", "x"), "error: bad arguments (see x)");
+    }
+}

@@ -1,0 +1,42 @@
+//! Helpers of the xtask tests that run commands in a scratch work folder.
+
+// Each test crate uses its own subset of these.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The xtask binary, run with its lab in `work` (`MANDEL_LAB_WORK_DIR`), so that the
+/// repository's own `reports/` and `flamegraphs/` are never touched.
+pub fn xtask(work: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.current_dir(work)
+        .env("MANDEL_LAB_WORK_DIR", work)
+        .env("TMPDIR", work.join("tmp"));
+    cmd
+}
+
+/// A scratch work folder with an empty `tmp/` for the lab's temporary folders.
+pub fn work_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    dir
+}
+
+/// Every file under `dir` with its contents.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}

@@ -1,0 +1,242 @@
+//! Interrupting `cargo xtask report`, the sweeps and `profile` at a random moment: Ctrl-C as a
+//! terminal sends it (SIGINT to the whole process group), SIGINT to xtask alone (as `kill` sends
+//! it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous report, its
+//! JSON and the profiles whole and readable, no temporary file in `reports/`, `flamegraphs/` or
+//! the temporary folder, and no process of its own (the lab, valgrind, cargo) still running.
+//!
+//! Runs in a scratch work folder (`MANDEL_LAB_WORK_DIR`) on a 20 x 20 grid.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::{work_dir, xtask};
+
+const SMALL: &[&str] = &["--width", "20", "--height", "20", "--maxiter", "50"];
+
+/// The commands interrupted, each complete and small.
+fn commands() -> Vec<Vec<&'static str>> {
+    let with = |head: &[&'static str], tail: &[&'static str]| -> Vec<&'static str> {
+        head.iter().chain(SMALL).chain(tail).copied().collect()
+    };
+    vec![
+        with(
+            &["report", "--quick", "--variants", "naive,expanded"],
+            &["--samples", "10"],
+        ),
+        with(&["profile", "--quick", "--variants", "naive"], &[]),
+        with(&["sweep-chunks", "--quick", "--sizes", "10,100"], &[]),
+        with(
+            &["sweep-threads", "--quick", "--no-mpi", "--threads", "1,2"],
+            &[],
+        ),
+    ]
+}
+
+/// How the run is interrupted.
+#[derive(Debug, Clone, Copy)]
+enum Interruption {
+    /// SIGINT to the process group, as a terminal's Ctrl-C.
+    TerminalCtrlC,
+    /// SIGINT to xtask alone.
+    KillInt,
+    /// SIGINT to xtask, then SIGKILL 50 ms later.
+    KillIntThenKill,
+}
+
+fn signal(pid: u32, group: bool, sig: libc::c_int) {
+    let pid = pid as libc::pid_t;
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe {
+        libc::kill(if group { -pid } else { pid }, sig);
+    }
+}
+
+/// The pids of the processes in process group `pgid` that still run.
+fn group_members(pgid: u32) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // Fields after the command name in parentheses: state, ppid, pgrp.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid) && fields[0] != "Z" {
+            let name = stat.split('(').nth(1).and_then(|s| s.split(')').next());
+            out.push((pid, name.unwrap_or("?").to_string()));
+        }
+    }
+    out
+}
+
+/// Starts xtask `args` in its own process group in `work`.
+fn start(work: &Path, args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    xtask(work)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap()
+}
+
+fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + limit;
+    while Instant::now() < until {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// What must hold of the work folder whatever happened: every result file whole, no temporary
+/// files. `killed`: xtask was SIGKILLed, so a lab temporary file may be left in the instant
+/// between its creation and its rename (hidden, `.NAME.tmpPID`); the next write removes it.
+fn assert_whole(work: &Path, killed: bool, context: &str) {
+    for dir in ["reports", "flamegraphs"] {
+        for entry in std::fs::read_dir(work.join(dir)).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if name.contains(".tmp") {
+                assert!(
+                    killed && name.starts_with('.'),
+                    "{context}: temporary file {name} left in {dir}/"
+                );
+                continue;
+            }
+            if name.ends_with(".json") {
+                let text = std::fs::read(&path).unwrap();
+                let value: serde_json::Value = serde_json::from_slice(&text)
+                    .unwrap_or_else(|e| panic!("{context}: {dir}/{name} is not whole: {e}"));
+                assert!(
+                    value.get("schema_version").is_some(),
+                    "{context}: {dir}/{name}"
+                );
+            }
+            if name.ends_with(".html") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    text.trim_end().ends_with("</html>"),
+                    "{context}: {dir}/{name} is cut short"
+                );
+            }
+            if name.ends_with(".svg") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    text.trim_end().ends_with("</svg>"),
+                    "{context}: {dir}/{name} is cut short"
+                );
+            }
+        }
+    }
+    if !killed {
+        let left: Vec<_> = std::fs::read_dir(work.join("tmp"))
+            .unwrap()
+            .flatten()
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{context}: temporary folders left: {left:?}"
+        );
+    }
+}
+
+/// A random-enough moment: the tests need variety across runs, not reproducible pseudo-randomness.
+fn random_millis(max: u64) -> u64 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    u64::from(nanos) % max
+}
+
+#[test]
+fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_behind() {
+    let work = work_dir();
+    let commands = commands();
+    // The previous results: every command run once to the end.
+    for args in &commands {
+        let mut child = start(work.path(), args);
+        let status = wait_for(&mut child, Duration::from_secs(600)).expect("finishes");
+        assert!(status.success(), "{args:?} failed: {status}");
+    }
+    assert!(work.path().join("reports/results.json").is_file());
+    assert!(work.path().join("reports/index.html").is_file());
+    assert!(work.path().join("flamegraphs/profile.json").is_file());
+    assert_whole(work.path(), false, "after the first runs");
+
+    let started = Instant::now();
+    for (i, args) in commands.iter().enumerate() {
+        for how in [
+            Interruption::TerminalCtrlC,
+            Interruption::KillInt,
+            Interruption::KillIntThenKill,
+        ] {
+            let mut child = start(work.path(), args);
+            let pid = child.id();
+            // Past xtask's no-op build (about a second), into the lab's work.
+            let at = 800 + random_millis(2500);
+            std::thread::sleep(Duration::from_millis(at));
+            let context = format!("{args:?} interrupted by {how:?} after {at} ms");
+            match how {
+                Interruption::TerminalCtrlC => signal(pid, true, libc::SIGINT),
+                Interruption::KillInt => signal(pid, false, libc::SIGINT),
+                Interruption::KillIntThenKill => {
+                    signal(pid, false, libc::SIGINT);
+                    std::thread::sleep(Duration::from_millis(50));
+                    signal(pid, false, libc::SIGKILL);
+                }
+            }
+            let status = wait_for(&mut child, Duration::from_secs(20));
+            let Some(status) = status else {
+                signal(pid, true, libc::SIGKILL);
+                panic!("{context}: still running 20 s after SIGINT");
+            };
+            let killed = matches!(how, Interruption::KillIntThenKill);
+            if !killed {
+                // Finished first (0) or interrupted (130), never another failure.
+                assert!(
+                    matches!(status.code(), Some(0 | 130)),
+                    "{context}: {status}"
+                );
+            }
+            // The children go with xtask (parent-death signal), within a moment.
+            let until = Instant::now() + Duration::from_secs(10);
+            let mut left = group_members(pid);
+            while !left.is_empty() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(50));
+                left = group_members(pid);
+            }
+            assert!(left.is_empty(), "{context}: processes left: {left:?}");
+            assert_whole(work.path(), killed, &context);
+            // The case count stays bounded even on a slow machine.
+            assert!(i < commands.len() && started.elapsed() < Duration::from_secs(300));
+        }
+    }
+    // A run to the end afterwards writes whole files and removes any temporary file a SIGKILL
+    // left behind.
+    for args in &commands {
+        let mut child = start(work.path(), args);
+        let status = wait_for(&mut child, Duration::from_secs(600)).expect("finishes");
+        assert!(
+            status.success(),
+            "{args:?} after the interruptions: {status}"
+        );
+    }
+    assert_whole(work.path(), false, "after the last runs");
+}
