@@ -115,9 +115,21 @@ const PATHS: &[V] = &[
     V::Text(""),
     V::NotUtf8,
 ];
+/// SIMD paths: ones this CPU has, one it may lack, and names that are none.
+const ISAS: &[V] = &[
+    V::Text("avx2"),
+    V::Text("sse2"),
+    V::Text("portable"),
+    V::Text("neon"),
+    V::Text("avx1024"),
+    V::Text(""),
+];
+
 const VARIANTS: &[V] = &[
     V::Text("naive"),
     V::Text("expanded"),
+    V::Text("simd-lanes"),
+    V::Text("simd-rayon"),
     V::Text("rayon-rows"),
     V::Text("vector-chunked"),
     V::Text("mpi"),
@@ -161,6 +173,7 @@ const COMMANDS: &[Cmd] = &[
             ("--chunk", Some(COUNTS)),
             ("--chunks", Some(COUNTS)),
             ("--threads", Some(COUNTS)),
+            ("--isa", Some(ISAS)),
             ("--image", Some(PATHS)),
             ("--format", Some(FORMATS)),
         ],

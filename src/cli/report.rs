@@ -171,6 +171,8 @@ fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError
 
 fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
     let (spec, bench) = plan(args)?;
+    // The grid is checked before anything is written (the log below is the first file).
+    spec.build()?;
     let selection = report::select(args.variants.as_deref())?;
     let opts = MeasureOptions {
         out_dir: args.out.clone(),
