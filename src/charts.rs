@@ -163,13 +163,7 @@ where
             annotate(then, then, slot(i) + 0.29).map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
+    legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -299,13 +293,7 @@ pub fn sweep_chart(sweep: &crate::sweep::Sweep) -> Result<Option<String>, String
             ("sans-serif", 14).into_font().color(&RED),
         ))
         .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend_at(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(err)?;
     }
     Ok(Some(svg))
@@ -320,6 +308,25 @@ const LINES: [RGBColor; 6] = [
     RGBColor(255, 127, 14),
     RGBColor(140, 86, 75),
 ];
+
+/// Draws the chart's legend at `position`, boxed on a light background.
+fn legend_at<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())
+}
 
 /// Draws each `(label, points)` as a line with a dot at every point, in the [`LINES`] colours,
 /// then the legend (with whatever series the chart already has) at `legend`.
@@ -347,13 +354,7 @@ where
             .draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(legend)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)
+    legend_at(chart, legend)
 }
 
 /// The multi-core figure: speed-up over the single-core kernel against thread count, one line per
@@ -649,13 +650,7 @@ pub fn limit_chart(
             ))
             .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend_at(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(Some(svg))

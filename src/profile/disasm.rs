@@ -84,11 +84,7 @@ pub fn hot_loop(binary: &Path, ours: &HashMap<u64, u64>) -> Result<Option<HotLoo
         start,
         end,
         vector_width: vector_width(&texts).into(),
-        fma: texts
-            .iter()
-            .filter(|t| is_fma(t))
-            .map(|t| t.to_string())
-            .collect(),
+        fma: fma_in(&texts),
         instructions,
     }))
 }
@@ -121,6 +117,15 @@ fn is_packed_arithmetic(text: &str) -> bool {
     .iter()
     .any(|op| m.starts_with(op))
         && (m.ends_with("pd") || m.ends_with("ps"))
+}
+
+/// The fused multiply-adds among `instructions`.
+pub fn fma_in(instructions: &[&str]) -> Vec<String> {
+    instructions
+        .iter()
+        .filter(|t| is_fma(t))
+        .map(|t| t.to_string())
+        .collect()
 }
 
 /// Fused multiply-add and its negated and subtracting forms.

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::disasm::{is_fma, vector_width};
+use super::disasm::{fma_in, vector_width};
 use super::lines;
 use crate::LabError;
 use crate::export::html::esc;
@@ -80,11 +80,7 @@ pub fn path_loops(binary: &Path, kernel_file: &str) -> Result<Vec<PathLoop>, Lab
             out.push(PathLoop {
                 isa: isa.into(),
                 vector_width: vector_width(&texts).into(),
-                fma: texts
-                    .iter()
-                    .filter(|t| is_fma(t))
-                    .map(|t| t.to_string())
-                    .collect(),
+                fma: fma_in(&texts),
                 instructions: inner.into_iter().map(|(_, t)| t).collect(),
             });
             break;
