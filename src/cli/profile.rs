@@ -36,6 +36,9 @@ pub(super) struct ProfileArgs {
     out: PathBuf,
 }
 
+/// The fewest samples per variant `--seconds` times `--frequency` may promise.
+const MIN_EXPECTED_SAMPLES: f64 = 40.0;
+
 pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let seconds = if args.quick { 1.0 } else { args.seconds };
     if !(seconds.is_finite() && seconds > 0.0) {
@@ -44,6 +47,18 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     if args.frequency <= 0 {
         return Err(LabError::bad_input(format!(
             "--frequency {}: must be at least 1 Hz",
+            args.frequency
+        ))
+        .into());
+    }
+    // Too few expected samples would end, after files were written, in "no samples": refused
+    // here instead, before anything is written. The margin covers a machine so busy that the
+    // kernel gets a quarter of a core.
+    let expected = seconds * f64::from(args.frequency);
+    if expected < MIN_EXPECTED_SAMPLES {
+        return Err(LabError::bad_input(format!(
+            "--seconds {seconds} at --frequency {} Hz gives about {expected:.0} samples per \
+             variant; pprof needs at least {MIN_EXPECTED_SAMPLES}: raise --seconds or --frequency",
             args.frequency
         ))
         .into());
