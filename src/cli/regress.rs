@@ -59,7 +59,15 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         return Err(LabError::bad_input("--jobs must be at least 1").into());
     }
     let old = if args.bless {
-        Baseline::load(&args.baseline).ok()
+        // Blessing creates a missing baseline, but never overwrites one it cannot read: its
+        // thresholds would be lost. Delete it first to start afresh.
+        if args.baseline.exists() {
+            Some(Baseline::load(&args.baseline).map_err(|e| {
+                LabError::bad_input(format!("{e}; delete it to bless a fresh baseline"))
+            })?)
+        } else {
+            None
+        }
     } else {
         let mut b = Baseline::load(&args.baseline)?;
         if let Some(t) = args.threshold {

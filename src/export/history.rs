@@ -141,3 +141,54 @@ fn chart(entries: &[Entry]) -> Result<String, String> {
     }
     Ok(format!("<figure>{svg}</figure>\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::history::{self, Entry};
+    use crate::results::Results;
+
+    fn fixture() -> Results {
+        Results::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_report_renders_without_history_and_with_a_corrupt_line() {
+        let results = fixture();
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(page.contains("<section id=\"history\">"));
+        assert!(page.contains("No history yet"));
+
+        let mut entry = Entry::new(&results, None);
+        history::append(dir.path(), &entry).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(history::HISTORY_FILE))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"not json\n"))
+            .unwrap();
+        entry.revision = "slower".into();
+        entry.machine = "another machine".into();
+        for p in &mut entry.variants {
+            p.median *= 1.5;
+        }
+        history::append(dir.path(), &entry).unwrap();
+        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(page.contains("2 runs in"), "two entries kept");
+        assert!(
+            page.contains("line 2: skipped"),
+            "the corrupt line is warned about"
+        );
+        assert!(page.contains("The machine changed at run 1"));
+        assert!(
+            page.contains("slower: +50.0%"),
+            "the step is a change point"
+        );
+        assert!(page.contains("<svg"));
+    }
+}

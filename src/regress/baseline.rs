@@ -76,9 +76,11 @@ impl Baseline {
                 path.display()
             )));
         }
-        let corrupt = |message: String| LabError::Corrupt {
-            path: path.to_path_buf(),
-            message,
+        let corrupt = |message: String| {
+            LabError::bad_input(format!(
+                "{} is not a usable regression baseline: {message}",
+                path.display()
+            ))
         };
         let value: serde_json::Value =
             serde_json::from_slice(&fsutil::read(path)?).map_err(|e| corrupt(e.to_string()))?;
@@ -147,6 +149,14 @@ impl Baseline {
             }
         }
         variants.sort_by_key(|e| mandel_variants::report_order(&e.name));
+        let mut skipped = skipped;
+        for s in old.map_or(&[][..], |o| &o.skipped[..]) {
+            let known = |name: &str| name == s.name;
+            if !variants.iter().any(|e| known(&e.name)) && !skipped.iter().any(|k| known(&k.name)) {
+                skipped.push(s.clone());
+            }
+        }
+        skipped.sort_by_key(|s| mandel_variants::report_order(&s.name));
         Baseline {
             schema_version: SCHEMA_VERSION,
             reason: reason.to_string(),
