@@ -79,10 +79,14 @@ pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String>
     Ok(h)
 }
 
+/// A variant's name, its points (run index, median over its first median) and the indices of
+/// its change points among them.
+type Line = (String, Vec<(f64, f64)>, Vec<usize>);
+
 /// One line per variant of the latest run: median over its first median, by run index.
 fn chart(entries: &[Entry]) -> Result<String, String> {
     let last = entries.last().expect("called with entries");
-    let lines: Vec<(String, Vec<(f64, f64)>, Vec<usize>)> = last
+    let lines: Vec<Line> = last
         .variants
         .iter()
         .map(|p| {

@@ -60,7 +60,7 @@ pub fn median(xs: &[f64]) -> f64 {
 /// both samples resampled with replacement, independently, [`RESAMPLES`] times, from a fixed
 /// seed (the same samples give the same interval).
 pub fn ratio_of_medians(a: &[f64], b: &[f64]) -> Ratio {
-    let mut rng = SplitMix(0x5eed_ab_2011);
+    let mut rng = SplitMix(0x005e_edab_2011);
     let mut ratios: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
             let ra: Vec<f64> = a.iter().map(|_| a[rng.below(a.len())]).collect();
