@@ -3,8 +3,10 @@
 //! worktree under `target/ab/` and the working tree, and hand both binaries to `mandel-lab ab`.
 //!
 //! REV is built with the workspace's own target folder, so the dependencies it shares with the
-//! working tree are not compiled again; its binary is copied out before the working tree's build
-//! puts that one back in `target/release/`.
+//! working tree are not compiled again (only the two lab crates are, for REV and then again for
+//! the working tree: cargo keys them by name, not by checkout; about a minute each on 2 cores);
+//! REV's binary is copied out before the working tree's build puts that one back in
+//! `target/release/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
