@@ -330,7 +330,7 @@ where
 
 /// Draws each `(label, points)` as a line with a dot at every point, in the [`LINES`] colours,
 /// then the legend (with whatever series the chart already has) at `legend`.
-fn draw_lines<'a, DB, X, Y>(
+pub(crate) fn draw_lines<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     lines: impl Iterator<Item = (String, Vec<(f64, f64)>)>,
     legend: SeriesLabelPosition,

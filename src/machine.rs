@@ -191,7 +191,8 @@ fn count_cpus(list: &str) -> usize {
         .max(1)
 }
 
-fn git_revision() -> Option<String> {
+/// The working tree's revision, `-dirty` with uncommitted changes to tracked files.
+pub fn git_revision() -> Option<String> {
     let git = |args: &[&str]| {
         Command::new("git")
             .args(args)

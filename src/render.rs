@@ -37,10 +37,18 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         threads: threads.as_ref(),
         sizes: sizes.as_ref(),
     };
-    let page = html::render(results, &groups, extras).map_err(|e| LabError::Write {
+    let chart_err = |e: String| LabError::Write {
         path: dir.join(HTML_FILE),
         source: std::io::Error::other(format!("cannot draw a chart: {e}")),
-    })?;
+    };
+    let mut page = html::render(results, &groups, extras).map_err(chart_err)?;
+    // The history goes just before the page's list of data files.
+    let (entries, warnings) = crate::history::load(dir)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let history = export::history::section(&entries, &warnings).map_err(chart_err)?;
+    page = page.replacen("<h2>Data</h2>", &format!("{history}<h2>Data</h2>"), 1);
     fsutil::atomic_write(
         &dir.join("results.md"),
         markdown::render(&groups).as_bytes(),

@@ -5,9 +5,11 @@
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
 mod clap_error;
+mod history;
 mod list;
 mod profile;
 mod progress;
+mod regress;
 mod report;
 mod run;
 mod sweep;
@@ -50,6 +52,15 @@ enum Command {
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
+    /// The instruction-count gate: every CPU variant under callgrind against ci/perf-baseline.json.
+    Regress(regress::RegressArgs),
+    /// Wall time, A/B: two lab binaries run alternately, ratio of medians with a 95% interval.
+    Ab(regress::AbArgs),
+    /// Append this report's line to reports/history.jsonl, or print the history.
+    History(history::HistoryArgs),
+    /// Count one kernel call (the target of the gate's callgrind run).
+    #[command(hide = true)]
+    CountOnce(regress::CountOnceArgs),
 }
 
 /// The problem: pixel size, iteration limit and region.
@@ -214,6 +225,10 @@ fn lab_main() -> ExitCode {
         Command::SweepChunks(args) => sweep::run(args),
         Command::SweepThreads(args) => sweep_threads::run(args),
         Command::SweepSizes(args) => sweep_sizes::run(args),
+        Command::Regress(args) => regress::run(args),
+        Command::Ab(args) => regress::ab_run(args),
+        Command::History(args) => history::run(args),
+        Command::CountOnce(args) => regress::count_once(args),
     };
     match result {
         Ok(code) => code,

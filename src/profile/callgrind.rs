@@ -64,6 +64,76 @@ pub fn available() -> Result<(), String> {
 
 /// Runs `program args` under callgrind, writing its output to `out_file`, and parses it.
 pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, LabError> {
+    valgrind(
+        program,
+        args,
+        out_file,
+        &["--dump-instr=yes", "--compress-pos=no"],
+    )?;
+    let text = std::fs::read_to_string(out_file).map_err(|source| LabError::Read {
+        path: out_file.to_path_buf(),
+        source,
+    })?;
+    let object = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
+    Ok(parse(&text, &object.display().to_string()))
+}
+
+/// Instructions executed from the first entry of function `start` to the first entry of function
+/// `end` (callgrind function patterns, e.g. `*counted_run*`), and nothing before or after:
+/// callgrind dumps and zeroes its counters on entry to each, so the second of the three dumps is
+/// that stretch alone, whichever threads did its work. With `only_inside` patterns, collection
+/// starts off and each of those functions toggles it on entry and exit, so that only what runs
+/// inside them counts (how the gate leaves out a thread pool's hand-off, whose length depends on
+/// the host's timing).
+pub fn count_between(
+    program: &Path,
+    args: &[String],
+    (start, end): (&str, &str),
+    only_inside: &[&str],
+    out_file: &Path,
+) -> Result<u64, LabError> {
+    let mut options = vec![
+        format!("--dump-before={start}"),
+        format!("--dump-before={end}"),
+    ];
+    if !only_inside.is_empty() {
+        options.push("--collect-atstart=no".into());
+        options.extend(only_inside.iter().map(|f| format!("--toggle-collect={f}")));
+    }
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
+    valgrind(program, args, out_file, &options)?;
+    // callgrind numbers the dumps `<file>.1`, `<file>.2`, ... and the final one at exit `<file>`.
+    let part = out_file.with_file_name(format!(
+        "{}.2",
+        out_file.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let text = std::fs::read_to_string(&part).map_err(|source| LabError::Read {
+        path: part.clone(),
+        source,
+    })?;
+    totals(&text).ok_or_else(|| LabError::Corrupt {
+        path: part,
+        message: "no totals line in the callgrind dump".into(),
+    })
+}
+
+/// The `totals:` (or `summary:`) line of a callgrind output: its first event, `Ir`.
+pub fn totals(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+}
+
+/// Runs `program args` under callgrind with `extra` options, output to `out_file`.
+fn valgrind(
+    program: &Path,
+    args: &[String],
+    out_file: &Path,
+    extra: &[&str],
+) -> Result<(), LabError> {
     available().map_err(LabError::bad_input)?;
     let output = crate::interrupt::output(
         Command::new("valgrind")
@@ -76,9 +146,8 @@ pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, 
                 out_file.parent().unwrap_or_else(|| Path::new("/tmp")),
             )
             .arg("--tool=callgrind")
-            .arg("--dump-instr=yes")
+            .args(extra)
             .arg("--compress-strings=no")
-            .arg("--compress-pos=no")
             .arg(format!("--callgrind-out-file={}", out_file.display()))
             .arg(program)
             .args(args),
@@ -100,12 +169,7 @@ pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, 
             output.status
         )));
     }
-    let text = std::fs::read_to_string(out_file).map_err(|source| LabError::Read {
-        path: out_file.to_path_buf(),
-        source,
-    })?;
-    let object = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
-    Ok(parse(&text, &object.display().to_string()))
+    Ok(())
 }
 
 /// Parses an uncompressed callgrind output with `positions: instr line` and event `Ir` first.
@@ -194,5 +258,15 @@ cfn=mandel::naive::calculate_z\ncalls=1 0x1000 30\n0x5000 10 54\n";
         let re = p.reentrant(|f| f.contains("/variants/"));
         assert!(re.contains("rayon::install"));
         assert!(!re.contains("hypot"));
+    }
+
+    #[test]
+    fn reads_the_totals_line() {
+        assert_eq!(
+            totals("events: Ir\nfn=x\n0x1 2 3\ntotals: 12345\n"),
+            Some(12345)
+        );
+        assert_eq!(totals("summary: 77 1\n"), Some(77));
+        assert_eq!(totals("events: Ir\n"), None);
     }
 }

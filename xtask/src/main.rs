@@ -4,6 +4,7 @@
 mod interrupt;
 mod lab;
 mod mpi;
+mod regress;
 mod report;
 mod sweep_threads;
 
@@ -46,6 +47,15 @@ Commands:
   mpi       Build with the `mpi` feature and run the mpi variant (ParallelPython's job server on
             MPI) under mpirun; validates against the reference.
             Options: --ranks N, --hostfile FILE, --timeout SECS, --verbose, and `run`'s options
+  regress   The CI gate: build in release and count the instructions of one kernel call of
+            every CPU variant under callgrind (one thread, AVX2 path), against the committed
+            ci/perf-baseline.json; exit 1 when any rises beyond its threshold (default 2%).
+            Options: --bless --reason TEXT, --variants a,b, --threshold PCT, --jobs N,
+            --markdown FILE, --baseline FILE.
+            --against REV: wall time, A/B: build REV (git worktree under target/ab) and the
+            working tree, run each variant alternately, ratio of medians with a 95% bootstrap
+            interval. Options: --variants a,b, --rounds N, --threshold PCT,
+            --width W --height H --maxiter M
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -82,9 +92,10 @@ fn main() -> ExitCode {
         "profile" | "sweep-chunks" | "sweep-sizes" => lab::build_and_run(command, rest),
         "sweep-threads" => sweep_threads::run(rest),
         "mpi" => mpi::run(rest),
+        "regress" => regress::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, mpi, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, mpi, regress, help"
             );
             return ExitCode::from(2);
         }

@@ -19,7 +19,32 @@ const SHARED: &[(&str, bool)] = &[
     ("--maxiter", true),
 ];
 
+/// Measures and renders (see [`measure_and_render`]); then, after a measurement that passed,
+/// appends its line to `reports/history.jsonl` and re-renders the page so that its History
+/// section includes it.
 pub fn run(args: &[String]) -> Result<ExitCode> {
+    let code = measure_and_render(args)?;
+    let measured = !args
+        .iter()
+        .any(|a| a == "--render-only" || a == "--help" || a == "-h");
+    if code != ExitCode::SUCCESS || !measured {
+        return Ok(code);
+    }
+    let binary = lab::build_release(&[])?;
+    let folders = lab::options(args, &[("--out", true)], true);
+    let append = lab::run(
+        &binary,
+        &lab::with_command("history", &[vec!["--append".into()], folders].concat()),
+    )?;
+    if append != ExitCode::SUCCESS {
+        return Ok(append);
+    }
+    let mut again = lab::options(args, &[("--out", true), ("--flamegraphs", true)], true);
+    again.push("--render-only".into());
+    lab::run_with(&binary, &lab::with_command("report", &again), Stdio::null())
+}
+
+fn measure_and_render(args: &[String]) -> Result<ExitCode> {
     let no_profile = args.iter().any(|a| a == "--no-profile");
     let report_args: Vec<String> = args
         .iter()

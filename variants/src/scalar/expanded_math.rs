@@ -47,6 +47,13 @@ pub fn escape_time(qx: f64, qy: f64, maxiter: u32) -> u32 {
         zy = zy_new;
         zx2 = zx * zx;
         zy2 = zy * zy;
+        // The regression gate's test builds the lab with the feature `planted-regression` to
+        // plant a slower inner loop here: a little more work per iteration, through `black_box`
+        // so that it is not optimised away, and on the same value so the counts stay exact.
+        #[cfg(feature = "planted-regression")]
+        {
+            zx2 = std::hint::black_box(zx2);
+        }
         if zx2 + zy2 > 4.0 {
             return iteration;
         }

@@ -1,0 +1,57 @@
+//! `mandel-lab history`: append the saved results to `reports/history.jsonl` (what `cargo xtask
+//! report` does after every measurement), or print the history with its change points.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::history::{self, Entry};
+use crate::profile::ProfileSummary;
+use crate::render::RESULTS_FILE;
+use crate::results::Results;
+
+#[derive(Debug, Args)]
+pub(super) struct HistoryArgs {
+    /// Append one line for the results in the report folder.
+    #[arg(long)]
+    append: bool,
+    /// The report folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    out: PathBuf,
+    /// The profiling stage's folder, whose instruction counts the line records.
+    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
+    flamegraphs: PathBuf,
+}
+
+pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
+    if args.append {
+        let results = Results::load(&args.out.join(RESULTS_FILE))?;
+        // A corrupt profile.json only loses the instruction counts of this line.
+        let profiles = ProfileSummary::load(&args.flamegraphs).unwrap_or_else(|e| {
+            eprintln!("warning: {e}; the history line has no instruction counts");
+            None
+        });
+        history::append(&args.out, &Entry::new(&results, profiles.as_ref()))?;
+        eprintln!(
+            "Appended {} to {}",
+            results.machine.git_revision,
+            args.out.join(history::HISTORY_FILE).display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (entries, warnings) = history::load(&args.out)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    for (i, e) in entries.iter().enumerate() {
+        println!(
+            "{i:>3}  {}  {}  {}  {} variants",
+            e.date,
+            e.revision,
+            e.problem,
+            e.variants.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,296 @@
+//! `mandel-lab regress`: the instruction-count gate (and `--bless`); `ab`, the wall-time A/B of
+//! two lab binaries; hidden `count-once`, the target callgrind counts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::Args;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::{ProblemArgs, TuningArgs};
+use crate::regress::baseline::{self, Baseline, Skipped};
+use crate::regress::count::{self, Counted};
+use crate::regress::{self, Plan, ab, verdict};
+use crate::validate::Status;
+use crate::{GridSpec, LabError, fsutil, report};
+
+#[derive(Debug, Args)]
+pub(super) struct RegressArgs {
+    /// The baseline file.
+    #[arg(long, value_name = "FILE", default_value = baseline::BASELINE_FILE)]
+    baseline: PathBuf,
+    /// Rewrite the baseline with the counts of this build (needs --reason).
+    #[arg(long)]
+    bless: bool,
+    /// Why the baseline changes, one line, stored in it.
+    #[arg(long, value_name = "TEXT", requires = "bless")]
+    reason: Option<String>,
+    /// Comma-separated variants to count (default: every CPU variant).
+    #[arg(long, value_name = "A,B,...")]
+    variants: Option<String>,
+    /// Percent rise that fails the gate, for variants without their own (default: the baseline's).
+    #[arg(long, value_name = "PCT")]
+    threshold: Option<f64>,
+    /// callgrind runs at a time.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    jobs: usize,
+    /// Also write the verdict as Markdown (for a pull-request comment) to this file.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+}
+
+pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
+    let reason = match (&args.bless, args.reason.as_deref().map(str::trim)) {
+        (true, Some(r)) if !r.is_empty() && !r.contains('\n') => Some(r.to_string()),
+        (true, _) => {
+            return Err(
+                LabError::bad_input("--bless needs --reason \"one line saying why\"").into(),
+            );
+        }
+        (false, _) => None,
+    };
+    if let Some(t) = args.threshold {
+        baseline::check_threshold(t).map_err(LabError::bad_input)?;
+    }
+    if args.jobs == 0 {
+        return Err(LabError::bad_input("--jobs must be at least 1").into());
+    }
+    let old = if args.bless {
+        // Blessing creates a missing baseline, but never overwrites one it cannot read: its
+        // thresholds would be lost. Delete it first to start afresh.
+        if args.baseline.exists() {
+            Some(Baseline::load(&args.baseline).map_err(|e| {
+                LabError::bad_input(format!("{e}; delete it to bless a fresh baseline"))
+            })?)
+        } else {
+            None
+        }
+    } else {
+        let mut b = Baseline::load(&args.baseline)?;
+        if let Some(t) = args.threshold {
+            b.default_threshold_pct = t;
+        }
+        Some(b)
+    };
+    let problem = match (&old, args.bless) {
+        (Some(b), false) => b.problem,
+        _ => regress::GATE_PROBLEM,
+    };
+    let selection = report::select(args.variants.as_deref())?;
+    let (counted, skipped) = count_all(&selection, &problem, args.jobs)?;
+    if let Some(reason) = reason {
+        if let Some(bad) = counted.iter().find(|c| c.status == Status::Fail) {
+            return Err(LabError::bad_input(format!(
+                "not blessed: {} fails validation ({} pixels differ); the baseline is unchanged",
+                bad.variant, bad.mismatched_pixels
+            ))
+            .into());
+        }
+        let new = Baseline::bless(old.as_ref(), &counted, skipped, problem, &reason);
+        let rows = verdict::compare(old.as_ref().unwrap_or(&new), &counted);
+        print!("{}", verdict::terminal(&rows));
+        new.save(&args.baseline)?;
+        println!(
+            "Blessed {} ({} variants): {reason}",
+            args.baseline.display(),
+            new.variants.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let base = old.expect("loaded above when not blessing");
+    if let Some(note) = verdict::toolchain_note(&base) {
+        eprintln!("{note}");
+    }
+    let rows = verdict::compare(&base, &counted);
+    print!("{}", verdict::terminal(&rows));
+    if let Some(path) = &args.markdown {
+        fsutil::atomic_write(path, verdict::markdown(&rows, &base).as_bytes())?;
+    }
+    if verdict::failed(&rows) {
+        let names: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.verdict.fails())
+            .map(|r| r.variant.as_str())
+            .collect();
+        eprintln!(
+            "error: the gate fails: {}; if the change is intended, re-bless in the same commit: \
+             cargo xtask regress --bless --reason \"...\"",
+            names.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("Gate passed: no variant above its threshold.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Counts every planned variant, `jobs` callgrind runs at a time, in registry order.
+fn count_all(
+    selection: &[&'static mandel_variants::Variant],
+    problem: &GridSpec,
+    jobs: usize,
+) -> Result<(Vec<Counted>, Vec<Skipped>), LabError> {
+    let exe = std::env::current_exe().map_err(|source| LabError::Read {
+        path: "/proc/self/exe".into(),
+        source,
+    })?;
+    let scratch = tempfile::tempdir().map_err(|source| LabError::Write {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let mut todo = Vec::new();
+    let mut skipped = Vec::new();
+    for p in regress::plan(selection) {
+        match p {
+            Plan::Count { variant, tuning } => todo.push((variant, tuning)),
+            Plan::Skip { variant, reason } => {
+                eprintln!("skip: {} ({reason})", variant.name);
+                skipped.push(Skipped {
+                    name: variant.name.into(),
+                    reason,
+                });
+            }
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Counted, LabError>>>> =
+        Mutex::new((0..todo.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(todo.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((variant, tuning)) = todo.get(i) else {
+                        break;
+                    };
+                    eprintln!("counting {} under callgrind...", variant.name);
+                    let r = count::measure(&exe, variant, problem, tuning, scratch.path());
+                    results.lock().expect("no worker panics")[i] = Some(r);
+                }
+            });
+        }
+    });
+    let counted = results
+        .into_inner()
+        .expect("no worker panics")
+        .into_iter()
+        .map(|r| r.expect("every variant was counted"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((counted, skipped))
+}
+
+/// `mandel-lab count-once`: the target callgrind runs; see [`count::count_once`].
+#[derive(Debug, Args)]
+pub(super) struct CountOnceArgs {
+    #[arg(long)]
+    variant: String,
+    /// Where to write the run's JSON report.
+    #[arg(long, value_name = "FILE")]
+    report: PathBuf,
+    #[command(flatten)]
+    problem: ProblemArgs,
+    #[command(flatten)]
+    tuning: TuningArgs,
+}
+
+pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
+    let variant = report::find_variant(&args.variant)?;
+    count::count_once(
+        variant,
+        &args.problem.spec()?,
+        &args.tuning.tuning(),
+        &args.report,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mandel-lab ab`: two lab binaries, each variant alternately, ratio of medians with a
+/// bootstrap interval.
+#[derive(Debug, Args)]
+pub(super) struct AbArgs {
+    /// The A binary (the revision compared against).
+    #[arg(long, value_name = "BIN")]
+    a: PathBuf,
+    /// The B binary (the working tree).
+    #[arg(long, value_name = "BIN")]
+    b: PathBuf,
+    #[arg(long, value_name = "NAME", default_value = "A")]
+    label_a: String,
+    #[arg(long, value_name = "NAME", default_value = "B")]
+    label_b: String,
+    /// Comma-separated variants.
+    #[arg(
+        long,
+        value_name = "A,B,...",
+        default_value = "expanded,rayon-rows,simd-lanes"
+    )]
+    variants: String,
+    /// Runs of each binary per variant, alternating.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    rounds: usize,
+    /// Percent change below which a significant difference is not flagged.
+    #[arg(long, value_name = "PCT", default_value_t = 3.0)]
+    threshold: f64,
+    #[command(flatten)]
+    problem: ProblemArgs,
+}
+
+pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
+    baseline::check_threshold(args.threshold).map_err(LabError::bad_input)?;
+    if args.rounds < 3 {
+        return Err(LabError::bad_input("--rounds must be at least 3").into());
+    }
+    for bin in [&args.a, &args.b] {
+        if !bin.is_file() {
+            return Err(LabError::bad_input(format!("no binary at {}", bin.display())).into());
+        }
+    }
+    let spec = args.problem.spec()?;
+    spec.build()?;
+    let variants = report::select(Some(&args.variants))?;
+    let mut b = Builder::default();
+    b.push_record([
+        "variant",
+        &format!("{} median", args.label_a),
+        &format!("{} median", args.label_b),
+        "B/A",
+        "95% CI",
+        "verdict",
+    ]);
+    let mut slower = false;
+    for v in variants {
+        eprintln!("timing {} ({} rounds, A B A B ...)", v.name, args.rounds);
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        for _ in 0..args.rounds {
+            ta.push(ab::time_once(&args.a, v.name, &spec, &[])?);
+            tb.push(ab::time_once(&args.b, v.name, &spec, &[])?);
+        }
+        let r = ab::ratio_of_medians(&ta, &tb);
+        let call = ab::call(&r, args.threshold);
+        slower |= call == ab::Call::Slower;
+        b.push_record([
+            v.name.to_string(),
+            ms(ab::median(&ta)),
+            ms(ab::median(&tb)),
+            format!("{:.3}", r.ratio),
+            format!("[{:.3}, {:.3}]", r.low, r.high),
+            call.label().to_string(),
+        ]);
+    }
+    println!(
+        "A = {}, B = {}; {} x {}, maxiter {}; threshold {}%",
+        args.label_a, args.label_b, spec.width, spec.height, spec.maxiter, args.threshold
+    );
+    println!("{}", b.build().with(Style::rounded()));
+    Ok(if slower {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn ms(seconds: f64) -> String {
+    format!("{:.2} ms", seconds * 1e3)
+}

@@ -1,0 +1,198 @@
+//! The report's "History" section: each variant's median time across the runs in
+//! `reports/history.jsonl` (relative to its first point, so every variant fits one chart), change
+//! points ringed, machine changes noted, and a table of the latest instructions and time.
+
+use std::fmt::Write as _;
+
+use plotters::prelude::*;
+
+use super::html::esc;
+use crate::charts::draw_lines;
+use crate::history::{self, Entry};
+
+/// The section, or a short note when there is no history yet.
+pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String> {
+    let mut h = String::from("<section id=\"history\">\n<h2>History</h2>\n");
+    let Some(last) = entries.last() else {
+        h.push_str(
+            "<p>No history yet: every <code>cargo xtask report</code> appends one line to \
+             <code>history.jsonl</code>.</p>\n</section>\n",
+        );
+        return Ok(h);
+    };
+    let _ = writeln!(
+        h,
+        "<p>{} runs in <a href=\"history.jsonl\">history.jsonl</a>; the chart shows each \
+         variant's median time on {} relative to its first run there. A ringed point is a change \
+         point: a step from the previous run beyond {:.0}% and beyond either run's spread, or \
+         instructions moving by more than {:.0}%.</p>",
+        entries.len(),
+        esc(&last.problem),
+        100.0 * history::TIME_STEP,
+        100.0 * history::INSTRUCTION_STEP
+    );
+    for w in warnings {
+        let _ = writeln!(h, "<p class=\"note\">Warning: {}</p>", esc(w));
+    }
+    for i in history::machine_changes(entries) {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The machine changed at run {i} ({}): {} → {}.</p>",
+            esc(&entries[i].revision),
+            esc(&entries[i - 1].machine),
+            esc(&entries[i].machine)
+        );
+    }
+    h.push_str(&chart(entries)?);
+    h.push_str(
+        "<table>\n<tr><th>variant</th><th>runs</th><th>latest median</th><th>vs first</th>\
+         <th>instructions (latest)</th><th>change points (revision: step)</th></tr>\n",
+    );
+    for p in &last.variants {
+        let s = history::series(entries, &p.name);
+        let first = s.first().map_or(p.median, |(_, f)| f.median);
+        let changes: Vec<String> = history::change_points(&s)
+            .into_iter()
+            .map(|c| {
+                let (i, b) = s[c];
+                let a = s[c - 1].1;
+                format!(
+                    "{}: {:+.1}%",
+                    entries[i].revision,
+                    100.0 * (b.median / a.median - 1.0)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{:.2} ms</td><td>{:+.1}%</td><td>{}</td><td>{}</td></tr>",
+            esc(&p.name),
+            s.len(),
+            1e3 * p.median,
+            100.0 * (p.median / first - 1.0),
+            p.instructions
+                .map_or("-".into(), crate::regress::verdict::group_digits),
+            esc(&changes.join(", "))
+        );
+    }
+    h.push_str("</table>\n</section>\n");
+    Ok(h)
+}
+
+/// A variant's name, its points (run index, median over its first median) and the indices of
+/// its change points among them.
+type Line = (String, Vec<(f64, f64)>, Vec<usize>);
+
+/// One line per variant of the latest run: median over its first median, by run index.
+fn chart(entries: &[Entry]) -> Result<String, String> {
+    let last = entries.last().expect("called with entries");
+    let lines: Vec<Line> = last
+        .variants
+        .iter()
+        .map(|p| {
+            let s = history::series(entries, &p.name);
+            let first = s.first().map_or(1.0, |(_, f)| f.median);
+            let points = s
+                .iter()
+                .map(|(i, q)| (*i as f64, q.median / first))
+                .collect();
+            (p.name.clone(), points, history::change_points(&s))
+        })
+        .collect();
+    let (lo, hi) = lines
+        .iter()
+        .flat_map(|(_, pts, _)| pts.iter().map(|p| p.1))
+        .fold((1.0_f64, 1.0_f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let x_hi = (entries.len().max(2) - 1) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "Median time relative to each variant's first run",
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.3..x_hi + 0.3, (lo * 0.95)..(hi * 1.05))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("run (history.jsonl line)")
+            .y_desc("time / first")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(err)?;
+        for (_, pts, changes) in &lines {
+            chart
+                .draw_series(
+                    changes
+                        .iter()
+                        .map(|&c| Circle::new(pts[c], 9, BLACK.stroke_width(2))),
+                )
+                .map_err(err)?;
+        }
+        draw_lines(
+            &mut chart,
+            lines.into_iter().map(|(n, pts, _)| (n, pts)),
+            SeriesLabelPosition::UpperLeft,
+        )?;
+        root.present().map_err(err)?;
+    }
+    Ok(format!("<figure>{svg}</figure>\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::history::{self, Entry};
+    use crate::results::Results;
+
+    fn fixture() -> Results {
+        Results::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_report_renders_without_history_and_with_a_corrupt_line() {
+        let results = fixture();
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(page.contains("<section id=\"history\">"));
+        assert!(page.contains("No history yet"));
+
+        let mut entry = Entry::new(&results, None);
+        history::append(dir.path(), &entry).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(history::HISTORY_FILE))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"not json\n"))
+            .unwrap();
+        entry.revision = "slower".into();
+        entry.machine = "another machine".into();
+        for p in &mut entry.variants {
+            p.median *= 1.5;
+        }
+        history::append(dir.path(), &entry).unwrap();
+        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(page.contains("2 runs in"), "two entries kept");
+        assert!(
+            page.contains("line 2: skipped"),
+            "the corrupt line is warned about"
+        );
+        assert!(page.contains("The machine changed at run 1"));
+        assert!(
+            page.contains("slower: +50.0%"),
+            "the step is a change point"
+        );
+        assert!(page.contains("<svg"));
+    }
+}

@@ -1,0 +1,216 @@
+//! The measurement history: `reports/history.jsonl`, one line per `cargo xtask report` (revision,
+//! date, machine, toolchain, each variant's median and spread, instructions where the profiling
+//! stage counted them), and the change points the report marks on it.
+//!
+//! Append-only JSON lines, so that a line is never rewritten and a corrupt line (a crash mid-write
+//! on another system, a hand edit) costs only itself: readers skip it with a warning. Each line
+//! is written with one `write` on a file opened with `O_APPEND`, so lines never interleave.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::LabError;
+use crate::profile::ProfileSummary;
+use crate::results::Results;
+
+/// File name inside the report folder.
+pub const HISTORY_FILE: &str = "history.jsonl";
+/// A step in median time smaller than this (or than either run's spread) is not a change point.
+pub const TIME_STEP: f64 = 0.05;
+/// A step in instructions beyond this is a change point (counts are deterministic).
+pub const INSTRUCTION_STEP: f64 = 0.02;
+
+/// One report run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub revision: String,
+    pub date: String,
+    /// CPU, cores and caches, as one line: a change between two points is noted on the chart.
+    pub machine: String,
+    pub rustc: String,
+    pub target: String,
+    /// `W x H, maxiter M`: points of different problems are not compared.
+    pub problem: String,
+    pub variants: Vec<Point>,
+}
+
+/// One variant in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub name: String,
+    /// Criterion's median, seconds.
+    pub median: f64,
+    /// Median absolute deviation over the median.
+    pub spread: f64,
+    /// Instructions the profiling stage counted (its own smaller problem), where it ran.
+    pub instructions: Option<u64>,
+}
+
+impl Entry {
+    /// The line for `results`, with instructions from the profiling stage's summary.
+    pub fn new(results: &Results, profiles: Option<&ProfileSummary>) -> Entry {
+        let m = &results.machine;
+        let p = &results.problem;
+        Entry {
+            revision: m.git_revision.clone(),
+            date: results.generated_at.clone(),
+            machine: m.summary(),
+            rustc: m.rustc.clone(),
+            target: m.target.clone(),
+            problem: format!("{} x {}, maxiter {}", p.width, p.height, p.maxiter),
+            variants: results
+                .variants
+                .iter()
+                .filter_map(|v| {
+                    let t = v.timing.as_ref()?;
+                    Some(Point {
+                        name: v.info.name.clone(),
+                        median: t.median,
+                        spread: t.median_abs_dev / t.median.max(f64::MIN_POSITIVE),
+                        instructions: profiles
+                            .and_then(|s| s.variant(&v.info.name)?.line_profile.as_ref())
+                            .map(|lp| lp.kernel_cost),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Appends `entry` as one line to `dir/history.jsonl`, creating it.
+pub fn append(dir: &Path, entry: &Entry) -> Result<(), LabError> {
+    let path = dir.join(HISTORY_FILE);
+    let mut line = serde_json::to_vec(entry).expect("the lab's types serialise to JSON");
+    line.push(b'\n');
+    std::fs::create_dir_all(dir)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+        })
+        .and_then(|mut f| f.write_all(&line))
+        .map_err(|source| LabError::Write { path, source })
+}
+
+/// The history in `dir`, oldest first, and one warning per line that could not be read. No file
+/// is an empty history.
+pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
+    let path = dir.join(HISTORY_FILE);
+    if !path.exists() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let text = String::from_utf8_lossy(&crate::fsutil::read(&path)?).into_owned();
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(e) => entries.push(e),
+            Err(e) => warnings.push(format!(
+                "{} line {}: skipped, not a history entry ({e})",
+                path.display(),
+                i + 1
+            )),
+        }
+    }
+    Ok((entries, warnings))
+}
+
+/// One variant's series: `(index of the entry, point)` for the entries that measured it on the
+/// latest entry's problem.
+pub fn series<'a>(entries: &'a [Entry], name: &str) -> Vec<(usize, &'a Point)> {
+    let problem = entries.last().map(|e| e.problem.as_str());
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| Some(e.problem.as_str()) == problem)
+        .filter_map(|(i, e)| Some((i, e.variants.iter().find(|p| p.name == name)?)))
+        .collect()
+}
+
+/// Where a series changes: the indices (into `series`) of points whose median differs from the
+/// previous point's by more than [`TIME_STEP`] and more than either point's spread, or whose
+/// instruction count differs by more than [`INSTRUCTION_STEP`]. The rule is deliberately simple:
+/// a step beyond noise and threshold, between neighbours.
+pub fn change_points(series: &[(usize, &Point)]) -> Vec<usize> {
+    series
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| {
+            let (a, b) = (w[0].1, w[1].1);
+            let step = (b.median / a.median - 1.0).abs();
+            let time = step > TIME_STEP.max(a.spread).max(b.spread);
+            let instructions = match (a.instructions, b.instructions) {
+                (Some(x), Some(y)) if x > 0 => (y as f64 / x as f64 - 1.0).abs() > INSTRUCTION_STEP,
+                _ => false,
+            };
+            time || instructions
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The indices of entries whose machine differs from the previous entry's.
+pub fn machine_changes(entries: &[Entry]) -> Vec<usize> {
+    (1..entries.len())
+        .filter(|&i| entries[i].machine != entries[i - 1].machine)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rev: &str, machine: &str, median: f64, instructions: u64) -> Entry {
+        Entry {
+            revision: rev.into(),
+            date: "2026-11-25T00:00:00Z".into(),
+            machine: machine.into(),
+            rustc: "rustc".into(),
+            target: "x86_64".into(),
+            problem: "500 x 500, maxiter 1000".into(),
+            variants: vec![Point {
+                name: "expanded".into(),
+                median,
+                spread: 0.01,
+                instructions: Some(instructions),
+            }],
+        }
+    }
+
+    #[test]
+    fn corrupt_lines_are_skipped_with_a_warning_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        append(dir.path(), &entry("a", "m1", 0.100, 1000)).unwrap();
+        let path = dir.path().join(HISTORY_FILE);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"revision\": 12, truncated\n").unwrap();
+        append(dir.path(), &entry("b", "m1", 0.101, 1000)).unwrap();
+        let (entries, warnings) = load(dir.path()).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("line 2"), "{warnings:?}");
+        assert_eq!(load(&dir.path().join("none")).unwrap().0, Vec::new());
+    }
+
+    #[test]
+    fn steps_beyond_noise_are_change_points_and_machines_are_noted() {
+        let entries = vec![
+            entry("a", "m1", 0.100, 1000),
+            entry("b", "m1", 0.102, 1000),
+            entry("c", "m1", 0.120, 1000),
+            entry("d", "m2", 0.121, 1050),
+        ];
+        let s = series(&entries, "expanded");
+        assert_eq!(change_points(&s), [2, 3]);
+        assert_eq!(machine_changes(&entries), [3]);
+    }
+}
