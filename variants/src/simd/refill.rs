@@ -156,26 +156,6 @@ pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, 
     );
 }
 
-/// Runs `$body` with `$v` bound to 0, 1, ..., `$u - 1`, written out, so that every index is a
-/// constant and LLVM keeps each vector's state in registers. A `for v in 0..U` loop over the
-/// refill's large body stays a loop: the state then lives on the stack, and the refill's masked
-/// stores followed by the block's full-width loads cannot be forwarded. (A closure would not do:
-/// it is compiled without the path's target features unless inlined.)
-macro_rules! each {
-    ($u:ident, $v:ident, $body:block) => {{
-        const { assert!($u <= 8, "at most 8 vectors in flight") };
-        each!(@ $u, $v, $body, 0 1 2 3 4 5 6 7)
-    }};
-    (@ $u:ident, $v:ident, $body:block, $($i:literal)*) => {{
-        $(
-            if $i < $u {
-                let $v: usize = $i;
-                $body
-            }
-        )*
-    }};
-}
-
 /// Computes the escape count of every pixel the feed hands out, `U` vectors of `S` lanes at a
 /// time, writing each into `out` at the pixel's index.
 #[inline(always)]
@@ -207,7 +187,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
     let mut most = maxiter;
     loop {
         let mut busy = false;
-        each!(U, v, {
+        for v in 0..U {
             let alive_bits = s.bits(alive[v]);
             let escaped = !alive_bits & full & !idle[v];
             let spent = if most == maxiter {
@@ -247,7 +227,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
                 alive[v] = s.mask((alive_bits | empty) & !want);
             }
             busy |= idle[v] != full;
-        });
+        }
         if !busy {
             return; // Every lane is idle: every pixel is done.
         }
@@ -259,10 +239,10 @@ pub fn escape_counts<S: Lanes, const U: usize>(
         let block = (maxiter - most).min(REFILL_PERIOD);
         most += block;
         for _ in 0..block {
-            each!(U, v, {
+            for v in 0..U {
                 let z = (&mut zx[v], &mut zy[v], &mut zx2[v], &mut zy2[v]);
                 iterate(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
-            });
+            }
         }
     }
 }
