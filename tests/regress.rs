@@ -44,20 +44,32 @@ fn cargo_build(features: &[&str]) {
     );
 }
 
-/// The release binary of the working tree; with `planted`, a copy of the one built with the
-/// feature `planted-regression` (the plain build is then restored in `target/release`).
+/// A copy of the release binary of the working tree; with `planted`, of the one built with the
+/// feature `planted-regression` (the plain build is then restored in `target/release`). Each test
+/// gets its own copy, made under the lock, so that a planted build passing through
+/// `target/release` never changes the binary another test is counting.
 fn release_binary(planted: bool) -> PathBuf {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
     let built = target().join("release").join("mandel-lab");
-    if !planted {
-        cargo_build(&[]);
-        return built;
-    }
-    cargo_build(&["planted-regression"]);
-    let copy = target().join("planted").join("mandel-lab");
+    // A fresh copy per call: overwriting a binary another test is running would fail (text file
+    // busy).
+    static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!(
+        "{}-{}-{n}",
+        if planted { "planted" } else { "plain" },
+        std::process::id()
+    );
+    let copy = target().join("regress-tests").join(name).join("mandel-lab");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-    std::fs::copy(&built, &copy).unwrap();
+    if planted {
+        cargo_build(&["planted-regression"]);
+        std::fs::copy(&built, &copy).unwrap();
+    }
     cargo_build(&[]);
+    if !planted {
+        std::fs::copy(&built, &copy).unwrap();
+    }
     copy
 }
 

@@ -145,6 +145,8 @@ fn valgrind(
                 "TMPDIR",
                 out_file.parent().unwrap_or_else(|| Path::new("/tmp")),
             )
+            // Every symbol bound at start-up, so no lazy binding lands inside a counted stretch.
+            .env("LD_BIND_NOW", "1")
             .arg("--tool=callgrind")
             .args(extra)
             .arg("--compress-strings=no")
