@@ -6,6 +6,7 @@
 
 mod clap_error;
 mod list;
+mod peers;
 mod profile;
 mod progress;
 mod report;
@@ -47,6 +48,9 @@ enum Command {
     SweepThreads(sweep_threads::SweepThreadsArgs),
     /// Measure variants against grid size, each against rayon-rows at the same size: the GPU figure.
     SweepSizes(sweep_sizes::SweepSizesArgs),
+    /// Run the tutorial's own Python programs (CPython, PyPy, numpy, numexpr, Cython, numba) on
+    /// this machine, validate each against the reference, and write reports/peers.json.
+    Peers(peers::PeersArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
@@ -214,6 +218,7 @@ fn lab_main() -> ExitCode {
         Command::SweepChunks(args) => sweep::run(args),
         Command::SweepThreads(args) => sweep_threads::run(args),
         Command::SweepSizes(args) => sweep_sizes::run(args),
+        Command::Peers(args) => peers::run(args),
     };
     match result {
         Ok(code) => code,
