@@ -110,7 +110,13 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
                 .as_ref()
                 .map_or("-".into(), |v| v.validation_sum.to_string()),
             r.status.label().into(),
-            r.exactness.clone(),
+            // The reason is said once, below the table.
+            match &r.validation {
+                Some(v) if v.mismatched_pixels > 0 => {
+                    format!("inexact: {} pixels differ", v.mismatched_pixels)
+                }
+                _ => r.exactness.clone(),
+            },
             r.variant.clone(),
         ]);
     }

@@ -106,9 +106,11 @@ impl Toolbox {
             ));
         }
         if peer.needs_cc && python.cc.is_none() {
-            return Err("no C compiler for Cython to build with: sudo apt-get install gcc \
+            return Err(
+                "no C compiler for Cython to build with: sudo apt-get install gcc \
                         (Debian/Ubuntu)"
-                .into());
+                    .into(),
+            );
         }
         Ok(python)
     }
@@ -118,8 +120,8 @@ impl Toolbox {
 fn probe(path: &Path) -> Result<Python, String> {
     let mut cmd = Command::new(path);
     cmd.args(["-c", PROBE]);
-    let out = super::run::output_within(&mut cmd, Duration::from_secs(120))
-        .map_err(|e| e.to_string())?;
+    let out =
+        super::run::output_within(&mut cmd, Duration::from_secs(120)).map_err(|e| e.to_string())?;
     if !out.success {
         return Err(format!(
             "it does not run: {}",

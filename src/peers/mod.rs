@@ -30,7 +30,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The file the peers stage writes in the report folder.
 pub const JSON_FILE: &str = "peers.json";
 /// What to type to measure them, said where there are none.
-pub const HOW_TO_MEASURE: &str = "cargo xtask peers --install && cargo xtask peers";
+pub const HOW_TO_MEASURE: &str = "cargo xtask peers --install";
 
 /// One peer's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -116,8 +116,11 @@ pub struct Outcome {
 
 /// Runs the program, reads its result line and counts, and validates them. `Err` is a FAIL: the
 /// reason ends with the last line the program wrote on standard error.
-pub fn run(inv: &Invocation<'_>, reference: &Reference, exactness: mandel_variants::Exactness)
--> Result<Outcome, String> {
+pub fn run(
+    inv: &Invocation<'_>,
+    reference: &Reference,
+    exactness: mandel_variants::Exactness,
+) -> Result<Outcome, String> {
     let (scratch, _registered) = crate::interrupt::scratch_dir().map_err(|e| e.to_string())?;
     let counts_path = scratch.path().join("counts.u32");
     let s = &inv.spec;
@@ -138,9 +141,8 @@ pub fn run(inv: &Invocation<'_>, reference: &Reference, exactness: mandel_varian
         cmd.arg("--warmup");
     }
     let out = output_within(&mut cmd, inv.timeout).map_err(|e| e.to_string())?;
-    let stderr_tail = || {
-        last_line(&out.stderr).map_or("nothing on standard error".into(), |l| format!("'{l}'"))
-    };
+    let stderr_tail =
+        || last_line(&out.stderr).map_or("nothing on standard error".into(), |l| format!("'{l}'"));
     if !out.success {
         return Err(format!("exited with {}: {}", out.status, stderr_tail()));
     }
