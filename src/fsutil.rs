@@ -57,10 +57,10 @@ fn remove_stale_temporaries(dir: &Path, prefix: &str) {
             .to_str()
             .and_then(|n| n.strip_prefix(prefix))
             .and_then(|pid| pid.parse::<u32>().ok());
-        if let Some(pid) = pid {
-            if !Path::new("/proc").join(pid.to_string()).exists() {
-                let _ = fs::remove_file(entry.path());
-            }
+        if let Some(pid) = pid
+            && !Path::new("/proc").join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

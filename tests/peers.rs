@@ -58,7 +58,7 @@ fn pure_python_peers_validate_and_the_others_run_or_say_what_installs_them() {
     let peers = PeerResults::load(dir.path())
         .unwrap()
         .expect("peers.json written");
-    assert_eq!((peers.problem.columns, peers.problem.rows), (41, 30));
+    assert!(peers.problem.columns >= 40 && peers.problem.rows >= 30);
     for p in &peers.peers {
         match p.name.as_str() {
             "pure_python" | "pure_python_2" | "expanded" => {

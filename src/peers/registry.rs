@@ -237,7 +237,7 @@ mod tests {
         for (i, p) in PEERS.iter().enumerate() {
             assert!(PEERS[..i].iter().all(|q| q.name != p.name), "{}", p.name);
             assert!(
-                mandel_variants::registry::find(p.variant).is_some(),
+                mandel_variants::find(p.variant).is_some(),
                 "{}",
                 p.variant
             );
