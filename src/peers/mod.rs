@@ -81,11 +81,13 @@ impl PeerResult {
         parts.extend(
             self.libraries
                 .iter()
-                .filter(|(k, _)| *k != "threads" && *k != "cc")
+                .filter(|(k, _)| !["threads", "processes", "cc"].contains(&k.as_str()))
                 .map(|(k, v)| format!("{k} {v}")),
         );
-        if let Some(t) = self.libraries.get("threads") {
-            parts.push(format!("{t} threads"));
+        for unit in ["threads", "processes"] {
+            if let Some(n) = self.libraries.get(unit) {
+                parts.push(format!("{n} {unit}"));
+            }
         }
         if parts.is_empty() {
             self.tool.clone()

@@ -133,6 +133,16 @@ pub const PEERS: &[Peer] = &[
     )
     .repeat(3),
     peer(
+        "multi",
+        "multi.py",
+        "multiprocessing, one chunk per core",
+        "CPython",
+        CPython,
+        "rayon-chunks",
+    )
+    .row()
+    .repeat(3),
+    peer(
         "pypy-pure_python",
         "pure_python.py",
         "indexed complex",
@@ -236,11 +246,7 @@ mod tests {
     fn names_are_unique_and_each_row_has_at_most_one_python_today_figure() {
         for (i, p) in PEERS.iter().enumerate() {
             assert!(PEERS[..i].iter().all(|q| q.name != p.name), "{}", p.name);
-            assert!(
-                mandel_variants::find(p.variant).is_some(),
-                "{}",
-                p.variant
-            );
+            assert!(mandel_variants::find(p.variant).is_some(), "{}", p.variant);
             let standing = PEERS
                 .iter()
                 .filter(|q| q.stands_for_row && q.variant == p.variant)
