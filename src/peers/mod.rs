@@ -54,7 +54,7 @@ pub struct PeerResult {
     /// Whether an untimed warm-up run (JIT compilation) came first.
     pub warmup_excluded: bool,
     pub validation: Option<Validation>,
-    /// `exact`, or `inexact: <reason>` where its pixels differ.
+    /// `exact`, or `inexact: <reason>` where its pixels differ; `-` where it did not run.
     pub exactness: String,
     /// The Rust variant doing the same technique.
     pub variant: String,
@@ -234,7 +234,7 @@ fn measure_one(
         spread: None,
         warmup_excluded: false,
         validation: None,
-        exactness: "exact".into(),
+        exactness: "-".into(),
         variant: peer.variant.into(),
         stands_for_row: peer.stands_for_row,
     };
@@ -269,6 +269,7 @@ fn measure_one(
             result.median = Some(median(&out.line.seconds));
             result.spread = Some(median_abs_dev(&out.line.seconds));
             result.samples = out.line.seconds;
+            result.exactness = "exact".into();
             if v.mismatched_pixels > 0 {
                 let why = match peer.exactness {
                     mandel_variants::Exactness::Inexact(why) => why,
