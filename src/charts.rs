@@ -14,8 +14,11 @@ const NOW: RGBColor = RGBColor(31, 119, 180);
 /// Bars of results that used more than one core.
 const MANY_CORES: RGBColor = RGBColor(255, 127, 14);
 const THEN: RGBColor = RGBColor(190, 190, 190);
+/// The tutorial's Python on this machine today.
+const PYTHON: RGBColor = RGBColor(214, 175, 60);
 
-/// One category of a bar chart: our median with its range, and the tutorial's 2011 figure.
+/// One category of a bar chart: the tutorial's 2011 figure, the same technique in Python on this
+/// machine today, and our median with its range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
@@ -23,6 +26,8 @@ pub struct Bar {
     pub now: Option<(f64, f64, f64)>,
     /// The tutorial's seconds.
     pub then: Option<f64>,
+    /// Python's median seconds on this machine today (`reports/peers.json`).
+    pub python: Option<f64>,
 }
 
 /// The bars of one group: every variant that ran or that the tutorial timed.
@@ -30,13 +35,14 @@ pub fn group_bars(group: &Group) -> Vec<Bar> {
     group
         .rows
         .iter()
-        .filter(|r| r.median.is_some() || r.tutorial_seconds.is_some())
+        .filter(|r| r.median.is_some() || r.tutorial_seconds.is_some() || r.python_today.is_some())
         .map(|r| Bar {
             label: r.label(),
             now: r
                 .median
                 .map(|m| (m, r.min.unwrap_or(m), r.max.unwrap_or(m))),
             then: r.tutorial_seconds,
+            python: r.python_today,
         })
         .collect()
 }
@@ -46,7 +52,7 @@ pub fn group_bars(group: &Group) -> Vec<Bar> {
 pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String> {
     let values: Vec<f64> = bars
         .iter()
-        .flat_map(|b| [b.now.map(|n| n.1), b.now.map(|n| n.2), b.then])
+        .flat_map(|b| [b.now.map(|n| n.1), b.now.map(|n| n.2), b.then, b.python])
         .flatten()
         .filter(|v| *v > 0.0)
         .collect();
@@ -55,7 +61,7 @@ pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String>
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(0.0, f64::max);
-    let height = 130 + 46 * (bars.len() as u32 + 1);
+    let height = 130 + 62 * (bars.len() as u32 + 1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
@@ -111,29 +117,40 @@ where
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let then = b.then?;
             Some(Rectangle::new(
-                [(x0, slot(i) + 0.12), (then, slot(i) + 0.46)],
+                [(x0, slot(i) + 0.10), (then, slot(i) + 0.34)],
                 THEN.filled(),
             ))
         }))
         .map_err(err)?
-        .label("tutorial, 2011")
+        .label("tutorial, 2011 (2008 laptop, Python 2.7)")
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], THEN.filled()));
+    chart
+        .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
+            let python = b.python?;
+            Some(Rectangle::new(
+                [(x0, slot(i) + 0.38), (python, slot(i) + 0.62)],
+                PYTHON.filled(),
+            ))
+        }))
+        .map_err(err)?
+        .label("Python today, this machine (median)")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], PYTHON.filled()));
     chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let (median, _, _) = b.now?;
             Some(Rectangle::new(
-                [(x0, slot(i) + 0.54), (median, slot(i) + 0.88)],
+                [(x0, slot(i) + 0.66), (median, slot(i) + 0.90)],
                 NOW.filled(),
             ))
         }))
         .map_err(err)?
-        .label("this machine (median, whisker: min to max)")
+        .label("Rust, this machine (median, whisker: min to max)")
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], NOW.filled()));
     chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let (_, min, max) = b.now?;
             Some(PathElement::new(
-                vec![(min, slot(i) + 0.71), (max, slot(i) + 0.71)],
+                vec![(min, slot(i) + 0.78), (max, slot(i) + 0.78)],
                 BLACK.stroke_width(2),
             ))
         }))
@@ -157,10 +174,13 @@ where
             ))
         };
         if let Some((median, _, max)) = b.now {
-            annotate(median, median.max(max), slot(i) + 0.71).map_err(err)?;
+            annotate(median, median.max(max), slot(i) + 0.78).map_err(err)?;
+        }
+        if let Some(python) = b.python {
+            annotate(python, python, slot(i) + 0.50).map_err(err)?;
         }
         if let Some(then) = b.then {
-            annotate(then, then, slot(i) + 0.29).map_err(err)?;
+            annotate(then, then, slot(i) + 0.22).map_err(err)?;
         }
     }
     legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
@@ -504,22 +524,26 @@ mod tests {
                 label: "naive".into(),
                 now: Some((0.7, 0.69, 0.72)),
                 then: Some(49.0),
+                python: Some(3.4),
             },
             Bar {
                 label: "expanded".into(),
                 now: Some((0.19, 0.18, 0.2)),
                 then: Some(0.6),
+                python: None,
             },
             Bar {
                 label: "c-reference".into(),
                 now: Some((0.19, 0.18, 0.21)),
                 then: None,
+                python: None,
             },
         ];
         let svg = then_and_now("Single-core loops", &bars).unwrap().unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
         assert!(svg.contains("log scale"));
         assert!(svg.contains("c-reference") && svg.contains("tutorial, 2011"));
+        assert!(svg.contains("Python today") && svg.contains("3.400 s"));
     }
 
     #[test]
@@ -528,6 +552,7 @@ mod tests {
             label: "cuda".into(),
             now: None,
             then: None,
+            python: None,
         }];
         assert_eq!(then_and_now("GPU", &bars).unwrap(), None);
     }

@@ -20,6 +20,7 @@ pub mod known;
 pub mod limit;
 pub mod machine;
 pub mod measure;
+pub mod peers;
 pub mod profile;
 pub mod reference;
 pub mod regress;

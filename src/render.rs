@@ -15,7 +15,8 @@ pub const HTML_FILE: &str = "index.html";
 /// kernel: everything comes from `results` and, where the profiling stage has run, from the
 /// `profile.json` in `flamegraphs`, whose views the page links to.
 pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
-    let groups = export::groups(results);
+    let peers = crate::peers::PeerResults::load(dir)?;
+    let groups = export::groups_with_peers(results, peers.as_ref());
     // Profiles of another problem (an earlier or interrupted run of another size) are not
     // linked: the page says which problem they were made for instead.
     let (summary, other_profiles) = match ProfileSummary::load(flamegraphs)? {
@@ -36,6 +37,7 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         sweep: sweep.as_ref(),
         threads: threads.as_ref(),
         sizes: sizes.as_ref(),
+        peers: peers.as_ref(),
     };
     let chart_err = |e: String| LabError::Write {
         path: dir.join(HTML_FILE),

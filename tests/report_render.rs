@@ -356,3 +356,87 @@ fn the_report_links_only_profiles_of_its_own_problem() {
         "the page does not say where the profiles came from"
     );
 }
+
+fn peers_fixture() -> mandel_lab::peers::PeerResults {
+    mandel_lab::peers::PeerResults::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    )
+    .expect("the peers fixture loads")
+    .expect("tests/fixtures/peers.json exists")
+}
+
+#[test]
+fn tutorial_rows_show_2011_python_today_and_rust_in_tables_and_charts() {
+    let results = fixture();
+    let peers = peers_fixture();
+    let groups = export::groups_with_peers(&results, Some(&peers));
+    let naive = &groups[0].rows[0];
+    let python = peers.for_row("naive").unwrap().median;
+    assert_eq!(naive.python_today, python);
+    assert_eq!(naive.python_peer.as_deref(), Some("pure_python"));
+    assert!(
+        naive.then_python_cell().starts_with("49.00 s · "),
+        "{}",
+        naive.then_python_cell()
+    );
+    let bars = charts::group_bars(&groups[0]);
+    assert_eq!(bars[0].python, python);
+    let svg = charts::then_and_now(groups[0].title, &bars)
+        .unwrap()
+        .unwrap();
+    assert!(svg.contains("Python today") && svg.contains("tutorial, 2011"));
+    let extras = html::Extras {
+        peers: Some(&peers),
+        ..Default::default()
+    };
+    let page = html::render(&results, &groups, extras).unwrap();
+    for p in &peers.peers {
+        assert!(
+            page.contains(&format!("data-peer=\"{}\"", p.name)),
+            "{}",
+            p.name
+        );
+    }
+    assert!(page.contains("<h2>Python today</h2>") && page.contains("Rust speed-up"));
+    // Peers of another problem are not compared, and the page says so.
+    let mut other = peers.clone();
+    other.problem.maxiter = 300;
+    assert!(
+        export::groups_with_peers(&results, Some(&other))[0].rows[0]
+            .python_today
+            .is_none()
+    );
+    let extras = html::Extras {
+        peers: Some(&other),
+        ..Default::default()
+    };
+    let page = html::render(&results, &groups, extras).unwrap();
+    assert!(page.contains("measured on another problem"));
+}
+
+#[test]
+fn a_report_without_peers_says_how_to_measure_them() {
+    let results = fixture();
+    let page = html::render(&results, &export::groups(&results), Default::default()).unwrap();
+    assert!(page.contains(mandel_lab::peers::HOW_TO_MEASURE));
+}
+
+#[test]
+fn render_only_includes_the_saved_peers() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for f in ["results.json", "peers.json"] {
+        std::fs::copy(fixtures.join(f), dir.path().join(f)).unwrap();
+    }
+    let out = lab(&[
+        "report",
+        "--render-only",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "the fixture holds a FAIL row");
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(page.contains("data-peer=\"pure_python\""));
+    let md = std::fs::read_to_string(dir.path().join("results.md")).unwrap();
+    assert!(md.contains("2011 · Python today") && md.contains("49.00 s · "));
+}

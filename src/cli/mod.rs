@@ -7,6 +7,7 @@
 mod clap_error;
 mod history;
 mod list;
+mod peers;
 mod profile;
 mod progress;
 mod regress;
@@ -49,6 +50,9 @@ enum Command {
     SweepThreads(sweep_threads::SweepThreadsArgs),
     /// Measure variants against grid size, each against rayon-rows at the same size: the GPU figure.
     SweepSizes(sweep_sizes::SweepSizesArgs),
+    /// Run the tutorial's own Python programs (CPython, PyPy, numpy, numexpr, Cython, numba) on
+    /// this machine, validate each against the reference, and write reports/peers.json.
+    Peers(peers::PeersArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]
     KernelOnce(profile::KernelOnceArgs),
@@ -233,6 +237,7 @@ fn lab_main() -> ExitCode {
         Command::Ab(args) => regress::ab_run(args),
         Command::History(args) => history::run(args),
         Command::CountOnce(args) => regress::count_once(args),
+        Command::Peers(args) => peers::run(args),
     };
     match result {
         Ok(code) => code,

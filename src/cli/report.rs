@@ -110,7 +110,8 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             results
         };
     render::render_report(&results, &args.out, &args.flamegraphs)?;
-    let groups = export::groups(&results);
+    let peers = crate::peers::PeerResults::load(&args.out)?;
+    let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
         TableFormat::Table => {
             let p = &results.problem;
@@ -126,6 +127,12 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             print!("{}", terminal::render(&groups));
             for w in export::noise_warnings(&results) {
                 eprintln!("warning: {w}");
+            }
+            if peers.is_none() {
+                println!(
+                    "The tutorial's Python is not measured here yet: {}",
+                    crate::peers::HOW_TO_MEASURE
+                );
             }
             println!("Report written to {}", args.out.join(HTML_FILE).display());
         }

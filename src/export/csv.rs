@@ -2,7 +2,7 @@
 
 use super::Group;
 
-const COLUMNS: [&str; 19] = [
+const COLUMNS: [&str; 22] = [
     "family",
     "variant",
     "tuning",
@@ -22,6 +22,9 @@ const COLUMNS: [&str; 19] = [
     "g_iterations_per_s",
     "cores",
     "limit_share",
+    "tutorial_s",
+    "python_today_s",
+    "python_peer",
 ];
 
 /// RFC 4180 CSV: a header line, then one line per variant.
@@ -52,6 +55,9 @@ pub fn render(groups: &[Group]) -> String {
                 r.throughput.map_or(String::new(), |t| format!("{t:.4}")),
                 r.cores.map_or(String::new(), |c| c.to_string()),
                 r.limit_share.map_or(String::new(), |s| format!("{s:.4}")),
+                num(r.tutorial_seconds),
+                num(r.python_today),
+                r.python_peer.clone().unwrap_or_default(),
             ];
             let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
             out.push_str(&quoted.join(","));

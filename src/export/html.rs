@@ -28,6 +28,8 @@ pub struct Extras<'a> {
     pub sweep: Option<&'a Sweep>,
     pub threads: Option<&'a ThreadSweep>,
     pub sizes: Option<&'a SizeSweep>,
+    /// The tutorial's Python measured on this machine (`reports/peers.json`).
+    pub peers: Option<&'a crate::peers::PeerResults>,
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -266,6 +268,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         }
         h.push_str("</section>\n");
     }
+    h.push_str(&super::peers::section(results, extras.peers));
     h.push_str(&super::roofline::limit_section(results, groups)?);
     if let Some(p) = profiles {
         h.push_str(&profile_section(p, results));
@@ -688,8 +691,8 @@ table.kv td { padding: 2px 0; word-break: break-word; }
 table.results { width: 100%; font-size: 0.92em; }
 table.results th, table.results td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
 table.results thead { background: #f4f4f4; }
-tr.ok td:nth-child(6) { color: #176f2c; font-weight: 600; }
-tr.fail td:nth-child(6) { color: #b00020; font-weight: 600; }
+tr.ok td:nth-child(9) { color: #176f2c; font-weight: 600; }
+tr.fail td:nth-child(9) { color: #b00020; font-weight: 600; }
 tr.skip { color: #777; }
 tr.noisy td:nth-child(3) { background: #fff4d6; }
 .warn { background: #fff4d6; border: 1px solid #e0c060; padding: 0.5em 1em; }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod peers;
 pub mod roofline;
 pub mod terminal;
 
@@ -47,6 +48,12 @@ pub struct Row {
     pub noisy: bool,
     /// The tutorial's 2011 time for the same technique, when the problem is the tutorial's.
     pub tutorial_seconds: Option<f64>,
+    /// The same technique in Python on this machine today (`reports/peers.json`, same problem).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python_today: Option<f64>,
+    /// The peer program that gave [`Row::python_today`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python_peer: Option<String>,
     /// The SIMD path that ran, for variants that dispatch.
     pub isa: Option<String>,
     /// The problem's inner iterations over the median, G per second.
@@ -139,6 +146,8 @@ impl Row {
             tutorial_seconds: tutorial::figure_for(&v.info.name)
                 .filter(|_| ctx.tutorial_problem && t.isa.is_none())
                 .map(|f| f.seconds),
+            python_today: None,
+            python_peer: None,
             isa: v.isa.clone(),
             throughput,
             cores,
@@ -214,6 +223,15 @@ impl Row {
             .map_or("-".into(), |s| format!("{s:.2}x"))
     }
 
+    /// `49.0 s · 3.412 s`: the tutorial's 2011 time and Python's today, `-` for each missing.
+    pub fn then_python_cell(&self) -> String {
+        if self.tutorial_seconds.is_none() && self.python_today.is_none() {
+            return "-".into();
+        }
+        let f = |s: Option<f64>| s.map_or("-".into(), format_seconds);
+        format!("{} · {}", f(self.tutorial_seconds), f(self.python_today))
+    }
+
     /// The validation sum, or `-`.
     pub fn sum_cell(&self) -> String {
         self.validation_sum.map_or("-".into(), |s| s.to_string())
@@ -237,6 +255,27 @@ pub fn groups(results: &Results) -> Vec<Group> {
                 .collect(),
         })
         .collect()
+}
+
+/// [`groups`], each row with its "Python today" figure where `peers` measured the same problem.
+pub fn groups_with_peers(
+    results: &Results,
+    peers: Option<&crate::peers::PeerResults>,
+) -> Vec<Group> {
+    let mut groups = groups(results);
+    let Some(peers) = peers.filter(|p| p.problem.spec() == results.problem.spec()) else {
+        return groups;
+    };
+    for row in groups.iter_mut().flat_map(|g| g.rows.iter_mut()) {
+        if row.tuning.is_some() {
+            continue;
+        }
+        if let Some(p) = peers.for_row(&row.variant) {
+            row.python_today = p.median;
+            row.python_peer = Some(p.name.clone());
+        }
+    }
+    groups
 }
 
 /// Whether the results are for the tutorial's own problem (its region, 500 x 500, maxiter 1000),
@@ -296,9 +335,10 @@ pub fn format_seconds(s: f64) -> String {
 }
 
 /// The header shared by the table formats.
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 10] = [
     "variant",
     "tutorial analogue",
+    "2011 · Python today",
     "median ± spread",
     "speed-up vs naive",
     "G iterations/s",
@@ -324,18 +364,19 @@ pub fn skip_reasons(rows: &[Row]) -> Vec<(&str, Vec<&str>)> {
 }
 
 /// [`cells`] for a table with [`skip_reasons`] under it: a skipped row's status is just `SKIP`.
-pub fn cells_noting_skips(row: &Row) -> [String; 9] {
+pub fn cells_noting_skips(row: &Row) -> [String; 10] {
     let mut cells = cells(row);
     if row.status == "SKIP" {
-        cells[7] = "SKIP (see below)".into();
+        cells[8] = "SKIP (see below)".into();
     }
     cells
 }
 
-pub fn cells(row: &Row) -> [String; 9] {
+pub fn cells(row: &Row) -> [String; 10] {
     [
         row.label(),
         row.analogue.clone(),
+        row.then_python_cell(),
         row.time_cell(),
         row.speedup_cell(),
         row.throughput_cell(),

@@ -4,6 +4,7 @@
 mod interrupt;
 mod lab;
 mod mpi;
+mod peers;
 mod regress;
 mod report;
 mod sweep_threads;
@@ -44,6 +45,13 @@ Commands:
             reports/sweep-sizes.json and the report's GPU section. Default variants: every GPU
             variant found here. Options: --sizes 500,2048,4096, --variants a,b, --maxiter M,
             --quick, --samples N
+  peers     Build in release and run the tutorial's own Python programs on this machine (pure
+            Python under CPython and PyPy, numpy, numexpr, Cython, numba @njit and prange):
+            several runs each, kernel time inside the process, validated pixel for pixel, in
+            reports/peers.json, shown in the report beside 2011 and Rust. Missing tools skip.
+            Options: --install (pip into target/peers-venv: numpy numexpr cython numba),
+            --python PATH, --quick, --peers a,b, --repeat N, --timeout SECS,
+            --width W --height H --maxiter M
   mpi       Build with the `mpi` feature and run the mpi variant (ParallelPython's job server on
             MPI) under mpirun; validates against the reference.
             Options: --ranks N, --hostfile FILE, --timeout SECS, --verbose, and `run`'s options
@@ -93,9 +101,10 @@ fn main() -> ExitCode {
         "sweep-threads" => sweep_threads::run(rest),
         "mpi" => mpi::run(rest),
         "regress" => regress::run(rest),
+        "peers" => peers::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, mpi, regress, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, peers, mpi, regress, help"
             );
             return ExitCode::from(2);
         }

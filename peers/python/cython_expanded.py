@@ -1,0 +1,62 @@
+"""calculate_z.pyx (Cython, static types, expanded math), compiled on the fly into --build-dir
+with setuptools and the system's C compiler (-O3 -ffp-contract=off, no -march=native, no
+-ffast-math), then timed on array.array buffers: no numpy needed."""
+
+import array
+import os
+import shutil
+import sys
+
+import _peer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def build(build_dir):
+    import Cython
+    from Cython.Build import cythonize
+    from setuptools import Extension
+    from setuptools.dist import Distribution
+
+    os.makedirs(build_dir, exist_ok=True)
+    pyx = os.path.join(build_dir, "calculate_z.pyx")
+    shutil.copyfile(os.path.join(HERE, "calculate_z.pyx"), pyx)
+    restore = _peer.stdout_to_stderr()
+    try:
+        ext = Extension(
+            "calculate_z", [pyx], extra_compile_args=["-O3", "-ffp-contract=off"]
+        )
+        dist = Distribution({"ext_modules": cythonize([ext], quiet=True)})
+        cmd = dist.get_command_obj("build_ext")
+        cmd.build_lib = build_dir
+        cmd.build_temp = os.path.join(build_dir, "tmp")
+        dist.run_command("build_ext")
+    finally:
+        restore()
+    sys.path.insert(0, build_dir)
+    import calculate_z
+
+    return calculate_z.calculate_z, Cython.__version__
+
+
+def setup(xs, ys, args):
+    build_dir = args.build_dir or os.path.join(HERE, "build")
+    kernel, _ = build(build_dir)
+    qx = array.array("d", [x for y in ys for x in xs])
+    qy = array.array("d", [y for y in ys for x in xs])
+    return kernel, qx, qy
+
+
+def calculate_z(inputs, maxiter):
+    kernel, qx, qy = inputs
+    output = array.array("i", bytes(4 * len(qx)))
+    kernel(maxiter, qx, qy, output)
+    return output
+
+
+if __name__ == "__main__":
+    import Cython
+    import sysconfig
+
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    _peer.run(setup, calculate_z, {"cython": Cython.__version__, "cc": cc})

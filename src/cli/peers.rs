@@ -1,0 +1,139 @@
+//! `mandel-lab peers`: the tutorial's own Python programs, run on this machine today, validated
+//! against the reference and written to `reports/peers.json` for the report.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::ProblemArgs;
+use crate::LabError;
+use crate::peers::{self, Options, Step, Toolbox};
+
+/// Where the peer programs and the lab's Python scratch live: the checkout the lab was built
+/// from, so that the lab finds them whatever folder it runs in.
+const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
+
+#[derive(Debug, Args)]
+pub(super) struct PeersArgs {
+    #[command(flatten)]
+    problem: ProblemArgs,
+    /// A smaller problem (maxiter 300, unless the problem is given) and 2 runs per peer.
+    #[arg(long)]
+    quick: bool,
+    /// Comma-separated peers to run (default: all).
+    #[arg(long, value_name = "A,B,...")]
+    peers: Option<String>,
+    /// The CPython to run the peers under (default: target/peers-venv where
+    /// `cargo xtask peers --install` made it, else python3).
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// Timed runs per peer (default: 3 for the slow pure-Python ones, 5 for the others).
+    #[arg(long, value_name = "N")]
+    repeat: Option<u32>,
+    /// Longest one peer may run, in seconds, warm-up and every run together.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    timeout: u64,
+    /// The report folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    out: PathBuf,
+    /// The folder of the peer programs (tests point it at broken ones).
+    #[arg(long, value_name = "DIR", hide = true)]
+    scripts: Option<PathBuf>,
+}
+
+pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
+    let spec = args
+        .problem
+        .spec_for(args.quick, super::report::QUICK_MAXITER)?;
+    spec.build()?;
+    let selection = peers::select(args.peers.as_deref())?;
+    if args.repeat == Some(0) || args.timeout == 0 {
+        return Err(LabError::bad_input("--repeat and --timeout must be at least 1").into());
+    }
+    let workspace = Path::new(WORKSPACE);
+    let tools = Toolbox::find(args.python.as_deref(), workspace)?;
+    let opts = Options {
+        scripts: args
+            .scripts
+            .unwrap_or_else(|| workspace.join("peers/python")),
+        build_dir: workspace.join("target/peers-build"),
+        repeat: args.repeat.or(args.quick.then_some(2)),
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let bar = ProgressBar::new(selection.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let results = peers::measure(&spec, &selection, &tools, &opts, |step| match step {
+        Step::Reference => bar.set_message("computing the reference"),
+        Step::Running(p) => bar.set_message(format!("running {} ({})", p.name, p.script)),
+        Step::Done(_) => bar.inc(1),
+    });
+    bar.finish_and_clear();
+    let results = results?;
+    results.save(&args.out)?;
+    let p = &results.problem;
+    println!(
+        "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \
+         kernel seconds measured inside each program\n",
+        p.columns, p.rows, p.maxiter, p.reference_sum
+    );
+    let mut b = Builder::default();
+    b.push_record([
+        "peer",
+        "tool",
+        "median ± spread",
+        "runs",
+        "validation sum",
+        "status",
+        "exactness",
+        "Rust variant",
+    ]);
+    for r in &results.peers {
+        b.push_record([
+            r.name.clone(),
+            r.tool_cell(),
+            r.time_cell(),
+            format!(
+                "{}{}",
+                r.samples.len(),
+                if r.warmup_excluded { " + warm-up" } else { "" }
+            ),
+            r.validation
+                .as_ref()
+                .map_or("-".into(), |v| v.validation_sum.to_string()),
+            r.status.label().into(),
+            // The reason is said once, below the table.
+            match &r.validation {
+                Some(v) if v.mismatched_pixels > 0 => {
+                    format!("inexact: {} pixels differ", v.mismatched_pixels)
+                }
+                _ => r.exactness.clone(),
+            },
+            r.variant.clone(),
+        ]);
+    }
+    println!("{}", b.build().with(Style::rounded()));
+    for r in results.peers.iter().filter(|r| r.reason.is_some()) {
+        println!(
+            "  {} {}: {}",
+            r.status.label(),
+            r.name,
+            r.reason.as_deref().unwrap_or("")
+        );
+    }
+    println!(
+        "Written to {}; `cargo xtask report` (or --render-only) shows them beside 2011 and Rust.",
+        args.out.join(peers::JSON_FILE).display()
+    );
+    Ok(super::exit_code_for_statuses(
+        results.peers.iter().map(|r| r.status),
+    ))
+}
