@@ -27,6 +27,7 @@ pub mod regress;
 pub mod render;
 pub mod report;
 pub mod results;
+pub mod stats;
 pub mod sweep;
 pub mod sweep_sizes;
 pub mod sweep_threads;

@@ -272,8 +272,8 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         slower |= call == ab::Call::Slower;
         b.push_record([
             v.name.to_string(),
-            ms(ab::median(&ta)),
-            ms(ab::median(&tb)),
+            ms(crate::stats::median(&ta)),
+            ms(crate::stats::median(&tb)),
             format!("{:.3}", r.ratio),
             format!("[{:.3}, {:.3}]", r.low, r.high),
             call.label().to_string(),

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::machine::Machine;
 use crate::reference::Reference;
 use crate::results::{ProblemInfo, now_rfc3339};
+use crate::stats::{median, median_abs_dev};
 use crate::validate::{Status, Validation};
 use crate::{GridSpec, LabError, fsutil};
 pub use discover::Toolbox;
@@ -287,35 +288,9 @@ fn measure_one(
     result
 }
 
-/// The median of `xs` (not empty).
-pub fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-/// The median absolute deviation of `xs` from their median (not empty).
-pub fn median_abs_dev(xs: &[f64]) -> f64 {
-    let m = median(xs);
-    let dev: Vec<f64> = xs.iter().map(|x| (x - m).abs()).collect();
-    median(&dev)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_and_spread_of_odd_and_even_samples() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert_eq!(median_abs_dev(&[1.0, 2.0, 4.0]), 1.0);
-    }
 
     #[test]
     fn unknown_peer_names_are_bad_input() {

@@ -5,6 +5,8 @@
 //! threshold, so noise alone does not raise an alarm.
 
 use std::path::Path;
+
+use crate::stats::median;
 use std::process::Command;
 
 use crate::{GridSpec, LabError};
@@ -41,18 +43,6 @@ impl Call {
             Call::SmallChange => "within threshold",
             Call::NoChange => "no significant change",
         }
-    }
-}
-
-/// The median of `xs` (not empty).
-pub fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 
@@ -163,11 +153,5 @@ mod tests {
         assert!(r.low <= 1.0 && r.high >= 1.0);
         assert_eq!(call(&r, 3.0), Call::NoChange);
         assert_eq!(ratio_of_medians(&a, &slower), ratio_of_medians(&a, &slower));
-    }
-
-    #[test]
-    fn medians_of_odd_and_even_samples() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
 }
