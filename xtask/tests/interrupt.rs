@@ -240,3 +240,115 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
     }
     assert_whole(work.path(), false, "after the last runs");
 }
+
+/// The processes, anywhere, whose working folder is `work`, by name: mpirun and its ranks run
+/// there, whatever process group OpenMPI puts them in.
+fn working_in(work: &Path) -> Vec<(u32, String)> {
+    let work = work.canonicalize().unwrap();
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("cwd")).ok().as_deref() != Some(work.as_path()) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r.trim_start())
+            .unwrap_or("");
+        if !state.starts_with('Z') {
+            let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            out.push((pid, name.trim().to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn interrupting_an_mpi_run_leaves_no_rank_behind() {
+    let has_mpirun = std::process::Command::new("mpirun")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_mpirun {
+        assert!(
+            std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
+            "MANDEL_LAB_REQUIRE_MPI is set but mpirun is missing"
+        );
+        println!(
+            "skip: no mpirun (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
+        );
+        return;
+    }
+    let work = work_dir();
+    // Long enough to be interrupted while both ranks compute.
+    let args = [
+        "mpi",
+        "--ranks",
+        "2",
+        "--width",
+        "2000",
+        "--height",
+        "2000",
+        "--maxiter",
+        "5000",
+    ];
+    for how in [
+        Interruption::TerminalCtrlC,
+        Interruption::KillInt,
+        Interruption::KillIntThenKill,
+    ] {
+        let mut child = start(work.path(), &args);
+        let pid = child.id();
+        // The first start builds the lab with MPI (minutes); then wait for both ranks.
+        let until = Instant::now() + Duration::from_secs(900);
+        loop {
+            let ranks = working_in(work.path())
+                .iter()
+                .filter(|(_, name)| name == "mandel-lab")
+                .count();
+            if ranks >= 2 {
+                break;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("{how:?}: cargo xtask mpi ended ({status}) before its ranks were seen");
+            }
+            if Instant::now() > until {
+                signal(pid, true, libc::SIGKILL);
+                panic!("{how:?}: no ranks after 15 minutes");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(200 + random_millis(800)));
+        match how {
+            Interruption::TerminalCtrlC => signal(pid, true, libc::SIGINT),
+            Interruption::KillInt => signal(pid, false, libc::SIGINT),
+            Interruption::KillIntThenKill => {
+                signal(pid, false, libc::SIGINT);
+                std::thread::sleep(Duration::from_millis(50));
+                signal(pid, false, libc::SIGKILL);
+            }
+        }
+        let Some(status) = wait_for(&mut child, Duration::from_secs(20)) else {
+            signal(pid, true, libc::SIGKILL);
+            panic!("{how:?}: cargo xtask mpi still running 20 s after SIGINT");
+        };
+        if !matches!(how, Interruption::KillIntThenKill) {
+            assert_eq!(status.code(), Some(130), "{how:?}: {status}");
+        }
+        // mpirun and both ranks go with xtask, within a moment.
+        let until = Instant::now() + Duration::from_secs(10);
+        let mut left = working_in(work.path());
+        while !left.is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+            left = working_in(work.path());
+        }
+        assert!(left.is_empty(), "{how:?}: processes left: {left:?}");
+    }
+}
