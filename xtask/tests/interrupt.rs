@@ -54,8 +54,17 @@ fn signal(pid: u32, group: bool, sig: libc::c_int) {
     }
 }
 
-/// The pids of the processes in process group `pgid` that still run.
-fn group_members(pgid: u32) -> Vec<(u32, String)> {
+/// A process that still runs (not a zombie), from /proc.
+struct Proc {
+    pid: u32,
+    name: String,
+    pgrp: Option<u32>,
+    /// `/proc/PID/cwd`, where it may be read.
+    cwd: Option<std::path::PathBuf>,
+}
+
+/// Every live process, from /proc.
+fn processes() -> Vec<Proc> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Some(pid) = entry
@@ -68,17 +77,31 @@ fn group_members(pgid: u32) -> Vec<(u32, String)> {
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
             continue;
         };
-        // Fields after the command name in parentheses: state, ppid, pgrp.
-        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        // The command name in parentheses, then the fields: state, ppid, pgrp.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
             continue;
         };
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid) && fields[0] != "Z" {
-            let name = stat.split('(').nth(1).and_then(|s| s.split(')').next());
-            out.push((pid, name.unwrap_or("?").to_string()));
+        if fields.first() == Some(&"Z") {
+            continue;
         }
+        out.push(Proc {
+            pid,
+            name: head.split_once('(').map_or("?", |(_, n)| n).to_string(),
+            pgrp: fields.get(2).and_then(|g| g.parse().ok()),
+            cwd: std::fs::read_link(entry.path().join("cwd")).ok(),
+        });
     }
     out
+}
+
+/// The pids of the processes in process group `pgid` that still run.
+fn group_members(pgid: u32) -> Vec<(u32, String)> {
+    processes()
+        .into_iter()
+        .filter(|p| p.pgrp == Some(pgid))
+        .map(|p| (p.pid, p.name))
+        .collect()
 }
 
 /// Starts xtask `args` in its own process group in `work`.
@@ -245,29 +268,11 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
 /// there, whatever process group OpenMPI puts them in.
 fn working_in(work: &Path) -> Vec<(u32, String)> {
     let work = work.canonicalize().unwrap();
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if std::fs::read_link(entry.path().join("cwd")).ok().as_deref() != Some(work.as_path()) {
-            continue;
-        }
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        let state = stat
-            .rsplit_once(')')
-            .map(|(_, r)| r.trim_start())
-            .unwrap_or("");
-        if !state.starts_with('Z') {
-            let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-            out.push((pid, name.trim().to_string()));
-        }
-    }
-    out
+    processes()
+        .into_iter()
+        .filter(|p| p.cwd.as_deref() == Some(work.as_path()))
+        .map(|p| (p.pid, p.name))
+        .collect()
 }
 
 #[test]
