@@ -125,6 +125,35 @@ pub trait Lanes: Copy + Send + Sync + 'static {
             *lane = w as u32;
         }
     }
+    /// Writes the finished lanes (`escaped | spent`, bits), in lane order, packed to the front:
+    /// their pixel into `pixels` and their count into `counts`, `n - 1` (the iteration of escape)
+    /// for `escaped` lanes and 0 for `spent` ones; returns how many. Up to `LANES` elements of
+    /// each may be written, past the returned count too.
+    ///
+    /// # Panics
+    /// If `pixels` or `counts` is shorter than `LANES`.
+    #[inline(always)]
+    fn pack_finished(
+        self,
+        (n, pixel): (Self::I, Self::I),
+        (escaped, spent): (u32, u32),
+        pixels: &mut [u32],
+        counts: &mut [u32],
+    ) -> usize {
+        let (mut c, mut p) = ([0u32; MAX_LANES], [0u32; MAX_LANES]);
+        self.store_u32(n, &mut c);
+        self.store_u32(pixel, &mut p);
+        let mut k = 0;
+        let mut done = escaped | spent;
+        while done != 0 {
+            let l = done.trailing_zeros() as usize;
+            pixels[k] = p[l];
+            counts[k] = if escaped >> l & 1 == 1 { c[l] - 1 } else { 0 };
+            k += 1;
+            done &= done - 1;
+        }
+        k
+    }
     /// The largest counter.
     #[inline(always)]
     fn max_count(self, n: Self::I) -> i64 {
@@ -380,6 +409,28 @@ mod x86 {
         fn store_u32(self, n: __m256i, a: &mut [u32; MAX_LANES]) {
             // SAFETY: see the impl.
             unsafe { _mm256_storeu_si256(a.as_mut_ptr().cast(), n) }
+        }
+        #[inline(always)]
+        fn pack_finished(
+            self,
+            (n, pixel): (__m256i, __m256i),
+            (escaped, spent): (u32, u32),
+            pixels: &mut [u32],
+            counts: &mut [u32],
+        ) -> usize {
+            assert!(pixels.len() >= Self::LANES && counts.len() >= Self::LANES);
+            let done = (escaped | spent) as __mmask8;
+            // Register compresses and whole stores: no scalar loop over lanes, so no branch
+            // whose outcome depends on how many lanes finished.
+            // SAFETY: see the impl; both slices have LANES u32 (checked above).
+            unsafe {
+                let values = _mm256_maskz_sub_epi32(escaped as __mmask8, n, _mm256_set1_epi32(1));
+                let packed_pixels = _mm256_maskz_compress_epi32(done, pixel);
+                let packed_counts = _mm256_maskz_compress_epi32(done, values);
+                _mm256_storeu_si256(pixels.as_mut_ptr().cast(), packed_pixels);
+                _mm256_storeu_si256(counts.as_mut_ptr().cast(), packed_counts);
+            }
+            done.count_ones() as usize
         }
         #[inline(always)]
         fn count_is(self, n: __m256i, x: i64) -> u32 {
