@@ -25,15 +25,15 @@ pub fn inner_iterations<const IN_FLIGHT: usize>(isa: Isa, iterations: u64) -> (u
         fn call<S: Lanes>(self, s: S) -> (u64, f64) {
             let (zero, four) = (s.splat(0.0), s.splat(4.0));
             let (cx, cy) = (s.splat(-1.0), zero);
-            let mut z = [(zero, zero, zero, zero); IN_FLIGHT];
+            let mut z = [(zero, zero, zero); IN_FLIGHT];
             let mut n = [s.zeros(); IN_FLIGHT];
             let mut alive = [s.mask(all_bits(S::LANES)); IN_FLIGHT];
             for _ in 0..self.0 {
                 for v in 0..IN_FLIGHT {
-                    let (zx, zy, zx2, zy2) = &mut z[v];
+                    let (zx2, zy2, zxy) = &mut z[v];
                     iterate(
                         s,
-                        (zx, zy, zx2, zy2),
+                        (zx2, zy2, zxy),
                         (cx, cy),
                         (&mut n[v], &mut alive[v]),
                         four,
@@ -42,8 +42,8 @@ pub fn inner_iterations<const IN_FLIGHT: usize>(isa: Isa, iterations: u64) -> (u
             }
             let mut lanes = [0.0; super::lanes::MAX_LANES];
             let mut check = 0.0;
-            for (v, (zx, zy, ..)) in z.iter().enumerate() {
-                s.store(s.add(*zx, *zy), &mut lanes);
+            for (v, (zx2, zy2, _)) in z.iter().enumerate() {
+                s.store(s.add(*zx2, *zy2), &mut lanes);
                 check += lanes[0] + f64::from(s.bits(alive[v]));
             }
             (self.0 * (IN_FLIGHT * S::LANES) as u64, check)
