@@ -211,6 +211,17 @@ pub const PEERS: &[Peer] = &[
     .needs(&["Cython", "setuptools"])
     .cc(),
     peer(
+        "cython-numpy",
+        "cython_numpy.py",
+        "Cython + numpy arrays (typed buffers), expanded math",
+        "Cython",
+        CPython,
+        "ndarray",
+    )
+    .row()
+    .needs(&["numpy", "Cython", "setuptools"])
+    .cc(),
+    peer(
         "numba",
         "numba_expanded.py",
         "numba @njit, expanded math",
