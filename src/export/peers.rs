@@ -17,7 +17,8 @@ pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
             h,
             "<p class=\"note\">The tutorial's own Python has not been measured on this machine \
              yet: <code>{}</code> runs it (pure Python under CPython and PyPy, numpy, numexpr, \
-             Cython, numba) and the report shows it beside 2011 and Rust.</p>\n</section>",
+             Cython, ParallelPython's ppft, numba) and the report shows it beside 2011 and \
+             Rust.</p>\n</section>",
             peers::HOW_TO_MEASURE
         );
         return h;
