@@ -167,10 +167,10 @@ fn running_with(marker: &str) -> Vec<(u32, u32)> {
         let fields: Vec<&str> = stat
             .rsplit_once(')')
             .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
-        if let (Some(&state), Some(pgrp)) = (fields.first(), fields.get(2)) {
-            if state != "Z" {
-                found.push((pid, pgrp.parse().unwrap_or(0)));
-            }
+        if let (Some(&state), Some(pgrp)) = (fields.first(), fields.get(2))
+            && state != "Z"
+        {
+            found.push((pid, pgrp.parse().unwrap_or(0)));
         }
     }
     found
