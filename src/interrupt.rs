@@ -3,10 +3,13 @@
 //! Results are written through a temporary file and a rename ([`crate::fsutil::atomic_write`]),
 //! so a reader only ever sees a whole old or a whole new file, whatever kills the process. What is
 //! left to clean up is the lab's own litter: those temporary files, the scratch folders of the
-//! profiler, and the tools it runs (valgrind, objdump, addr2line). Each registers here while it
-//! exists, and on SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`, a closed terminal, or `cargo xtask`
-//! passing its own interruption on) the handler kills the tools, removes the files and folders,
-//! and exits with 130 after one line.
+//! profiler, and the tools it runs (valgrind, objdump, addr2line, the Python peers). Each registers
+//! here while it exists, and on SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`, a closed terminal, or
+//! `cargo xtask` passing its own interruption on) the handler kills the tools, removes the files
+//! and folders, and exits with 130 after one line. A tool that starts processes of its own (a
+//! peer's multiprocessing pool, ppft's workers) runs in its own process group, and the handler
+//! kills the whole group: the pool's workers are not the lab's children, and a terminal's Ctrl-C
+//! does not reach a group other than the terminal's.
 //!
 //! SIGKILL cannot be caught. Against it, every tool is started with Linux's parent-death signal,
 //! so it does not outlive the lab; and a temporary file can only be left in the instant between
@@ -26,7 +29,14 @@ struct Litter {
     interrupted: bool,
     files: Vec<PathBuf>,
     folders: Vec<PathBuf>,
-    children: Vec<u32>,
+    children: Vec<Tracked>,
+}
+
+/// A registered child: its pid, and whether it leads its own process group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tracked {
+    pid: u32,
+    group: bool,
 }
 
 static LITTER: Mutex<Litter> = Mutex::new(Litter {
@@ -53,11 +63,13 @@ pub fn install() {
 fn on_signal() {
     let mut l = litter();
     l.interrupted = true;
-    for &pid in &l.children {
-        // SAFETY: kill(2) has no memory-safety preconditions; the pid is a child this process
-        // started and has not yet waited for, so it cannot have been reused.
+    for child in &l.children {
+        let pid = child.pid as libc::pid_t;
+        // SAFETY: kill(2) has no memory-safety preconditions. The pid is a child this process
+        // started and has not yet waited for, so it cannot have been reused; a group's id is
+        // that of its leader, and Linux keeps it from reuse while the group has a member.
         unsafe {
-            libc::kill(pid as libc::pid_t, libc::SIGKILL);
+            libc::kill(if child.group { -pid } else { pid }, libc::SIGKILL);
         }
     }
     for file in &l.files {
@@ -127,15 +139,31 @@ pub fn scratch_dir() -> io::Result<(tempfile::TempDir, Registered)> {
 /// Starts `cmd` as a child that dies with the lab (parent-death signal) and that the handler
 /// kills; the returned guard unregisters it once it has been waited for.
 pub fn spawn(cmd: &mut Command) -> io::Result<(Child, ChildGuard)> {
+    track(cmd, false)
+}
+
+/// [`spawn`], the child leading a new process group of its own: the handler kills the whole
+/// group, the processes the child started included. For children that start others (Python
+/// with multiprocessing or ppft); the parent-death signal still reaches the child alone.
+pub fn spawn_group(cmd: &mut Command) -> io::Result<(Child, ChildGuard)> {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0);
+    track(cmd, true)
+}
+
+fn track(cmd: &mut Command, group: bool) -> io::Result<(Child, ChildGuard)> {
     die_with_parent(cmd);
     let mut l = litter();
     if l.interrupted {
         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
     }
     let child = cmd.spawn()?;
-    let pid = child.id();
-    l.children.push(pid);
-    Ok((child, ChildGuard(pid)))
+    let tracked = Tracked {
+        pid: child.id(),
+        group,
+    };
+    l.children.push(tracked);
+    Ok((child, ChildGuard(tracked)))
 }
 
 /// [`spawn`], then wait for the child's output, as `Command::output` does.
@@ -148,12 +176,12 @@ pub fn output(cmd: &mut Command) -> io::Result<Output> {
 
 /// Keeps a child registered until it has been waited for.
 #[derive(Debug)]
-pub struct ChildGuard(u32);
+pub struct ChildGuard(Tracked);
 
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         let mut l = litter();
-        if let Some(i) = l.children.iter().position(|&p| p == self.0) {
+        if let Some(i) = l.children.iter().position(|&c| c == self.0) {
             l.children.swap_remove(i);
         }
     }
@@ -199,12 +227,17 @@ mod tests {
 
     #[test]
     fn a_tracked_child_is_untracked_once_waited_for() {
-        let (mut child, guard) = spawn(&mut Command::new("true")).unwrap();
-        let pid = child.id();
-        assert!(litter().children.contains(&pid));
-        assert!(child.wait().unwrap().success());
-        drop(guard);
-        assert!(!litter().children.contains(&pid));
+        for group in [false, true] {
+            let (mut child, guard) = track(&mut Command::new("true"), group).unwrap();
+            let tracked = Tracked {
+                pid: child.id(),
+                group,
+            };
+            assert!(litter().children.contains(&tracked));
+            assert!(child.wait().unwrap().success());
+            drop(guard);
+            assert!(!litter().children.contains(&tracked));
+        }
         assert!(output(&mut Command::new("true")).unwrap().status.success());
     }
 }

@@ -7,7 +7,8 @@
 //! Each case runs in a fresh scratch folder seeded with a previous report and profile, so the
 //! repository's own folders are never touched. Commands that would do real work are kept small by
 //! options every case of that command carries (a 20 x 20 grid where a size is valid, `--quick`,
-//! `--no-criterion`, a short sampling time), drawn from the same kinds of values as the rest.
+//! `--no-criterion`, a short sampling time, one pure-Python peer run once), drawn from the same
+//! kinds of values as the rest.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -139,6 +140,30 @@ const VARIANTS: &[V] = &[
     V::Text("naive,,x"),
     V::NotUtf8,
 ];
+/// Peers to run: the quickest one, names that are none, and the empty list.
+const PEER_NAMES: &[V] = &[
+    V::Text("pure_python"),
+    V::Text("nope"),
+    V::Text("pure_python,,x"),
+    V::Text(""),
+    V::NotUtf8,
+];
+/// Timed runs of a peer: kept to 1 where valid, so that a case stays short.
+const REPEATS: &[V] = &[
+    V::Text("1"),
+    V::Text("0"),
+    V::Text("-1"),
+    V::Text(""),
+    V::Text("99999999999999999999"),
+];
+/// Interpreters: the system's, and ones that are not there or not programs.
+const PYTHONS: &[V] = &[
+    V::Text("python3"),
+    V::NewPath,
+    V::BelowFile,
+    V::Text(""),
+    V::NotUtf8,
+];
 /// A flag alone (`None`) or with a value from its pool.
 type Flag = (&'static str, Option<&'static [V]>);
 
@@ -262,6 +287,22 @@ const COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        name: "peers",
+        always: &[
+            ("--peers", Some(PEER_NAMES)),
+            ("--repeat", Some(REPEATS)),
+            ("--width", Some(SIZES)),
+            ("--height", Some(SIZES)),
+        ],
+        flags: &[
+            ("--maxiter", Some(MAXITERS)),
+            ("--region", Some(REGIONS)),
+            ("--quick", None),
+            ("--python", Some(PYTHONS)),
+            ("--out", Some(PATHS)),
+        ],
+    },
+    Cmd {
         name: "kernel-once",
         always: &[("--width", Some(SIZES)), ("--height", Some(SIZES))],
         flags: &[("--variant", Some(VARIANTS)), ("--maxiter", Some(MAXITERS))],
@@ -303,6 +344,7 @@ fn cases() -> impl Strategy<Value = Case> {
             1 => Just(Some(5)),
             1 => Just(Some(6)),
             2 => Just(Some(7)),
+            2 => Just(Some(8)),
         ],
         // Valid values (each pool's first) are favoured, or nearly every case would be refused
         // by its first bad value and the work behind the parser would go untested.

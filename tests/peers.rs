@@ -1,11 +1,13 @@
 //! `mandel-lab peers` with what this machine has: the pure-Python peers under the system's
 //! python3 on a small grid, every other peer run or skipped with the line that installs it,
-//! broken peer programs reported as FAIL, and bad input refused in one line.
+//! broken peer programs reported as FAIL, an interrupted run that leaves no peer process (nor a
+//! worker it started) behind, and bad input refused in one line.
 
 mod common;
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{assert_bad_input, lab};
 use mandel_lab::peers::PeerResults;
@@ -133,6 +135,138 @@ fn broken_peer_programs_are_failures_with_their_last_stderr_line() {
             !String::from_utf8_lossy(&cmdline).contains(&marker),
             "a peer was left running"
         );
+    }
+}
+
+/// A stand-in for multi.py that starts what the real parallel peers start (forked worker
+/// processes as multiprocessing's, and a separate interpreter as ppft's), says so, and waits.
+/// Every one of them has the program's path on its command line.
+const WORKERS_THEN_WAIT: &str = r#"
+import multiprocessing, subprocess, sys, time
+ctx = multiprocessing.get_context("fork")
+for _ in range(2):
+    ctx.Process(target=time.sleep, args=(120,)).start()
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", sys.argv[0]])
+time.sleep(120)
+"#;
+
+/// The processes still running (not zombies) whose command line contains `marker`, with their
+/// process groups.
+fn running_with(marker: &str) -> Vec<(u32, u32)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if !String::from_utf8_lossy(&cmdline).contains(marker) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // After the command name in parentheses: state, ppid, pgrp.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        if let (Some(&state), Some(pgrp)) = (fields.first(), fields.get(2))
+            && state != "Z"
+        {
+            found.push((pid, pgrp.parse().unwrap_or(0)));
+        }
+    }
+    found
+}
+
+fn signal(pid: i32, sig: libc::c_int) {
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
+
+#[test]
+fn an_interrupted_peers_run_kills_the_peer_and_its_workers_and_keeps_peers_json_whole() {
+    use std::os::unix::process::CommandExt;
+    let Some(python) = system_python() else {
+        return;
+    };
+    // SIGINT to the lab alone (as `cargo xtask` passes its own on), and to the lab's whole
+    // process group (a terminal's Ctrl-C, which never reaches the peer's own group).
+    for to_group in [false, true] {
+        let scripts = tempfile::tempdir().unwrap();
+        let program = scripts.path().join("multi.py");
+        std::fs::write(&program, WORKERS_THEN_WAIT).unwrap();
+        // The program's path: on the command line of the peer and its workers, not of the lab.
+        let marker = program.to_str().unwrap().to_string();
+        let out = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/peers.json");
+        std::fs::copy(&fixture, out.path().join("peers.json")).unwrap();
+        let before = std::fs::read(out.path().join("peers.json")).unwrap();
+        let mut lab = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+            .args([
+                "peers", "--peers", "multi", "--width", "40", "--height", "30",
+            ])
+            .args(["--maxiter", "50", "--repeat", "1", "--timeout", "300"])
+            .args(["--python", &python, "--scripts"])
+            .arg(scripts.path())
+            .arg("--out")
+            .arg(out.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        // The peer, its two forked workers and the interpreter it started.
+        let started = Instant::now();
+        while running_with(&marker).len() < 4 {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the peer did not start its workers: {:?}",
+                running_with(&marker)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let group = running_with(&marker)[0].1;
+        assert!(
+            running_with(&marker).iter().all(|&(_, g)| g == group) && group != lab.id(),
+            "the peer and its workers share one process group of their own"
+        );
+        let pid = lab.id() as i32;
+        signal(if to_group { -pid } else { pid }, libc::SIGINT);
+        let until = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = lab.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < until, "the lab did not exit after SIGINT");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stderr = std::io::read_to_string(lab.stderr.take().unwrap()).unwrap();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        // SIGKILL is delivered at once, but a process needs a moment to die.
+        let until = Instant::now() + Duration::from_secs(5);
+        while !running_with(&marker).is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let left = running_with(&marker);
+        for &(pid, _) in &left {
+            signal(pid as i32, libc::SIGKILL);
+        }
+        assert!(
+            left.is_empty(),
+            "left running after the interruption: {left:?}"
+        );
+        // The previous results, whole, and no temporary file beside them.
+        assert_eq!(
+            std::fs::read(out.path().join("peers.json")).unwrap(),
+            before
+        );
+        let names: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["peers.json"]);
     }
 }
 

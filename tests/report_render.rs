@@ -398,6 +398,18 @@ fn tutorial_rows_show_2011_python_today_and_rust_in_tables_and_charts() {
         );
     }
     assert!(page.contains("<h2>Python today</h2>") && page.contains("Rust speed-up"));
+    // Every tutorial row has its Python today but the GPU ones, which say why they have none.
+    let ndarray = groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .find(|r| r.variant == "ndarray")
+        .unwrap();
+    assert_eq!(ndarray.python_peer.as_deref(), Some("cython-numpy"));
+    let missing = export::peers::rows_without_python(&results, &peers);
+    let names: Vec<&str> = missing.iter().map(|(v, _)| v.as_str()).collect();
+    assert_eq!(names, ["cuda-elementwise-f64"]);
+    assert!(missing[0].1.contains("pyCUDA needs an NVIDIA GPU"));
+    assert!(page.contains("<code>cuda-elementwise-f64</code>: no peer: pyCUDA"));
     // Peers of another problem are not compared, and the page says so.
     let mut other = peers.clone();
     other.problem.maxiter = 300;

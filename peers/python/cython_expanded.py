@@ -3,6 +3,7 @@ with setuptools and the system's C compiler (-O3 -ffp-contract=off, no -march=na
 -ffast-math), then timed on array.array buffers: no numpy needed."""
 
 import array
+import importlib
 import os
 import shutil
 import sys
@@ -13,18 +14,32 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def build(build_dir):
+    """calculate_z.pyx built into `build_dir`: its kernel and Cython's version."""
     import Cython
+
+    module = compile_pyx("calculate_z", build_dir)
+    return module.calculate_z, Cython.__version__
+
+
+def compile_pyx(name, build_dir, include_dirs=(), define_macros=()):
+    """Builds `name`.pyx from this folder into `build_dir` with setuptools (the compiler's chatter
+    sent to standard error), puts `build_dir` on sys.path and imports the module. -ffp-contract=off
+    comes last, so no flag before it can let the C compiler fuse a multiply and an add."""
     from Cython.Build import cythonize
     from setuptools import Extension
     from setuptools.dist import Distribution
 
     os.makedirs(build_dir, exist_ok=True)
-    pyx = os.path.join(build_dir, "calculate_z.pyx")
-    shutil.copyfile(os.path.join(HERE, "calculate_z.pyx"), pyx)
+    pyx = os.path.join(build_dir, name + ".pyx")
+    shutil.copyfile(os.path.join(HERE, name + ".pyx"), pyx)
     restore = _peer.stdout_to_stderr()
     try:
         ext = Extension(
-            "calculate_z", [pyx], extra_compile_args=["-O3", "-ffp-contract=off"]
+            name,
+            [pyx],
+            include_dirs=list(include_dirs),
+            define_macros=list(define_macros),
+            extra_compile_args=["-O3", "-ffp-contract=off"],
         )
         dist = Distribution({"ext_modules": cythonize([ext], quiet=True)})
         cmd = dist.get_command_obj("build_ext")
@@ -33,10 +48,9 @@ def build(build_dir):
         dist.run_command("build_ext")
     finally:
         restore()
-    sys.path.insert(0, build_dir)
-    import calculate_z
-
-    return calculate_z.calculate_z, Cython.__version__
+    if build_dir not in sys.path:
+        sys.path.insert(0, build_dir)
+    return importlib.import_module(name)
 
 
 def setup(xs, ys, args):

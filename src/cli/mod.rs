@@ -50,8 +50,8 @@ enum Command {
     SweepThreads(sweep_threads::SweepThreadsArgs),
     /// Measure variants against grid size, each against rayon-rows at the same size: the GPU figure.
     SweepSizes(sweep_sizes::SweepSizesArgs),
-    /// Run the tutorial's own Python programs (CPython, PyPy, numpy, numexpr, Cython, numba) on
-    /// this machine, validate each against the reference, and write reports/peers.json.
+    /// Run the tutorial's own Python programs (CPython, PyPy, numpy, numexpr, Cython, ppft, numba)
+    /// on this machine, validate each against the reference, and write reports/peers.json.
     Peers(peers::PeersArgs),
     /// Run one kernel once and nothing else (the target of the callgrind line profile).
     #[command(hide = true)]

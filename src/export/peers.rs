@@ -17,7 +17,8 @@ pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
             h,
             "<p class=\"note\">The tutorial's own Python has not been measured on this machine \
              yet: <code>{}</code> runs it (pure Python under CPython and PyPy, numpy, numexpr, \
-             Cython, numba) and the report shows it beside 2011 and Rust.</p>\n</section>",
+             Cython, ParallelPython's ppft, numba) and the report shows it beside 2011 and \
+             Rust.</p>\n</section>",
             peers::HOW_TO_MEASURE
         );
         return h;
@@ -92,8 +93,56 @@ pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
     }
     h.push_str(
         "</tbody>\n</table>\n<p class=\"note\">* the \"Python today\" figure of its variant's \
-         row in the tables and charts above. Data: <a href=\"peers.json\">peers.json</a>.</p>\n\
-         </section>\n",
+         row in the tables and charts above. Data: <a href=\"peers.json\">peers.json</a>.</p>\n",
     );
+    let missing = rows_without_python(results, peers);
+    if !missing.is_empty() {
+        h.push_str("<p class=\"note\">Tutorial rows without a Python today figure:</p>\n<ul>\n");
+        for (variant, why) in &missing {
+            let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(variant), esc(why));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</section>\n");
     h
+}
+
+/// The rows of the report that have a 2011 figure but no "Python today" one, each with why: its
+/// peer skipped, failed or was not run, or (the GPU rows) it has none.
+pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for group in super::groups_with_peers(results, Some(peers)) {
+        let rows = group
+            .rows
+            .iter()
+            .filter(|r| r.tuning.is_none() && r.python_today.is_none());
+        for row in rows.filter(|r| crate::tutorial::figure_for(&r.variant).is_some()) {
+            let standing = peers::PEERS
+                .iter()
+                .find(|p| p.stands_for_row && p.variant == row.variant);
+            let why = match standing {
+                Some(p) => match peers.peers.iter().find(|r| r.name == p.name) {
+                    Some(r) => format!(
+                        "its peer {} is {}{}",
+                        p.name,
+                        r.status.label(),
+                        r.reason
+                            .as_deref()
+                            .map_or(String::new(), |why| format!(" ({why})"))
+                    ),
+                    None => format!(
+                        "its peer {} was not in this run (cargo xtask peers --peers {})",
+                        p.name, p.name
+                    ),
+                },
+                None if group.family == "gpu" => "no peer: pyCUDA needs an NVIDIA GPU and the \
+                                                  CUDA toolkit, and the lab's Python peers \
+                                                  are CPU-only"
+                    .into(),
+                None => "no peer for this technique yet".into(),
+            };
+            out.push((row.variant.clone(), why));
+        }
+    }
+    out
 }

@@ -13,7 +13,7 @@ use crate::LabError;
 
 /// The line that installs the Python modules the peers use.
 pub const INSTALL: &str = "cargo xtask peers --install (a virtual environment in \
-                           target/peers-venv with numpy, numexpr, cython, numba)";
+                           target/peers-venv with numpy, numexpr, cython, numba, ppft)";
 /// The line that installs PyPy.
 pub const INSTALL_PYPY: &str = "sudo apt-get install pypy3 (Debian/Ubuntu; elsewhere \
                                 https://pypy.org/download.html)";
@@ -44,7 +44,7 @@ pub struct Toolbox {
 const PROBE: &str = r#"
 import importlib, json, platform, shutil, sys, sysconfig
 mods = {}
-for m in ("numpy", "numexpr", "Cython", "numba", "setuptools"):
+for m in ("numpy", "numexpr", "Cython", "numba", "ppft", "setuptools"):
     try:
         mods[m] = str(importlib.import_module(m).__version__)
     except Exception:

@@ -24,7 +24,7 @@ pub struct Peer {
     pub script: &'static str,
     /// The technique, in the tutorial's words.
     pub technique: &'static str,
-    /// The tool a reader would name: CPython, PyPy, numpy, numexpr, Cython, numba.
+    /// The tool a reader would name: CPython, PyPy, numpy, numexpr, Cython, numba, ppft.
     pub tool: &'static str,
     pub interpreter: Interpreter,
     /// Python modules it imports (as `import` names), besides the standard library.
@@ -143,6 +143,16 @@ pub const PEERS: &[Peer] = &[
     .row()
     .repeat(3),
     peer(
+        "parallelpython",
+        "parallelpython_pure_python.py",
+        "ParallelPython (ppft) over pure Python, one job per core; 2011: 18 s on 2 cores",
+        "ppft",
+        CPython,
+        "mpi",
+    )
+    .needs(&["ppft"])
+    .repeat(3),
+    peer(
         "pypy-pure_python",
         "pure_python.py",
         "indexed complex",
@@ -209,6 +219,28 @@ pub const PEERS: &[Peer] = &[
     )
     .row()
     .needs(&["Cython", "setuptools"])
+    .cc(),
+    peer(
+        "cython-numpy",
+        "cython_numpy.py",
+        "Cython + numpy arrays (typed buffers), expanded math",
+        "Cython",
+        CPython,
+        "ndarray",
+    )
+    .row()
+    .needs(&["numpy", "Cython", "setuptools"])
+    .cc(),
+    peer(
+        "parallelpython-cython",
+        "parallelpython_cython.py",
+        "Cython over ParallelPython (ppft), one job per core",
+        "ppft",
+        CPython,
+        "mpi",
+    )
+    .row()
+    .needs(&["ppft", "Cython", "setuptools"])
     .cc(),
     peer(
         "numba",

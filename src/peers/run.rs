@@ -24,15 +24,13 @@ pub struct Finished {
 }
 
 /// Runs `cmd` in its own process group, capturing its output; past `limit`, the whole group is
-/// killed and the error says so. The child is registered with [`crate::interrupt`], so Ctrl-C
-/// kills it too.
+/// killed and the error says so. The group is registered with [`crate::interrupt`], so Ctrl-C
+/// kills it too, worker processes (multiprocessing, ppft) included.
 pub fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<Finished> {
-    use std::os::unix::process::CommandExt;
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let (mut child, _guard) = crate::interrupt::spawn(cmd)?;
+        .stderr(Stdio::piped());
+    let (mut child, _guard) = crate::interrupt::spawn_group(cmd)?;
     let pipe = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
@@ -51,7 +49,7 @@ pub fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<Fini
         }
         if start.elapsed() > limit {
             // SAFETY: kill(2) has no memory-safety preconditions; the group is the child's own
-            // (process_group(0)) and the child has not been waited for, so its id is not reused.
+            // (spawn_group) and the child has not been waited for, so its id is not reused.
             unsafe {
                 libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
             }

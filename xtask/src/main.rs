@@ -46,10 +46,11 @@ Commands:
             variant found here. Options: --sizes 500,2048,4096, --variants a,b, --maxiter M,
             --quick, --samples N
   peers     Build in release and run the tutorial's own Python programs on this machine (pure
-            Python under CPython and PyPy, numpy, numexpr, Cython, numba @njit and prange):
-            several runs each, kernel time inside the process, validated pixel for pixel, in
-            reports/peers.json, shown in the report beside 2011 and Rust. Missing tools skip.
-            Options: --install (pip into target/peers-venv: numpy numexpr cython numba),
+            Python under CPython and PyPy, numpy, numexpr, Cython, ParallelPython's ppft, numba
+            @njit and prange): several runs each, kernel time inside the process, validated
+            pixel for pixel, in reports/peers.json, shown in the report beside 2011 and Rust.
+            Missing tools skip.
+            Options: --install (pip into target/peers-venv: numpy numexpr cython numba ppft),
             --python PATH, --quick, --peers a,b, --repeat N, --timeout SECS,
             --width W --height H --maxiter M
   mpi       Build with the `mpi` feature and run the mpi variant (ParallelPython's job server on

@@ -1,5 +1,5 @@
 //! `cargo xtask peers`: with `--install`, a virtual environment in `target/peers-venv` with what
-//! the peers import (pip: numpy, numexpr, cython, numba, setuptools); then `mandel-lab peers`,
+//! the peers import (pip: numpy, numexpr, cython, numba, ppft, setuptools); then `mandel-lab peers`,
 //! which finds that environment by itself.
 
 use std::process::{Command, ExitCode};
@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use crate::{interrupt, lab};
 
 /// What `--install` puts into the virtual environment.
-const PACKAGES: &[&str] = &["numpy", "numexpr", "cython", "numba", "setuptools"];
+const PACKAGES: &[&str] = &["numpy", "numexpr", "cython", "numba", "ppft", "setuptools"];
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let install = args.iter().any(|a| a == "--install");

@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "sweep-threads",
     "sweep-sizes",
     "mpi",
+    "peers",
     "help",
     "bogus",
     "",
@@ -45,6 +46,10 @@ const OWN: &[(&str, &[&str])] = &[
     ("--verbose", &[]),
     ("--quick", &[]),
     ("--variants", &["naive", "", "turbo", "mpi"]),
+    (
+        "--peers",
+        &["pure_python", "", "nope", "cython-numpy,parallelpython"],
+    ),
 ];
 
 #[derive(Debug, Clone)]
