@@ -19,6 +19,9 @@ pub const MAX_LANES: usize = 8;
 pub trait Lanes: Copy + Send + Sync + 'static {
     /// f64 lanes per vector.
     const LANES: usize;
+    /// Whether the vectors are machine registers (every path but the portable one, whose
+    /// "vectors" are arrays): the refill is then written out per vector (see `refill.rs`).
+    const REGISTERS: bool = true;
     /// A vector of `LANES` f64.
     type F: Copy;
     /// A per-lane mask.
@@ -183,6 +186,7 @@ pub struct Portable(());
 
 impl Lanes for Portable {
     const LANES: usize = 4;
+    const REGISTERS: bool = false;
     type F = [f64; 4];
     type M = [bool; 4];
     type I = [i64; 4];

@@ -32,7 +32,7 @@
 //! from. Measured on Zen 4 (one core, the tutorial's problem): 11.6 ms before, 10.85 ms after
 //! (the C yardstick: 10.95 ms); either change alone was slower (12.5 ms), since without the other
 //! the state no longer fits. The 16-register paths spill whatever the layout; there the same
-//! changes moved AVX2 from 22.4 to 26.8 ms and SSE2 from 39.9 to 37.3 (each change alone also
+//! changes moved AVX2 from 22.4 to 26.0 ms and SSE2 from 39.9 to 35.6 (each change alone also
 //! moved AVX2 by 4 to 5 ms: the register allocator's choices, not the operations, decide it).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -138,12 +138,13 @@ pub fn check_grid(variant: &'static str, problem: &crate::Problem<'_>) -> Result
     Ok(())
 }
 
-/// Runs `body` with `v` bound to each of `0..u` (`u` ≤ 4). Where `written_out` (the paths with
-/// 32 vector registers) the body is written out once per vector with `v` a constant, so every
-/// `[v]` is a constant index and the vectors' state stays in registers across the refill, instead
-/// of going through memory with a loop counter (masked stores to the stack, then full reloads that
-/// cannot be forwarded from them). With 16 registers the state cannot stay in registers anyway and
-/// the loop is kept (measured on Zen 4: portable 52 ms looped, 67 written out; SSE2 37 and 36).
+/// Runs `body` with `v` bound to each of `0..u` (`u` ≤ 4). Where `written_out` (vectors in
+/// registers: every path but the portable one) the body is written out once per vector with `v`
+/// a constant, so every `[v]` is a constant index and the vectors' state can stay in registers
+/// across the refill, instead of going through memory with a loop counter (masked stores to the
+/// stack, then full reloads that cannot be forwarded from them). The portable path's arrays live
+/// in memory either way, and written out its refill only grows (measured on Zen 4: 52 ms looped,
+/// 67 written out; AVX2 26.0 written out, 26.8 looped; SSE2 35.6 and 37.3).
 macro_rules! each_vector {
     ($u:expr, $written_out:expr, |$v:ident| $body:block) => {{
         const { assert!($u <= 4) };
@@ -174,7 +175,7 @@ macro_rules! each_vector {
 
 /// Runs [`escape_counts`] on the path `isa` over the pixels `feed` hands out: four vectors in
 /// flight where there are 32 vector registers (AVX-512), three where there are 16 (measured on
-/// Zen 4: AVX2 26.8 ms with three, 25.7 with two, 50 with four; SSE2 37.3, 46.1 and 37.1 ms).
+/// Zen 4: AVX2 about 26 ms with three, 25 with two, 50 with four; SSE2 36, 46 and 37 ms).
 pub fn run(isa: Isa, qx: &[f64], qy: &[f64], maxiter: u32, feed: &mut Feed<'_>, out: Counts) {
     struct Job<'a, 'b> {
         qx: &'a [f64],
@@ -238,7 +239,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
     let mut retired = Retired::new();
     loop {
         let mut busy = false;
-        each_vector!(U, S::LANES >= 8, |v| {
+        each_vector!(U, S::REGISTERS, |v| {
             let alive_bits = s.bits(alive[v]);
             let escaped = !alive_bits & full & !idle[v];
             let spent = if most == maxiter {
