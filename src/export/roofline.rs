@@ -210,12 +210,15 @@ fn why(rung: &Rung<'_>, first: bool, wide_split: bool) -> String {
               covered by the others' work, and a lane whose pixel finished takes the next one \
               instead of idling."
             .into(),
-        4 => "Twice the lanes per instruction (256-bit AVX2), the same refill.".into(),
+        4 => "Twice the lanes per instruction (256-bit AVX2), the same refill. With 16 \
+              registers three vectors' state does not fit, and the spills to memory keep the gain \
+              under twofold."
+            .into(),
         8 if wide_split => "Eight lanes (AVX-512). This core runs each 512-bit operation as two \
                             256-bit halves, so the gain is not from wider pipes but from fewer \
                             instructions per pixel: compares into mask registers, masked counts \
-                            in half-width counters, refills by expand, and 32 registers for four \
-                            vectors in flight instead of three."
+                            in half-width counters, refills by expand, and 32 registers that hold \
+                            four vectors' whole state, where AVX2 held three and spilled."
             .into(),
         8 => "Eight lanes (AVX-512) on full-width 512-bit pipes, with mask registers for the \
               escape test and 32 registers for four vectors in flight."
