@@ -68,6 +68,13 @@ def interpreter():
     return "%s %s" % (impl, version)
 
 
+def c_compiler():
+    """The C compiler a Cython build uses (reported with the peer's versions)."""
+    import sysconfig
+
+    return (sysconfig.get_config_var("CC") or "cc").split()[0]
+
+
 def write_counts(path, counts):
     """Raw little-endian u32, one per pixel, row-major."""
     try:

@@ -70,7 +70,5 @@ def calculate_z(inputs, maxiter):
 
 if __name__ == "__main__":
     import Cython
-    import sysconfig
-
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = _peer.c_compiler()
     _peer.run(setup, calculate_z, {"cython": Cython.__version__, "cc": cc})

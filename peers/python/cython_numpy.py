@@ -36,12 +36,10 @@ def calculate_z(inputs, maxiter):
 
 
 if __name__ == "__main__":
-    import sysconfig
-
     import Cython
     import numpy
 
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = _peer.c_compiler()
     _peer.run(
         setup,
         calculate_z,

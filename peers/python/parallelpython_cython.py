@@ -51,12 +51,10 @@ def run_jobs(inputs, maxiter):
 
 
 if __name__ == "__main__":
-    import sysconfig
-
     import Cython
     import ppft
 
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = _peer.c_compiler()
     _peer.run(
         setup,
         run_jobs,
