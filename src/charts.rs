@@ -187,138 +187,6 @@ where
     Ok(())
 }
 
-/// The chunk-size figure: time against slice size (log x axis), ours and the tutorial's laptop
-/// curve each normalised to its own best, with the sizes whose working set fills each cache level
-/// marked and our best size highlighted.
-pub fn sweep_chart(sweep: &crate::sweep::Sweep) -> Result<Option<String>, String> {
-    let ours: Vec<(f64, f64, f64, f64)> = sweep
-        .points
-        .iter()
-        .filter_map(|p| {
-            let t = p.timing.as_ref()?;
-            Some((p.chunk as f64, t.median, t.min, t.max))
-        })
-        .collect();
-    let Some(best) = sweep
-        .best()
-        .and_then(|b| b.timing.as_ref().map(|t| (b.chunk, t.median)))
-    else {
-        return Ok(None);
-    };
-    let tutorial_best = crate::tutorial::STEP_SIZE_SWEEP
-        .iter()
-        .map(|(_, s)| *s)
-        .fold(f64::INFINITY, f64::min);
-    let then: Vec<(f64, f64)> = crate::tutorial::STEP_SIZE_SWEEP
-        .iter()
-        .map(|(n, s)| (*n as f64, s / tutorial_best))
-        .collect();
-    let xs = ours.iter().map(|p| p.0).chain(then.iter().map(|p| p.0));
-    let x_lo = xs.clone().fold(f64::INFINITY, f64::min) / 1.5;
-    let x_hi = xs.fold(0.0, f64::max) * 1.5;
-    let y_hi = ours
-        .iter()
-        .map(|p| p.3 / best.1)
-        .chain(then.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        * 1.1;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "{}: time against chunk size ({} x {}, maxiter {})",
-                    sweep.variant, sweep.spec.width, sweep.spec.height, sweep.spec.maxiter
-                ),
-                ("sans-serif", 20),
-            )
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.9..y_hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("chunk size (elements, log scale)")
-            .y_desc("time / best time")
-            .x_label_formatter(&|v| format!("{}", *v as u64))
-            .y_label_formatter(&|v| format!("{v:.1}x"))
-            .draw()
-            .map_err(err)?;
-        let grey = RGBColor(120, 120, 120);
-        for cache in &sweep.machine.caches {
-            let at = cache.bytes as f64 / sweep.bytes_per_element as f64;
-            if at > x_lo && at < x_hi {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(at, 0.9), (at, y_hi)],
-                        grey.stroke_width(1),
-                    )))
-                    .map_err(err)?;
-                // Labelled at the foot of the line, clear of the legend in the upper right.
-                let (px, py) = chart.backend_coord(&(at, 0.9));
-                root.draw(&Text::new(
-                    format!("{} full", cache.name),
-                    (px + 4, py - 18),
-                    ("sans-serif", 13).into_font().color(&grey),
-                ))
-                .map_err(err)?;
-            }
-        }
-        chart
-            .draw_series(LineSeries::new(then.iter().copied(), THEN.stroke_width(2)))
-            .map_err(err)?
-            .label("tutorial, 2011 laptop (numpy)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
-        chart
-            .draw_series(then.iter().map(|&p| Circle::new(p, 3, THEN.filled())))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                ours.iter().map(|p| (p.0, p.1 / best.1)),
-                NOW.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label("this machine (median; whisker: min to max)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], NOW.stroke_width(2)));
-        chart
-            .draw_series(ours.iter().map(|p| {
-                PathElement::new(
-                    vec![(p.0, p.2 / best.1), (p.0, p.3 / best.1)],
-                    NOW.stroke_width(1),
-                )
-            }))
-            .map_err(err)?;
-        chart
-            .draw_series(
-                ours.iter()
-                    .map(|p| Circle::new((p.0, p.1 / best.1), 3, NOW.filled())),
-            )
-            .map_err(err)?;
-        let best_point = (best.0 as f64, 1.0);
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                best_point,
-                7,
-                RED.stroke_width(2),
-            )))
-            .map_err(err)?;
-        let (bx, by) = chart.backend_coord(&best_point);
-        root.draw(&Text::new(
-            format!("best: {} elements, {}", best.0, format_seconds(best.1)),
-            (bx + 10, by - 22),
-            ("sans-serif", 14).into_font().color(&RED),
-        ))
-        .map_err(err)?;
-        legend_at(&mut chart, SeriesLabelPosition::UpperRight)?;
-        root.present().map_err(err)?;
-    }
-    Ok(Some(svg))
-}
-
 /// The colours of a line chart's lines, in order.
 const LINES: [RGBColor; 6] = [
     NOW,
@@ -377,140 +245,253 @@ where
     legend_at(chart, legend)
 }
 
-/// The multi-core figure: speed-up over the single-core kernel against thread count, one line per
-/// variant, with the ideal (linear up to the cores, flat beyond) for comparison.
-pub fn scaling_chart(sweep: &crate::sweep_threads::ThreadSweep) -> Result<Option<String>, String> {
-    let cores = sweep.machine.logical_cores.max(1) as f64;
-    let x_hi = sweep.points.iter().map(|p| p.threads).max().unwrap_or(1) as f64;
-    let y_hi = sweep
-        .points
-        .iter()
-        .filter_map(|p| p.speedup)
-        .fold(cores, f64::max)
-        * 1.2;
-    if sweep.points.iter().all(|p| p.speedup.is_none()) {
+/// Every sweep's figure: each variant's points along the axis (whiskers from min to max where the
+/// vertical axis is time), the chart's grey guides and markers, and, where the chart fits, each
+/// variant's least-squares line with its slope and R² in the legend. `None` when nothing was
+/// timed.
+pub fn sweep_figure(
+    sweep: &crate::sweep::Sweep,
+    chart: &crate::sweep::Chart,
+) -> Result<Option<String>, String> {
+    use crate::sweep::Y;
+    let lines: Vec<SweepLine> = sweep
+        .variants()
+        .into_iter()
+        .filter(|v| !(chart.skip_baseline && sweep.baseline.as_deref() == Some(*v)))
+        .filter_map(|v| {
+            let pts: Vec<_> = sweep.points.iter().filter(|p| p.variant == v).collect();
+            let best = pts
+                .iter()
+                .filter_map(|p| p.median())
+                .fold(f64::INFINITY, f64::min);
+            let points: Vec<(f64, f64, f64, f64)> = pts
+                .iter()
+                .filter_map(|p| {
+                    let t = p.timing.as_ref()?;
+                    let x = p.x(chart.x);
+                    Some(match chart.y {
+                        Y::Seconds => (x, t.median, t.min, t.max),
+                        Y::RelativeToBest => (x, t.median / best, t.min / best, t.max / best),
+                        Y::Speedup => {
+                            let s = p.speedup?;
+                            (x, s, s, s)
+                        }
+                    })
+                })
+                .collect();
+            let fit = chart
+                .fit
+                .then(|| {
+                    let xy: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1)).collect();
+                    crate::sweep::Fit::log_log(v, &xy)
+                })
+                .flatten();
+            let label = match &fit {
+                Some(f) => format!("{v}: {}", f.summary()),
+                None => v.to_string(),
+            };
+            (!points.is_empty()).then_some(SweepLine { label, points, fit })
+        })
+        .collect();
+    if lines.is_empty() {
         return Ok(None);
     }
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.0)));
+    let (x_lo, x_hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    let ys = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flat_map(|p| [p.2, p.3]))
+        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.1)));
+    let (y_lo, y_hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+        (lo.min(y), hi.max(y))
+    });
+    let x_range = match chart.log_x {
+        true => (x_lo / 1.5, x_hi * 1.5),
+        false => (x_lo - 0.5, x_hi + 0.5),
+    };
+    let y_range = match (chart.log_y, chart.y) {
+        (true, _) => (y_lo / 1.5, y_hi * 1.5),
+        (false, Y::RelativeToBest) => (0.9, y_hi.max(1.0) * 1.1),
+        (false, _) => (0.0, y_hi * 1.2),
+    };
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
-                    sweep.baseline, sweep.spec.width, sweep.spec.height, sweep.spec.maxiter, cores
-                ),
-                ("sans-serif", 20),
-            )
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0.5..x_hi + 0.5, 0.0..y_hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("threads (ranks for mpi)")
-            .y_desc("speed-up")
-            .x_labels(x_hi as usize + 1)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.1}x"))
-            .draw()
-            .map_err(err)?;
-        let ideal: Vec<(f64, f64)> = (1..=x_hi as usize)
-            .map(|t| (t as f64, (t as f64).min(cores)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(ideal, THEN.stroke_width(2)))
-            .map_err(err)?
-            .label("ideal (linear to the cores)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
-        let lines = sweep.variants().into_iter().map(|name| {
-            let points = sweep
-                .points
-                .iter()
-                .filter(|p| p.variant == name)
-                .filter_map(|p| Some((p.threads as f64, p.speedup?)))
-                .collect();
-            let label = format!("{name} ({})", crate::sweep_threads::unit(name));
-            (label, points)
-        });
-        draw_lines(&mut chart, lines, SeriesLabelPosition::LowerRight)?;
-        root.present().map_err(err)?;
+        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (x0, x1) = x_range;
+        let (y0, y1) = y_range;
+        match (chart.log_x, chart.log_y) {
+            (true, true) => draw_sweep(
+                &root,
+                chart,
+                &lines,
+                (x0..x1).log_scale(),
+                (y0..y1).log_scale(),
+            ),
+            (true, false) => draw_sweep(&root, chart, &lines, (x0..x1).log_scale(), y0..y1),
+            (false, true) => draw_sweep(&root, chart, &lines, x0..x1, (y0..y1).log_scale()),
+            (false, false) => draw_sweep(&root, chart, &lines, x0..x1, y0..y1),
+        }?;
+        root.present().map_err(|e| e.to_string())?;
     }
     Ok(Some(svg))
 }
 
-/// The GPU figure: speed-up over the CPU baseline against grid size (pixels, log axis), one line
-/// per variant, the baseline at 1×. `None` when only the baseline was measured.
-pub fn size_chart(sweep: &crate::sweep_sizes::SizeSweep) -> Result<Option<String>, String> {
-    let measured: Vec<_> = sweep
-        .points
-        .iter()
-        .filter(|p| p.variant != sweep.baseline && p.speedup.is_some())
-        .collect();
-    if measured.is_empty() {
-        return Ok(None);
-    }
-    let x_lo = sweep.points.iter().map(|p| p.pixels).min().unwrap_or(1) as f64;
-    let x_hi = sweep.points.iter().map(|p| p.pixels).max().unwrap_or(1) as f64;
-    let y_hi = measured
-        .iter()
-        .filter_map(|p| p.speedup)
-        .fold(1.0, f64::max)
-        * 1.2;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "Speed-up over {} against grid size (maxiter {})",
-                    sweep.baseline, sweep.maxiter
-                ),
-                ("sans-serif", 20),
-            )
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((x_lo / 1.5..x_hi * 1.5).log_scale(), 0.0..y_hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("pixels (log)")
-            .y_desc("speed-up")
-            .x_labels(12)
-            .x_label_formatter(&|v| format!("{:.2}M", v / 1e6))
-            .y_label_formatter(&|v| format!("{v:.2}x"))
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                [(x_lo / 1.5, 1.0), (x_hi * 1.5, 1.0)],
-                THEN.stroke_width(2),
+/// One variant's line on a sweep figure: `(x, y, y low, y high)` points and its fit.
+struct SweepLine {
+    label: String,
+    points: Vec<(f64, f64, f64, f64)>,
+    fit: Option<crate::sweep::Fit>,
+}
+
+fn draw_sweep<X, Y>(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    spec: &crate::sweep::Chart,
+    lines: &[SweepLine],
+    x: X,
+    y: Y,
+) -> Result<(), String>
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    use crate::sweep::{Corner, Y as Vertical};
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let mut chart = ChartBuilder::on(root)
+        .caption(&spec.title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(72)
+        .build_cartesian_2d(x, y)
+        .map_err(err)?;
+    let (x_lo, x_hi) = {
+        let r = chart.x_range();
+        (r.start, r.end)
+    };
+    let (y_lo, y_hi) = {
+        let r = chart.y_range();
+        (r.start, r.end)
+    };
+    let y_format = |v: &f64| match spec.y {
+        Vertical::Seconds => format_seconds(*v),
+        _ => format!("{v:.1}x"),
+    };
+    let integer_x = !spec.log_x && x_hi - x_lo < 40.0;
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_desc)
+        .y_desc(spec.y_desc)
+        .x_labels(if integer_x {
+            (x_hi - x_lo) as usize + 1
+        } else {
+            10
+        })
+        .x_label_formatter(&|v| short_number(*v))
+        .y_label_formatter(&y_format)
+        .draw()
+        .map_err(err)?;
+    let grey = RGBColor(120, 120, 120);
+    for (at, label) in &spec.markers {
+        if *at > x_lo && *at < x_hi {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*at, y_lo), (*at, y_hi)],
+                    grey.stroke_width(1),
+                )))
+                .map_err(err)?;
+            // Labelled at the foot of the line, clear of the legend.
+            let (px, py) = chart.backend_coord(&(*at, y_lo));
+            root.draw(&Text::new(
+                label.clone(),
+                (px + 4, py - 18),
+                ("sans-serif", 13).into_font().color(&grey),
             ))
-            .map_err(err)?
-            .label(format!("{} (baseline)", sweep.baseline))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
-        let lines = sweep
-            .variants()
-            .into_iter()
-            .filter(|n| *n != sweep.baseline)
-            .map(|name| {
-                let points = measured
-                    .iter()
-                    .filter(|p| p.variant == name)
-                    .filter_map(|p| Some((p.pixels as f64, p.speedup?)))
-                    .collect();
-                (name.to_string(), points)
-            });
-        draw_lines(&mut chart, lines, SeriesLabelPosition::UpperLeft)?;
-        root.present().map_err(err)?;
+            .map_err(err)?;
+        }
     }
-    Ok(Some(svg))
+    for (label, points) in &spec.guides {
+        chart
+            .draw_series(LineSeries::new(points.clone(), THEN.stroke_width(2)))
+            .map_err(err)?
+            .label(label)
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], THEN.stroke_width(2)));
+        chart
+            .draw_series(points.iter().map(|&p| Circle::new(p, 3, THEN.filled())))
+            .map_err(err)?;
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let color = LINES[i % LINES.len()];
+        chart
+            .draw_series(
+                line.points
+                    .iter()
+                    .filter(|p| p.2 < p.3)
+                    .map(|p| PathElement::new(vec![(p.0, p.2), (p.0, p.3)], color.stroke_width(1))),
+            )
+            .map_err(err)?;
+        if let Some(fit) = &line.fit {
+            let (a, b) = line
+                .points
+                .iter()
+                .fold((f64::INFINITY, 0.0_f64), |(a, b), p| {
+                    (a.min(p.0), b.max(p.0))
+                });
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(a, fit.at(a)), (b, fit.at(b))],
+                    color.mix(0.5).stroke_width(1),
+                )))
+                .map_err(err)?;
+        }
+    }
+    if spec.y == Vertical::RelativeToBest
+        && let Some(best) = lines.iter().flat_map(|l| &l.points).find(|p| p.1 == 1.0)
+    {
+        let at = (best.0, 1.0);
+        chart
+            .draw_series(std::iter::once(Circle::new(at, 7, RED.stroke_width(2))))
+            .map_err(err)?;
+        let (bx, by) = chart.backend_coord(&at);
+        root.draw(&Text::new(
+            format!("best: {}", short_number(best.0)),
+            (bx + 10, by - 22),
+            ("sans-serif", 14).into_font().color(&RED),
+        ))
+        .map_err(err)?;
+    }
+    let legend = match spec.legend {
+        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        Corner::LowerRight => SeriesLabelPosition::LowerRight,
+    };
+    let series = lines.iter().map(|l| {
+        (
+            l.label.clone(),
+            l.points.iter().map(|p| (p.0, p.1)).collect(),
+        )
+    });
+    draw_lines(&mut chart, series, legend)
+}
+
+/// 950, 20k, 1.5M, 2.4G: an axis label.
+fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
 }
 
 #[cfg(test)]

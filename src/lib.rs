@@ -29,8 +29,6 @@ pub mod report;
 pub mod results;
 pub mod stats;
 pub mod sweep;
-pub mod sweep_sizes;
-pub mod sweep_threads;
 pub mod tutorial;
 pub mod validate;
 

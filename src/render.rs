@@ -25,18 +25,14 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         None => (None, None),
     };
     let base = relative_link(dir, flamegraphs);
-    let sweep = crate::sweep::Sweep::load(dir)?;
-    let threads = crate::sweep_threads::ThreadSweep::load(dir)?;
-    let sizes = crate::sweep_sizes::SizeSweep::load(dir)?;
+    let sweeps = crate::sweep::load_all(dir)?;
     let extras = html::Extras {
         profiles: summary.as_ref().map(|summary| html::Profiles {
             summary,
             base: &base,
         }),
         other_profiles,
-        sweep: sweep.as_ref(),
-        threads: threads.as_ref(),
-        sizes: sizes.as_ref(),
+        sweeps: &sweeps,
         peers: peers.as_ref(),
     };
     let chart_err = |e: String| LabError::Write {

@@ -303,6 +303,23 @@ const COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        name: "sweep maxiter",
+        always: &[
+            ("--quick", None),
+            ("--values", Some(LISTS)),
+            ("--width", Some(SIZES)),
+            ("--variants", Some(VARIANTS)),
+        ],
+        flags: &[
+            ("--height", Some(SIZES)),
+            ("--maxiter", Some(MAXITERS)),
+            ("--region", Some(REGIONS)),
+            ("--samples", Some(COUNTS)),
+            ("--merge", None),
+            ("--out", Some(PATHS)),
+        ],
+    },
+    Cmd {
         name: "kernel-once",
         always: &[("--width", Some(SIZES)), ("--height", Some(SIZES))],
         flags: &[("--variant", Some(VARIANTS)), ("--maxiter", Some(MAXITERS))],
@@ -344,7 +361,8 @@ fn cases() -> impl Strategy<Value = Case> {
             1 => Just(Some(5)),
             1 => Just(Some(6)),
             2 => Just(Some(7)),
-            2 => Just(Some(8)),
+            1 => Just(Some(8)),
+            2 => Just(Some(9)),
         ],
         // Valid values (each pool's first) are favoured, or nearly every case would be refused
         // by its first bad value and the work behind the parser would go untested.
@@ -409,7 +427,8 @@ fn argv(case: &Case, scratch: &Path) -> Vec<OsString> {
     let mut args: Vec<OsString> = Vec::new();
     if let Some(i) = case.command {
         let cmd = &COMMANDS[i];
-        args.push(cmd.name.into());
+        // `sweep <axis>`: the command and its axis.
+        args.extend(cmd.name.split(' ').map(OsString::from));
         for (flag, value) in cmd.always.iter().zip(&case.always) {
             push_flag(&mut args, *flag, *value, scratch);
         }
@@ -579,7 +598,16 @@ fn the_issue_15_command_lines_are_refused_in_one_clear_line() {
                 "--height",
                 "20",
             ],
-            "--threads 100000 is more threads",
+            "sweep threads: --threads '1,100000': 100000 is outside the range",
+        ),
+        (
+            &["sweep", "maxiter", "--values", "0,100"],
+            "sweep maxiter: --values '0,100': 0 is outside the range; maxiter takes whole \
+             numbers from 1 to 4294967295",
+        ),
+        (
+            &["sweep", "lanes"],
+            "unknown sweep axis 'lanes'; axes: chunks, threads, sizes, maxiter",
         ),
         (
             &[

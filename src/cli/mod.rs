@@ -14,8 +14,6 @@ mod regress;
 mod report;
 mod run;
 mod sweep;
-mod sweep_sizes;
-mod sweep_threads;
 
 use std::process::ExitCode;
 
@@ -44,12 +42,15 @@ enum Command {
     Report(report::ReportArgs),
     /// Profile variants: pprof flamegraphs, callgrind line profiles, hot-loop disassembly.
     Profile(profile::ProfileArgs),
-    /// Measure vector-chunked at each chunk size: the tutorial's cache-size figure.
-    SweepChunks(sweep::SweepArgs),
-    /// Measure every parallel variant against thread count: the tutorial's multi-core figure.
-    SweepThreads(sweep_threads::SweepThreadsArgs),
-    /// Measure variants against grid size, each against rayon-rows at the same size: the GPU figure.
-    SweepSizes(sweep_sizes::SweepSizesArgs),
+    /// Measure variants along one axis: chunks (the cache figure), threads (the multi-core
+    /// figure), sizes (the GPU figure) or maxiter (cost growth); writes reports/sweeps/<axis>.json.
+    Sweep(sweep::SweepArgs),
+    /// `sweep chunks`, with its values as --sizes: vector-chunked at each chunk size.
+    SweepChunks(sweep::ChunksArgs),
+    /// `sweep threads`, with its values as --threads: every parallel variant against thread count.
+    SweepThreads(sweep::ThreadsArgs),
+    /// `sweep sizes`, with its values as --sizes: variants against grid size, vs rayon-rows.
+    SweepSizes(sweep::SizesArgs),
     /// Run the tutorial's own Python programs (CPython, PyPy, numpy, numexpr, Cython, ppft, numba)
     /// on this machine, validate each against the reference, and write reports/peers.json.
     Peers(peers::PeersArgs),
@@ -230,9 +231,10 @@ fn lab_main() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Profile(args) => profile::run(args),
         Command::KernelOnce(args) => profile::kernel_once(args),
-        Command::SweepChunks(args) => sweep::run(args),
-        Command::SweepThreads(args) => sweep_threads::run(args),
-        Command::SweepSizes(args) => sweep_sizes::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::SweepChunks(args) => sweep::run_chunks(args),
+        Command::SweepThreads(args) => sweep::run_threads(args),
+        Command::SweepSizes(args) => sweep::run_sizes(args),
         Command::Regress(args) => regress::run(args),
         Command::Ab(args) => regress::ab_run(args),
         Command::History(args) => history::run(args),

@@ -204,18 +204,20 @@ fn best_chunk(
     dir: &std::path::Path,
     spec: &GridSpec,
 ) -> Result<Vec<(&'static str, mandel_variants::Tuning)>, LabError> {
-    let Some(sweep) = crate::sweep::Sweep::load(dir)? else {
+    let axis = crate::sweep::find_axis("chunks")?;
+    let Some(sweep) = crate::sweep::load(dir, axis)? else {
         return Ok(Vec::new());
     };
     Ok(sweep
-        .best()
+        .fastest()
         .filter(|_| sweep.spec == *spec)
-        .map(|best| {
+        .and_then(|best| {
+            let variant = mandel_variants::find(&best.variant)?;
             let tuning = mandel_variants::Tuning {
-                chunk: Some(best.chunk),
+                chunk: Some(best.value),
                 ..Default::default()
             };
-            vec![(crate::sweep::VARIANT, tuning)]
+            Some(vec![(variant.name, tuning)])
         })
         .unwrap_or_default())
 }

@@ -1,5 +1,6 @@
-//! `mandel-lab sweep-chunks`: `vector-chunked` under criterion at each chunk size, as the
-//! tutorial swept numpy_vector_2.py's STEP_SIZE.
+//! `mandel-lab sweep <axis>`: any registered axis through the one engine, and the old names
+//! `sweep-chunks`, `sweep-threads` and `sweep-sizes`, which are the same command with the axis's
+//! old option for its values.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,120 +12,242 @@ use tabled::settings::Style;
 use super::ProblemArgs;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::format_timing;
-use crate::machine::human_size;
-use crate::{LabError, charts, fsutil, report, sweep};
+use crate::export::sweep::{self as tables, Table};
+use crate::sweep::engine::Plan;
+use crate::sweep::{self, Axis, Baseline};
+use crate::{GridSpec, LabError, charts, fsutil, report};
 
 #[derive(Debug, Args)]
 pub(super) struct SweepArgs {
+    /// The axis: chunks, threads, sizes or maxiter.
+    #[arg(value_name = "AXIS")]
+    axis: String,
+    /// Comma-separated values along the axis (default: the axis's own).
+    #[arg(long, value_name = "N,N,...")]
+    values: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `sweep-chunks`: `sweep chunks`, its values given as `--sizes`.
+#[derive(Debug, Args)]
+pub(super) struct ChunksArgs {
     /// Comma-separated chunk sizes (default: the tutorial's, the whole grid, and log-spaced sizes
     /// between them).
     #[arg(long, value_name = "N,N,...")]
     sizes: Option<String>,
     #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `sweep-threads`: `sweep threads`, its values given as `--threads`.
+#[derive(Debug, Args)]
+pub(super) struct ThreadsArgs {
+    /// Comma-separated thread counts (default: 1 up to the cores, and twice the cores).
+    #[arg(long, value_name = "N,N,...")]
+    threads: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `sweep-sizes`: `sweep sizes`, its values given as `--sizes`.
+#[derive(Debug, Args)]
+pub(super) struct SizesArgs {
+    /// Comma-separated square grid sides (default: 500,1000,2048; add 4096 on a GPU machine).
+    #[arg(long, value_name = "N,N,...")]
+    sizes: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// What every sweep takes besides its values.
+#[derive(Debug, Args)]
+pub(super) struct CommonArgs {
+    /// Comma-separated variants (default: the axis's own).
+    #[arg(long, value_name = "A,B,...")]
+    variants: Option<String>,
+    #[command(flatten)]
     problem: ProblemArgs,
-    /// maxiter 100 (unless given), the tutorial's sizes only, short criterion settings.
+    /// The axis's short value list, a smaller maxiter where the axis does not set it, short
+    /// criterion settings.
     #[arg(long)]
     quick: bool,
-    /// Criterion samples per size (at least 10).
+    /// Criterion samples per point (at least 10).
     #[arg(long, value_name = "N")]
     samples: Option<usize>,
     /// The report folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
+    /// Add the measured points to the sweep already in the report folder (same problem), using
+    /// its baseline: how `cargo xtask sweep threads` adds `mpi` at each rank count.
+    #[arg(long)]
+    merge: bool,
 }
 
 pub(super) fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    let mut spec = args.problem.spec()?;
-    if args.quick && !args.problem.is_explicit() {
-        spec.maxiter = 100;
-    }
-    let pixels = spec.build()?.pixels();
-    let sizes = match &args.sizes {
-        Some(text) => sweep::parse_sizes(text, pixels)?,
-        None if args.quick => {
-            let mut s: Vec<usize> = crate::tutorial::STEP_SIZE_SWEEP
-                .iter()
-                .map(|(n, _)| (*n).min(pixels))
-                .collect();
-            s.push(pixels);
-            s.sort_unstable();
-            s.dedup();
-            s
-        }
-        None => sweep::default_sizes(pixels),
+    let axis = sweep::find_axis(&args.axis)?;
+    sweep_along(axis, "--values", args.values.as_deref(), args.common)
+}
+
+pub(super) fn run_chunks(args: ChunksArgs) -> anyhow::Result<ExitCode> {
+    let axis = sweep::find_axis("chunks")?;
+    sweep_along(axis, "--sizes", args.sizes.as_deref(), args.common)
+}
+
+pub(super) fn run_threads(args: ThreadsArgs) -> anyhow::Result<ExitCode> {
+    let axis = sweep::find_axis("threads")?;
+    sweep_along(axis, "--threads", args.threads.as_deref(), args.common)
+}
+
+pub(super) fn run_sizes(args: SizesArgs) -> anyhow::Result<ExitCode> {
+    let axis = sweep::find_axis("sizes")?;
+    sweep_along(axis, "--sizes", args.sizes.as_deref(), args.common)
+}
+
+/// Checks everything the user gave, measures, saves, prints.
+fn sweep_along(
+    axis: &'static dyn Axis,
+    flag: &str,
+    values: Option<&str>,
+    args: CommonArgs,
+) -> anyhow::Result<ExitCode> {
+    let spec = problem(axis, &args)?;
+    let values = match values {
+        Some(text) => sweep::parse_values(axis, &spec, flag, text)?,
+        None => axis.default_values(&spec, args.quick),
     };
-    let mut settings = BenchSettings::SWEEP;
-    if args.quick {
-        settings = BenchSettings::QUICK;
+    // A value whose grid cannot be built (too large for memory) is refused before measuring.
+    let any = mandel_variants::VARIANTS[0];
+    for &v in &values {
+        axis.setup(&spec, v, any).0.build()?;
     }
+    let variants = variants(axis, args.variants.as_deref())?;
+    let mut settings = match args.quick {
+        true => BenchSettings::QUICK,
+        false => BenchSettings::SWEEP,
+    };
     settings = settings.with_samples(args.samples)?;
-    let variant = report::find_variant(sweep::VARIANT)?;
-    let quiet = Quiet::start(&args.out.join("criterion.log"), sizes.len() as u64)?;
+    let earlier = match args.merge {
+        true => Some(
+            sweep::load(&args.out, axis)?
+                .filter(|s| s.spec == spec)
+                .ok_or_else(|| {
+                    LabError::bad_input(format!(
+                        "--merge needs a sweep of the same problem in {}: run sweep {} without \
+                         --merge first",
+                        sweep::json_path(&args.out, axis.name()).display(),
+                        axis.name()
+                    ))
+                })?,
+        ),
+        false => None,
+    };
+    let plan = Plan {
+        axis,
+        spec,
+        values,
+        variants,
+        settings,
+        baseline_timing: earlier.as_ref().and_then(|e| e.baseline_timing.clone()),
+    };
+    let quiet = Quiet::start(&args.out.join("criterion.log"), plan.steps() as u64)?;
     let mut first = true;
-    let result = sweep::run(
-        variant,
-        &spec,
-        &sizes,
-        &settings,
-        &args.out.join("criterion"),
-        |chunk| {
-            if !first {
-                quiet.bar.inc(1);
-            }
-            first = false;
-            quiet.bar.set_message(format!("chunk {chunk}"));
-        },
-    );
+    let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
+        if !first {
+            quiet.bar.inc(1);
+        }
+        first = false;
+        quiet.bar.set_message(label);
+    });
     quiet.finish();
-    let sweep = result?;
+    let sweep = match (result?, earlier) {
+        (new, Some(mut earlier)) => {
+            earlier.merge(new.points);
+            earlier
+        }
+        (new, None) => new,
+    };
     sweep.save(&args.out)?;
-    if let Some(svg) = charts::sweep_chart(&sweep)
-        .map_err(|e| LabError::bad_input(format!("cannot draw the sweep: {e}")))?
+    let svg_path = sweep::file(&args.out, axis.name(), "svg");
+    if let Some(chart) = axis.charts(&sweep).first()
+        && let Some(svg) = charts::sweep_figure(&sweep, chart)
+            .map_err(|e| LabError::bad_input(format!("cannot draw the sweep: {e}")))?
     {
-        fsutil::atomic_write(&args.out.join(sweep::SVG_FILE), svg.as_bytes())?;
+        fsutil::atomic_write(&svg_path, svg.as_bytes())?;
     }
-    print_table(&sweep);
-    if let Some(reading) = sweep.reading() {
+    print(&tables::points(&sweep));
+    if let Some(fits) = tables::fits(&sweep) {
+        print(&fits);
+    }
+    if let Some(reading) = axis.reading(&sweep) {
         println!("{reading}");
     }
     println!(
-        "Written {0}/{1}, {0}/{2} and {0}/{3}",
-        args.out.display(),
-        sweep::JSON_FILE,
-        sweep::CSV_FILE,
-        sweep::SVG_FILE
+        "Written {}, {} and {}",
+        sweep::json_path(&args.out, axis.name()).display(),
+        sweep::file(&args.out, axis.name(), "csv").display(),
+        svg_path.display()
     );
     Ok(super::exit_code_for_statuses(
         sweep.points.iter().map(|p| p.status),
     ))
 }
 
-fn print_table(sweep: &sweep::Sweep) {
-    let best = sweep
-        .best()
-        .and_then(|b| b.timing.as_ref())
-        .map(|t| t.median);
+/// The problem the sweep starts from: the options given, the axis's quick limit under `--quick`,
+/// and none of the options the axis sets itself.
+fn problem(axis: &dyn Axis, args: &CommonArgs) -> Result<GridSpec, LabError> {
+    let p = &args.problem;
+    let given = |flag: &str| match flag {
+        "--maxiter" => p.maxiter != GridSpec::TUTORIAL.maxiter,
+        "--width" => p.width != GridSpec::TUTORIAL.width,
+        "--height" => p.height != GridSpec::TUTORIAL.height,
+        _ => false,
+    };
+    if let Some(flag) = axis.sets().iter().find(|f| given(f)) {
+        return Err(LabError::bad_input(format!(
+            "sweep {}: {flag} is what this axis varies; give its values with --values",
+            axis.name()
+        )));
+    }
+    let spec = match axis.quick_maxiter() {
+        Some(m) => p.spec_for(args.quick, m)?,
+        None => p.spec()?,
+    };
+    spec.build()?;
+    Ok(spec)
+}
+
+/// The chosen variants (or the axis's own), each checked against the axis; a per-value baseline is
+/// measured anyway and is left out of them.
+fn variants(
+    axis: &dyn Axis,
+    names: Option<&str>,
+) -> Result<Vec<&'static mandel_variants::Variant>, LabError> {
+    let mut variants = match names {
+        Some(names) => report::select(Some(names))?,
+        None => axis.default_variants(),
+    };
+    if let Baseline::EachValue(base) = axis.baseline() {
+        variants.retain(|v| v.name != base);
+    }
+    for v in &variants {
+        axis.check_variant(v)?;
+    }
+    if names.is_none() && variants.is_empty() {
+        eprintln!(
+            "note: no default variant of sweep {} can run here; measuring the baseline alone \
+             (choose variants with --variants)",
+            axis.name()
+        );
+    }
+    Ok(variants)
+}
+
+fn print(table: &Table) {
     let mut b = Builder::default();
-    b.push_record([
-        "chunk",
-        "working set",
-        "median ± spread",
-        "vs best",
-        "validation",
-    ]);
-    for p in &sweep.points {
-        let (time, rel) = match (&p.timing, best) {
-            (Some(t), Some(best)) => (format_timing(Some(t)), format!("{:.2}x", t.median / best)),
-            _ => ("-".into(), "-".into()),
-        };
-        b.push_record([
-            p.chunk.to_string(),
-            human_size(p.working_set_bytes),
-            time,
-            rel,
-            format!("{} {}", p.status.label(), p.validation_sum),
-        ]);
+    b.push_record(table.header.clone());
+    for row in &table.rows {
+        b.push_record(row.clone());
     }
     println!("{}", b.build().with(Style::rounded()));
 }

@@ -3,20 +3,14 @@
 
 use std::fmt::Write;
 
-use super::{
-    Group, HEADER, Row, cells_noting_skips, format_seconds, format_timing, noise_warnings,
-    skip_reasons,
-};
+use super::{Group, HEADER, Row, cells_noting_skips, format_timing, noise_warnings, skip_reasons};
 use crate::bench::Timing;
 use crate::charts;
 use crate::machine::human_size;
 use crate::profile::ProfileSummary;
 use crate::results::{Results, VariantResult};
-use crate::sweep::{self, Sweep};
-use crate::sweep_sizes::{self, SizeSweep};
-use crate::sweep_threads::{self, ThreadSweep};
+use crate::sweep::Sweep;
 use crate::tutorial;
-use mandel_variants::parallel::mpi_jobs;
 
 /// What other stages produced, shown where the report has them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,9 +19,8 @@ pub struct Extras<'a> {
     /// The problem of the profiles found beside the report when it is not the report's own: they
     /// are not linked, and the page says so.
     pub other_profiles: Option<crate::GridSpec>,
-    pub sweep: Option<&'a Sweep>,
-    pub threads: Option<&'a ThreadSweep>,
-    pub sizes: Option<&'a SizeSweep>,
+    /// The sweeps found beside the report, in the registry's order.
+    pub sweeps: &'a [Sweep],
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
     pub peers: Option<&'a crate::peers::PeerResults>,
 }
@@ -253,19 +246,21 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
                  tutorial's figures are for its own problem.</p>\n",
             ),
         }
-        if let (Some(sw), "vector") = (extras.sweep, g.family) {
-            h.push_str(&sweep_section(sw)?);
-        }
-        if let (Some(ts), "parallel") = (extras.threads, g.family) {
-            h.push_str(&threads_section(ts)?);
-        }
         if g.family == "simd" {
             h.push_str(&super::roofline::ladder_section(results));
         }
         h.push_str(&gpu_note);
-        if let (Some(ss), "gpu") = (extras.sizes, g.family) {
-            h.push_str(&sizes_section(ss)?);
+        for sw in extras.sweeps {
+            if sw.axis().family() == Some(g.family) {
+                h.push_str(&sweep_section(sw)?);
+            }
         }
+        h.push_str("</section>\n");
+    }
+    for sw in extras.sweeps.iter().filter(|s| s.axis().family().is_none()) {
+        let (id, title) = sw.axis().heading();
+        let _ = writeln!(h, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
+        h.push_str(&sweep_section(sw)?);
         h.push_str("</section>\n");
     }
     h.push_str(&super::peers::section(results, extras.peers));
@@ -455,36 +450,57 @@ fn profile_section(p: Profiles<'_>, results: &Results) -> String {
     h
 }
 
-/// The chunk-size sweep: its figure and a reading of it.
+/// Any sweep: its heading (inside a family's section; an axis with a section of its own gets its
+/// heading from the page), its reading, figures, points and fits.
 fn sweep_section(sw: &Sweep) -> Result<String, String> {
-    let mut h = String::from("<h3 id=\"sweep\">Chunk size and the caches</h3>\n");
-    let _ = writeln!(
-        h,
-        "<p><code>{}</code> measured at {} chunk sizes on {} × {}, maxiter {} (criterion, {} \
-         samples each). A chunk of N elements touches {} bytes per element (z and q as four f64, \
-         the escape mask, the output), so the vertical lines mark the sizes whose working set \
-         fills each cache. Both curves are normalised to their own best.</p>",
-        esc(&sw.variant),
-        sw.points.len(),
-        sw.spec.width,
-        sw.spec.height,
-        sw.spec.maxiter,
-        sw.settings.samples,
-        sw.bytes_per_element
-    );
-    if let Some(reading) = sw.reading() {
+    let axis = sw.axis();
+    let (id, title) = axis.heading();
+    let mut h = String::new();
+    if axis.family().is_some() {
+        let _ = writeln!(h, "<h3 id=\"{id}\">{}</h3>", esc(title));
+    }
+    let _ = writeln!(h, "<p>{}</p>", esc(&axis.intro(sw)));
+    if let Some(reading) = axis.reading(sw) {
         let _ = writeln!(h, "<p><strong>Reading:</strong> {}.</p>", esc(&reading));
     }
-    if let Some(svg) = charts::sweep_chart(sw)? {
-        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+    for chart in axis.charts(sw) {
+        if let Some(svg) = charts::sweep_figure(sw, &chart)? {
+            let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+        }
+    }
+    h.push_str(&plain_table(&super::sweep::points(sw)));
+    if let Some(fits) = super::sweep::fits(sw) {
+        h.push_str(
+            "<p>Least squares on log time against log work: a slope of 1.0 means time grows \
+             in proportion to that work; R² says how well one power law holds.</p>\n",
+        );
+        h.push_str(&plain_table(&fits));
     }
     let _ = writeln!(
         h,
-        "<p>Data: <a href=\"{}\">{0}</a>, <a href=\"{}\">{1}</a>.</p>",
-        sweep::JSON_FILE,
-        sweep::CSV_FILE
+        "<p>Data: <a href=\"{0}/{1}.json\">{0}/{1}.json</a>, <a href=\"{0}/{1}.csv\">{0}/{1}.csv</a>.</p>",
+        crate::sweep::DIR,
+        esc(&sw.axis)
     );
     Ok(h)
+}
+
+/// A table of text cells, escaped.
+fn plain_table(t: &super::sweep::Table) -> String {
+    let mut h = String::from("<table class=\"results\"><thead><tr>");
+    for c in &t.header {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for row in &t.rows {
+        h.push_str("<tr>");
+        for c in row {
+            let _ = write!(h, "<td>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table>\n");
+    h
 }
 
 /// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs.
@@ -529,113 +545,6 @@ fn gpu_section(results: &Results) -> String {
     }
     h.push_str("</tbody></table>\n");
     h
-}
-
-/// The grid-size sweep: each variant's speed-up over the CPU baseline as the grid grows.
-fn sizes_section(ss: &SizeSweep) -> Result<String, String> {
-    let mut h = format!(
-        "<h3 id=\"sizes\">Speed-up against grid size</h3>\n<p>Each variant against \
-         <code>{}</code> (every core of this CPU) measured at the same size in the same run, \
-         maxiter {} (criterion, {} samples each). A GPU pays a fixed price per run, launches and \
-         transfers, that larger grids amortise.</p>\n",
-        esc(&ss.baseline),
-        ss.maxiter,
-        ss.settings.samples
-    );
-    match charts::size_chart(ss)? {
-        Some(svg) => {
-            let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
-        }
-        None => h.push_str(
-            "<p class=\"empty\">Only the baseline was measured (no GPU here): no speed-up to \
-             draw.</p>\n",
-        ),
-    }
-    h.push_str(
-        "<table class=\"results\"><thead><tr><th>variant</th><th>grid</th><th>median ± \
-         spread</th><th>kernels alone</th><th>speed-up</th><th>validation sum</th></tr></thead>\
-         <tbody>\n",
-    );
-    for p in &ss.points {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{1} × {1}</td><td>{2}</td><td>{3}</td><td>{4}</td>\
-             <td>{5} {6}</td></tr>",
-            esc(&p.variant),
-            p.size,
-            format_timing(p.timing.as_ref()),
-            format_timing(p.kernel_timing.as_ref()),
-            p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
-            p.status.label(),
-            p.validation_sum
-        );
-    }
-    let _ = writeln!(
-        h,
-        "</tbody></table>\n<p>Data: <a href=\"{0}\">{0}</a>.</p>",
-        sweep_sizes::JSON_FILE
-    );
-    Ok(h)
-}
-
-/// The scaling sweep: speed-up and efficiency against thread count.
-fn threads_section(ts: &ThreadSweep) -> Result<String, String> {
-    let t = &ts.baseline_timing;
-    let mut h = format!(
-        "<h3 id=\"scaling\">Scaling with threads and ranks</h3>\n<p>Every parallel variant at each \
-         thread count, and <code>mpi</code> at each rank count (one <code>mpirun</code> per count), \
-         on {} × {}, maxiter {} (criterion, {} samples each), against <code>{}</code> on one \
-         core ({} ± {:.1}%). Efficiency is the speed-up over the threads or ranks used, capped at \
-         the {} cores; the last count oversubscribes the cores.{}</p>\n",
-        ts.spec.width,
-        ts.spec.height,
-        ts.spec.maxiter,
-        ts.settings.samples,
-        esc(&ts.baseline),
-        format_seconds(t.median),
-        100.0 * t.relative_spread(),
-        ts.machine.logical_cores,
-        if ts
-            .points
-            .iter()
-            .any(|p| p.variant == mpi_jobs::VARIANT.name)
-        {
-            ""
-        } else {
-            " <code>mpi</code> was not measured: <code>cargo xtask sweep-threads</code> adds it \
-             where OpenMPI is installed (Debian: <code>openmpi-bin libopenmpi-dev \
-             libclang-dev</code>)."
-        }
-    );
-    if let Some(svg) = charts::scaling_chart(ts)? {
-        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
-    }
-    h.push_str(
-        "<table class=\"results\"><thead><tr><th>variant</th><th>threads / ranks</th>\
-                <th>median ± spread</th><th>speed-up</th><th>efficiency</th><th>validation sum</th>\
-                </tr></thead><tbody>\n",
-    );
-    for p in &ts.points {
-        let time = format_timing(p.timing.as_ref());
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
-            esc(&p.variant),
-            sweep_threads::count_label(&p.variant, p.threads),
-            time,
-            p.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
-            p.efficiency
-                .map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),
-            p.status.label(),
-            p.validation_sum
-        );
-    }
-    let _ = writeln!(
-        h,
-        "</tbody></table>\n<p>Data: <a href=\"{0}\">{0}</a>.</p>",
-        sweep_threads::JSON_FILE
-    );
-    Ok(h)
 }
 
 fn tutorial_table() -> String {

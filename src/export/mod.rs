@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod peers;
 pub mod roofline;
+pub mod sweep;
 pub mod terminal;
 
 use mandel_variants::Family;

@@ -28,23 +28,23 @@ Commands:
             callgrind line profiles and hot-loop disassembly, in flamegraphs/.
             Options: --variants a,b,..., --seconds S, --frequency HZ, --quick,
             --width W --height H --maxiter M
-  sweep-chunks
-            Build in release and measure vector-chunked at each chunk size (the tutorial's
-            STEP_SIZE figure): reports/sweep-chunks.{json,csv,svg}.
-            Options: --sizes 100,1000,..., --width W --height H --maxiter M, --quick
-  sweep-threads
-            Build in release and measure every parallel variant against thread count (1 to
-            the cores, and twice the cores): speed-up and efficiency against expanded, in
-            reports/sweep-threads.json and the report's multi-core figure.
-            Where OpenMPI is installed it then adds mpi at each rank count (one mpirun each).
-            Options: --threads 1,2,4, --variants a,b, --ranks 1,2,4, --no-mpi,
-            --width W --height H --maxiter M, --quick
-  sweep-sizes
-            Build in release and measure variants against grid size (500, 1000, 2048 by
-            default), each against rayon-rows at the same size: the GPU figure, in
-            reports/sweep-sizes.json and the report's GPU section. Default variants: every GPU
-            variant found here. Options: --sizes 500,2048,4096, --variants a,b, --maxiter M,
-            --quick, --samples N
+  sweep AXIS
+            Build in release and measure variants along one axis, through the one sweep
+            engine, into reports/sweeps/AXIS.{json,csv,svg} and the report. Axes:
+              chunks   vector-chunked at each chunk size (the tutorial's STEP_SIZE figure)
+              threads  every parallel variant against thread count (1 to the cores, and twice
+                       the cores), speed-up and efficiency against expanded; where OpenMPI is
+                       installed, then mpi at each rank count (one mpirun each; --ranks 1,2,4,
+                       --no-mpi)
+              sizes    variants against grid size (500, 1000, 2048), each against rayon-rows
+                       at the same size: the GPU figure (default variants: every GPU variant)
+              maxiter  expanded, vector-fused, rayon-rows and the SIMD variants at maxiter 100
+                       to 10,000: time against inner iterations, log-log, fitted slopes
+            Options: --values a,b,..., --variants a,b, --quick, --samples N,
+            --width W --height H --maxiter M (except the one the axis varies)
+  sweep-chunks, sweep-threads, sweep-sizes
+            The old names of `sweep chunks` (values as --sizes), `sweep threads` (--threads)
+            and `sweep sizes` (--sizes).
   peers     Build in release and run the tutorial's own Python programs on this machine (pure
             Python under CPython and PyPy, numpy, numexpr, Cython, ParallelPython's ppft, numba
             @njit and prange): several runs each, kernel time inside the process, validated
@@ -99,13 +99,19 @@ fn main() -> ExitCode {
         }
         "report" => report::run(rest),
         "profile" | "sweep-chunks" | "sweep-sizes" => lab::build_and_run(command, rest),
-        "sweep-threads" => sweep_threads::run(rest),
+        "sweep-threads" => sweep_threads::run(&["sweep-threads"], rest),
+        "sweep" => match rest.split_first() {
+            Some((axis, rest)) if axis == "threads" => {
+                sweep_threads::run(&["sweep", "threads"], rest)
+            }
+            _ => lab::build_and_run("sweep", rest),
+        },
         "mpi" => mpi::run(rest),
         "regress" => regress::run(rest),
         "peers" => peers::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep-chunks, sweep-threads, sweep-sizes, peers, mpi, regress, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep, sweep-chunks, sweep-threads, sweep-sizes, peers, mpi, regress, help"
             );
             return ExitCode::from(2);
         }

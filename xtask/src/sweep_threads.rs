@@ -1,6 +1,7 @@
-//! `cargo xtask sweep-threads`: build in release and run `mandel-lab sweep-threads`, then, where
-//! OpenMPI is installed, add `mpi` at each rank count: one `mpirun` per count, each merging its
-//! point into `reports/sweep-threads.json` against the same baseline.
+//! `cargo xtask sweep threads` (and its old name `sweep-threads`): build in release and run the
+//! lab's thread sweep, then, where OpenMPI is installed, add `mpi` at each rank count: one
+//! `mpirun` per count, each merging its point into `reports/sweeps/threads.json` against the same
+//! baseline.
 
 use std::process::ExitCode;
 
@@ -10,9 +11,14 @@ use crate::lab;
 use crate::mpi::{self, Launch};
 
 /// Options of `sweep-threads` that belong to the thread sweep alone, with whether they take a value.
-const THREADS_ONLY: &[(&str, bool)] = &[("--threads", true), ("--variants", true)];
+const THREADS_ONLY: &[(&str, bool)] = &[
+    ("--threads", true),
+    ("--values", true),
+    ("--variants", true),
+];
 
-pub fn run(args: &[String]) -> Result<ExitCode> {
+/// `command` is the lab's command: `["sweep", "threads"]`, or the old `["sweep-threads"]`.
+pub fn run(command: &[&str], args: &[String]) -> Result<ExitCode> {
     let wants_help = args.iter().any(|a| a == "--help" || a == "-h");
     let no_mpi = args.iter().any(|a| a == "--no-mpi");
     let args: Vec<String> = args.iter().filter(|a| *a != "--no-mpi").cloned().collect();
@@ -30,7 +36,14 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
     }
     let binary = lab::build_release(&[])?;
-    let code = lab::run(&binary, &lab::with_command("sweep-threads", &args))?;
+    let lab_command = |rest: &[String]| -> Vec<String> {
+        command
+            .iter()
+            .map(|c| c.to_string())
+            .chain(rest.iter().cloned())
+            .collect()
+    };
+    let code = lab::run(&binary, &lab_command(&args))?;
     if wants_help {
         println!(
             "\nxtask options: --ranks 1,2,4 (mpi rank counts; default 1 to the cores and twice \
@@ -48,8 +61,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(code);
     }
     let mpi_binary = mpi::build()?;
-    let mut lab_args =
-        lab::with_command("sweep-threads", &lab::options(&args, THREADS_ONLY, false));
+    let mut lab_args = lab_command(&lab::options(&args, THREADS_ONLY, false));
     lab_args.extend(["--variants", "mpi", "--merge"].map(String::from));
     for ranks in ranks.unwrap_or_else(default_ranks) {
         eprintln!("xtask: mpi on {ranks} ranks (mpirun -n {ranks})");

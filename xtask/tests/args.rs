@@ -23,6 +23,11 @@ const COMMANDS: &[&str] = &[
     "sweep-chunks",
     "sweep-threads",
     "sweep-sizes",
+    "sweep maxiter",
+    "sweep threads",
+    "sweep chunks",
+    "sweep bogus",
+    "sweep",
     "mpi",
     "peers",
     "help",
@@ -74,7 +79,8 @@ fn cases() -> impl Strategy<Value = Case> {
 
 fn argv(case: &Case) -> Vec<OsString> {
     let command = COMMANDS[case.command.index(COMMANDS.len())];
-    let mut args: Vec<OsString> = vec![command.into()];
+    // `sweep <axis>` is a command and its axis.
+    let mut args: Vec<OsString> = command.split(' ').map(OsString::from).collect();
     for (flag, value, inline) in &case.options {
         let (flag, values) = OWN[flag.index(OWN.len())];
         match (values.is_empty(), inline) {

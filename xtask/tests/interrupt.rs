@@ -32,6 +32,19 @@ fn commands() -> Vec<Vec<&'static str>> {
             &["sweep-threads", "--quick", "--no-mpi", "--threads", "1,2"],
             &[],
         ),
+        vec![
+            "sweep",
+            "maxiter",
+            "--quick",
+            "--values",
+            "20,50",
+            "--width",
+            "20",
+            "--height",
+            "20",
+            "--variants",
+            "expanded",
+        ],
     ]
 }
 
@@ -131,8 +144,12 @@ fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStat
 /// files. `killed`: xtask was SIGKILLed, so a lab temporary file may be left in the instant
 /// between its creation and its rename (hidden, `.NAME.tmpPID`); the next write removes it.
 fn assert_whole(work: &Path, killed: bool, context: &str) {
-    for dir in ["reports", "flamegraphs"] {
-        for entry in std::fs::read_dir(work.join(dir)).unwrap().flatten() {
+    for dir in ["reports", "reports/sweeps", "flamegraphs"] {
+        // The sweeps' folder exists once a sweep has saved.
+        let Ok(entries) = std::fs::read_dir(work.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if name.contains(".tmp") {

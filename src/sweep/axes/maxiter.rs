@@ -1,0 +1,136 @@
+//! The iteration limit (how cost grows with work): the chosen variants at maxiter 100 to 10,000
+//! on the tutorial's grid, timed against the inner iterations the reference counts exactly. A
+//! kernel whose cost follows its work has slope 1.0 on log-log axes; a vector kernel with no
+//! early exit does pixels × maxiter iterations whatever the reference needs, and its line sits
+//! above the others by that factor.
+
+use std::ops::RangeInclusive;
+
+use mandel_variants::{Availability, Family, Tuning, VARIANTS, Variant};
+
+use crate::GridSpec;
+use crate::sweep::{Axis, Chart, Corner, Sweep, X, Y};
+
+pub struct Maxiter;
+
+impl Axis for Maxiter {
+    fn name(&self) -> &'static str {
+        "maxiter"
+    }
+
+    fn about(&self) -> &'static str {
+        "variants against the iteration limit, time against inner iterations: cost growth"
+    }
+
+    fn noun(&self) -> &'static str {
+        "iteration limit"
+    }
+
+    fn range(&self, _: &GridSpec) -> RangeInclusive<usize> {
+        1..=u32::MAX as usize
+    }
+
+    fn default_values(&self, _: &GridSpec, quick: bool) -> Vec<usize> {
+        match quick {
+            true => vec![100, 300, 1000, 3000, 10_000],
+            false => vec![100, 200, 500, 1000, 2000, 5000, 10_000],
+        }
+    }
+
+    fn quick_maxiter(&self) -> Option<u32> {
+        None
+    }
+
+    fn sets(&self) -> &'static [&'static str] {
+        &["--maxiter"]
+    }
+
+    /// `expanded`, `vector-fused`, `rayon-rows` and every SIMD variant that runs here.
+    fn default_variants(&self) -> Vec<&'static Variant> {
+        VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| {
+                ["expanded", "vector-fused", "rayon-rows"].contains(&v.name)
+                    || (v.family == Family::Simd && v.availability() == Availability::Available)
+            })
+            .collect()
+    }
+
+    fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {
+        let spec = GridSpec {
+            maxiter: u32::try_from(value).unwrap_or(u32::MAX),
+            ..*spec
+        };
+        (spec, Tuning::default())
+    }
+
+    fn label(&self, _: &str, value: usize) -> String {
+        format!("maxiter {value}")
+    }
+
+    fn fit_work(&self) -> &'static [(&'static str, X)] {
+        &[
+            ("inner iterations", X::InnerIterations),
+            ("pixels × maxiter", X::PixelsTimesValue),
+        ]
+    }
+
+    fn family(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn heading(&self) -> (&'static str, &'static str) {
+        ("cost-growth", "Cost growth: time against the work")
+    }
+
+    fn intro(&self, sw: &Sweep) -> String {
+        format!(
+            "Each variant at {} iteration limits on {} × {} (criterion, {} samples each), \
+             against the inner iterations the reference counts exactly at each limit, on log-log \
+             axes with each variant's least-squares slope and R². A kernel that stops each pixel \
+             when it escapes does exactly those iterations and has slope 1.0. A vector kernel \
+             with no early exit (vector-fused, numexpr's semantics) iterates every pixel maxiter \
+             times, pixels × maxiter in all: its line sits above the others by that ratio, and \
+             its last column, the slope against pixels × maxiter, is the one near 1.0.",
+            sw.points
+                .iter()
+                .map(|p| p.value)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            sw.spec.width,
+            sw.spec.height,
+            sw.settings.samples,
+        )
+    }
+
+    fn reading(&self, sw: &Sweep) -> Option<String> {
+        let fits = sw.fits(X::InnerIterations);
+        (!fits.is_empty()).then(|| {
+            fits.iter()
+                .map(|f| format!("{} {}", f.variant, f.summary()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    fn charts(&self, sw: &Sweep) -> Vec<Chart> {
+        vec![Chart {
+            title: format!(
+                "Time against inner iterations, log-log, with fitted slopes ({} x {})",
+                sw.spec.width, sw.spec.height
+            ),
+            x: X::InnerIterations,
+            y: Y::Seconds,
+            x_desc: "inner iterations of the reference (log)",
+            y_desc: "seconds per run (log)",
+            log_x: true,
+            log_y: true,
+            fit: true,
+            skip_baseline: false,
+            guides: Vec::new(),
+            markers: Vec::new(),
+            legend: Corner::UpperLeft,
+        }]
+    }
+}

@@ -1,0 +1,226 @@
+//! Threads and ranks (the tutorial's multi-core figure): every parallel variant at each thread
+//! count, from one to the cores and twice the cores (oversubscribed), and `mpi` at each rank count
+//! (`cargo xtask sweep threads` starts one `mpirun` per count and merges its point in), with
+//! speed-up and parallel efficiency against the single-core `expanded` from the same sweep.
+
+use std::ops::RangeInclusive;
+
+use mandel_variants::parallel::mpi_jobs;
+use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant};
+
+use crate::export::format_seconds;
+use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
+use crate::{GridSpec, LabError};
+
+/// The single-core kernel every parallel variant runs, and the baseline of the speed-ups.
+pub const BASELINE: &str = "expanded";
+
+pub struct Threads;
+
+impl Axis for Threads {
+    fn name(&self) -> &'static str {
+        "threads"
+    }
+
+    fn about(&self) -> &'static str {
+        "every parallel variant against thread count (mpi: ranks): the multi-core figure"
+    }
+
+    fn noun(&self) -> &'static str {
+        "thread count"
+    }
+
+    /// One thread up to what the machine can start (`check_threads`, the limit every pool obeys).
+    fn range(&self, _: &GridSpec) -> RangeInclusive<usize> {
+        1..=mandel_variants::tuning::max_threads()
+    }
+
+    fn default_values(&self, _: &GridSpec, _quick: bool) -> Vec<usize> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut counts: Vec<usize> = (1..=cores).collect();
+        counts.push(2 * cores);
+        counts
+    }
+
+    fn quick_maxiter(&self) -> Option<u32> {
+        Some(300)
+    }
+
+    /// Every registered parallel variant that takes `--threads`.
+    fn default_variants(&self) -> Vec<&'static Variant> {
+        VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| v.family == Family::Parallel && v.knobs.contains(&Knob::Threads))
+            .collect()
+    }
+
+    fn check_variant(&self, v: &Variant) -> Result<(), LabError> {
+        if v.name == mpi_jobs::VARIANT.name {
+            return match mpi_jobs::ranks() {
+                Some(_) => Ok(()),
+                None => Err(LabError::bad_input(
+                    "mpi is swept against rank count by `cargo xtask sweep threads`, which \
+                     starts this command under mpirun once per rank count",
+                )),
+            };
+        }
+        if !v.knobs.contains(&Knob::Threads) {
+            let names: Vec<&str> = self.default_variants().iter().map(|v| v.name).collect();
+            return Err(LabError::bad_input(format!(
+                "sweep threads: variant {} does not take --threads; parallel variants: {}",
+                v.name,
+                names.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    fn baseline(&self) -> Baseline {
+        Baseline::Once(BASELINE)
+    }
+
+    /// `mpi` runs once, on the ranks `mpirun` started.
+    fn values_for(&self, variant: &Variant, values: &[usize]) -> Vec<usize> {
+        match mpi_jobs::ranks() {
+            Some(ranks) if variant.name == mpi_jobs::VARIANT.name => vec![ranks],
+            _ => values.to_vec(),
+        }
+    }
+
+    fn setup(&self, spec: &GridSpec, value: usize, variant: &Variant) -> (GridSpec, Tuning) {
+        let tuning = Tuning {
+            threads: (variant.name != mpi_jobs::VARIANT.name).then_some(value),
+            ..Tuning::default()
+        };
+        (*spec, tuning)
+    }
+
+    /// `1 thread`, `4 threads`, `2 ranks`.
+    fn label(&self, variant: &str, value: usize) -> String {
+        let unit = unit(variant);
+        match value {
+            1 => format!("1 {}", unit.trim_end_matches('s')),
+            n => format!("{n} {unit}"),
+        }
+    }
+
+    /// Speed-up over the threads that ran, capped at the cores (more threads than cores cannot
+    /// use more than the cores).
+    fn efficiency(&self, value: usize, speedup: f64, cores: usize) -> Option<f64> {
+        Some(speedup / value.min(cores).max(1) as f64)
+    }
+
+    fn family(&self) -> Option<&'static str> {
+        Some("parallel")
+    }
+
+    fn heading(&self) -> (&'static str, &'static str) {
+        ("scaling", "Scaling with threads and ranks")
+    }
+
+    fn intro(&self, sw: &Sweep) -> String {
+        let base = sw.baseline_timing.as_ref().map_or("-".into(), |t| {
+            format!(
+                "{} ± {:.1}%",
+                format_seconds(t.median),
+                100.0 * t.relative_spread()
+            )
+        });
+        let mpi = if sw
+            .points
+            .iter()
+            .any(|p| p.variant == mpi_jobs::VARIANT.name)
+        {
+            ""
+        } else {
+            " mpi was not measured: cargo xtask sweep threads adds it where OpenMPI is installed \
+             (Debian: openmpi-bin libopenmpi-dev libclang-dev)."
+        };
+        format!(
+            "Every parallel variant at each thread count, and mpi at each rank count (one \
+             mpirun per count), on {} × {}, maxiter {} (criterion, {} samples each), against {} \
+             on one core ({base}). Efficiency is the speed-up over the threads or ranks used, \
+             capped at the {} cores; the last count oversubscribes the cores.{mpi}",
+            sw.spec.width,
+            sw.spec.height,
+            sw.spec.maxiter,
+            sw.settings.samples,
+            sw.baseline.as_deref().unwrap_or(BASELINE),
+            sw.machine.logical_cores,
+        )
+    }
+
+    fn reading(&self, sw: &Sweep) -> Option<String> {
+        let best = sw.best_speedup()?;
+        Some(format!(
+            "best: {} on {}, {:.2}x {}",
+            best.variant,
+            self.label(&best.variant, best.value),
+            best.speedup?,
+            sw.baseline.as_deref().unwrap_or(BASELINE)
+        ))
+    }
+
+    fn charts(&self, sw: &Sweep) -> Vec<Chart> {
+        let cores = sw.machine.logical_cores.max(1);
+        let x_hi = sw.points.iter().map(|p| p.value).max().unwrap_or(1);
+        let ideal = (1..=x_hi)
+            .map(|t| (t as f64, t.min(cores) as f64))
+            .collect();
+        vec![Chart {
+            title: format!(
+                "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
+                sw.baseline.as_deref().unwrap_or(BASELINE),
+                sw.spec.width,
+                sw.spec.height,
+                sw.spec.maxiter,
+                cores
+            ),
+            x: X::Value,
+            y: Y::Speedup,
+            x_desc: "threads (ranks for mpi)",
+            y_desc: "speed-up",
+            log_x: false,
+            log_y: false,
+            fit: false,
+            skip_baseline: false,
+            guides: vec![("ideal (linear to the cores)".into(), ideal)],
+            markers: Vec::new(),
+            legend: Corner::LowerRight,
+        }]
+    }
+}
+
+/// What a variant's count means: threads, or ranks for the MPI variant.
+pub fn unit(variant: &str) -> &'static str {
+    if variant == mpi_jobs::VARIANT.name {
+        "ranks"
+    } else {
+        "threads"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_labelled_with_their_unit() {
+        assert_eq!(Threads.label("rayon-rows", 1), "1 thread");
+        assert_eq!(Threads.label("rayon-rows", 4), "4 threads");
+        assert_eq!(Threads.label("mpi", 1), "1 rank");
+        assert_eq!(Threads.label("mpi", 2), "2 ranks");
+    }
+
+    #[test]
+    fn the_parallel_variants_take_threads() {
+        let names: Vec<&str> = Threads.default_variants().iter().map(|v| v.name).collect();
+        assert!(names.contains(&"rayon-chunks") && names.contains(&"rayon-rows"));
+        assert!(
+            Threads
+                .check_variant(mandel_variants::find("expanded").unwrap())
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! The one measuring loop of every sweep: each chosen variant at each value, validated against the
+//! reference of that value's problem and measured under criterion by
+//! [`validate_and_measure`], with speed-ups against the axis's baseline.
+
+use std::path::Path;
+
+use mandel_variants::{Tuning, Variant};
+
+use super::{Axis, Baseline, Point, SCHEMA_VERSION, Sweep};
+use crate::bench::{BenchSettings, Timing};
+use crate::machine::Machine;
+use crate::measure::{Bench, Measured, validate_and_measure};
+use crate::reference::{self, Reference};
+use crate::{Grid, GridSpec, LabError, report};
+
+/// The value a [`Baseline::Once`] baseline is measured at: the sweep's problem, default tuning.
+const BASELINE_VALUE: usize = 0;
+
+/// What to measure: the axis, the problem it starts from, its values and variants.
+pub struct Plan<'a> {
+    pub axis: &'a dyn Axis,
+    pub spec: GridSpec,
+    pub values: Vec<usize>,
+    pub variants: Vec<&'static Variant>,
+    pub settings: BenchSettings,
+    /// A [`Baseline::Once`] timing from an earlier sweep of the same problem (`--merge`).
+    pub baseline_timing: Option<Timing>,
+}
+
+impl Plan<'_> {
+    /// The number of measurements, for a progress bar.
+    pub fn steps(&self) -> usize {
+        let runs: usize = self
+            .variants
+            .iter()
+            .map(|v| self.axis.values_for(v, &self.values).len())
+            .sum();
+        match self.axis.baseline() {
+            Baseline::None => runs,
+            Baseline::Once(_) => runs + usize::from(self.baseline_timing.is_none()),
+            Baseline::EachValue(_) => runs + self.values.len(),
+        }
+    }
+}
+
+/// Measures the plan; `progress` gets a label before each measurement.
+pub fn run(
+    plan: &Plan<'_>,
+    criterion_dir: &Path,
+    mut progress: impl FnMut(String),
+) -> Result<Sweep, LabError> {
+    let axis = plan.axis;
+    let group = format!(
+        "sweep-{}-{}x{}x{}",
+        axis.name(),
+        plan.spec.width,
+        plan.spec.height,
+        plan.spec.maxiter
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut problems = Problems::default();
+    // One measurement: `base` is the baseline's median that its speed-up is taken against.
+    let mut one = |variant: &Variant, value: usize, base: Option<f64>| {
+        let (spec, tuning) = match value {
+            BASELINE_VALUE => (plan.spec, Tuning::default()),
+            _ => axis.setup(&plan.spec, value, variant),
+        };
+        let (grid, reference) = problems.get(spec)?;
+        let id = format!("{}-{value}", variant.name);
+        let bench = Bench {
+            settings: &plan.settings,
+            group: &group,
+            id: &id,
+            dir: criterion_dir,
+        };
+        let Measured {
+            check,
+            timing,
+            kernel_timing,
+            ..
+        } = validate_and_measure(variant, grid, reference, &tuning, Some(bench))?;
+        let base = base.or_else(|| timing.as_ref().map(|t| t.median));
+        let speedup = base
+            .filter(|_| axis.baseline() != Baseline::None)
+            .zip(timing.as_ref())
+            .map(|(b, t)| b / t.median);
+        Ok::<_, LabError>(Point {
+            variant: variant.name.into(),
+            value,
+            pixels: grid.pixels(),
+            inner_iterations: reference.inner_iterations,
+            validation_sum: check.validation_sum,
+            mismatched_pixels: check.mismatched_pixels,
+            status: check.status,
+            efficiency: speedup.and_then(|s| axis.efficiency(value, s, cores)),
+            speedup,
+            timing,
+            kernel_timing,
+        })
+    };
+    let baseline_timing = match (axis.baseline(), &plan.baseline_timing) {
+        (Baseline::Once(_), Some(t)) => Some(t.clone()),
+        (Baseline::Once(name), None) => {
+            progress(format!("{name} (baseline)"));
+            let point = one(report::find_variant(name)?, BASELINE_VALUE, None)?;
+            Some(point.timing.ok_or_else(|| {
+                LabError::bad_input(format!("{name} fails validation: the lab is broken"))
+            })?)
+        }
+        _ => None,
+    };
+    let once = baseline_timing.as_ref().map(|t| t.median);
+    let mut points = Vec::new();
+    for &value in &plan.values {
+        let mut base = once;
+        if let Baseline::EachValue(name) = axis.baseline() {
+            progress(format!("{name} at {} (baseline)", axis.label(name, value)));
+            let point = one(report::find_variant(name)?, value, None)?;
+            base = point.median();
+            points.push(point);
+        }
+        for variant in &plan.variants {
+            if axis.values_for(variant, &plan.values).contains(&value) {
+                progress(format!(
+                    "{} at {}",
+                    variant.name,
+                    axis.label(variant.name, value)
+                ));
+                points.push(one(variant, value, base)?);
+            }
+        }
+    }
+    // Values a variant chooses for itself (`mpi` under `mpirun`: its ranks).
+    for variant in &plan.variants {
+        for value in axis.values_for(variant, &plan.values) {
+            if !plan.values.contains(&value) {
+                progress(format!(
+                    "{} at {}",
+                    variant.name,
+                    axis.label(variant.name, value)
+                ));
+                points.push(one(variant, value, once)?);
+            }
+        }
+    }
+    let mut sweep = Sweep {
+        schema_version: SCHEMA_VERSION,
+        axis: axis.name().into(),
+        spec: plan.spec,
+        machine: Machine::detect(),
+        settings: plan.settings.clone(),
+        baseline: match axis.baseline() {
+            Baseline::None => None,
+            Baseline::Once(b) | Baseline::EachValue(b) => Some(b.into()),
+        },
+        baseline_timing,
+        points: Vec::new(),
+    };
+    if matches!(axis.baseline(), Baseline::EachValue(_)) {
+        sweep.points = points;
+    } else {
+        sweep.merge(points);
+    }
+    Ok(sweep)
+}
+
+/// The last problem's grid and reference: consecutive runs of one value share them.
+#[derive(Default)]
+struct Problems {
+    last: Option<(GridSpec, Grid, Reference)>,
+}
+
+impl Problems {
+    fn get(&mut self, spec: GridSpec) -> Result<(&Grid, &Reference), LabError> {
+        if self.last.as_ref().is_none_or(|(s, ..)| *s != spec) {
+            let grid = spec.build()?;
+            let reference = reference::compute(&grid.problem());
+            self.last = Some((spec, grid, reference));
+        }
+        let (_, grid, reference) = self.last.as_ref().expect("just set");
+        Ok((grid, reference))
+    }
+}

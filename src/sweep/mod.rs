@@ -1,0 +1,440 @@
+//! One sweep engine over any axis, as criterion makes every benchmark one `BenchmarkGroup` over
+//! inputs. An [`Axis`] (one file under `axes/`, one line in [`AXES`]) says what its values are and
+//! how one value becomes a run's problem and tuning; the engine ([`engine::run`]) validates and
+//! measures every chosen variant at every value with [`crate::measure::validate_and_measure`],
+//! and the result is one [`Sweep`], saved as `reports/sweeps/<axis>.json` (with a CSV beside it).
+//! One chart function ([`crate::charts::sweep_figure`]) and one report section renderer draw
+//! every axis.
+
+pub mod axes;
+pub mod engine;
+pub mod fit;
+pub mod legacy;
+
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+
+use mandel_variants::{Tuning, Variant};
+use serde::{Deserialize, Serialize};
+
+use crate::bench::{BenchSettings, Timing};
+use crate::machine::Machine;
+use crate::validate::Status;
+use crate::{GridSpec, LabError, fsutil};
+
+pub use axes::AXES;
+pub use engine::run;
+pub use fit::Fit;
+
+/// Version of `reports/sweeps/<axis>.json`.
+pub const SCHEMA_VERSION: u32 = 2;
+/// The folder of the sweeps, inside the report folder.
+pub const DIR: &str = "sweeps";
+
+/// What the speed-ups of a sweep are measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    /// Nothing: the figure compares the values with each other.
+    None,
+    /// This variant, once, on the sweep's problem with default tuning (threads: `expanded`).
+    Once(&'static str),
+    /// This variant at every value, before the others (sizes: `rayon-rows` at each size).
+    EachValue(&'static str),
+}
+
+/// What a figure's horizontal axis shows for a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum X {
+    /// The value swept itself.
+    Value,
+    /// Pixels of the grid as built.
+    Pixels,
+    /// Inner iterations of the reference: the work a kernel with an early exit does.
+    InnerIterations,
+    /// Pixels times the value (maxiter): the work a kernel with no early exit does.
+    PixelsTimesValue,
+}
+
+/// What a figure's vertical axis shows for a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Y {
+    /// Seconds per run (the median).
+    Seconds,
+    /// Time over each variant's own best time.
+    RelativeToBest,
+    /// The baseline's median over this point's.
+    Speedup,
+}
+
+/// One of an axis's figures: labels and scales. The engine draws it from the points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub x: X,
+    pub y: Y,
+    pub x_desc: &'static str,
+    pub y_desc: &'static str,
+    pub log_x: bool,
+    pub log_y: bool,
+    /// Draw each variant's least-squares line of log time against log x (and name its slope).
+    pub fit: bool,
+    /// Leave the baseline out of the lines (it is 1x by definition).
+    pub skip_baseline: bool,
+    /// Extra reference lines: `(label, points)`, drawn grey (the tutorial's curve, the ideal).
+    pub guides: Vec<(String, Vec<(f64, f64)>)>,
+    /// Vertical markers at x: `(x, label)` (the caches' sizes).
+    pub markers: Vec<(f64, String)>,
+    /// Where the legend goes, clear of the lines.
+    pub legend: Corner,
+}
+
+/// A corner of a figure's plot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    UpperLeft,
+    UpperRight,
+    LowerRight,
+}
+
+/// An axis's extra table column: its header, and its cell for a point.
+pub type Detail = (&'static str, fn(&Sweep, &Point) -> String);
+
+/// A sweep's axis: the only thing a new sweep writes. See `axes/maxiter.rs` for a short one.
+pub trait Axis: Sync {
+    /// The name users type: `mandel-lab sweep <name>`, `reports/sweeps/<name>.json`.
+    fn name(&self) -> &'static str;
+    /// One line for `--help` and the list of axes.
+    fn about(&self) -> &'static str;
+    /// One value in words, for messages and table headers ("chunk size").
+    fn noun(&self) -> &'static str;
+    /// The values accepted for the problem `spec`.
+    fn range(&self, spec: &GridSpec) -> RangeInclusive<usize>;
+    /// The values measured when none are given.
+    fn default_values(&self, spec: &GridSpec, quick: bool) -> Vec<usize>;
+    /// The iteration limit under `--quick` when the user sets no problem option (`None`: keep it).
+    fn quick_maxiter(&self) -> Option<u32>;
+    /// The problem options the axis sets itself, refused when given (`--maxiter` for maxiter).
+    fn sets(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The variants measured when none are given.
+    fn default_variants(&self) -> Vec<&'static Variant>;
+    /// Refuses a chosen variant that cannot be swept along this axis.
+    fn check_variant(&self, _variant: &Variant) -> Result<(), LabError> {
+        Ok(())
+    }
+    /// What the speed-ups are measured against.
+    fn baseline(&self) -> Baseline {
+        Baseline::None
+    }
+    /// The values `variant` runs at, from those asked for (`mpi` under `mpirun`: its ranks).
+    fn values_for(&self, _variant: &Variant, values: &[usize]) -> Vec<usize> {
+        values.to_vec()
+    }
+    /// The problem and tuning of one run of `variant` at `value`.
+    fn setup(&self, spec: &GridSpec, value: usize, variant: &Variant) -> (GridSpec, Tuning);
+    /// A value with its unit, for tables and progress ("4 threads", "2 ranks", "maxiter 300").
+    fn label(&self, _variant: &str, value: usize) -> String {
+        format!("{} {value}", self.noun())
+    }
+    /// Parallel efficiency of a speed-up at `value`, where the axis has one.
+    fn efficiency(&self, _value: usize, _speedup: f64, _cores: usize) -> Option<f64> {
+        None
+    }
+    /// An extra table column: its header, and its cell for a point (chunks: the working set).
+    fn detail(&self) -> Option<Detail> {
+        None
+    }
+    /// What the sweep's least-squares fits put time against (`(column header, x)`), if any.
+    fn fit_work(&self) -> &'static [(&'static str, X)] {
+        &[]
+    }
+    /// Where the report shows the sweep: inside a family's section, or (`None`) its own.
+    fn family(&self) -> Option<&'static str>;
+    /// The report section's anchor and heading.
+    fn heading(&self) -> (&'static str, &'static str);
+    /// The paragraph under the heading.
+    fn intro(&self, sweep: &Sweep) -> String;
+    /// One sentence saying what the sweep found, where there is one.
+    fn reading(&self, _sweep: &Sweep) -> Option<String> {
+        None
+    }
+    /// The figures, in order.
+    fn charts(&self, sweep: &Sweep) -> Vec<Chart>;
+}
+
+/// Looks an axis up by name; an unknown name is bad input that lists the axes.
+pub fn find_axis(name: &str) -> Result<&'static dyn Axis, LabError> {
+    AXES.iter()
+        .copied()
+        .find(|a| a.name() == name)
+        .ok_or_else(|| {
+            LabError::bad_input(format!(
+                "unknown sweep axis '{name}'; axes: {}",
+                axis_names().join(", ")
+            ))
+        })
+}
+
+/// The registered axes' names, in report order.
+pub fn axis_names() -> Vec<&'static str> {
+    AXES.iter().map(|a| a.name()).collect()
+}
+
+/// One variant at one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub variant: String,
+    pub value: usize,
+    /// Pixels of the grid as built.
+    pub pixels: usize,
+    /// Inner iterations of the reference on this point's problem (exact).
+    pub inner_iterations: u64,
+    pub validation_sum: u64,
+    pub mismatched_pixels: u64,
+    pub status: Status,
+    /// The whole run (for a GPU variant: conversions, transfers and kernels).
+    pub timing: Option<Timing>,
+    /// A GPU variant's kernels alone (device events).
+    pub kernel_timing: Option<Timing>,
+    /// The baseline's median over this point's.
+    pub speedup: Option<f64>,
+    /// Speed-up over the cores used (threads axis).
+    pub efficiency: Option<f64>,
+}
+
+impl Point {
+    /// The median, where the point was timed.
+    pub fn median(&self) -> Option<f64> {
+        self.timing.as_ref().map(|t| t.median)
+    }
+
+    /// The point's horizontal position on a figure.
+    pub fn x(&self, x: X) -> f64 {
+        match x {
+            X::Value => self.value as f64,
+            X::Pixels => self.pixels as f64,
+            X::InnerIterations => self.inner_iterations as f64,
+            X::PixelsTimesValue => self.pixels as f64 * self.value as f64,
+        }
+    }
+}
+
+/// `reports/sweeps/<axis>.json`: one sweep along one axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    pub schema_version: u32,
+    pub axis: String,
+    /// The problem every value starts from (the axis changes one part of it).
+    pub spec: GridSpec,
+    pub machine: Machine,
+    pub settings: BenchSettings,
+    pub baseline: Option<String>,
+    /// A [`Baseline::Once`] baseline's timing.
+    pub baseline_timing: Option<Timing>,
+    /// In registry order, then by value (a per-value baseline first at each value).
+    pub points: Vec<Point>,
+}
+
+impl Sweep {
+    /// The sweep's axis (a sweep is only ever loaded for a registered axis).
+    pub fn axis(&self) -> &'static dyn Axis {
+        find_axis(&self.axis).expect("a loaded sweep names a registered axis")
+    }
+
+    /// The variants swept, in the order of their first point.
+    pub fn variants(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for p in &self.points {
+            if !names.contains(&p.variant.as_str()) {
+                names.push(&p.variant);
+            }
+        }
+        names
+    }
+
+    /// The fastest timed point.
+    pub fn fastest(&self) -> Option<&Point> {
+        self.points
+            .iter()
+            .filter(|p| p.timing.is_some())
+            .min_by(|a, b| a.median().unwrap().total_cmp(&b.median().unwrap()))
+    }
+
+    /// The point with the largest speed-up.
+    pub fn best_speedup(&self) -> Option<&Point> {
+        self.points
+            .iter()
+            .filter(|p| p.speedup.is_some())
+            .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()))
+    }
+
+    /// Each variant's least-squares fit of log time against log `x`.
+    pub fn fits(&self, x: X) -> Vec<Fit> {
+        self.variants()
+            .into_iter()
+            .filter_map(|v| {
+                let pts: Vec<(f64, f64)> = self
+                    .points
+                    .iter()
+                    .filter(|p| p.variant == v)
+                    .filter_map(|p| Some((p.x(x), p.median()?)))
+                    .collect();
+                Fit::log_log(v, &pts)
+            })
+            .collect()
+    }
+
+    /// Adds `points`, replacing any of the same variant and value, and keeps registry order, then
+    /// value order: how `cargo xtask sweep threads` adds `mpi` at each rank count.
+    pub fn merge(&mut self, points: Vec<Point>) {
+        self.points.retain(|old| {
+            !points
+                .iter()
+                .any(|new| new.variant == old.variant && new.value == old.value)
+        });
+        self.points.extend(points);
+        self.points.sort_by_key(|p| {
+            (
+                mandel_variants::report_order(&p.variant),
+                p.variant.clone(),
+                p.value,
+            )
+        });
+    }
+
+    /// Saves the JSON and the CSV atomically into `dir/sweeps/`.
+    pub fn save(&self, dir: &Path) -> Result<(), LabError> {
+        fsutil::write_json(&json_path(dir, &self.axis), self)?;
+        fsutil::atomic_write(&file(dir, &self.axis, "csv"), self.csv().as_bytes())
+    }
+
+    /// One line per point.
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "variant,value,pixels,inner_iterations,median_s,median_abs_dev_s,min_s,max_s,samples,\
+             kernel_median_s,speedup,efficiency,validation_sum,status\n",
+        );
+        let f = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:e}"));
+        for p in &self.points {
+            let t = p.timing.as_ref();
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                p.variant,
+                p.value,
+                p.pixels,
+                p.inner_iterations,
+                f(t.map(|t| t.median)),
+                f(t.map(|t| t.median_abs_dev)),
+                f(t.map(|t| t.min)),
+                f(t.map(|t| t.max)),
+                t.map_or(String::new(), |t| t.samples.to_string()),
+                f(p.kernel_timing.as_ref().map(|t| t.median)),
+                f(p.speedup),
+                f(p.efficiency),
+                p.validation_sum,
+                p.status.label()
+            ));
+        }
+        out
+    }
+}
+
+/// `dir/sweeps/<axis>.<ext>`.
+pub fn file(dir: &Path, axis: &str, ext: &str) -> PathBuf {
+    dir.join(DIR).join(format!("{axis}.{ext}"))
+}
+
+/// `dir/sweeps/<axis>.json`.
+pub fn json_path(dir: &Path, axis: &str) -> PathBuf {
+    file(dir, axis, "json")
+}
+
+/// Reads the sweep along `axis` from the report folder `dir`, if one was run. A sweep still under
+/// its old file name (`sweep-chunks.json`, ...) is converted once; one of another schema is
+/// refused with the line that remakes it.
+pub fn load(dir: &Path, axis: &dyn Axis) -> Result<Option<Sweep>, LabError> {
+    let path = json_path(dir, axis.name());
+    if !path.exists() {
+        return legacy::convert(dir, axis.name());
+    }
+    let value: serde_json::Value = fsutil::read_json_if_exists(&path)?.unwrap_or_default();
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    if version != Some(u64::from(SCHEMA_VERSION)) {
+        return Err(LabError::Corrupt {
+            path,
+            message: format!(
+                "schema version {} is not {SCHEMA_VERSION}; run `cargo xtask sweep {}` again",
+                version.map_or("missing".into(), |v| v.to_string()),
+                axis.name()
+            ),
+        });
+    }
+    let sweep: Sweep = serde_json::from_value(value).map_err(|e| LabError::Corrupt {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if sweep.axis != axis.name() {
+        return Err(LabError::Corrupt {
+            path,
+            message: format!("it holds a sweep along '{}'", sweep.axis),
+        });
+    }
+    Ok(Some(sweep))
+}
+
+/// Every registered axis's sweep found in `dir`, in registry order.
+pub fn load_all(dir: &Path) -> Result<Vec<Sweep>, LabError> {
+    let mut sweeps = Vec::new();
+    for axis in AXES {
+        sweeps.extend(load(dir, *axis)?);
+    }
+    Ok(sweeps)
+}
+
+/// Parses `--values 100,1000,...` for `axis`: whole numbers inside the axis's range, sorted, with
+/// duplicates removed. Anything else is one line naming the axis and its range.
+/// `flag` names the option the values came with (`--values`, or an old name's `--sizes`).
+pub fn parse_values(
+    axis: &dyn Axis,
+    spec: &GridSpec,
+    flag: &str,
+    text: &str,
+) -> Result<Vec<usize>, LabError> {
+    let range = axis.range(spec);
+    let refuse = |why: String| {
+        LabError::bad_input(format!(
+            "sweep {}: {flag} '{text}': {why}; {} takes whole numbers from {} to {} \
+             (e.g. {flag} {})",
+            axis.name(),
+            axis.name(),
+            range.start(),
+            range.end(),
+            example(axis, spec)
+        ))
+    };
+    let mut values = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        match part.parse::<usize>() {
+            Ok(n) if range.contains(&n) => values.push(n),
+            Ok(n) => return Err(refuse(format!("{n} is outside the range"))),
+            Err(_) => return Err(refuse(format!("'{part}' is not a {}", axis.noun()))),
+        }
+    }
+    values.sort_unstable();
+    values.dedup();
+    Ok(values)
+}
+
+/// Three of the axis's default values, as a valid example list.
+fn example(axis: &dyn Axis, spec: &GridSpec) -> String {
+    let d = axis.default_values(spec, true);
+    let picks = [d.first(), d.get(d.len() / 2), d.last()];
+    let mut picks: Vec<usize> = picks.into_iter().flatten().copied().collect();
+    picks.dedup();
+    picks
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
