@@ -1,16 +1,17 @@
 //! The report page, `reports/index.html`: self-contained, charts inline as SVG, the picture and
-//! criterion's report beside it as files.
+//! criterion's report beside it as files. The markup lives in templates (askama, checked at
+//! compile time): `templates/report/page.html` is the page's structure, and each section is one
+//! template there; this module only gathers what each template shows.
 
-use std::fmt::Write;
+use askama::Template;
 
 use super::{Group, HEADER, Row, cells_noting_skips, format_timing, noise_warnings, skip_reasons};
-use crate::bench::Timing;
 use crate::charts;
 use crate::machine::human_size;
 use crate::profile::ProfileSummary;
-use crate::results::{Results, VariantResult};
+use crate::results::{ProblemInfo, Results, VariantResult};
 use crate::sweep::Sweep;
-use crate::tutorial;
+use crate::tutorial::{self, TutorialFigure};
 
 /// What other stages produced, shown where the report has them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,6 +32,118 @@ pub struct Profiles<'a> {
     pub summary: &'a ProfileSummary,
     /// Relative link from the report's folder to the flamegraphs folder, e.g. `../flamegraphs`.
     pub base: &'a str,
+}
+
+/// `page.html`: the whole page, its sections already rendered.
+#[derive(Template)]
+#[template(path = "report/page.html")]
+struct Page<'a> {
+    problem: &'a ProblemInfo,
+    generated_at: &'a str,
+    problem_rows: Vec<(&'static str, String)>,
+    machine_rows: Vec<(&'static str, String)>,
+    image: Option<&'a str>,
+    image_width: usize,
+    tutorial_problem: bool,
+    warnings: Vec<String>,
+    groups: Vec<String>,
+    /// Sweeps whose axis has a section of its own.
+    own_sections: Vec<String>,
+    peers: String,
+    limit: String,
+    profiles: String,
+    figures: &'static [TutorialFigure],
+    criterion_report: bool,
+}
+
+/// `group.html`: one family's section.
+#[derive(Template)]
+#[template(path = "report/group.html")]
+struct GroupSection<'a> {
+    family: &'a str,
+    title: &'a str,
+    intro: &'static str,
+    empty: bool,
+    table: String,
+    /// `(variant names, reason)`, once per reason.
+    skipped: Vec<(String, String)>,
+    chart: Option<String>,
+    /// What follows the chart: the lane ladder, the GPU note, the family's sweeps.
+    extras: Vec<String>,
+}
+
+/// `results_table.html`: a group's variants.
+#[derive(Template)]
+#[template(path = "report/results_table.html")]
+struct ResultsTable {
+    header: [&'static str; 10],
+    with_profiles: bool,
+    rows: Vec<ResultRow>,
+}
+
+struct ResultRow {
+    class: &'static str,
+    variant: String,
+    cells: [String; 10],
+    /// `(href, label)`: flamegraph, lines, machine code.
+    links: Vec<(String, &'static str)>,
+}
+
+/// `table.html`: a table of text cells.
+#[derive(Template)]
+#[template(path = "report/table.html")]
+struct PlainTable<'a> {
+    header: &'a [String],
+    rows: &'a [Vec<String>],
+}
+
+/// `sweep.html`: any sweep, inside a family's section or as its own.
+#[derive(Template)]
+#[template(path = "report/sweep.html")]
+struct SweepSection<'a> {
+    own_section: bool,
+    id: &'static str,
+    title: &'static str,
+    intro: String,
+    reading: Option<String>,
+    charts: Vec<String>,
+    points: String,
+    fits: Option<String>,
+    dir: &'static str,
+    axis: &'a str,
+}
+
+/// `gpu.html`: why no GPU ran, or the GPU variants' kernels beside their whole runs.
+#[derive(Template)]
+#[template(path = "report/gpu.html")]
+struct GpuNote {
+    no_gpu: Option<String>,
+    /// `(variant, whole run, kernels alone, kernel share)`.
+    rows: Vec<(String, String, String, String)>,
+}
+
+/// `profiles.html`: per variant, where the samples went, the hottest lines and the loop.
+#[derive(Template)]
+#[template(path = "report/profiles.html")]
+struct ProfileSection {
+    /// The problem of profiles that are not this report's, instead of them.
+    other: Option<String>,
+    about: String,
+    variants: Vec<ProfileView>,
+}
+
+struct ProfileView {
+    name: String,
+    samples: u64,
+    own_share: String,
+    links: Vec<(String, &'static str)>,
+    /// `(function, self, total)`.
+    functions: Vec<(String, String, String)>,
+    /// `(file:line, share)`.
+    lines: Vec<(String, String)>,
+    hot_loop: Option<String>,
+    paths: Option<String>,
+    notes: Vec<String>,
 }
 
 /// What the tutorial's story says each group is about.
@@ -67,30 +180,58 @@ fn group_intro(family: &str) -> &'static str {
 
 /// The whole page.
 pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result<String, String> {
-    let profiles = extras.profiles;
-    let mut h = String::new();
     let p = &results.problem;
-    let m = &results.machine;
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>mandel-lab report: {}x{}, maxiter {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        p.columns, p.rows, p.maxiter
-    );
-    h.push_str("<h1>mandel-lab: High Performance Python, then and now</h1>\n");
-    let _ = writeln!(
-        h,
-        "<p class=\"lede\">Ian Ozsvald's EuroPython 2011 tutorial solved one Mandelbrot problem a dozen \
-         ways and proved each right with a validation sum. Every technique here is a Rust variant, \
-         validated pixel for pixel against the reference and timed under criterion on this machine; \
-         the tutorial's own 2011 timings stand beside ours. Generated {}.</p>",
-        esc(&results.generated_at)
-    );
-    h.push_str("<div class=\"top\">\n<div>\n<h2>The problem</h2>\n<table class=\"kv\">\n");
+    let mut group_sections = Vec::new();
+    for g in groups {
+        group_sections.push(group_section(results, g, extras)?);
+    }
+    let mut own_sections = Vec::new();
+    for sw in extras.sweeps.iter().filter(|s| s.axis().family().is_none()) {
+        own_sections.push(sweep_section(sw)?);
+    }
+    let profiles = match (extras.profiles, &extras.other_profiles) {
+        (Some(pr), _) => profile_section(pr, results),
+        (None, Some(other)) => ProfileSection {
+            other: Some(format!(
+                "{} × {}, maxiter {}, region {}",
+                other.width, other.height, other.maxiter, other.region
+            )),
+            about: String::new(),
+            variants: Vec::new(),
+        }
+        .render()
+        .map_err(|e| e.to_string())?,
+        (None, None) => String::new(),
+    };
+    let page = Page {
+        problem: p,
+        generated_at: &results.generated_at,
+        problem_rows: problem_rows(p),
+        machine_rows: machine_rows(results),
+        image: results.image.as_deref(),
+        image_width: p.columns.min(500),
+        tutorial_problem: super::is_tutorial_problem(results),
+        warnings: noise_warnings(results),
+        groups: group_sections,
+        own_sections,
+        peers: super::peers::section(results, extras.peers),
+        limit: super::roofline::limit_section(results, groups)?,
+        profiles,
+        figures: tutorial::FIGURES,
+        criterion_report: results.variants.iter().any(|v| {
+            v.timing
+                .as_ref()
+                .is_some_and(|t| t.criterion_report.is_some())
+        }),
+    };
+    page.render().map_err(|e| e.to_string())
+}
+
+fn problem_rows(p: &ProblemInfo) -> Vec<(&'static str, String)> {
     let known = p
         .known_sum
         .map_or("none published".to_string(), |k| k.to_string());
-    let problem_rows = [
+    vec![
         (
             "region",
             format!(
@@ -108,11 +249,11 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         ("tutorial's validation sum", known),
         ("inner-loop iterations", p.inner_iterations.to_string()),
         ("pixels that never escape", p.never_escape.to_string()),
-    ];
-    for (k, v) in problem_rows {
-        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
-    }
-    h.push_str("</table>\n<h2>The machine</h2>\n<table class=\"kv\">\n");
+    ]
+}
+
+fn machine_rows(results: &Results) -> Vec<(&'static str, String)> {
+    let m = &results.machine;
     let caches: Vec<String> = m
         .caches
         .iter()
@@ -138,7 +279,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
                     s.confidence_level * 100.0
                 )
             });
-    let machine_rows = [
+    vec![
         (
             "CPU",
             if m.cpu_detail.is_empty() {
@@ -170,202 +311,99 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         ("git revision", m.git_revision.clone()),
         ("date", m.date.clone()),
         ("timing", settings),
-    ];
-    for (k, v) in machine_rows {
-        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
-    }
-    h.push_str("</table>\n</div>\n");
-    if let Some(img) = &results.image {
-        let _ = writeln!(
-            h,
-            "<figure><img src=\"{}\" alt=\"The Mandelbrot set computed by the reference\" \
-             width=\"{}\"><figcaption>The reference's counts, {} × {}, maxiter {}.</figcaption></figure>",
-            esc(img),
-            p.columns.min(500),
-            p.columns,
-            p.rows,
-            p.maxiter
-        );
-    }
-    h.push_str("</div>\n");
-    h.push_str(
-        "<p class=\"note\">Times are criterion's median with the median absolute deviation as spread; \
-         speed-ups are ratios of medians from this one run. A spread above 5% of the median is \
-         flagged as noisy.</p>\n",
-    );
-    if !super::is_tutorial_problem(results) {
-        h.push_str(
-            "<p class=\"note\">The tutorial's 2011 timings are for 500 × 500, maxiter 1000 on its \
-             region; this run measured another problem, so the charts leave them out (they are \
-             listed at the end).</p>\n",
-        );
-    }
-    let warnings = noise_warnings(results);
-    if !warnings.is_empty() {
-        h.push_str("<div class=\"warn\"><strong>Noise:</strong><ul>\n");
-        for w in &warnings {
-            let _ = writeln!(h, "<li>{}</li>", esc(w));
-        }
-        h.push_str("</ul></div>\n");
-    }
-    for g in groups {
-        let _ = writeln!(
-            h,
-            "<section id=\"{}\">\n<h2>{}</h2>",
-            g.family,
-            esc(g.title)
-        );
-        let _ = writeln!(h, "<p>{}</p>", group_intro(g.family));
-        if g.rows.is_empty() {
-            h.push_str("<p class=\"empty\">No variants in this group yet.</p>\n</section>\n");
-            continue;
-        }
-        h.push_str(&table(&g.rows, profiles));
-        let gpu_note = if g.family == "gpu" {
-            gpu_section(results)
-        } else {
-            String::new()
-        };
-        // The GPU note says why when no GPU was found; otherwise each reason is said once here.
-        if !gpu_note.contains("No GPU was found here") {
-            for (why, names) in skip_reasons(&g.rows) {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"note\">Skipped {}: {}.</p>",
-                    esc(&names.join(", ")),
-                    esc(why)
-                );
-            }
-        }
-        match charts::then_and_now(g.title, &charts::group_bars(g))? {
-            Some(svg) => {
-                let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
-            }
-            None => h.push_str(
-                "<p class=\"empty\">No chart: nothing ran in this group here, and the \
-                 tutorial's figures are for its own problem.</p>\n",
-            ),
-        }
-        if g.family == "simd" {
-            h.push_str(&super::roofline::ladder_section(results));
-        }
-        h.push_str(&gpu_note);
-        for sw in extras.sweeps {
-            if sw.axis().family() == Some(g.family) {
-                h.push_str(&sweep_section(sw)?);
-            }
-        }
-        h.push_str("</section>\n");
-    }
-    for sw in extras.sweeps.iter().filter(|s| s.axis().family().is_none()) {
-        let (id, title) = sw.axis().heading();
-        let _ = writeln!(h, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
-        h.push_str(&sweep_section(sw)?);
-        h.push_str("</section>\n");
-    }
-    h.push_str(&super::peers::section(results, extras.peers));
-    h.push_str(&super::roofline::limit_section(results, groups)?);
-    if let Some(p) = profiles {
-        h.push_str(&profile_section(p, results));
-    } else if let Some(other) = &extras.other_profiles {
-        let _ = writeln!(
-            h,
-            "<section id=\"profiles\">\n<h2>Profiles</h2>\n<p class=\"note\">The profiles \
-             beside this report were made for another problem ({} × {}, maxiter {}, region {}), \
-             so they are not linked here. Run <code>cargo xtask profile</code> with this \
-             report's problem, or <code>cargo xtask report</code>, to profile it.</p>\n</section>",
-            other.width,
-            other.height,
-            other.maxiter,
-            esc(&other.region.to_string())
-        );
-    }
-    h.push_str(&tutorial_table());
-    h.push_str(
-        "<h2>Data</h2>\n<ul>\n<li><a href=\"results.json\">results.json</a> (everything \
-                above, schema-versioned)</li>\n<li><a href=\"results.csv\">results.csv</a>, \
-                <a href=\"results.md\">results.md</a></li>\n",
-    );
-    if results.variants.iter().any(|v| {
-        v.timing
-            .as_ref()
-            .is_some_and(|t| t.criterion_report.is_some())
-    }) {
-        h.push_str(
-            "<li><a href=\"criterion/report/index.html\">criterion's own report</a> \
-                    (per-variant violin plots, sample distributions, regressions)</li>\n",
-        );
-    }
-    h.push_str("</ul>\n</body>\n</html>\n");
-    Ok(h)
+    ]
 }
 
-fn table(rows: &[Row], profiles: Option<Profiles<'_>>) -> String {
-    let mut t = String::from("<table class=\"results\">\n<thead><tr>");
-    for col in HEADER {
-        let _ = write!(t, "<th>{col}</th>");
-    }
-    if profiles.is_some() {
-        t.push_str("<th>profile</th>");
-    }
-    t.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
-        let class = match row.status.as_str() {
-            "OK" if row.noisy => "ok noisy",
-            "OK" => "ok",
-            "FAIL" => "fail",
-            "SKIP" => "skip",
-            _ => "approx",
-        };
-        let _ = write!(
-            t,
-            "<tr class=\"{class}\" data-variant=\"{}\">",
-            esc(&row.variant)
-        );
-        for cell in cells_noting_skips(row) {
-            let _ = write!(t, "<td>{}</td>", esc(&cell));
+/// One family's section: its table, skip reasons, chart, and what belongs to it.
+fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<String, String> {
+    let mut section = GroupSection {
+        family: g.family,
+        title: g.title,
+        intro: group_intro(g.family),
+        empty: g.rows.is_empty(),
+        table: String::new(),
+        skipped: Vec::new(),
+        chart: None,
+        extras: Vec::new(),
+    };
+    if !section.empty {
+        section.table = results_table(&g.rows, extras.profiles)?;
+        let gpu = GpuNote::new(results, g.family);
+        // The GPU note says why when no GPU was found; otherwise each reason is said once here.
+        if gpu.no_gpu.is_none() {
+            section.skipped = skip_reasons(&g.rows)
+                .into_iter()
+                .map(|(why, names)| (names.join(", "), why.to_string()))
+                .collect();
         }
-        if let Some(p) = profiles {
-            let _ = write!(t, "<td>{}</td>", profile_links(p, &row.variant));
+        section.chart = charts::then_and_now(g.title, &charts::group_bars(g))?
+            .map(|svg| strip_xml_decl(&svg).to_string());
+        if g.family == "simd" {
+            section
+                .extras
+                .push(super::roofline::ladder_section(results));
         }
-        t.push_str("</tr>\n");
+        section
+            .extras
+            .push(gpu.render().map_err(|e| e.to_string())?);
+        for sw in extras.sweeps {
+            if sw.axis().family() == Some(g.family) {
+                section.extras.push(sweep_section(sw)?);
+            }
+        }
     }
-    t.push_str("</tbody>\n</table>\n");
-    t
+    section.render().map_err(|e| e.to_string())
+}
+
+fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
+    let rows = rows
+        .iter()
+        .map(|row| ResultRow {
+            class: match row.status.as_str() {
+                "OK" if row.noisy => "ok noisy",
+                "OK" => "ok",
+                "FAIL" => "fail",
+                "SKIP" => "skip",
+                _ => "approx",
+            },
+            variant: row.variant.clone(),
+            cells: cells_noting_skips(row),
+            links: profiles.map_or(Vec::new(), |p| profile_links(p, &row.variant)),
+        })
+        .collect();
+    ResultsTable {
+        header: HEADER,
+        with_profiles: profiles.is_some(),
+        rows,
+    }
+    .render()
+    .map_err(|e| e.to_string())
 }
 
 /// Links to a variant's flamegraph, line profile and disassembly, where they exist.
-fn profile_links(p: Profiles<'_>, variant: &str) -> String {
+fn profile_links(p: Profiles<'_>, variant: &str) -> Vec<(String, &'static str)> {
     let Some(v) = p.summary.variant(variant) else {
-        return "-".into();
+        return Vec::new();
     };
-    let mut links = vec![format!(
-        "<a href=\"{}/{}\">flamegraph</a>",
-        p.base,
-        esc(&v.flamegraph)
-    )];
+    let mut links = vec![(format!("{}/{}", p.base, v.flamegraph), "flamegraph")];
     if let Some(page) = &v.line_profile_page {
-        links.push(format!("<a href=\"{}/{}\">lines</a>", p.base, esc(page)));
+        links.push((format!("{}/{page}", p.base), "lines"));
     }
     if let Some(page) = &v.hot_loop_page {
-        links.push(format!(
-            "<a href=\"{}/{}\">machine code</a>",
-            p.base,
-            esc(page)
-        ));
+        links.push((format!("{}/{page}", p.base), "machine code"));
     }
-    links.join(" · ")
+    links
 }
 
 /// The pstats-like view: per variant, where the samples went, the hottest lines and the loop.
 fn profile_section(p: Profiles<'_>, results: &Results) -> String {
     let s = p.summary;
     let c = &s.callgrind_spec;
-    let mut h = format!(
-        "<section id=\"profiles\">\n<h2>Profiles</h2>\n<p>Sampling: pprof at {} Hz for {} s per \
-         variant on {} × {}, maxiter {}, drawn with inferno. Lines and machine code: valgrind's \
-         callgrind on {} × {}, maxiter {}: instructions executed, attributed to source lines through \
-         the inline chains. Generated {}.</p>\n",
+    let about = format!(
+        "Sampling: pprof at {} Hz for {} s per variant on {} × {}, maxiter {}, drawn with \
+         inferno. Lines and machine code: valgrind's callgrind on {} × {}, maxiter {}: \
+         instructions executed, attributed to source lines through the inline chains. \
+         Generated {}.",
         s.frequency,
         s.seconds,
         s.spec.width,
@@ -374,198 +412,130 @@ fn profile_section(p: Profiles<'_>, results: &Results) -> String {
         c.width,
         c.height,
         c.maxiter,
-        esc(&s.generated_at)
+        s.generated_at
     );
-    for v in &s.variants {
-        if results.variant(&v.variant).is_none() {
-            continue;
-        }
-        let _ = writeln!(
-            h,
-            "<h3>{}</h3>\n<p>{} samples, {:.0}% in the variant's own code. {}</p>",
-            esc(&v.variant),
-            v.samples,
-            100.0 * v.kernel_share,
-            profile_links(p, &v.variant)
-        );
-        h.push_str(
-            "<div class=\"cols\"><table class=\"results\"><thead><tr><th>function</th>\
-                    <th>self</th><th>total</th></tr></thead><tbody>\n",
-        );
-        for f in v.top_functions.iter().take(6) {
-            let _ = writeln!(
-                h,
-                "<tr><td><code>{}</code></td><td>{:.1}%</td><td>{:.1}%</td></tr>",
-                esc(&f.name),
-                100.0 * f.self_share,
-                100.0 * f.total_share
-            );
-        }
-        h.push_str("</tbody></table>\n");
-        if let Some(lp) = &v.line_profile {
-            let mut top: Vec<_> = lp.lines.iter().collect();
-            top.sort_by(|a, b| b.share.total_cmp(&a.share));
-            h.push_str(
-                "<table class=\"results\"><thead><tr><th>hottest lines</th><th>share</th>\
-                        </tr></thead><tbody>\n",
-            );
-            for l in top.iter().take(5) {
-                let file = l.file.rsplit('/').next().unwrap_or(&l.file);
-                let _ = writeln!(
-                    h,
-                    "<tr><td><code>{}:{}</code></td><td>{:.1}%</td></tr>",
-                    esc(file),
-                    l.line,
-                    100.0 * l.share
-                );
+    let variants = s
+        .variants
+        .iter()
+        .filter(|v| results.variant(&v.variant).is_some())
+        .map(|v| {
+            let lines = v.line_profile.as_ref().map_or(Vec::new(), |lp| {
+                let mut top: Vec<_> = lp.lines.iter().collect();
+                top.sort_by(|a, b| b.share.total_cmp(&a.share));
+                top.iter()
+                    .take(5)
+                    .map(|l| {
+                        let file = l.file.rsplit('/').next().unwrap_or(&l.file);
+                        (
+                            format!("{file}:{}", l.line),
+                            format!("{:.1}%", 100.0 * l.share),
+                        )
+                    })
+                    .collect()
+            });
+            ProfileView {
+                name: v.variant.clone(),
+                samples: v.samples,
+                own_share: format!("{:.0}%", 100.0 * v.kernel_share),
+                links: profile_links(p, &v.variant),
+                functions: v
+                    .top_functions
+                    .iter()
+                    .take(6)
+                    .map(|f| {
+                        (
+                            f.name.clone(),
+                            format!("{:.1}%", 100.0 * f.self_share),
+                            format!("{:.1}%", 100.0 * f.total_share),
+                        )
+                    })
+                    .collect(),
+                lines,
+                hot_loop: v.hot_loop.as_ref().map(|hot| {
+                    format!(
+                        "Hot loop: {} instructions, vector width {}, fused multiply-add: {}.",
+                        hot.instructions.len(),
+                        hot.vector_width,
+                        if hot.fma.is_empty() {
+                            "none".into()
+                        } else {
+                            hot.fma.join(", ")
+                        }
+                    )
+                }),
+                paths: (!v.paths.is_empty()).then(|| crate::profile::paths::summary(&v.paths)),
+                notes: v.notes.clone(),
             }
-            h.push_str("</tbody></table>\n");
-        }
-        h.push_str("</div>\n");
-        if let Some(hot) = &v.hot_loop {
-            let _ = writeln!(
-                h,
-                "<p>Hot loop: {} instructions, vector width {}, fused multiply-add: {}.</p>",
-                hot.instructions.len(),
-                esc(&hot.vector_width),
-                if hot.fma.is_empty() {
-                    "none".into()
-                } else {
-                    esc(&hot.fma.join(", "))
-                }
-            );
-        }
-        if !v.paths.is_empty() {
-            let _ = writeln!(
-                h,
-                "<p>Every SIMD path's inner loop (from the binary): {}.</p>",
-                esc(&crate::profile::paths::summary(&v.paths))
-            );
-        }
-        for note in &v.notes {
-            let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
-        }
+        })
+        .collect();
+    ProfileSection {
+        other: None,
+        about,
+        variants,
     }
-    h.push_str("</section>\n");
-    h
+    .render()
+    .expect("the profiles template renders")
 }
 
-/// Any sweep: its heading (inside a family's section; an axis with a section of its own gets its
-/// heading from the page), its reading, figures, points and fits.
+/// Any sweep: its heading, reading, figures, points and fits.
 fn sweep_section(sw: &Sweep) -> Result<String, String> {
     let axis = sw.axis();
     let (id, title) = axis.heading();
-    let mut h = String::new();
-    if axis.family().is_some() {
-        let _ = writeln!(h, "<h3 id=\"{id}\">{}</h3>", esc(title));
-    }
-    let _ = writeln!(h, "<p>{}</p>", esc(&axis.intro(sw)));
-    if let Some(reading) = axis.reading(sw) {
-        let _ = writeln!(h, "<p><strong>Reading:</strong> {}.</p>", esc(&reading));
-    }
+    let mut charts = Vec::new();
     for chart in axis.charts(sw) {
         if let Some(svg) = charts::sweep_figure(sw, &chart)? {
-            let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
+            charts.push(strip_xml_decl(&svg).to_string());
         }
     }
-    h.push_str(&plain_table(&super::sweep::points(sw)));
-    if let Some(fits) = super::sweep::fits(sw) {
-        h.push_str(
-            "<p>Least squares on log time against log work: a slope of 1.0 means time grows \
-             in proportion to that work; R² says how well one power law holds.</p>\n",
-        );
-        h.push_str(&plain_table(&fits));
-    }
-    let _ = writeln!(
-        h,
-        "<p>Data: <a href=\"{0}/{1}.json\">{0}/{1}.json</a>, <a href=\"{0}/{1}.csv\">{0}/{1}.csv</a>.</p>",
-        crate::sweep::DIR,
-        esc(&sw.axis)
-    );
-    Ok(h)
-}
-
-/// A table of text cells, escaped.
-fn plain_table(t: &super::sweep::Table) -> String {
-    let mut h = String::from("<table class=\"results\"><thead><tr>");
-    for c in &t.header {
-        let _ = write!(h, "<th>{}</th>", esc(c));
-    }
-    h.push_str("</tr></thead><tbody>\n");
-    for row in &t.rows {
-        h.push_str("<tr>");
-        for c in row {
-            let _ = write!(h, "<td>{}</td>", esc(c));
+    let table = |t: &super::sweep::Table| {
+        PlainTable {
+            header: &t.header,
+            rows: &t.rows,
         }
-        h.push_str("</tr>\n");
+        .render()
+        .map_err(|e| e.to_string())
+    };
+    SweepSection {
+        own_section: axis.family().is_none(),
+        id,
+        title,
+        intro: axis.intro(sw),
+        reading: axis.reading(sw),
+        charts,
+        points: table(&super::sweep::points(sw))?,
+        fits: super::sweep::fits(sw).map(|f| table(&f)).transpose()?,
+        dir: crate::sweep::DIR,
+        axis: &sw.axis,
     }
-    h.push_str("</tbody></table>\n");
-    h
+    .render()
+    .map_err(|e| e.to_string())
 }
 
-/// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs.
-fn gpu_section(results: &Results) -> String {
-    let gpu: Vec<&VariantResult> = results
-        .variants
-        .iter()
-        .filter(|v| v.info.family == "gpu")
-        .collect();
-    if !gpu.is_empty() && gpu.iter().all(|v| !v.info.available) {
-        let why = gpu[0].info.unavailable_reason.as_deref().unwrap_or("");
-        return format!(
-            "<p class=\"note\"><strong>No GPU was found here</strong>: {}. The GPU variants \
-             are listed but were not run; <code>docs/gpu.md</code> says where and how they are \
-             measured on a GPU machine.</p>\n",
-            esc(why)
-        );
+impl GpuNote {
+    /// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs;
+    /// empty outside the GPU family.
+    fn new(results: &Results, family: &str) -> GpuNote {
+        let gpu: Vec<&VariantResult> = results
+            .variants
+            .iter()
+            .filter(|v| family == "gpu" && v.info.family == "gpu")
+            .collect();
+        let no_gpu = (!gpu.is_empty() && gpu.iter().all(|v| !v.info.available))
+            .then(|| gpu[0].info.unavailable_reason.clone().unwrap_or_default());
+        let rows = gpu
+            .iter()
+            .filter_map(|v| {
+                let (whole, kernels) = (v.timing.as_ref()?, v.kernel_timing.as_ref()?);
+                Some((
+                    v.info.name.clone(),
+                    format_timing(Some(whole)),
+                    format_timing(Some(kernels)),
+                    format!("{:.0}%", 100.0 * kernels.median / whole.median),
+                ))
+            })
+            .collect();
+        GpuNote { no_gpu, rows }
     }
-    let timed: Vec<(&VariantResult, &Timing, &Timing)> = gpu
-        .iter()
-        .filter_map(|v| Some((*v, v.timing.as_ref()?, v.kernel_timing.as_ref()?)))
-        .collect();
-    if timed.is_empty() {
-        return String::new();
-    }
-    let mut h = String::from(
-        "<h3 id=\"kernel-only\">Kernels alone</h3>\n<p>The table above times each GPU run \
-         whole, with the conversions and transfers, as the tutorial timed pyCUDA; device events \
-         time the kernels alone (criterion, after its warm-up).</p>\n<table class=\"results\">\
-         <thead><tr><th>variant</th><th>whole run</th><th>kernels alone</th><th>kernel share</th>\
-         </tr></thead><tbody>\n",
-    );
-    for (v, whole, kernels) in timed {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}%</td></tr>",
-            esc(&v.info.name),
-            format_timing(Some(whole)),
-            format_timing(Some(kernels)),
-            100.0 * kernels.median / whole.median
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    h
-}
-
-fn tutorial_table() -> String {
-    let mut t = String::from(
-        "<section id=\"tutorial\">\n<h2>The tutorial's 2011 timings</h2>\n<p>As published in \
-         <em>High Performance Python</em> (EuroPython 2011), for the same 500 × 500, maxiter 1000 \
-         problem.</p>\n<table class=\"results\">\n<thead><tr><th>program</th><th>technique</th>\
-         <th>seconds</th><th>machine</th></tr></thead>\n<tbody>\n",
-    );
-    for f in tutorial::FIGURES {
-        let _ = writeln!(
-            t,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(f.program),
-            esc(f.technique),
-            f.seconds,
-            esc(f.machine)
-        );
-    }
-    t.push_str("</tbody>\n</table>\n</section>\n");
-    t
 }
 
 /// plotters writes an XML declaration, which is not allowed inside HTML.
@@ -576,37 +546,11 @@ pub(super) fn strip_xml_decl(svg: &str) -> &str {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values (for the sections not yet in
+/// templates).
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
-
-const CSS: &str = "
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1100px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.8em; margin-bottom: 0.2em; }
-h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
-.lede { font-size: 1.05em; color: #444; }
-.top { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }
-.top > div { flex: 1 1 480px; }
-figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #ccc; }
-figcaption { font-size: 0.85em; color: #555; }
-table { border-collapse: collapse; margin: 0.6em 0; }
-table.kv th { text-align: left; font-weight: 600; padding: 2px 12px 2px 0; vertical-align: top; }
-table.kv td { padding: 2px 0; word-break: break-word; }
-table.results { width: 100%; font-size: 0.92em; }
-table.results th, table.results td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
-table.results thead { background: #f4f4f4; }
-tr.ok td:nth-child(9) { color: #176f2c; font-weight: 600; }
-tr.fail td:nth-child(9) { color: #b00020; font-weight: 600; }
-tr.skip { color: #777; }
-tr.noisy td:nth-child(3) { background: #fff4d6; }
-.warn { background: #fff4d6; border: 1px solid #e0c060; padding: 0.5em 1em; }
-.note, .empty { color: #555; font-size: 0.92em; }
-.chart svg { max-width: 100%; height: auto; }
-.cols { display: flex; gap: 1.5em; flex-wrap: wrap; align-items: flex-start; }
-.cols table.results { width: auto; }
-";
