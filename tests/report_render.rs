@@ -452,3 +452,50 @@ fn render_only_includes_the_saved_peers() {
     let md = std::fs::read_to_string(dir.path().join("results.md")).unwrap();
     assert!(md.contains("2011 · Python today") && md.contains("49.00 s · "));
 }
+
+#[test]
+fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for f in [
+        "sweep-chunks.json",
+        "sweep-threads.json",
+        "sweep-sizes.json",
+    ] {
+        std::fs::copy(fixtures.join("legacy-sweeps").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("sweeps")).unwrap();
+    std::fs::copy(
+        fixtures.join("sweeps/maxiter.json"),
+        dir.path().join("sweeps/maxiter.json"),
+    )
+    .unwrap();
+    let sweeps = mandel_lab::sweep::load_all(dir.path()).unwrap();
+    assert_eq!(sweeps.len(), 4);
+    let results = fixture();
+    let groups = export::groups(&results);
+    let extras = html::Extras {
+        sweeps: &sweeps,
+        ..Default::default()
+    };
+    let page = html::render(&results, &groups, extras).unwrap();
+    for id in [
+        "id=\"sweep\"",
+        "id=\"scaling\"",
+        "id=\"sizes\"",
+        "id=\"cost-growth\"",
+    ] {
+        assert!(page.contains(id), "{id}");
+    }
+    // Each sweep sits in its family's section; cost growth has its own.
+    let at = |s: &str| page.find(s).unwrap();
+    assert!(at("id=\"vector\"") < at("id=\"sweep\"") && at("id=\"sweep\"") < at("id=\"parallel\""));
+    assert!(at("id=\"parallel\"") < at("id=\"scaling\""));
+    let growth = &page[at("id=\"cost-growth\"")..];
+    assert!(growth.contains("Time against inner iterations, log-log"));
+    assert!(growth.contains("slope against inner iterations") && growth.contains("R²"));
+    for v in ["expanded", "vector-fused", "rayon-rows"] {
+        assert!(growth.contains(&format!("<td>{v}</td>")), "{v} in the fits");
+    }
+    assert!(page.contains("sweeps/maxiter.json") && page.contains("slope against pixels"));
+}
