@@ -272,6 +272,10 @@ pub fn sweep_figure(
                     Some(match chart.y {
                         Y::Seconds => (x, t.median, t.min, t.max),
                         Y::RelativeToBest => (x, t.median / best, t.min / best, t.max / best),
+                        Y::NanosPerInnerIteration => {
+                            let per = 1e9 / p.inner_iterations.max(1) as f64;
+                            (x, t.median * per, t.min * per, t.max * per)
+                        }
                         Y::Speedup => {
                             let s = p.speedup?;
                             (x, s, s, s)
@@ -381,6 +385,7 @@ where
     };
     let y_format = |v: &f64| match spec.y {
         Vertical::Seconds => format_seconds(*v),
+        Vertical::NanosPerInnerIteration => format!("{v:.2} ns"),
         _ => format!("{v:.1}x"),
     };
     let integer_x = !spec.log_x && x_hi - x_lo < 40.0;

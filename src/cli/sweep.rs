@@ -232,6 +232,14 @@ fn variants(
     }
     for v in &variants {
         axis.check_variant(v)?;
+        // Refused before anything is written, rather than failing half-way through the sweep.
+        if let mandel_variants::Availability::Unavailable(why) = v.availability() {
+            return Err(LabError::bad_input(format!(
+                "sweep {}: variant {} is unavailable here: {why}",
+                axis.name(),
+                v.name
+            )));
+        }
     }
     if names.is_none() && variants.is_empty() {
         eprintln!(

@@ -64,6 +64,9 @@ pub enum Y {
     RelativeToBest,
     /// The baseline's median over this point's.
     Speedup,
+    /// Nanoseconds per inner iteration of the reference: flat for a kernel whose cost follows
+    /// its work.
+    NanosPerInnerIteration,
 }
 
 /// One of an axis's figures: labels and scales. The engine draws it from the points.

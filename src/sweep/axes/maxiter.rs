@@ -92,7 +92,10 @@ impl Axis for Maxiter {
              when it escapes does exactly those iterations and has slope 1.0. A vector kernel \
              with no early exit (vector-fused, numexpr's semantics) iterates every pixel maxiter \
              times, pixels × maxiter in all: its line sits above the others by that ratio, and \
-             its last column, the slope against pixels × maxiter, is the one near 1.0.",
+             its last column, the slope against pixels × maxiter, is the one near 1.0. The second \
+             figure divides each time by the inner iterations: flat for a kernel whose cost \
+             follows its work, rising with pixels × maxiter over inner iterations for one that \
+             does not.",
             sw.points
                 .iter()
                 .map(|p| p.value)
@@ -115,22 +118,41 @@ impl Axis for Maxiter {
     }
 
     fn charts(&self, sw: &Sweep) -> Vec<Chart> {
-        vec![Chart {
-            title: format!(
-                "Time against inner iterations, log-log, with fitted slopes ({} x {})",
-                sw.spec.width, sw.spec.height
-            ),
-            x: X::InnerIterations,
-            y: Y::Seconds,
-            x_desc: "inner iterations of the reference (log)",
-            y_desc: "seconds per run (log)",
-            log_x: true,
-            log_y: true,
-            fit: true,
-            skip_baseline: false,
-            guides: Vec::new(),
-            markers: Vec::new(),
-            legend: Corner::UpperLeft,
-        }]
+        vec![
+            Chart {
+                title: format!(
+                    "Time against inner iterations, log-log, with fitted slopes ({} x {})",
+                    sw.spec.width, sw.spec.height
+                ),
+                x: X::InnerIterations,
+                y: Y::Seconds,
+                x_desc: "inner iterations of the reference (log)",
+                y_desc: "seconds per run (log)",
+                log_x: true,
+                log_y: true,
+                fit: true,
+                skip_baseline: false,
+                guides: Vec::new(),
+                markers: Vec::new(),
+                legend: Corner::UpperLeft,
+            },
+            Chart {
+                title: format!(
+                    "Time per inner iteration against maxiter ({} x {})",
+                    sw.spec.width, sw.spec.height
+                ),
+                x: X::Value,
+                y: Y::NanosPerInnerIteration,
+                x_desc: "maxiter (log)",
+                y_desc: "ns per inner iteration (log)",
+                log_x: true,
+                log_y: true,
+                fit: false,
+                skip_baseline: false,
+                guides: Vec::new(),
+                markers: Vec::new(),
+                legend: Corner::UpperRight,
+            },
+        ]
     }
 }

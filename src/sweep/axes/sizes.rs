@@ -7,8 +7,8 @@ use std::ops::RangeInclusive;
 
 use mandel_variants::{Availability, Family, Tuning, VARIANTS, Variant};
 
+use crate::GridSpec;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
-use crate::{GridSpec, LabError};
 
 /// The CPU variant every point is compared with: the fastest on every core.
 pub const BASELINE: &str = "rayon-rows";
@@ -58,16 +58,6 @@ impl Axis for Sizes {
             .copied()
             .filter(|v| v.family == Family::Gpu && v.availability() == Availability::Available)
             .collect()
-    }
-
-    fn check_variant(&self, v: &Variant) -> Result<(), LabError> {
-        match v.availability() {
-            Availability::Available => Ok(()),
-            Availability::Unavailable(why) => Err(LabError::bad_input(format!(
-                "sweep sizes: variant {} is unavailable here: {why}",
-                v.name
-            ))),
-        }
     }
 
     fn baseline(&self) -> Baseline {
