@@ -474,6 +474,7 @@ where
     let legend = match spec.legend {
         Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
         Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
         Corner::LowerRight => SeriesLabelPosition::LowerRight,
     };
     let series = lines.iter().map(|l| {

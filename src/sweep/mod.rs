@@ -96,6 +96,7 @@ pub struct Chart {
 pub enum Corner {
     UpperLeft,
     UpperRight,
+    MiddleRight,
     LowerRight,
 }
 

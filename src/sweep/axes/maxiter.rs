@@ -151,7 +151,7 @@ impl Axis for Maxiter {
                 skip_baseline: false,
                 guides: Vec::new(),
                 markers: Vec::new(),
-                legend: Corner::UpperRight,
+                legend: Corner::MiddleRight,
             },
         ]
     }
