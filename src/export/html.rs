@@ -30,6 +30,8 @@ pub struct Extras<'a> {
     pub sizes: Option<&'a SizeSweep>,
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
     pub peers: Option<&'a crate::peers::PeerResults>,
+    /// The compiler-flag lab's builds (`reports/flags.json`).
+    pub flags: Option<&'a crate::flags::FlagResults>,
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -269,6 +271,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         h.push_str("</section>\n");
     }
     h.push_str(&super::peers::section(results, extras.peers));
+    h.push_str(&super::flags::section(extras.flags)?);
     h.push_str(&super::roofline::limit_section(results, groups)?);
     if let Some(p) = profiles {
         h.push_str(&profile_section(p, results));
