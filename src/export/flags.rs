@@ -81,9 +81,7 @@ fn table(r: &FlagResults) -> String {
     }
     t.push_str("</tr></thead>\n<tbody>\n");
     for b in &r.builds {
-        let time = b
-            .build_seconds
-            .map_or("-".into(), |s| format!("{s:.0} s"));
+        let time = b.build_seconds.map_or("-".into(), |s| format!("{s:.0} s"));
         let _ = write!(
             t,
             "<tr data-build=\"{}\"><td>{}</td><td><code>{}</code></td><td>{}</td>",
@@ -139,7 +137,10 @@ fn cell_html(r: &FlagResults, c: &Cell) -> String {
         Some(v) if v.mismatched_pixels == 0 => ("exact", "exact".to_string()),
         Some(v) => (
             "inexact",
-            format!("{} pixels differ (sum {})", v.mismatched_pixels, v.validation_sum),
+            format!(
+                "{} pixels differ (sum {})",
+                v.mismatched_pixels, v.validation_sum
+            ),
         ),
         None => ("fail", "not validated".into()),
     };
@@ -165,7 +166,9 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
     }
     let mut facts = Vec::new();
     for c in r.cells.iter().filter(|c| c.build == build) {
-        let base = r.cell(BASELINE, &c.variant).and_then(|b| b.evidence.as_ref());
+        let base = r
+            .cell(BASELINE, &c.variant)
+            .and_then(|b| b.evidence.as_ref());
         let Some(e) = &c.evidence else { continue };
         if !e.fma.is_empty() && base.is_none_or(|b| b.fma.is_empty()) {
             let first = e.fma[0].split_whitespace().next().unwrap_or("");
@@ -174,7 +177,10 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
                 .as_ref()
                 .filter(|v| v.mismatched_pixels > 0)
                 .map_or(String::new(), |v| {
-                    format!(", which rounds once and moves {} pixels", v.mismatched_pixels)
+                    format!(
+                        ", which rounds once and moves {} pixels",
+                        v.mismatched_pixels
+                    )
                 });
             facts.push(format!(
                 "{}'s loop now fuses multiplies and adds ({} FMA, e.g. {first}){broke}",
@@ -219,7 +225,11 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
                     c.variant,
                     e.vector_width,
                     e.instructions,
-                    if e.fma.is_empty() { ", no FMA" } else { ", FMA" }
+                    if e.fma.is_empty() {
+                        ", no FMA"
+                    } else {
+                        ", FMA"
+                    }
                 ))
             })
             .collect();
