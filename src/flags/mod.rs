@@ -110,10 +110,7 @@ impl Cell {
 
     /// The median seconds, where measured.
     pub fn median(&self) -> Option<f64> {
-        self.timing
-            .as_ref()
-            .map(|t| t.median)
-            .filter(|m| *m > 0.0)
+        self.timing.as_ref().map(|t| t.median).filter(|m| *m > 0.0)
     }
 }
 
@@ -303,3 +300,5 @@ pub fn status_for(declared_exact: bool, mismatched: u64, computed: Status) -> St
     }
 }
 
+#[cfg(test)]
+mod tests;
