@@ -42,6 +42,16 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
         esc(&r.generated_at)
     );
     h.push_str(&table(r));
+    if let Some(noise) = r.control_noise() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The control: <code>c-reference</code> runs the same machine code \
+             in every Rust build (its C is compiled with the same flags), so its speed-ups there \
+             show what this run's noise alone does: up to ±{:.0}%. A speed-up within that is \
+             no speed-up.</p>",
+            100.0 * noise
+        );
+    }
     if let Some(svg) = heat_map(r)? {
         let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_decl(&svg));
     }
@@ -58,7 +68,7 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
     h.push_str("</ul>\n<p class=\"answer\"><strong>The answer:</strong> ");
     let answers: Vec<String> = [Lang::Rust, Lang::C]
         .into_iter()
-        .map(|lang| esc(&flags::answer_sentence(&flags::answer(r, lang))))
+        .map(|lang| code_spans(&esc(&flags::answer_sentence(&flags::answer(r, lang)))))
         .collect();
     h.push_str(&answers.join(" "));
     h.push_str(
@@ -188,6 +198,15 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
                 e.fma.len()
             ));
         }
+        if let Some(v) = c.validation.as_ref().filter(|v| v.mismatched_pixels > 0)
+            && e.fma.is_empty()
+        {
+            facts.push(format!(
+                "{}'s answer changed ({} pixels differ) with no FMA in its loop: the arithmetic \
+                 was reordered",
+                c.variant, v.mismatched_pixels
+            ));
+        }
         if let Some(base) = base {
             if base.vector_width != e.vector_width {
                 facts.push(format!(
@@ -205,7 +224,7 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
     let speed = match BASELINE == build {
         true => "the baseline".to_string(),
         false => match r.mean_speedup(build) {
-            Some((s, _)) if (s - 1.0).abs() < flags::NOISE => {
+            Some((s, _)) if (s - 1.0).abs() < r.noise() => {
                 format!("{s:.2}x, within the noise")
             }
             Some((s, n)) if n > 1 => format!("{s:.2}x (geometric mean)"),
@@ -347,6 +366,20 @@ fn colour(speedup: f64) -> RGBColor {
     } else {
         RGBColor(mix(255, 220, -t), mix(255, 80, -t), mix(255, 70, -t))
     }
+}
+
+/// Text between backquotes set as code: `native` becomes <code>native</code>.
+fn code_spans(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
 }
 
 fn strip_decl(svg: &str) -> &str {

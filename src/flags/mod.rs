@@ -188,6 +188,24 @@ impl FlagResults {
         })
     }
 
+    /// The control's spread: `c-reference` runs the same machine code in every Rust build (gcc
+    /// builds it with the same flags), so its largest speed-up or slow-down across them is what
+    /// this run's noise alone can do. At least [`NOISE`].
+    pub fn control_noise(&self) -> Option<f64> {
+        self.builds
+            .iter()
+            .filter(|b| b.lang == Lang::Rust && b.name != BASELINE)
+            .filter_map(|b| self.speedup(&b.name, "c-reference"))
+            .map(|s| s.ln().abs().exp_m1())
+            .reduce(f64::max)
+    }
+
+    /// The relative change below which a speed-up is noise: the control's spread, at least
+    /// [`NOISE`].
+    pub fn noise(&self) -> f64 {
+        self.control_noise().unwrap_or(0.0).max(NOISE)
+    }
+
     /// Whether every variant declared exact that `build` ran matched the reference.
     pub fn keeps_exact(&self, build: &str) -> bool {
         self.cells
@@ -206,6 +224,8 @@ pub struct Answer {
     pub best: Option<(String, f64, usize)>,
     /// A faster build that changed an exact variant's answer, with the pixels that differ.
     pub faster_but_wrong: Option<(String, f64, u64)>,
+    /// The relative change below which a speed-up is noise ([`FlagResults::noise`]).
+    pub noise: f64,
 }
 
 /// The fastest build for `lang` (the default build included) that keeps every exact variant
@@ -250,6 +270,7 @@ pub fn answer(results: &FlagResults, lang: Lang) -> Answer {
         lang,
         best,
         faster_but_wrong,
+        noise: results.noise(),
     }
 }
 
@@ -267,14 +288,16 @@ pub fn answer_sentence(a: &Answer) -> String {
     };
     let mut s = match &a.best {
         None => format!("{who}: no build was measured against the default build."),
-        Some((name, speedup, _)) if name == BASELINE => format!(
+        Some((name, _, _)) if name == BASELINE => format!(
             "{who}: no build beats the default build `{BASELINE}` while keeping every exact \
              variant exact."
         ),
-        Some((name, speedup, n)) if *speedup < 1.0 + NOISE => format!(
+        Some((name, speedup, n)) if *speedup < 1.0 + a.noise => format!(
             "{who}: the fastest build that keeps every exact variant exact is `{name}`, \
-             {speedup:.2}x the default build{}, within the noise: the default is as good.",
-            over(*n)
+             {speedup:.2}x the default build{}, within this run's noise (±{:.0}%): the default \
+             is as good.",
+            over(*n),
+            100.0 * a.noise
         ),
         Some((name, speedup, n)) => format!(
             "{who}: the fastest build that keeps every exact variant exact is `{name}`, \
