@@ -246,7 +246,8 @@ Options:
   --quick          criterion's quick settings and the builds release, native, gcc-O3-native,
                    gcc-O3-native-nocontract, gcc-O3-fastmath
 
-Builds: ";
+Builds:
+";
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
