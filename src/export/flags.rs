@@ -47,9 +47,11 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
             h,
             "<p class=\"note\">The control: <code>c-reference</code> runs the same machine code \
              in every Rust build (its C is compiled with the same flags), so its speed-ups there \
-             show what this run's noise alone does: up to ±{:.0}%. A speed-up within that is \
-             no speed-up.</p>",
-            100.0 * noise
+             show what this run's noise alone does: up to ±{:.0}%. With the typical spread of a \
+             ratio of two medians here (±{:.0}%), a speed-up within ±{:.0}% is no speed-up.</p>",
+            100.0 * noise,
+            100.0 * r.ratio_spread().unwrap_or(0.0),
+            100.0 * r.noise()
         );
     }
     if let Some(svg) = heat_map(r)? {

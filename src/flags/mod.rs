@@ -200,10 +200,23 @@ impl FlagResults {
             .reduce(f64::max)
     }
 
-    /// The relative change below which a speed-up is noise: the control's spread, at least
-    /// [`NOISE`].
+    /// The typical spread of a speed-up, a ratio of two medians: √2 times the median relative
+    /// spread (MAD over median) of the default build's cells.
+    pub fn ratio_spread(&self) -> Option<f64> {
+        let spreads: Vec<f64> = self
+            .cells
+            .iter()
+            .filter(|c| c.build == BASELINE)
+            .filter_map(|c| c.timing.as_ref().map(|t| t.relative_spread()))
+            .collect();
+        (!spreads.is_empty()).then(|| std::f64::consts::SQRT_2 * crate::stats::median(&spreads))
+    }
+
+    /// The relative change below which a speed-up is noise: the larger of the control's spread
+    /// and the typical spread of a ratio of medians, at least [`NOISE`].
     pub fn noise(&self) -> f64 {
-        self.control_noise().unwrap_or(0.0).max(NOISE)
+        let control = self.control_noise().unwrap_or(0.0);
+        control.max(self.ratio_spread().unwrap_or(0.0)).max(NOISE)
     }
 
     /// Whether every variant declared exact that `build` ran matched the reference.
