@@ -11,6 +11,7 @@ pub mod charts;
 pub mod cli;
 pub mod error;
 pub mod export;
+pub mod flags;
 pub mod fsutil;
 pub mod grid;
 pub mod history;

@@ -49,6 +49,15 @@ impl Machine {
     /// Reads this machine's description now.
     pub fn detect() -> Machine {
         Machine {
+            limit: Some(crate::limit::probe(crate::limit::Effort::Full)),
+            ..Machine::detect_without_probe()
+        }
+    }
+
+    /// [`Machine::detect`] without the start-up probe, for stages that do not read results
+    /// against the limit.
+    pub fn detect_without_probe() -> Machine {
+        Machine {
             cpu_model: cpu_model().unwrap_or_else(|| "unknown".into()),
             cpu_detail: cpu_detail().unwrap_or_default(),
             logical_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -62,7 +71,7 @@ impl Machine {
             target_features: env!("MANDEL_TARGET_FEATURES").into(),
             git_revision: git_revision().unwrap_or_else(|| "unknown".into()),
             date: crate::results::now_rfc3339(),
-            limit: Some(crate::limit::probe(crate::limit::Effort::Full)),
+            limit: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub const HTML_FILE: &str = "index.html";
 /// `profile.json` in `flamegraphs`, whose views the page links to.
 pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
     let peers = crate::peers::PeerResults::load(dir)?;
+    let flags = crate::flags::FlagResults::load(dir)?;
     let groups = export::groups_with_peers(results, peers.as_ref());
     // Profiles of another problem (an earlier or interrupted run of another size) are not
     // linked: the page says which problem they were made for instead.
@@ -34,6 +35,7 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         other_profiles,
         sweeps: &sweeps,
         peers: peers.as_ref(),
+        flags: flags.as_ref(),
     };
     let chart_err = |e: String| LabError::Write {
         path: dir.join(HTML_FILE),

@@ -499,3 +499,82 @@ fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
     }
     assert!(page.contains("sweeps/maxiter.json") && page.contains("slope against pixels"));
 }
+
+fn flags_fixture() -> mandel_lab::flags::FlagResults {
+    mandel_lab::flags::FlagResults::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    )
+    .expect("the flags fixture loads")
+    .expect("tests/fixtures/flags.json exists")
+}
+
+#[test]
+fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answer() {
+    let flags = flags_fixture();
+    let h = export::flags::section(Some(&flags)).unwrap();
+    assert!(h.contains("<h2>Compiler flags</h2>"));
+    for b in &flags.builds {
+        assert!(
+            h.contains(&format!("<tr data-build=\"{}\">", b.name)),
+            "{}",
+            b.name
+        );
+        assert!(
+            h.contains(&format!("<li data-build=\"{}\">", b.name)),
+            "{}",
+            b.name
+        );
+    }
+    // Median ± spread, speed-up and exactness in each cell; the broken build says how broken.
+    assert!(h.contains("140.0 ms ± 0.1%<br>1.00x<br>exact"), "{h}");
+    assert!(h.contains("1.20x<br>32 pixels differ (sum 1148517)"));
+    assert!(h.contains("build failed: error: linking with `cc` failed"));
+    assert!(h.contains("skipped: no llvm-profdata for rustc's LLVM 22"));
+    // The evidence: the contracting build's loop has FMA, the others keep the default's shape.
+    assert!(
+        h.contains(
+            "c-reference's loop now fuses multiplies and adds (2 FMA, e.g. vfmsub231sd), \
+             which rounds once and moves 32 pixels"
+        ),
+        "{h}"
+    );
+    assert!(h.contains("the default build's shape"));
+    // The heat map marks the inexact cell.
+    let svg = export::flags::heat_map(&flags).unwrap().unwrap();
+    assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
+    assert!(svg.contains("× 1.20x") && svg.contains("gcc-O3-native-nocontract"));
+    assert!(
+        h.contains("The answer:")
+            && h.contains("<code>gcc-O3-native-nocontract</code>, 1.07x the default build")
+    );
+    // The page carries the section where flags.json is given, and says how to make one where not.
+    let results = fixture();
+    let groups = export::groups(&results);
+    let extras = html::Extras {
+        flags: Some(&flags),
+        ..Default::default()
+    };
+    let page = html::render(&results, &groups, extras).unwrap();
+    assert!(page.contains("<section id=\"compiler-flags\">") && page.contains("The answer:"));
+    let page = html::render(&results, &groups, Default::default()).unwrap();
+    assert!(page.contains(mandel_lab::flags::HOW_TO_MEASURE));
+}
+
+#[test]
+fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for f in ["results.json", "flags.json"] {
+        std::fs::copy(fixtures.join(f), dir.path().join(f)).unwrap();
+    }
+    render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(page.contains("<tr data-build=\"gcc-O3-native\">"));
+    std::fs::write(dir.path().join("flags.json"), "{\"schema_version\": 1}").unwrap();
+    let err = render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap_err();
+    assert!(err.to_string().contains("flags.json"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("index.html")).unwrap(),
+        page
+    );
+}

@@ -5,6 +5,7 @@
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
 mod clap_error;
+mod flags;
 mod history;
 mod list;
 mod peers;
@@ -66,6 +67,12 @@ enum Command {
     /// Count one kernel call (the target of the gate's callgrind run).
     #[command(hide = true)]
     CountOnce(regress::CountOnceArgs),
+    /// The compiler-flag lab's variants (`--check`) and results (`--collect`); see `cargo xtask flags`.
+    #[command(hide = true)]
+    Flags(flags::FlagsArgs),
+    /// Validate and measure one variant from this build (a cell of `cargo xtask flags`).
+    #[command(hide = true)]
+    FlagsCell(flags::FlagsCellArgs),
 }
 
 /// The problem: pixel size, iteration limit and region.
@@ -240,6 +247,8 @@ fn lab_main() -> ExitCode {
         Command::History(args) => history::run(args),
         Command::CountOnce(args) => regress::count_once(args),
         Command::Peers(args) => peers::run(args),
+        Command::Flags(args) => flags::run(args),
+        Command::FlagsCell(args) => flags::cell(args),
     };
     match result {
         Ok(code) => code,

@@ -24,6 +24,8 @@ pub struct Extras<'a> {
     pub sweeps: &'a [Sweep],
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
     pub peers: Option<&'a crate::peers::PeerResults>,
+    /// The compiler-flag lab's builds (`reports/flags.json`).
+    pub flags: Option<&'a crate::flags::FlagResults>,
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -50,6 +52,7 @@ struct Page<'a> {
     /// Sweeps whose axis has a section of its own.
     own_sections: Vec<String>,
     peers: String,
+    flags: String,
     limit: String,
     profiles: String,
     figures: &'static [TutorialFigure],
@@ -215,6 +218,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         groups: group_sections,
         own_sections,
         peers: super::peers::section(results, extras.peers),
+        flags: super::flags::section(extras.flags)?,
         limit: super::roofline::limit_section(results, groups)?,
         profiles,
         figures: tutorial::FIGURES,

@@ -3,6 +3,7 @@
 //! Every renderer reads [`Results`] only: nothing here runs a kernel.
 
 pub mod csv;
+pub mod flags;
 pub mod history;
 pub mod html;
 pub mod json;

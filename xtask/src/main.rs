@@ -1,6 +1,7 @@
 //! `cargo xtask`: the lab's task runner. It stays thin: it builds the lab in release mode and
 //! hands each command to the `mandel-lab` binary, where the work lives and is tested.
 
+mod flags;
 mod interrupt;
 mod lab;
 mod mpi;
@@ -65,6 +66,12 @@ Commands:
             working tree, run each variant alternately, ratio of medians with a 95% bootstrap
             interval. Options: --variants a,b, --rounds N, --threshold PCT,
             --width W --height H --maxiter M
+  flags     The compiler-flag lab: build the lab under each build (Rust: target-cpu=native,
+            fat LTO, opt-level 2, panic=abort, PGO; gcc: -O2, -O3, -O3 -march=native, with
+            -ffp-contract=off, -ffast-math), each into target/flags/, run each variant from
+            each, validated pixel for pixel and measured under criterion: reports/flags.json
+            and the report's Compiler flags section.
+            Options: --variants a,b, --builds a,b, --quick
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -109,9 +116,10 @@ fn main() -> ExitCode {
         "mpi" => mpi::run(rest),
         "regress" => regress::run(rest),
         "peers" => peers::run(rest),
+        "flags" => flags::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep, sweep-chunks, sweep-threads, sweep-sizes, peers, mpi, regress, help"
+                "error: unknown command '{other}'; commands: report, profile, sweep, sweep-chunks, sweep-threads, sweep-sizes, peers, flags, mpi, regress, help"
             );
             return ExitCode::from(2);
         }

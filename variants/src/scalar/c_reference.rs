@@ -7,6 +7,10 @@
 
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
+/// The flags gcc compiled the kernel with (`MANDEL_LAB_CFLAGS` at build time, else the kernel's
+/// own `-O3 -ffp-contract=off -fno-fast-math`).
+pub const C_FLAGS: &str = env!("MANDEL_C_FLAGS");
+
 /// Registry entry.
 pub const VARIANT: Variant = Variant {
     name: "c-reference",

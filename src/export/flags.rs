@@ -1,0 +1,392 @@
+//! The report's "Compiler flags" section, from `reports/flags.json` alone: the builds × variants
+//! table (median ± spread, speed-up over the default build, exactness), a heat map of the
+//! speed-ups with inexact cells marked, one sentence per build from its machine code, and the
+//! answer to the tutorial's closing wish.
+
+use std::fmt::Write;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::format_seconds;
+use super::html::esc;
+use crate::flags::{self, BASELINE, BuildStatus, Cell, FlagResults, Lang};
+
+/// The section; where no flags run was made, a line saying how to make one.
+pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
+    let mut h = String::from("<section id=\"compiler-flags\">\n<h2>Compiler flags</h2>\n");
+    let Some(r) = results else {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The tutorial closes wishing for \"additional compiler flags that \
+             would make ShedSkin and Cython go faster (without changing correctness)\". \
+             <code>{}</code> builds the lab under each candidate (Rust and gcc) and answers it \
+             here.</p>\n</section>",
+            flags::HOW_TO_MEASURE
+        );
+        return Ok(h);
+    };
+    let _ = writeln!(
+        h,
+        "<p>The tutorial closes wishing for \"additional compiler flags that would make ShedSkin \
+         and Cython go faster (without changing correctness)\". Each build below is the lab \
+         built again with one change; each variant ran from each build on the tutorial's \
+         problem, was checked pixel for pixel against the reference, and was timed under \
+         criterion ({} samples{}; median ± median absolute deviation). The speed-up is the \
+         default build's median over the build's. gcc's flags change only the C kernel, so \
+         they run <code>c-reference</code> alone. Measured on {} ({} logical cores), {}.</p>",
+        r.settings.samples,
+        if r.quick { ", --quick" } else { "" },
+        esc(&r.machine.cpu_model),
+        r.machine.logical_cores,
+        esc(&r.generated_at)
+    );
+    h.push_str(&table(r));
+    if let Some(noise) = r.control_noise() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The control: <code>c-reference</code> runs the same machine code \
+             in every Rust build (its C is compiled with the same flags), so its speed-ups there \
+             show what this run's noise alone does: up to ±{:.0}%. With the typical spread of a \
+             ratio of two medians here (±{:.0}%), a speed-up within ±{:.0}% is no speed-up.</p>",
+            100.0 * noise,
+            100.0 * r.ratio_spread().unwrap_or(0.0),
+            100.0 * r.noise()
+        );
+    }
+    if let Some(svg) = heat_map(r)? {
+        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_decl(&svg));
+    }
+    h.push_str("<h3>Why, from the machine code</h3>\n<ul>\n");
+    for b in &r.builds {
+        let _ = writeln!(
+            h,
+            "<li data-build=\"{0}\"><strong>{0}</strong> (<code>{1}</code>): {2}</li>",
+            esc(&b.name),
+            esc(&b.flags),
+            esc(&build_sentence(r, &b.name))
+        );
+    }
+    h.push_str("</ul>\n<p class=\"answer\"><strong>The answer:</strong> ");
+    let answers: Vec<String> = [Lang::Rust, Lang::C]
+        .into_iter()
+        .map(|lang| code_spans(&esc(&flags::answer_sentence(&flags::answer(r, lang)))))
+        .collect();
+    h.push_str(&answers.join(" "));
+    h.push_str(
+        "</p>\n<p class=\"note\">Data: <a href=\"flags.json\">flags.json</a>. Rust never \
+         contracts a multiply and an add into one rounding; gcc does by default wherever the \
+         target has FMA, and <code>-ffast-math</code> reorders the arithmetic too.</p>\n\
+         </section>\n",
+    );
+    Ok(h)
+}
+
+/// The builds × variants table.
+fn table(r: &FlagResults) -> String {
+    let mut t = String::from(
+        "<table class=\"results flags\">\n<thead><tr><th>build</th><th>flags</th>\
+         <th>build time</th>",
+    );
+    for v in &r.variants {
+        let _ = write!(t, "<th>{}</th>", esc(v));
+    }
+    t.push_str("</tr></thead>\n<tbody>\n");
+    for b in &r.builds {
+        let time = b.build_seconds.map_or("-".into(), |s| format!("{s:.0} s"));
+        let _ = write!(
+            t,
+            "<tr data-build=\"{}\"><td>{}</td><td><code>{}</code></td><td>{}</td>",
+            esc(&b.name),
+            esc(&b.name),
+            esc(&b.flags),
+            time
+        );
+        if b.status != BuildStatus::Ok {
+            let what = if b.status == BuildStatus::Failed {
+                "build failed"
+            } else {
+                "skipped"
+            };
+            let _ = writeln!(
+                t,
+                "<td colspan=\"{}\" class=\"skip\">{what}: {}</td></tr>",
+                r.variants.len(),
+                esc(b.reason.as_deref().unwrap_or(""))
+            );
+            continue;
+        }
+        for v in &r.variants {
+            match r.cell(&b.name, v) {
+                Some(c) => {
+                    let _ = write!(t, "{}", cell_html(r, c));
+                }
+                None if b.lang == Lang::C => t.push_str("<td class=\"na\">-</td>"),
+                None => t.push_str("<td class=\"na\">not run</td>"),
+            }
+        }
+        t.push_str("</tr>\n");
+    }
+    t.push_str("</tbody>\n</table>\n");
+    t
+}
+
+fn cell_html(r: &FlagResults, c: &Cell) -> String {
+    if let Some(e) = &c.error {
+        return format!("<td class=\"fail\">error: {}</td>", esc(e));
+    }
+    let time = c.timing.as_ref().map_or("-".into(), |t| {
+        format!(
+            "{} ± {:.1}%",
+            format_seconds(t.median),
+            100.0 * t.relative_spread()
+        )
+    });
+    let speedup = r
+        .speedup(&c.build, &c.variant)
+        .map_or("-".into(), |s| format!("{s:.2}x"));
+    let (class, exact) = match &c.validation {
+        Some(v) if v.mismatched_pixels == 0 => ("exact", "exact".to_string()),
+        Some(v) => (
+            "inexact",
+            format!(
+                "{} pixels differ (sum {})",
+                v.mismatched_pixels, v.validation_sum
+            ),
+        ),
+        None => ("fail", "not validated".into()),
+    };
+    format!("<td class=\"{class}\">{time}<br>{speedup}<br>{exact}</td>")
+}
+
+/// One sentence on why `build` helped or not, from its loops against the default build's.
+pub fn build_sentence(r: &FlagResults, build: &str) -> String {
+    let Some(b) = r.builds.iter().find(|b| b.name == build) else {
+        return String::new();
+    };
+    match b.status {
+        BuildStatus::Failed => {
+            return format!(
+                "the build failed ({}).",
+                b.reason.as_deref().unwrap_or("no reason")
+            );
+        }
+        BuildStatus::Skipped => {
+            return format!("not built here: {}.", b.reason.as_deref().unwrap_or(""));
+        }
+        BuildStatus::Ok => {}
+    }
+    let mut facts = Vec::new();
+    for c in r.cells.iter().filter(|c| c.build == build) {
+        let base = r
+            .cell(BASELINE, &c.variant)
+            .and_then(|b| b.evidence.as_ref());
+        let Some(e) = &c.evidence else { continue };
+        if !e.fma.is_empty() && base.is_none_or(|b| b.fma.is_empty()) {
+            let first = e.fma[0].split_whitespace().next().unwrap_or("");
+            let broke = c
+                .validation
+                .as_ref()
+                .filter(|v| v.mismatched_pixels > 0)
+                .map_or(String::new(), |v| {
+                    format!(
+                        ", which rounds once and moves {} pixels",
+                        v.mismatched_pixels
+                    )
+                });
+            facts.push(format!(
+                "{}'s loop now fuses multiplies and adds ({} FMA, e.g. {first}){broke}",
+                c.variant,
+                e.fma.len()
+            ));
+        }
+        if let Some(v) = c.validation.as_ref().filter(|v| v.mismatched_pixels > 0)
+            && e.fma.is_empty()
+        {
+            facts.push(format!(
+                "{}'s answer changed ({} pixels differ) with no FMA in its loop: the arithmetic \
+                 was reordered",
+                c.variant, v.mismatched_pixels
+            ));
+        }
+        if let Some(base) = base {
+            if base.vector_width != e.vector_width {
+                facts.push(format!(
+                    "{}'s loop is {} (default build: {})",
+                    c.variant, e.vector_width, base.vector_width
+                ));
+            } else if e.instructions.abs_diff(base.instructions) * 10 > base.instructions {
+                facts.push(format!(
+                    "{}'s loop has {} instructions (default build: {})",
+                    c.variant, e.instructions, base.instructions
+                ));
+            }
+        }
+    }
+    let speed = match BASELINE == build {
+        true => "the baseline".to_string(),
+        false => match r.mean_speedup(build) {
+            Some((s, _)) if (s - 1.0).abs() < r.noise() => {
+                format!("{s:.2}x, within the noise")
+            }
+            Some((s, n)) if n > 1 => format!("{s:.2}x (geometric mean)"),
+            Some((s, _)) => format!("{s:.2}x"),
+            None => "not timed".into(),
+        },
+    };
+    if build == BASELINE {
+        let loops: Vec<String> = r
+            .cells
+            .iter()
+            .filter(|c| c.build == build)
+            .filter_map(|c| {
+                let e = c.evidence.as_ref()?;
+                Some(format!(
+                    "{} {} ({} instructions{})",
+                    c.variant,
+                    e.vector_width,
+                    e.instructions,
+                    if e.fma.is_empty() {
+                        ", no FMA"
+                    } else {
+                        ", FMA"
+                    }
+                ))
+            })
+            .collect();
+        return format!(
+            "the baseline; its hot loops: {}.",
+            if loops.is_empty() {
+                "not read".into()
+            } else {
+                loops.join(", ")
+            }
+        );
+    }
+    if facts.is_empty() {
+        format!(
+            "{speed}: its hot loops have the default build's shape (same vector width, no new \
+             FMA, about as many instructions), so what changed is code placement and inlining \
+             around them."
+        )
+    } else {
+        format!("{speed}: {}.", facts.join("; "))
+    }
+}
+
+const CELL_W: u32 = 120;
+const CELL_H: u32 = 34;
+const LEFT: u32 = 230;
+const TOP: u32 = 70;
+
+/// A heat map of the speed-ups, builds down and variants across: green faster, red slower than
+/// the default build; a cell whose pixels differ is outlined and marked with a cross.
+pub fn heat_map(r: &FlagResults) -> Result<Option<String>, String> {
+    let builds: Vec<&flags::Build> = r
+        .builds
+        .iter()
+        .filter(|b| b.status == BuildStatus::Ok)
+        .collect();
+    if builds.is_empty() || r.variants.is_empty() {
+        return Ok(None);
+    }
+    let (w, ht) = (
+        LEFT + CELL_W * r.variants.len() as u32 + 20,
+        TOP + CELL_H * builds.len() as u32 + 50,
+    );
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, ht)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(err)?;
+        root.draw(&Text::new(
+            "Speed-up over the default build (× = pixels differ)",
+            (10, 10),
+            ("sans-serif", 18).into_font(),
+        ))
+        .map_err(err)?;
+        let centre = |size| {
+            ("sans-serif", size)
+                .into_font()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Center))
+        };
+        let right = ("sans-serif", 14)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        for (j, v) in r.variants.iter().enumerate() {
+            let x = (LEFT + CELL_W * j as u32 + CELL_W / 2) as i32;
+            root.draw(&Text::new(v.clone(), (x, TOP as i32 - 14), centre(14)))
+                .map_err(err)?;
+        }
+        for (i, b) in builds.iter().enumerate() {
+            let y0 = (TOP + CELL_H * i as u32) as i32;
+            root.draw(&Text::new(
+                b.name.clone(),
+                (LEFT as i32 - 8, y0 + CELL_H as i32 / 2),
+                right.clone(),
+            ))
+            .map_err(err)?;
+            for (j, v) in r.variants.iter().enumerate() {
+                let x0 = (LEFT + CELL_W * j as u32) as i32;
+                let rect = [(x0, y0), (x0 + CELL_W as i32 - 2, y0 + CELL_H as i32 - 2)];
+                let cell = r.cell(&b.name, v);
+                let speedup = r.speedup(&b.name, v);
+                let fill = speedup.map_or(RGBColor(235, 235, 235), colour);
+                root.draw(&Rectangle::new(rect, fill.filled()))
+                    .map_err(err)?;
+                let inexact = cell.is_some_and(|c| !c.is_exact());
+                if inexact {
+                    root.draw(&Rectangle::new(rect, RGBColor(176, 0, 32).stroke_width(3)))
+                        .map_err(err)?;
+                }
+                let label = match (speedup, inexact) {
+                    (Some(s), true) => format!("× {s:.2}x"),
+                    (Some(s), false) => format!("{s:.2}x"),
+                    (None, _) => "-".into(),
+                };
+                root.draw(&Text::new(
+                    label,
+                    (x0 + CELL_W as i32 / 2, y0 + CELL_H as i32 / 2),
+                    centre(14),
+                ))
+                .map_err(err)?;
+            }
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(Some(svg))
+}
+
+/// White at 1x, greener up to 1.5x and beyond, redder down to 0.67x and below.
+fn colour(speedup: f64) -> RGBColor {
+    let t = (speedup.ln() / 1.5f64.ln()).clamp(-1.0, 1.0);
+    let mix = |a: u8, b: u8, f: f64| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    if t >= 0.0 {
+        RGBColor(mix(255, 60, t), mix(255, 170, t), mix(255, 80, t))
+    } else {
+        RGBColor(mix(255, 220, -t), mix(255, 80, -t), mix(255, 70, -t))
+    }
+}
+
+/// Text between backquotes set as code: `native` becomes <code>native</code>.
+fn code_spans(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
+fn strip_decl(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
