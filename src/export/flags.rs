@@ -3,137 +3,138 @@
 //! speed-ups with inexact cells marked, one sentence per build from its machine code, and the
 //! answer to the tutorial's closing wish.
 
-use std::fmt::Write;
-
+use askama::Template;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::format_seconds;
-use super::html::esc;
+use super::html::{filters, strip_xml_decl};
 use crate::flags::{self, BASELINE, BuildStatus, Cell, FlagResults, Lang};
+
+/// `flags.html`: the section, or how to make a flags run where none was made.
+#[derive(Template)]
+#[template(path = "report/flags.html")]
+struct FlagsSection {
+    how_to_measure: &'static str,
+    run: Option<FlagsRun>,
+}
+
+/// What `reports/flags.json` holds, as the section shows it.
+struct FlagsRun {
+    samples: usize,
+    quick: bool,
+    cpu_model: String,
+    logical_cores: usize,
+    generated_at: String,
+    variants: Vec<String>,
+    builds: Vec<BuildRow>,
+    /// `(the control's noise, a ratio's spread, the noise threshold)`, in whole percent.
+    control: Option<(String, String, String)>,
+    heat_map: Option<String>,
+    /// One answer per language, its text with the spans set as code.
+    answers: Vec<Vec<Span>>,
+}
+
+/// One build: its row of the table and its sentence from the machine code.
+struct BuildRow {
+    name: String,
+    flags: String,
+    time: String,
+    cells: Vec<FlagCell>,
+    sentence: String,
+}
+
+/// One cell of the table: its lines, one under the other.
+struct FlagCell {
+    class: &'static str,
+    colspan: Option<usize>,
+    lines: Vec<String>,
+}
+
+/// A piece of a sentence, set as code or not.
+struct Span {
+    text: String,
+    code: bool,
+}
 
 /// The section; where no flags run was made, a line saying how to make one.
 pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
-    let mut h = String::from("<section id=\"compiler-flags\">\n<h2>Compiler flags</h2>\n");
-    let Some(r) = results else {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The tutorial closes wishing for \"additional compiler flags that \
-             would make ShedSkin and Cython go faster (without changing correctness)\". \
-             <code>{}</code> builds the lab under each candidate (Rust and gcc) and answers it \
-             here.</p>\n</section>",
-            flags::HOW_TO_MEASURE
-        );
-        return Ok(h);
+    let run = match results {
+        Some(r) => Some(FlagsRun {
+            samples: r.settings.samples,
+            quick: r.quick,
+            cpu_model: r.machine.cpu_model.clone(),
+            logical_cores: r.machine.logical_cores,
+            generated_at: r.generated_at.clone(),
+            variants: r.variants.clone(),
+            builds: r
+                .builds
+                .iter()
+                .map(|b| BuildRow {
+                    name: b.name.clone(),
+                    flags: b.flags.clone(),
+                    time: b.build_seconds.map_or("-".into(), |s| format!("{s:.0} s")),
+                    cells: cells(r, b),
+                    sentence: build_sentence(r, &b.name),
+                })
+                .collect(),
+            control: r.control_noise().map(|noise| {
+                (
+                    format!("{:.0}", 100.0 * noise),
+                    format!("{:.0}", 100.0 * r.ratio_spread().unwrap_or(0.0)),
+                    format!("{:.0}", 100.0 * r.noise()),
+                )
+            }),
+            heat_map: heat_map(r)?.map(|svg| strip_xml_decl(&svg).to_string()),
+            answers: [Lang::Rust, Lang::C]
+                .into_iter()
+                .map(|lang| code_spans(&flags::answer_sentence(&flags::answer(r, lang))))
+                .collect(),
+        }),
+        None => None,
     };
-    let _ = writeln!(
-        h,
-        "<p>The tutorial closes wishing for \"additional compiler flags that would make ShedSkin \
-         and Cython go faster (without changing correctness)\". Each build below is the lab \
-         built again with one change; each variant ran from each build on the tutorial's \
-         problem, was checked pixel for pixel against the reference, and was timed under \
-         criterion ({} samples{}; median ± median absolute deviation). The speed-up is the \
-         default build's median over the build's. gcc's flags change only the C kernel, so \
-         they run <code>c-reference</code> alone. Measured on {} ({} logical cores), {}.</p>",
-        r.settings.samples,
-        if r.quick { ", --quick" } else { "" },
-        esc(&r.machine.cpu_model),
-        r.machine.logical_cores,
-        esc(&r.generated_at)
-    );
-    h.push_str(&table(r));
-    if let Some(noise) = r.control_noise() {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The control: <code>c-reference</code> runs the same machine code \
-             in every Rust build (its C is compiled with the same flags), so its speed-ups there \
-             show what this run's noise alone does: up to ±{:.0}%. With the typical spread of a \
-             ratio of two medians here (±{:.0}%), a speed-up within ±{:.0}% is no speed-up.</p>",
-            100.0 * noise,
-            100.0 * r.ratio_spread().unwrap_or(0.0),
-            100.0 * r.noise()
-        );
+    FlagsSection {
+        how_to_measure: flags::HOW_TO_MEASURE,
+        run,
     }
-    if let Some(svg) = heat_map(r)? {
-        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_decl(&svg));
-    }
-    h.push_str("<h3>Why, from the machine code</h3>\n<ul>\n");
-    for b in &r.builds {
-        let _ = writeln!(
-            h,
-            "<li data-build=\"{0}\"><strong>{0}</strong> (<code>{1}</code>): {2}</li>",
-            esc(&b.name),
-            esc(&b.flags),
-            esc(&build_sentence(r, &b.name))
-        );
-    }
-    h.push_str("</ul>\n<p class=\"answer\"><strong>The answer:</strong> ");
-    let answers: Vec<String> = [Lang::Rust, Lang::C]
-        .into_iter()
-        .map(|lang| code_spans(&esc(&flags::answer_sentence(&flags::answer(r, lang)))))
-        .collect();
-    h.push_str(&answers.join(" "));
-    h.push_str(
-        "</p>\n<p class=\"note\">Data: <a href=\"flags.json\">flags.json</a>. Rust never \
-         contracts a multiply and an add into one rounding; gcc does by default wherever the \
-         target has FMA, and <code>-ffast-math</code> reorders the arithmetic too.</p>\n\
-         </section>\n",
-    );
-    Ok(h)
+    .render()
+    .map_err(|e| e.to_string())
 }
 
-/// The builds × variants table.
-fn table(r: &FlagResults) -> String {
-    let mut t = String::from(
-        "<table class=\"results flags\">\n<thead><tr><th>build</th><th>flags</th>\
-         <th>build time</th>",
-    );
-    for v in &r.variants {
-        let _ = write!(t, "<th>{}</th>", esc(v));
+/// A build's cells across the variants: the reason it has none, or each variant's.
+fn cells(r: &FlagResults, b: &flags::Build) -> Vec<FlagCell> {
+    if b.status != BuildStatus::Ok {
+        let what = if b.status == BuildStatus::Failed {
+            "build failed"
+        } else {
+            "skipped"
+        };
+        return vec![FlagCell {
+            class: "skip",
+            colspan: Some(r.variants.len()),
+            lines: vec![format!("{what}: {}", b.reason.as_deref().unwrap_or(""))],
+        }];
     }
-    t.push_str("</tr></thead>\n<tbody>\n");
-    for b in &r.builds {
-        let time = b.build_seconds.map_or("-".into(), |s| format!("{s:.0} s"));
-        let _ = write!(
-            t,
-            "<tr data-build=\"{}\"><td>{}</td><td><code>{}</code></td><td>{}</td>",
-            esc(&b.name),
-            esc(&b.name),
-            esc(&b.flags),
-            time
-        );
-        if b.status != BuildStatus::Ok {
-            let what = if b.status == BuildStatus::Failed {
-                "build failed"
-            } else {
-                "skipped"
-            };
-            let _ = writeln!(
-                t,
-                "<td colspan=\"{}\" class=\"skip\">{what}: {}</td></tr>",
-                r.variants.len(),
-                esc(b.reason.as_deref().unwrap_or(""))
-            );
-            continue;
-        }
-        for v in &r.variants {
-            match r.cell(&b.name, v) {
-                Some(c) => {
-                    let _ = write!(t, "{}", cell_html(r, c));
-                }
-                None if b.lang == Lang::C => t.push_str("<td class=\"na\">-</td>"),
-                None => t.push_str("<td class=\"na\">not run</td>"),
-            }
-        }
-        t.push_str("</tr>\n");
-    }
-    t.push_str("</tbody>\n</table>\n");
-    t
+    r.variants
+        .iter()
+        .map(|v| match r.cell(&b.name, v) {
+            Some(c) => cell(r, c),
+            None => FlagCell {
+                class: "na",
+                colspan: None,
+                lines: vec![if b.lang == Lang::C { "-" } else { "not run" }.into()],
+            },
+        })
+        .collect()
 }
 
-fn cell_html(r: &FlagResults, c: &Cell) -> String {
+fn cell(r: &FlagResults, c: &Cell) -> FlagCell {
     if let Some(e) = &c.error {
-        return format!("<td class=\"fail\">error: {}</td>", esc(e));
+        return FlagCell {
+            class: "fail",
+            colspan: None,
+            lines: vec![format!("error: {e}")],
+        };
     }
     let time = c.timing.as_ref().map_or("-".into(), |t| {
         format!(
@@ -156,7 +157,11 @@ fn cell_html(r: &FlagResults, c: &Cell) -> String {
         ),
         None => ("fail", "not validated".into()),
     };
-    format!("<td class=\"{class}\">{time}<br>{speedup}<br>{exact}</td>")
+    FlagCell {
+        class,
+        colspan: None,
+        lines: vec![time, speedup, exact],
+    }
 }
 
 /// One sentence on why `build` helped or not, from its loops against the default build's.
@@ -370,23 +375,13 @@ fn colour(speedup: f64) -> RGBColor {
     }
 }
 
-/// Text between backquotes set as code: `native` becomes <code>native</code>.
-fn code_spans(text: &str) -> String {
+/// Text between backquotes set as code: `native` becomes a code span.
+fn code_spans(text: &str) -> Vec<Span> {
     text.split('`')
         .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                format!("<code>{part}</code>")
-            } else {
-                part.to_string()
-            }
+        .map(|(i, part)| Span {
+            text: part.to_string(),
+            code: i % 2 == 1,
         })
         .collect()
-}
-
-fn strip_decl(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(i) => &svg[i..],
-        None => svg,
-    }
 }

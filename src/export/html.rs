@@ -550,11 +550,23 @@ pub(super) fn strip_xml_decl(svg: &str) -> &str {
     }
 }
 
-/// Escapes text for HTML element content and attribute values (for the sections not yet in
-/// templates).
+/// Escapes text for HTML element content and attribute values (double-quoted): `&`, `<`, `>` and
+/// `"`; apostrophes stay as they are.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The templates' own filters.
+pub(super) mod filters {
+    use askama::filters::Safe;
+
+    /// Text computed in Rust (names, reasons, sentences) escaped with [`super::esc`]: safe in
+    /// element content and double-quoted attributes, its apostrophes kept as written.
+    #[askama::filter_fn]
+    pub fn text(s: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<Safe<String>> {
+        Ok(Safe(super::esc(&s.to_string())))
+    }
 }
