@@ -2,109 +2,108 @@
 //! versions, its time, its validation and exactness, and how much faster the matching Rust
 //! variant ran on the same machine.
 
-use std::fmt::Write;
+use askama::Template;
 
 use super::format_seconds;
-use super::html::esc;
+use super::html::filters;
 use crate::peers::{self, PeerResults};
 use crate::results::Results;
 
+/// `peers.html`: the peers measured on the report's problem, or why there are none to compare.
+#[derive(Template)]
+#[template(path = "report/peers.html")]
+struct PeersSection {
+    how_to_measure: &'static str,
+    /// Peers of another problem: `(their problem, the arguments that measure this one)`.
+    other: Option<(String, String)>,
+    run: Option<PeersRun>,
+}
+
+/// The peers of the report's own problem.
+struct PeersRun {
+    cpu_model: String,
+    generated_at: String,
+    rows: Vec<PeerRow>,
+    /// `(variant, why)`: the tutorial's rows without a Python today figure.
+    missing: Vec<(String, String)>,
+}
+
+struct PeerRow {
+    class: String,
+    name: String,
+    stands_for_row: bool,
+    technique: String,
+    tool: String,
+    time: String,
+    runs: usize,
+    warmup_excluded: bool,
+    validation: String,
+    status: String,
+    exactness: String,
+    variant: String,
+    speedup: String,
+}
+
 /// The section; where no peer was measured, or for another problem, a line saying how to.
 pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
-    let mut h = String::from("<section id=\"python-today\">\n<h2>Python today</h2>\n");
-    let Some(peers) = peers else {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The tutorial's own Python has not been measured on this machine \
-             yet: <code>{}</code> runs it (pure Python under CPython and PyPy, numpy, numexpr, \
-             Cython, ParallelPython's ppft, numba) and the report shows it beside 2011 and \
-             Rust.</p>\n</section>",
-            peers::HOW_TO_MEASURE
-        );
-        return h;
+    let mut section = PeersSection {
+        how_to_measure: peers::HOW_TO_MEASURE,
+        other: None,
+        run: None,
     };
-    let p = &peers.problem;
-    if p.spec() != results.problem.spec() {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The peers beside this report were measured on another problem \
-             ({} × {}, maxiter {}), so they are not compared here: run <code>cargo xtask peers \
-             --width {} --height {} --maxiter {}</code>.</p>\n</section>",
-            p.width,
-            p.height,
-            p.maxiter,
-            results.problem.width,
-            results.problem.height,
-            results.problem.maxiter
-        );
-        return h;
-    }
-    let _ = writeln!(
-        h,
-        "<p>The tutorial's programs written anew in Python and run on this machine ({}), {}: the \
-         kernel time measured inside each program as the tutorial printed \"Main took\", median \
-         ± median absolute deviation of its runs; the JIT compilers (PyPy, numba) ran once \
-         untimed first. Each program's counts are checked pixel for pixel against the \
-         reference. The speed-up is the matching Rust variant's median from this report over \
-         the peer's.</p>",
-        esc(&peers.machine.cpu_model),
-        esc(&peers.generated_at)
-    );
-    h.push_str(
-        "<table class=\"results\">\n<thead><tr><th>peer</th><th>technique</th><th>tool</th>\
-         <th>median ± spread</th><th>runs</th><th>validation sum</th><th>status</th>\
-         <th>exactness</th><th>Rust variant</th><th>Rust speed-up</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &peers.peers {
-        let rust = results.variant(&r.variant).and_then(|v| v.seconds());
-        let speedup = match (rust, r.median) {
-            (Some(rs), Some(py)) if rs > 0.0 => {
-                format!("{:.1}x ({})", py / rs, format_seconds(rs))
-            }
-            _ => "-".into(),
-        };
-        let status = match &r.reason {
-            Some(why) if r.status != crate::validate::Status::Approx => {
-                format!("{} ({why})", r.status.label())
-            }
-            _ => r.status.label().into(),
-        };
-        let _ = writeln!(
-            h,
-            "<tr class=\"{}\" data-peer=\"{}\"><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.status.label().to_lowercase(),
-            esc(&r.name),
-            esc(&r.name),
-            if r.stands_for_row { " *" } else { "" },
-            esc(&r.technique),
-            esc(&r.tool_cell()),
-            r.time_cell(),
-            r.samples.len(),
-            if r.warmup_excluded { " + warm-up" } else { "" },
-            r.validation
-                .as_ref()
-                .map_or("-".into(), |v| v.validation_sum.to_string()),
-            esc(&status),
-            esc(&r.exactness),
-            esc(&r.variant),
-            speedup
-        );
-    }
-    h.push_str(
-        "</tbody>\n</table>\n<p class=\"note\">* the \"Python today\" figure of its variant's \
-         row in the tables and charts above. Data: <a href=\"peers.json\">peers.json</a>.</p>\n",
-    );
-    let missing = rows_without_python(results, peers);
-    if !missing.is_empty() {
-        h.push_str("<p class=\"note\">Tutorial rows without a Python today figure:</p>\n<ul>\n");
-        for (variant, why) in &missing {
-            let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(variant), esc(why));
+    if let Some(peers) = peers {
+        let p = &peers.problem;
+        let ours = &results.problem;
+        if p.spec() != ours.spec() {
+            section.other = Some((
+                format!("{} × {}, maxiter {}", p.width, p.height, p.maxiter),
+                format!(
+                    "--width {} --height {} --maxiter {}",
+                    ours.width, ours.height, ours.maxiter
+                ),
+            ));
+        } else {
+            section.run = Some(PeersRun {
+                cpu_model: peers.machine.cpu_model.clone(),
+                generated_at: peers.generated_at.clone(),
+                rows: peers.peers.iter().map(|r| row(results, r)).collect(),
+                missing: rows_without_python(results, peers),
+            });
         }
-        h.push_str("</ul>\n");
     }
-    h.push_str("</section>\n");
-    h
+    section.render().expect("the peers template renders")
+}
+
+fn row(results: &Results, r: &peers::PeerResult) -> PeerRow {
+    let rust = results.variant(&r.variant).and_then(|v| v.seconds());
+    let speedup = match (rust, r.median) {
+        (Some(rs), Some(py)) if rs > 0.0 => format!("{:.1}x ({})", py / rs, format_seconds(rs)),
+        _ => "-".into(),
+    };
+    let status = match &r.reason {
+        Some(why) if r.status != crate::validate::Status::Approx => {
+            format!("{} ({why})", r.status.label())
+        }
+        _ => r.status.label().into(),
+    };
+    PeerRow {
+        class: r.status.label().to_lowercase(),
+        name: r.name.clone(),
+        stands_for_row: r.stands_for_row,
+        technique: r.technique.clone(),
+        tool: r.tool_cell(),
+        time: r.time_cell(),
+        runs: r.samples.len(),
+        warmup_excluded: r.warmup_excluded,
+        validation: r
+            .validation
+            .as_ref()
+            .map_or("-".into(), |v| v.validation_sum.to_string()),
+        status,
+        exactness: r.exactness.clone(),
+        variant: r.variant.clone(),
+        speedup,
+    }
 }
 
 /// The rows of the report that have a 2011 figure but no "Python today" one, each with why: its
