@@ -3,27 +3,70 @@
 //! kernel at 1, 2, 4 and 8 lanes, then on every core), each step with a sentence on what it
 //! removed. Rendered from `results.json` alone.
 
-use std::fmt::Write;
+use askama::Template;
 
 use super::Group;
-use super::html::{esc, strip_xml_decl};
+use super::html::{filters, strip_xml_decl};
 use crate::charts::{self, LimitBar};
 use crate::limit::{self, Limit};
 use crate::results::{Results, VariantResult};
 
+/// `limit.html`: the model, then the probe's figures and the chart, or why there are none.
+#[derive(Template)]
+#[template(path = "report/limit.html")]
+struct LimitSection {
+    model: &'static str,
+    probe: Option<Probe>,
+}
+
+/// The start-up probe's figures and every variant against them.
+struct Probe {
+    /// `(SIMD path, lanes, G lane-iterations/s, per clock cycle)`.
+    widths: Vec<(String, usize, String, String)>,
+    cpu: String,
+    summary: String,
+    /// The best width's rate and path, e.g. `2.00 G/s per core (avx2)`.
+    best: Option<String>,
+    chart: Option<String>,
+}
+
+/// `ladder.html`: the lane ladder's rungs, or why there is none.
+#[derive(Template)]
+#[template(path = "report/ladder.html")]
+struct Ladder {
+    /// Whether at least two rungs were measured.
+    climbed: bool,
+    rows: Vec<LadderRow>,
+    /// The portable path's time, where it ran.
+    portable: Option<String>,
+}
+
+struct LadderRow {
+    label: String,
+    lanes: usize,
+    cores: usize,
+    median: String,
+    throughput: String,
+    share: String,
+    gain: String,
+    why: String,
+}
+
 /// "The machine's limit": the model, the probe's table and the chart of every variant.
 pub fn limit_section(results: &Results, groups: &[Group]) -> Result<String, String> {
-    let mut h = String::from("<section id=\"limit\">\n<h2>Against the machine's limit</h2>\n");
-    let _ = writeln!(h, "<p>{}</p>", esc(limit::MODEL));
-    let Some(lim) = &results.machine.limit else {
-        h.push_str(
-            "<p class=\"empty\">These results carry no limit measurement (they were written \
-             before the lab probed it); re-run the measurement to read them against it.</p>\n\
-             </section>\n",
-        );
-        return Ok(h);
+    let probe = match &results.machine.limit {
+        Some(lim) => Some(probe(lim, results, groups)?),
+        None => None,
     };
-    h.push_str(&probe_table(lim, &results.machine.cpu_detail));
+    LimitSection {
+        model: limit::MODEL,
+        probe,
+    }
+    .render()
+    .map_err(|e| e.to_string())
+}
+
+fn probe(lim: &Limit, results: &Results, groups: &[Group]) -> Result<Probe, String> {
     let bars: Vec<LimitBar> = groups
         .iter()
         .flat_map(|g| &g.rows)
@@ -36,44 +79,33 @@ pub fn limit_section(results: &Results, groups: &[Group]) -> Result<String, Stri
         })
         .collect();
     let per_core = lim.per_core().unwrap_or(0.0);
-    if let Some(svg) = charts::limit_chart(&bars, per_core, results.machine.logical_cores)? {
-        let _ = writeln!(h, "<div class=\"chart\">{}</div>", strip_xml_decl(&svg));
-    }
-    h.push_str("</section>\n");
-    Ok(h)
-}
-
-fn probe_table(lim: &Limit, cpu_detail: &str) -> String {
-    let mut h = String::from(
-        "<table class=\"results\"><thead><tr><th>SIMD path</th><th>f64 lanes</th>\
-         <th>G lane-iterations/s, one core</th><th>per clock cycle</th></tr></thead><tbody>\n",
-    );
-    for w in &lim.widths {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{:.2}</td><td>{}</td></tr>",
-            esc(&w.isa),
-            w.lanes,
-            w.g_iterations_per_s,
-            w.per_cycle.map_or("-".into(), |c| format!("{c:.2}"))
-        );
-    }
-    let _ = writeln!(
-        h,
-        "</tbody></table>\n<p class=\"note\">Start-up probe on {}: {}. The limit is the best width's \
-         rate{}.</p>",
-        if cpu_detail.is_empty() {
-            "this CPU"
+    let chart = charts::limit_chart(&bars, per_core, results.machine.logical_cores)?
+        .map(|svg| strip_xml_decl(&svg).to_string());
+    let cpu_detail = &results.machine.cpu_detail;
+    Ok(Probe {
+        widths: lim
+            .widths
+            .iter()
+            .map(|w| {
+                (
+                    w.isa.clone(),
+                    w.lanes,
+                    format!("{:.2}", w.g_iterations_per_s),
+                    w.per_cycle.map_or("-".into(), |c| format!("{c:.2}")),
+                )
+            })
+            .collect(),
+        cpu: if cpu_detail.is_empty() {
+            "this CPU".into()
         } else {
-            cpu_detail
+            cpu_detail.clone()
         },
-        esc(&lim.summary()),
-        lim.best().map_or(String::new(), |b| format!(
-            ", {:.2} G/s per core ({})",
-            b.g_iterations_per_s, b.isa
-        ))
-    );
-    h
+        summary: lim.summary(),
+        best: lim
+            .best()
+            .map(|b| format!("{:.2} G/s per core ({})", b.g_iterations_per_s, b.isa)),
+        chart,
+    })
 }
 
 /// One rung of the ladder.
@@ -131,64 +163,48 @@ pub fn ladder_section(results: &Results) -> String {
             cores: cores_of(r),
         });
     }
-    if rungs.len() < 2 {
-        return "<p class=\"empty\">No lane ladder: expanded and simd-lanes were not both \
-                measured in this run.</p>\n"
-            .into();
+    let mut ladder = Ladder {
+        climbed: rungs.len() >= 2,
+        rows: Vec::new(),
+        portable: None,
+    };
+    if ladder.climbed {
+        let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
+        let per_core = results.machine.limit.as_ref().and_then(Limit::per_core);
+        for (i, rung) in rungs.iter().enumerate() {
+            let Some(seconds) = rung.result.seconds() else {
+                continue;
+            };
+            let gain = (i > 0)
+                .then(|| rungs[i - 1].result.seconds().map(|prev| prev / seconds))
+                .flatten();
+            let throughput = limit::throughput(results.problem.inner_iterations, seconds);
+            let share = throughput
+                .zip(per_core)
+                .map(|(t, l)| format!("{:.0}%", 100.0 * t / (l * rung.cores as f64)));
+            let label = match (&rung.result.isa, rung.result.info.name.as_str()) {
+                (Some(isa), name) => format!("{name} ({isa})"),
+                (None, name) => name.to_string(),
+            };
+            ladder.rows.push(LadderRow {
+                label,
+                lanes: rung.lanes,
+                cores: rung.cores,
+                median: super::format_timing(rung.result.timing.as_ref()),
+                throughput: throughput.map_or("-".into(), |t| format!("{t:.2}")),
+                share: share.unwrap_or_else(|| "-".into()),
+                gain: gain.map_or("-".into(), |g| format!("{g:.2}×")),
+                why: why(rung, i == 0, wide_split),
+            });
+        }
+        ladder.portable = results
+            .variants
+            .iter()
+            .find(|v| v.info.name == "simd-lanes" && v.isa.as_deref() == Some("portable"))
+            .and_then(VariantResult::seconds)
+            .map(super::format_seconds);
     }
-    let mut h = String::from(
-        "<h3 id=\"ladder\">The lane ladder</h3>\n<p>The same exact loop at 1, 2, 4 and 8 f64 lanes on \
-         one core, then on every core; each step's gain is the ratio of medians from this run.</p>\n\
-         <table class=\"results\"><thead><tr><th>step</th><th>lanes × cores</th><th>median</th>\
-         <th>G iterations/s</th><th>% of the limit</th><th>gain over the step before</th>\
-         <th>what the step removed</th></tr></thead><tbody>\n",
-    );
-    let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
-    let per_core = results.machine.limit.as_ref().and_then(Limit::per_core);
-    for (i, rung) in rungs.iter().enumerate() {
-        let Some(seconds) = rung.result.seconds() else {
-            continue;
-        };
-        let gain = (i > 0)
-            .then(|| rungs[i - 1].result.seconds().map(|prev| prev / seconds))
-            .flatten();
-        let throughput = limit::throughput(results.problem.inner_iterations, seconds);
-        let share = throughput
-            .zip(per_core)
-            .map(|(t, l)| format!("{:.0}%", 100.0 * t / (l * rung.cores as f64)));
-        let label = match (&rung.result.isa, rung.result.info.name.as_str()) {
-            (Some(isa), name) => format!("{name} ({isa})"),
-            (None, name) => name.to_string(),
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{} × {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&label),
-            rung.lanes,
-            rung.cores,
-            super::format_timing(rung.result.timing.as_ref()),
-            throughput.map_or("-".into(), |t| format!("{t:.2}")),
-            share.unwrap_or_else(|| "-".into()),
-            gain.map_or("-".into(), |g| format!("{g:.2}×")),
-            esc(&why(rung, i == 0, wide_split))
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    if let Some(p) = results
-        .variants
-        .iter()
-        .find(|v| v.info.name == "simd-lanes" && v.isa.as_deref() == Some("portable"))
-        .and_then(VariantResult::seconds)
-    {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The portable path (the same kernel over plain arrays of four f64, \
-             what LLVM makes of it for the baseline x86-64 target) ran in {}: the explicit \
-             intrinsics are what turns lanes into speed.</p>",
-            super::format_seconds(p)
-        );
-    }
-    h
+    ladder.render().expect("the ladder template renders")
 }
 
 /// The sentence on what a rung removed.
