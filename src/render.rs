@@ -27,6 +27,10 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
     };
     let base = relative_link(dir, flamegraphs);
     let sweeps = crate::sweep::load_all(dir)?;
+    let (entries, warnings) = crate::history::load(dir)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let extras = html::Extras {
         profiles: summary.as_ref().map(|summary| html::Profiles {
             summary,
@@ -36,19 +40,16 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         sweeps: &sweeps,
         peers: peers.as_ref(),
         flags: flags.as_ref(),
+        history: Some(html::History {
+            entries: &entries,
+            warnings: &warnings,
+        }),
     };
     let chart_err = |e: String| LabError::Write {
         path: dir.join(HTML_FILE),
         source: std::io::Error::other(format!("cannot draw a chart: {e}")),
     };
-    let mut page = html::render(results, &groups, extras).map_err(chart_err)?;
-    // The history goes just before the page's list of data files.
-    let (entries, warnings) = crate::history::load(dir)?;
-    for w in &warnings {
-        eprintln!("warning: {w}");
-    }
-    let history = export::history::section(&entries, &warnings).map_err(chart_err)?;
-    page = page.replacen("<h2>Data</h2>", &format!("{history}<h2>Data</h2>"), 1);
+    let page = html::render(results, &groups, extras).map_err(chart_err)?;
     fsutil::atomic_write(
         &dir.join("results.md"),
         markdown::render(&groups).as_bytes(),

@@ -2,81 +2,101 @@
 //! `reports/history.jsonl` (relative to its first point, so every variant fits one chart), change
 //! points ringed, machine changes noted, and a table of the latest instructions and time.
 
-use std::fmt::Write as _;
-
+use askama::Template;
 use plotters::prelude::*;
 
-use super::html::esc;
+use super::html::{filters, strip_xml_decl};
 use crate::charts::draw_lines;
 use crate::history::{self, Entry};
 
+/// `history.html`: the runs of `history.jsonl`, or a note that there are none yet.
+#[derive(Template)]
+#[template(path = "report/history.html")]
+struct HistorySection<'a> {
+    runs: Option<Runs>,
+    warnings: &'a [String],
+    time_step: String,
+    instruction_step: String,
+}
+
+/// What the section shows of the runs.
+struct Runs {
+    count: usize,
+    problem: String,
+    /// `(run index, its revision, the machine before, the machine from then on)`.
+    machine_changes: Vec<(usize, String, String, String)>,
+    chart: String,
+    rows: Vec<HistoryRow>,
+}
+
+/// One variant of the latest run.
+struct HistoryRow {
+    name: String,
+    runs: usize,
+    median: String,
+    vs_first: String,
+    instructions: String,
+    /// `revision: step` per change point.
+    changes: String,
+}
+
 /// The section, or a short note when there is no history yet.
 pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String> {
-    let mut h = String::from("<section id=\"history\">\n<h2>History</h2>\n");
-    let Some(last) = entries.last() else {
-        h.push_str(
-            "<p>No history yet: every <code>cargo xtask report</code> appends one line to \
-             <code>history.jsonl</code>.</p>\n</section>\n",
-        );
-        return Ok(h);
+    let runs = match entries.last() {
+        Some(last) => Some(Runs {
+            count: entries.len(),
+            problem: last.problem.clone(),
+            machine_changes: history::machine_changes(entries)
+                .into_iter()
+                .map(|i| {
+                    (
+                        i,
+                        entries[i].revision.clone(),
+                        entries[i - 1].machine.clone(),
+                        entries[i].machine.clone(),
+                    )
+                })
+                .collect(),
+            chart: strip_xml_decl(&chart(entries)?).to_string(),
+            rows: last.variants.iter().map(|p| row(entries, p)).collect(),
+        }),
+        None => None,
     };
-    let _ = writeln!(
-        h,
-        "<p>{} runs in <a href=\"history.jsonl\">history.jsonl</a>; the chart shows each \
-         variant's median time on {} relative to its first run there. A ringed point is a change \
-         point: a step from the previous run beyond {:.0}% and beyond either run's spread, or \
-         instructions moving by more than {:.0}%.</p>",
-        entries.len(),
-        esc(&last.problem),
-        100.0 * history::TIME_STEP,
-        100.0 * history::INSTRUCTION_STEP
-    );
-    for w in warnings {
-        let _ = writeln!(h, "<p class=\"note\">Warning: {}</p>", esc(w));
+    HistorySection {
+        runs,
+        warnings,
+        time_step: format!("{:.0}", 100.0 * history::TIME_STEP),
+        instruction_step: format!("{:.0}", 100.0 * history::INSTRUCTION_STEP),
     }
-    for i in history::machine_changes(entries) {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The machine changed at run {i} ({}): {} → {}.</p>",
-            esc(&entries[i].revision),
-            esc(&entries[i - 1].machine),
-            esc(&entries[i].machine)
-        );
+    .render()
+    .map_err(|e| e.to_string())
+}
+
+fn row(entries: &[Entry], p: &history::Point) -> HistoryRow {
+    let s = history::series(entries, &p.name);
+    let first = s.first().map_or(p.median, |(_, f)| f.median);
+    let changes: Vec<String> = history::change_points(&s)
+        .into_iter()
+        .map(|c| {
+            let (i, b) = s[c];
+            let a = s[c - 1].1;
+            format!(
+                "{}: {:+.1}%",
+                entries[i].revision,
+                100.0 * (b.median / a.median - 1.0)
+            )
+        })
+        .collect();
+    HistoryRow {
+        name: p.name.clone(),
+        runs: s.len(),
+        median: format!("{:.2} ms", 1e3 * p.median),
+        vs_first: format!("{:+.1}%", 100.0 * (p.median / first - 1.0)),
+        instructions: p
+            .instructions
+            .map_or("-".into(), crate::regress::verdict::group_digits),
+        changes: changes.join(", "),
     }
-    h.push_str(&chart(entries)?);
-    h.push_str(
-        "<table>\n<tr><th>variant</th><th>runs</th><th>latest median</th><th>vs first</th>\
-         <th>instructions (latest)</th><th>change points (revision: step)</th></tr>\n",
-    );
-    for p in &last.variants {
-        let s = history::series(entries, &p.name);
-        let first = s.first().map_or(p.median, |(_, f)| f.median);
-        let changes: Vec<String> = history::change_points(&s)
-            .into_iter()
-            .map(|c| {
-                let (i, b) = s[c];
-                let a = s[c - 1].1;
-                format!(
-                    "{}: {:+.1}%",
-                    entries[i].revision,
-                    100.0 * (b.median / a.median - 1.0)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{:.2} ms</td><td>{:+.1}%</td><td>{}</td><td>{}</td></tr>",
-            esc(&p.name),
-            s.len(),
-            1e3 * p.median,
-            100.0 * (p.median / first - 1.0),
-            p.instructions
-                .map_or("-".into(), crate::regress::verdict::group_digits),
-            esc(&changes.join(", "))
-        );
-    }
-    h.push_str("</table>\n</section>\n");
-    Ok(h)
 }
 
 /// A variant's name, its points (run index, median over its first median) and the indices of
@@ -143,7 +163,7 @@ fn chart(entries: &[Entry]) -> Result<String, String> {
         )?;
         root.present().map_err(err)?;
     }
-    Ok(format!("<figure>{svg}</figure>\n"))
+    Ok(svg)
 }
 
 #[cfg(test)]

@@ -26,6 +26,17 @@ pub struct Extras<'a> {
     pub peers: Option<&'a crate::peers::PeerResults>,
     /// The compiler-flag lab's builds (`reports/flags.json`).
     pub flags: Option<&'a crate::flags::FlagResults>,
+    /// The runs of `reports/history.jsonl` and the warnings from reading it; without them the
+    /// page has no History section.
+    pub history: Option<History<'a>>,
+}
+
+/// The report's history, as read from `history.jsonl`.
+#[derive(Debug, Clone, Copy)]
+pub struct History<'a> {
+    pub entries: &'a [crate::history::Entry],
+    /// What reading the file skipped, and why.
+    pub warnings: &'a [String],
 }
 
 /// The profiling stage's summary and the path from the report to its folder.
@@ -55,6 +66,8 @@ struct Page<'a> {
     flags: String,
     limit: String,
     profiles: String,
+    /// The History section, empty where no history was given.
+    history: String,
     figures: &'static [TutorialFigure],
     criterion_report: bool,
 }
@@ -221,6 +234,10 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
         flags: super::flags::section(extras.flags)?,
         limit: super::roofline::limit_section(results, groups)?,
         profiles,
+        history: match extras.history {
+            Some(h) => super::history::section(h.entries, h.warnings)?,
+            None => String::new(),
+        },
         figures: tutorial::FIGURES,
         criterion_report: results.variants.iter().any(|v| {
             v.timing
