@@ -95,30 +95,7 @@ impl Listing {
 /// The instructions of every function whose demangled name contains `symbol`, each function's
 /// instructions as `(address, text)`.
 fn functions_containing(listing: &str, symbol: &str) -> Vec<Vec<(u64, String)>> {
-    let mut out = Vec::new();
-    let mut current: Option<Vec<(u64, String)>> = None;
-    for line in listing.lines() {
-        if line.ends_with(">:") {
-            out.extend(current.take());
-            if line.contains(symbol) {
-                current = Some(Vec::new());
-            }
-            continue;
-        }
-        let Some(body) = current.as_mut() else {
-            continue;
-        };
-        let parsed = line
-            .trim_start()
-            .split_once(":\t")
-            .and_then(|(addr, text)| {
-                let addr = u64::from_str_radix(addr, 16).ok()?;
-                Some((addr, text.split_whitespace().collect::<Vec<_>>().join(" ")))
-            });
-        body.extend(parsed);
-    }
-    out.extend(current);
-    out
+    paths::functions_where(listing, |line| line.contains(symbol))
 }
 
 /// Over all `functions`, the loop (a backward jump and what it jumps over) with the most

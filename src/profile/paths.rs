@@ -134,12 +134,21 @@ pub fn summary(paths: &[PathLoop]) -> String {
 /// The instructions `(address, text)` of every function called `symbol` in an objdump listing.
 fn functions(listing: &str, symbol: &str) -> Vec<Vec<(u64, String)>> {
     let header = format!("<{symbol}>:");
+    functions_where(listing, |line| line.ends_with(&header))
+}
+
+/// The instructions `(address, text)` of every function of an objdump listing whose header line
+/// (`0000… <name>:`) satisfies `wanted`, one list per function.
+pub(crate) fn functions_where(
+    listing: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<Vec<(u64, String)>> {
     let mut out = Vec::new();
     let mut current: Option<Vec<(u64, String)>> = None;
     for line in listing.lines() {
         if line.ends_with(">:") {
             out.extend(current.take());
-            if line.ends_with(&header) {
+            if wanted(line) {
                 current = Some(Vec::new());
             }
             continue;

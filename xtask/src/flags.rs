@@ -532,14 +532,7 @@ fn cargo_build(
         .with_context(|| format!("cannot create {}", log_path.display()))?;
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(lab::root())
-        .args([
-            "build",
-            "--release",
-            "--package",
-            "mandel-lab",
-            "--bin",
-            "mandel-lab",
-        ])
+        .args(lab::BUILD_LAB)
         .arg("--target-dir")
         .arg(target)
         .stdout(Stdio::null())

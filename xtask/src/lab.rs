@@ -7,6 +7,16 @@ use anyhow::{Context, Result, bail};
 
 use crate::interrupt;
 
+/// `cargo` arguments that build the lab's release binary, and nothing else.
+pub const BUILD_LAB: &[&str] = &[
+    "build",
+    "--release",
+    "--package",
+    "mandel-lab",
+    "--bin",
+    "mandel-lab",
+];
+
 /// The workspace root (the folder above `xtask/`).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,14 +46,7 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
         );
     }
     let mut cmd = Command::new(&cargo);
-    cmd.current_dir(root()).args([
-        "build",
-        "--release",
-        "--package",
-        "mandel-lab",
-        "--bin",
-        "mandel-lab",
-    ]);
+    cmd.current_dir(root()).args(BUILD_LAB);
     if !features.is_empty() {
         cmd.args(["--features", &features.join(",")])
             .arg("--target-dir")

@@ -114,14 +114,7 @@ fn build_in(tree: &Path, to: &Path) -> Result<()> {
         .unwrap_or_else(|| lab::root().join("target"));
     let status = Command::new(&cargo)
         .current_dir(tree)
-        .args([
-            "build",
-            "--release",
-            "--package",
-            "mandel-lab",
-            "--bin",
-            "mandel-lab",
-        ])
+        .args(lab::BUILD_LAB)
         .arg("--target-dir")
         .arg(&target)
         .status()
