@@ -349,7 +349,7 @@ impl Retired {
 /// reference's operations, in its order).
 ///
 /// Only the products are carried from one iteration to the next: they are all the next step
-/// needs, and three vectors of state instead of five leave registers for a fourth vector in
+/// needs, and three vectors of state instead of four leave registers for a fourth vector in
 /// flight with its pixel indices.
 #[inline(always)]
 pub fn iterate<S: Lanes>(
