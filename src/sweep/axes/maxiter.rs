@@ -9,6 +9,7 @@ use std::ops::RangeInclusive;
 use mandel_variants::{Availability, Family, Tuning, VARIANTS, Variant};
 
 use crate::GridSpec;
+use crate::sweep::fit::Fit;
 use crate::sweep::{Axis, Chart, Corner, Sweep, X, Y};
 
 pub struct Maxiter;
@@ -92,7 +93,7 @@ impl Axis for Maxiter {
              when it escapes does exactly those iterations and has slope 1.0. A vector kernel \
              with no early exit (vector-fused, numexpr's semantics) iterates every pixel maxiter \
              times, pixels × maxiter in all: its line sits above the others by that ratio, and \
-             its last column, the slope against pixels × maxiter, is the one near 1.0. The second \
+             the table's last columns fit it against pixels × maxiter instead. The second \
              figure divides each time by the inner iterations: flat for a kernel whose cost \
              follows its work, rising with pixels × maxiter over inner iterations for one that \
              does not.",
@@ -109,9 +110,13 @@ impl Axis for Maxiter {
 
     fn reading(&self, sw: &Sweep) -> Option<String> {
         let fits = sw.fits(X::InnerIterations);
+        let per_value = sw.fits(X::PixelsTimesValue);
         (!fits.is_empty()).then(|| {
             fits.iter()
-                .map(|f| format!("{} {}", f.variant, f.summary()))
+                .map(|f| {
+                    let other = per_value.iter().find(|g| g.variant == f.variant);
+                    format!("{} {}: {}", f.variant, f.summary(), follows(f, other))
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         })
@@ -154,5 +159,28 @@ impl Axis for Maxiter {
                 legend: Corner::MiddleRight,
             },
         ]
+    }
+}
+
+/// What a variant's cost follows, read from its slopes against inner iterations (`f`) and
+/// against pixels × maxiter (`other`): the work (slope near 1), or less than either, which is a
+/// fixed cost per pixel on top of a cost per iteration (early iterations dearer than late ones).
+fn follows(f: &Fit, other: Option<&Fit>) -> String {
+    const NEAR: f64 = 0.05;
+    if (f.slope - 1.0).abs() <= NEAR {
+        return "its cost follows the inner iterations".into();
+    }
+    if let Some(g) = other.filter(|g| (g.slope - 1.0).abs() <= NEAR) {
+        return format!(
+            "its cost follows pixels × maxiter (slope {:.2} there), not the work",
+            g.slope
+        );
+    }
+    if f.slope < 1.0 {
+        "its cost grows more slowly than the work: a fixed cost per pixel on top of one per \
+         iteration, or early iterations dearer than late ones"
+            .into()
+    } else {
+        "its cost grows faster than the work".into()
     }
 }
