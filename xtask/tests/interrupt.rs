@@ -59,6 +59,19 @@ enum Interruption {
     KillIntThenKill,
 }
 
+/// Interrupts `pid` the way `how` says.
+fn interrupt(pid: u32, how: Interruption) {
+    match how {
+        Interruption::TerminalCtrlC => signal(pid, true, libc::SIGINT),
+        Interruption::KillInt => signal(pid, false, libc::SIGINT),
+        Interruption::KillIntThenKill => {
+            signal(pid, false, libc::SIGINT);
+            std::thread::sleep(Duration::from_millis(50));
+            signal(pid, false, libc::SIGKILL);
+        }
+    }
+}
+
 fn signal(pid: u32, group: bool, sig: libc::c_int) {
     let pid = pid as libc::pid_t;
     // SAFETY: kill(2) has no memory-safety preconditions.
@@ -233,15 +246,7 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
             let at = 800 + random_millis(2500);
             std::thread::sleep(Duration::from_millis(at));
             let context = format!("{args:?} interrupted by {how:?} after {at} ms");
-            match how {
-                Interruption::TerminalCtrlC => signal(pid, true, libc::SIGINT),
-                Interruption::KillInt => signal(pid, false, libc::SIGINT),
-                Interruption::KillIntThenKill => {
-                    signal(pid, false, libc::SIGINT);
-                    std::thread::sleep(Duration::from_millis(50));
-                    signal(pid, false, libc::SIGKILL);
-                }
-            }
+            interrupt(pid, how);
             let status = wait_for(&mut child, Duration::from_secs(20));
             let Some(status) = status else {
                 signal(pid, true, libc::SIGKILL);
@@ -348,15 +353,7 @@ fn interrupting_an_mpi_run_leaves_no_rank_behind() {
             std::thread::sleep(Duration::from_millis(100));
         }
         std::thread::sleep(Duration::from_millis(200 + random_millis(800)));
-        match how {
-            Interruption::TerminalCtrlC => signal(pid, true, libc::SIGINT),
-            Interruption::KillInt => signal(pid, false, libc::SIGINT),
-            Interruption::KillIntThenKill => {
-                signal(pid, false, libc::SIGINT);
-                std::thread::sleep(Duration::from_millis(50));
-                signal(pid, false, libc::SIGKILL);
-            }
-        }
+        interrupt(pid, how);
         let Some(status) = wait_for(&mut child, Duration::from_secs(20)) else {
             signal(pid, true, libc::SIGKILL);
             panic!("{how:?}: cargo xtask mpi still running 20 s after SIGINT");
