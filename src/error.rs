@@ -38,13 +38,19 @@ impl LabError {
         match self {
             LabError::BadInput(_) | LabError::Corrupt { .. } => true,
             LabError::Read { source, .. } => source.kind() == io::ErrorKind::NotFound,
-            LabError::Variant(e) => matches!(
-                e,
-                VariantError::BadTuning { .. } | VariantError::Unavailable { .. }
-            ),
+            LabError::Variant(e) => variant_is_bad_input(e),
             LabError::Write { source, .. } => is_bad_path(source.kind()),
         }
     }
+}
+
+/// True when a variant refused what the user asked of it (a tuning out of range, a variant this
+/// machine cannot run) rather than failing while it ran.
+pub fn variant_is_bad_input(e: &VariantError) -> bool {
+    matches!(
+        e,
+        VariantError::BadTuning { .. } | VariantError::Unavailable { .. }
+    )
 }
 
 /// Whether a write failed because of the path the user gave (a folder that cannot be created or

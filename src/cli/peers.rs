@@ -41,6 +41,9 @@ pub(super) struct PeersArgs {
     /// The report folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
+    /// Check the arguments and stop: what `cargo xtask peers --install` asks before it installs.
+    #[arg(long, hide = true)]
+    check_args: bool,
     /// The folder of the peer programs (tests point it at broken ones).
     #[arg(long, value_name = "DIR", hide = true)]
     scripts: Option<PathBuf>,
@@ -54,6 +57,9 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     let selection = peers::select(args.peers.as_deref())?;
     if args.repeat == Some(0) || args.timeout == 0 {
         return Err(LabError::bad_input("--repeat and --timeout must be at least 1").into());
+    }
+    if args.check_args {
+        return Ok(ExitCode::SUCCESS);
     }
     let workspace = Path::new(WORKSPACE);
     let tools = Toolbox::find(args.python.as_deref(), workspace)?;

@@ -1,6 +1,6 @@
 //! `cargo xtask peers`: with `--install`, a virtual environment in `target/peers-venv` with what
 //! the peers import (pip: numpy, numexpr, cython, numba, ppft, setuptools); then `mandel-lab peers`,
-//! which finds that environment by itself.
+//! which finds that environment by itself. The lab checks the other arguments before pip runs.
 
 use std::process::{Command, ExitCode};
 
@@ -13,13 +13,22 @@ const PACKAGES: &[&str] = &["numpy", "numexpr", "cython", "numba", "ppft", "setu
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let install = args.iter().any(|a| a == "--install");
-    let mut rest: Vec<String> = args.iter().filter(|a| *a != "--install").cloned().collect();
-    if install && !rest.iter().any(|a| a == "--help" || a == "-h") {
-        install_venv(&rest)?;
-        // The environment was made from --python; the lab runs the peers in it.
-        rest = lab::options(&rest, &[("--python", true)], false);
+    let rest: Vec<String> = args.iter().filter(|a| *a != "--install").cloned().collect();
+    if !install || rest.iter().any(|a| a == "--help" || a == "-h") {
+        return lab::build_and_run("peers", &rest);
     }
-    lab::build_and_run("peers", &rest)
+    // The environment is made from --python; the lab runs the peers in it.
+    let in_venv = lab::options(&rest, &[("--python", true)], false);
+    // The lab checks the other arguments first, so that a bad one is refused before pip runs.
+    let binary = lab::build_release(&[])?;
+    let mut check = lab::with_command("peers", &in_venv);
+    check.push("--check-args".into());
+    let checked = lab::run(&binary, &check)?;
+    if checked != ExitCode::SUCCESS {
+        return Ok(checked);
+    }
+    install_venv(&rest)?;
+    lab::run(&binary, &lab::with_command("peers", &in_venv))
 }
 
 /// Creates `target/peers-venv` (with the Python given by `--python`, else python3) and installs

@@ -50,6 +50,8 @@ const OWN: &[(&str, &[&str])] = &[
     ("--render-only", &[]),
     ("--verbose", &[]),
     ("--quick", &[]),
+    // `peers --install` must be refused by the lab's check before pip runs.
+    ("--install", &[]),
     ("--variants", &["naive", "", "turbo", "mpi"]),
     (
         "--peers",
