@@ -5,21 +5,10 @@
 
 mod common;
 
-use common::{snapshot, work_dir, xtask};
+use common::{work_dir, xtask};
 
 fn refused(args: &[&str], needle: &str) {
-    let work = work_dir();
-    let before = snapshot(work.path());
-    let out = xtask(work.path()).arg("flags").args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let last = stderr.trim_end().lines().last().unwrap_or("");
-    assert!(
-        last.starts_with("error: ") && last.contains(needle),
-        "expected '{needle}' on the last line of: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(snapshot(work.path()), before, "a refused run changed files");
+    common::refused(&[&["flags"], args].concat(), needle);
 }
 
 #[test]

@@ -40,3 +40,25 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     files
 }
+
+/// Runs `cargo xtask <args>` in a scratch work folder and checks that it is refused: exit code 2,
+/// `needle` on the last line (an `error: ` line), no panic, no file changed. Returns stderr.
+pub fn refused(args: &[&str], needle: &str) -> String {
+    let work = work_dir();
+    let before = snapshot(work.path());
+    let out = xtask(work.path()).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let last = stderr.trim_end().lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("error: ") && last.contains(needle),
+        "{args:?}: expected '{needle}' on the last line of: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert_eq!(
+        snapshot(work.path()),
+        before,
+        "{args:?}: a refused run changed files"
+    );
+    stderr
+}
