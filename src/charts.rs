@@ -329,21 +329,40 @@ pub fn sweep_figure(
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (x0, x1) = x_range;
         let (y0, y1) = y_range;
+        // Log axes are labelled at 1, 2 and 5 of every decade they span (plotters' own labels
+        // start at the first power of ten, leaving a range such as 0.15 to 5 ns half bare).
+        let log = |lo: f64, hi: f64| (lo..hi).log_scale().with_key_points(log_labels(lo, hi));
         match (chart.log_x, chart.log_y) {
-            (true, true) => draw_sweep(
-                &root,
-                chart,
-                &lines,
-                (x0..x1).log_scale(),
-                (y0..y1).log_scale(),
-            ),
-            (true, false) => draw_sweep(&root, chart, &lines, (x0..x1).log_scale(), y0..y1),
-            (false, true) => draw_sweep(&root, chart, &lines, x0..x1, (y0..y1).log_scale()),
+            (true, true) => draw_sweep(&root, chart, &lines, log(x0, x1), log(y0, y1)),
+            (true, false) => draw_sweep(&root, chart, &lines, log(x0, x1), y0..y1),
+            (false, true) => draw_sweep(&root, chart, &lines, x0..x1, log(y0, y1)),
             (false, false) => draw_sweep(&root, chart, &lines, x0..x1, y0..y1),
         }?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(Some(svg))
+}
+
+/// Labels for a log axis from `lo` to `hi`: 1, 2 and 5 times each power of ten inside it, or every
+/// whole multiple where the range is too narrow for three of those.
+fn log_labels(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let within = |multiples: &[f64]| -> Vec<f64> {
+        let first = lo.log10().floor() as i32;
+        let last = hi.log10().ceil() as i32;
+        (first..=last)
+            .flat_map(|k| multiples.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect()
+    };
+    let labels = within(&[1.0, 2.0, 5.0]);
+    if labels.len() >= 3 {
+        labels
+    } else {
+        within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    }
 }
 
 /// One variant's line on a sweep figure: `(x, y, y low, y high)` points and its fit.
@@ -531,6 +550,18 @@ mod tests {
         assert!(svg.contains("log scale"));
         assert!(svg.contains("c-reference") && svg.contains("tutorial, 2011"));
         assert!(svg.contains("Python today") && svg.contains("3.400 s"));
+    }
+
+    #[test]
+    fn log_axes_are_labelled_in_every_decade_they_span() {
+        assert_eq!(log_labels(0.13, 7.0), [0.2, 0.5, 1.0, 2.0, 5.0]);
+        assert_eq!(
+            log_labels(90.0, 15_000.0),
+            [100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4]
+        );
+        // Too narrow for 1, 2, 5: every whole multiple.
+        assert_eq!(log_labels(2.5, 4.5), [3.0, 4.0]);
+        assert!(log_labels(0.0, 1.0).is_empty() && log_labels(f64::NAN, 1.0).is_empty());
     }
 
     #[test]
