@@ -1,10 +1,11 @@
-//! Interrupting `cargo xtask report`, the sweeps and `profile` at a random moment: Ctrl-C as a
-//! terminal sends it (SIGINT to the whole process group), SIGINT to xtask alone (as `kill` sends
-//! it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous report, its
+//! Interrupting `cargo xtask report`, the sweeps, `profile` and `flags` at a random moment: Ctrl-C
+//! as a terminal sends it (SIGINT to the whole process group), SIGINT to xtask alone (as `kill`
+//! sends it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous report, its
 //! JSON and the profiles whole and readable, no temporary file in `reports/`, `flamegraphs/` or
 //! the temporary folder, and no process of its own (the lab, valgrind, cargo) still running.
 //!
-//! Runs in a scratch work folder (`MANDEL_LAB_WORK_DIR`) on a 20 x 20 grid.
+//! Runs in a scratch work folder (`MANDEL_LAB_WORK_DIR`) on a 20 x 20 grid (`flags`, whose cells
+//! measure the tutorial's problem, on one cell of the default build).
 
 mod common;
 
@@ -42,6 +43,16 @@ fn commands() -> Vec<Vec<&'static str>> {
             "20",
             "--height",
             "20",
+            "--variants",
+            "expanded",
+        ],
+        // The default build only (built once by tests/flags.rs), one cell on the tutorial's
+        // problem, then the report's re-render: a few seconds.
+        vec![
+            "flags",
+            "--quick",
+            "--builds",
+            "release",
             "--variants",
             "expanded",
         ],
