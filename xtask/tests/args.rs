@@ -144,8 +144,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
 
 #[test]
 fn every_xtask_command_line_ends_in_help_or_one_line_and_exit_2() {
+    // More cases where asked (`MANDEL_LAB_FUZZ_CASES=200`), as in the lab's own fuzz test.
+    let wanted = std::env::var("MANDEL_LAB_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(24);
     let mut runner = TestRunner::new(Config {
-        cases: 24,
+        cases: wanted,
         failure_persistence: None,
         max_shrink_iters: 16,
         ..Config::default()
