@@ -1,8 +1,9 @@
 //! Interrupting `cargo xtask report`, the sweeps, `profile` and `flags` at a random moment: Ctrl-C
 //! as a terminal sends it (SIGINT to the whole process group), SIGINT to xtask alone (as `kill`
-//! sends it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous report, its
-//! JSON and the profiles whole and readable, no temporary file in `reports/`, `flamegraphs/` or
-//! the temporary folder, and no process of its own (the lab, valgrind, cargo) still running.
+//! sends it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous
+//! report, its JSON and the profiles whole and readable, no temporary file in `reports/`,
+//! `flamegraphs/` or the temporary folder, and no process of its own (the lab, valgrind, cargo)
+//! still running.
 //!
 //! Runs in a scratch work folder (`MANDEL_LAB_WORK_DIR`) on a 20 x 20 grid (`flags`, whose cells
 //! measure the tutorial's problem, on one cell of the default build).
@@ -46,8 +47,9 @@ fn commands() -> Vec<Vec<&'static str>> {
             "--variants",
             "expanded",
         ],
-        // The default build only (built once by tests/flags.rs), one cell on the tutorial's
-        // problem, then the report's re-render: a few seconds.
+        // The default build only (the first run builds it into target/flags, about a minute from
+        // nothing; later runs find it built), one cell on the tutorial's problem, then the
+        // report's re-render: a few seconds.
         vec![
             "flags",
             "--quick",
