@@ -23,6 +23,7 @@ pub mod machine;
 pub mod measure;
 pub mod peers;
 pub mod profile;
+pub mod quick;
 pub mod reference;
 pub mod regress;
 pub mod render;

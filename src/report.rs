@@ -154,6 +154,7 @@ pub fn measure_all(
         problem: ProblemInfo::new(&grid, &reference),
         image: Some(IMAGE_FILE.into()),
         variants,
+        quick: None,
     })
 }
 

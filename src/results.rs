@@ -170,6 +170,9 @@ pub struct Results {
     /// The picture of the reference counts, relative to the report folder.
     pub image: Option<String>,
     pub variants: Vec<VariantResult>,
+    /// What `--quick` chose for this machine, when it chose the problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quick: Option<crate::quick::QuickPlan>,
 }
 
 impl Results {

@@ -67,6 +67,7 @@ fn headless(browser: &Path, profile: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
+#[ignore = "full tier: a measured report opened in a real Chromium"]
 fn measured_report_renders_in_headless_chromium() {
     let Some(browser) = chromium() else {
         assert!(

@@ -26,6 +26,7 @@ fn ok(out: &std::process::Output) {
 }
 
 #[test]
+#[ignore = "full tier: a real sweep under criterion"]
 fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -59,6 +60,7 @@ fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
 }
 
 #[test]
+#[ignore = "full tier: a real sweep under criterion"]
 fn a_small_thread_sweep_measures_every_parallel_variant_against_the_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -90,6 +92,7 @@ fn a_small_thread_sweep_measures_every_parallel_variant_against_the_baseline() {
 }
 
 #[test]
+#[ignore = "full tier: a real sweep under criterion"]
 fn a_small_size_sweep_compares_each_variant_with_the_baseline_at_each_size() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -139,6 +142,7 @@ fn a_small_size_sweep_compares_each_variant_with_the_baseline_at_each_size() {
 }
 
 #[test]
+#[ignore = "full tier: a real sweep under criterion"]
 fn the_maxiter_sweep_times_against_the_references_exact_inner_iterations() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();

@@ -11,7 +11,9 @@ use tabled::settings::Style;
 
 use super::ProblemArgs;
 use super::progress::Quiet;
-use crate::profile::{self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary};
+use crate::profile::{
+    self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
+};
 use crate::{LabError, report};
 
 #[derive(Debug, Args)]
@@ -31,6 +33,10 @@ pub(super) struct ProfileArgs {
     quick: bool,
     #[command(flatten)]
     problem: ProblemArgs,
+    /// Profile the problem a report measured: its results.json (how `cargo xtask report` makes
+    /// the profiles belong to the report, whatever problem `--quick` chose).
+    #[arg(long, value_name = "FILE")]
+    problem_from: Option<PathBuf>,
     /// The flamegraphs folder.
     #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
     out: PathBuf,
@@ -63,9 +69,19 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let spec = args
-        .problem
-        .spec_for(args.quick, super::report::QUICK_MAXITER)?;
+    let spec = match &args.problem_from {
+        Some(_) if args.problem.is_explicit() => {
+            return Err(LabError::bad_input(
+                "--problem-from takes the problem from a report's results: give it without \
+                 --width, --height, --maxiter or --region",
+            )
+            .into());
+        }
+        Some(path) => crate::results::Results::load(path)?.problem.spec(),
+        None => args
+            .problem
+            .spec_for(args.quick, super::report::QUICK_MAXITER)?,
+    };
     spec.build()?;
     let named = args.variants.is_some();
     let mut selection = Vec::new();
@@ -87,6 +103,11 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         seconds,
         frequency: args.frequency,
         out_dir: args.out.clone(),
+        callgrind: if args.quick {
+            QUICK_CALLGRIND_PROBLEM
+        } else {
+            CALLGRIND_PROBLEM
+        },
     };
     // pprof keeps its samples in a temporary file owned by its global profiler, which is never
     // dropped: left in the system's temporary folder, one file leaked per run. Its files go to a
@@ -119,7 +140,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         schema_version: profile::SCHEMA_VERSION,
         generated_at: crate::results::now_rfc3339(),
         spec,
-        callgrind_spec: CALLGRIND_PROBLEM,
+        callgrind_spec: opts.callgrind,
         seconds,
         frequency: args.frequency,
         variants: profiles,

@@ -10,21 +10,24 @@ use super::ProblemArgs;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::{self, csv, json, markdown, terminal};
+use crate::quick::QuickPlan;
 use crate::render::{self, HTML_FILE, RESULTS_FILE};
 use crate::report::{self, MeasureOptions, Step};
 use crate::results::Results;
 use crate::{GridSpec, LabError};
 
-/// The iteration limit of `--quick` (unless the problem is given): `report --quick` and
-/// `profile --quick` share it, so that the quick report links profiles of its own problem.
-pub(super) const QUICK_MAXITER: u32 = 300;
+/// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
+/// and `peers --quick`.
+pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
 
 #[derive(Debug, Args)]
 pub(super) struct ReportArgs {
     #[command(flatten)]
     problem: ProblemArgs,
-    /// A smaller problem (500 x 500, maxiter 300, unless the problem is given) and short
-    /// criterion settings: about a minute.
+    /// A smaller problem and short criterion settings, sized to about 20 s of measurement on
+    /// this machine: maxiter 300 on the tutorial's region, at the largest grid up to 500 x 500
+    /// that fits (every variant is run once on 100 x 100 to predict it; the report says what
+    /// was chosen). A problem given on the command line is kept as it is.
     #[arg(long)]
     quick: bool,
     /// Comma-separated variants to run (default: all).
@@ -76,7 +79,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
     if args.check {
         if !args.render_only {
-            let (spec, _) = plan(&args)?;
+            let (spec, _) = plan(&args, None)?;
             spec.build()?;
             report::select(args.variants.as_deref())?;
             best_chunk(&args.out, &spec)?;
@@ -90,7 +93,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             // Read first, so that a missing or corrupt file is refused before anything runs.
             let mut results = Results::load(&results_path)?;
             // The problems compared before measuring too, so a refused merge writes nothing.
-            let (spec, _) = plan(&args)?;
+            let (spec, _) = plan(&args, results.quick.as_ref())?;
             if results.problem.spec() != spec {
                 let p = &results.problem;
                 return Err(LabError::bad_input(format!(
@@ -101,11 +104,11 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            report::merge(&mut results, measure(&args)?)?;
+            report::merge(&mut results, measure(&args, Some(spec))?)?;
             results.save(&results_path)?;
             results
         } else {
-            let results = measure(&args)?;
+            let results = measure(&args, None)?;
             results.save(&results_path)?;
             results
         };
@@ -147,9 +150,17 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The problem and criterion settings the options ask for.
-fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
-    let spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
+/// The problem and criterion settings the options ask for. Under `--quick` without a problem,
+/// the problem is the one `quick` (a plan already made, for `--merge`) chose; without a plan it is
+/// a stand-in that `measure` replaces with a fresh plan's.
+fn plan(
+    args: &ReportArgs,
+    quick: Option<&QuickPlan>,
+) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
+    let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
+    if let Some(plan) = quick.filter(|_| args.quick && !args.problem.is_explicit()) {
+        spec = plan.spec(spec.region);
+    }
     let mut settings = if args.quick {
         BenchSettings::QUICK
     } else {
@@ -176,16 +187,33 @@ fn plan(args: &ReportArgs) -> Result<(GridSpec, Option<BenchSettings>), LabError
     Ok((spec, (!args.no_criterion).then_some(settings)))
 }
 
-fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
-    let (spec, bench) = plan(args)?;
+/// Measures what `args` ask for; `given` is the problem when it is already fixed (a merge).
+fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results> {
+    let (mut spec, bench) = plan(args, None)?;
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
     let selection = report::select(args.variants.as_deref())?;
-    let opts = MeasureOptions {
+    let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
-        tuning: best_chunk(&args.out, &spec)?,
+        tuning: Vec::new(),
     };
+    let mut quick = None;
+    if let Some(given) = given {
+        spec = given;
+    } else if args.quick && !args.problem.is_explicit() {
+        eprintln!("Calibrating --quick: every variant once on a small grid...");
+        let settings = opts.bench.clone().unwrap_or(BenchSettings::QUICK);
+        let chosen = crate::quick::plan(
+            &report::runs(&selection, &opts),
+            &settings,
+            crate::quick::BUDGET_SECS,
+        )?;
+        eprintln!("{}.", chosen.describe());
+        spec = chosen.spec(spec.region);
+        quick = Some(chosen);
+    }
+    opts.tuning = best_chunk(&args.out, &spec)?;
     let runs = report::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join("criterion.log"), runs as u64)?;
     let bar = &quiet.bar;
@@ -196,7 +224,9 @@ fn measure(args: &ReportArgs) -> anyhow::Result<Results> {
         Step::Done(_) => bar.inc(1),
     });
     quiet.finish();
-    Ok(results?)
+    let mut results = results?;
+    results.quick = quick;
+    Ok(results)
 }
 
 /// `vector-chunked` at the best size of a sweep of the same problem, where one was run.

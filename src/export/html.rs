@@ -222,7 +222,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
     let page = Page {
         problem: p,
         generated_at: &results.generated_at,
-        problem_rows: problem_rows(p),
+        problem_rows: problem_rows(p, results.quick.as_ref()),
         machine_rows: machine_rows(results),
         image: results.image.as_deref(),
         image_width: p.columns.min(500),
@@ -248,7 +248,10 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
     page.render().map_err(|e| e.to_string())
 }
 
-fn problem_rows(p: &ProblemInfo) -> Vec<(&'static str, String)> {
+fn problem_rows(
+    p: &ProblemInfo,
+    quick: Option<&crate::quick::QuickPlan>,
+) -> Vec<(&'static str, String)> {
     let known = p
         .known_sum
         .map_or("none published".to_string(), |k| k.to_string());
@@ -271,6 +274,9 @@ fn problem_rows(p: &ProblemInfo) -> Vec<(&'static str, String)> {
         ("inner-loop iterations", p.inner_iterations.to_string()),
         ("pixels that never escape", p.never_escape.to_string()),
     ]
+    .into_iter()
+    .chain(quick.map(|q| ("chosen by", q.describe())))
+    .collect()
 }
 
 fn machine_rows(results: &Results) -> Vec<(&'static str, String)> {

@@ -40,6 +40,14 @@ pub const CALLGRIND_PROBLEM: GridSpec = GridSpec {
     ..GridSpec::TUTORIAL
 };
 
+/// The problem callgrind runs under `--quick`: a quarter of [`CALLGRIND_PROBLEM`]'s pixels. The
+/// line profile's shares hardly move with the grid's size; its cost does.
+pub const QUICK_CALLGRIND_PROBLEM: GridSpec = GridSpec {
+    width: 100,
+    height: 100,
+    ..CALLGRIND_PROBLEM
+};
+
 /// How to profile.
 #[derive(Debug, Clone)]
 pub struct ProfileOptions {
@@ -48,6 +56,8 @@ pub struct ProfileOptions {
     pub seconds: f64,
     pub frequency: i32,
     pub out_dir: PathBuf,
+    /// The problem callgrind runs for the line profile.
+    pub callgrind: GridSpec,
 }
 
 /// Everything the profiling stage found, as saved in `profile.json`.
@@ -203,7 +213,7 @@ fn line_and_machine_code(
             path: std::env::temp_dir(),
             source,
         })?;
-    let c = CALLGRIND_PROBLEM;
+    let c = opts.callgrind;
     let args: Vec<String> = [
         "kernel-once",
         "--variant",

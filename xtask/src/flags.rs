@@ -287,7 +287,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         .filter(|v| !v.is_empty())
         .map(String::from)
         .collect();
-    let dir = target_dir().join("flags");
+    let dir = lab::target_dir().join("flags");
     let bin = dir.join("bin");
     let run_dir = dir.join("run");
     fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
@@ -524,7 +524,7 @@ fn cargo_build(
     log: &str,
 ) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let log_path = target_dir()
+    let log_path = lab::target_dir()
         .join("flags")
         .join("run")
         .join(format!("{log}.log"));
@@ -698,12 +698,6 @@ fn which(name: &str) -> Option<PathBuf> {
             .map(|p| p.join(name))
             .find(|p| p.is_file())
     })
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| lab::root().join("target"))
 }
 
 /// Runs `cmd` (dying with xtask) and captures its output.

@@ -25,38 +25,98 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path. A build
-/// with features goes to its own target folder (`target/mpi` for `mpi`), so that it and the plain
-/// build do not rebuild each other.
-pub fn build_release(features: &[&str]) -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut target = std::env::var_os("CARGO_TARGET_DIR")
+/// The environment variable that names a lab binary to run instead of building one. The fast
+/// tier of xtask's tests points it at the lab that `cargo test` has just built, so that checking
+/// xtask's arguments needs no release build; builds with features (`mpi`) are still made.
+pub const BINARY_ENV: &str = "MANDEL_LAB_BINARY";
+
+/// The target folder: `$CARGO_TARGET_DIR`, else the workspace's `target/`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    if !features.is_empty() {
-        target = target.join(features.join("+"));
-    }
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path (or
+/// `$MANDEL_LAB_BINARY`'s, for a build without features, where that is set).
+///
+/// Every build shares the workspace's one target folder, so a build with features recompiles
+/// only the two lab crates (cargo keeps both feature sets' artifacts side by side, and switching
+/// back is free). Since cargo writes either build's binary to the same `release/mandel-lab`, a
+/// build with features is copied to `release/mandel-lab+<features>` before the lock is released.
+pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if features.is_empty() {
+        if let Some(binary) = std::env::var_os(BINARY_ENV) {
+            return Ok(PathBuf::from(binary));
+        }
         eprintln!("xtask: building mandel-lab (release)...");
     } else {
         eprintln!(
-            "xtask: building mandel-lab (release, features {}) into {}...",
-            features.join(","),
-            target.display()
+            "xtask: building mandel-lab (release, features {})...",
+            features.join(",")
         );
     }
+    let release = target_dir().join("release");
+    let copy =
+        (!features.is_empty()).then(|| release.join(format!("mandel-lab+{}", features.join("+"))));
+    build_in(&root(), features, copy.as_deref())?;
+    Ok(copy.unwrap_or_else(|| release.join("mandel-lab")))
+}
+
+/// Builds the lab of the checkout at `tree` (the workspace, or a worktree of another revision)
+/// in release with `features`, into the workspace's target folder, and copies the binary to
+/// `copy_to` where given. Holds [`build_lock`] throughout, so that no other build of this
+/// workspace's tools replaces `release/mandel-lab` between the build and the copy.
+pub fn build_in(tree: &Path, features: &[&str], copy_to: Option<&Path>) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = target_dir();
+    let _lock = build_lock(&target)?;
     let mut cmd = Command::new(&cargo);
-    cmd.current_dir(root()).args(BUILD_LAB);
+    cmd.current_dir(tree)
+        .args(BUILD_LAB)
+        .arg("--target-dir")
+        .arg(&target);
     if !features.is_empty() {
-        cmd.args(["--features", &features.join(",")])
-            .arg("--target-dir")
-            .arg(&target);
+        cmd.args(["--features", &features.join(",")]);
     }
     let status = interrupt::status(&mut cmd).with_context(|| format!("running {cargo}"))?;
     if !status.success() {
-        bail!("cargo build --release failed ({status})");
+        bail!(
+            "cargo build --release of {} failed ({status})",
+            tree.display()
+        );
     }
-    Ok(target.join("release").join("mandel-lab"))
+    if let Some(to) = copy_to {
+        let built = target.join("release").join("mandel-lab");
+        // Through a temporary name: a copy still running (an mpirun of the last build) keeps
+        // its file, where copying over it would fail with "text file busy".
+        let tmp = to.with_extension("partial");
+        std::fs::copy(&built, &tmp)
+            .and_then(|_| std::fs::rename(&tmp, to))
+            .with_context(|| format!("cannot copy {} to {}", built.display(), to.display()))?;
+    }
+    Ok(())
+}
+
+/// An exclusive lock on `<target>/release/.mandel-lab-build.lock`, released when the file is
+/// dropped: the one lock every build of the lab's release binary takes (xtask's and the
+/// regression test's), since cargo's own lock ends with the build, before the binary is copied.
+pub fn build_lock(target: &Path) -> Result<std::fs::File> {
+    let dir = target.join("release");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(".mandel-lab-build.lock");
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    // SAFETY: flock(2) on a descriptor this function owns; the lock ends when `file` is closed.
+    let locked = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), libc::LOCK_EX) };
+    if locked != 0 {
+        bail!(
+            "cannot lock {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        );
+    }
+    Ok(file)
 }
 
 /// The folder the lab runs in, where its `reports/` and `flamegraphs/` are: `$MANDEL_LAB_WORK_DIR`

@@ -8,7 +8,7 @@
 //! REV's binary is copied out before the working tree's build puts that one back in
 //! `target/release/`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
@@ -52,7 +52,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     eprintln!("xtask: building {rev} ({short}) in {}", tree.display());
     let a = dir.join(format!("mandel-lab-{short}"));
-    let built = add_worktree(&tree, &commit).and_then(|()| build_in(&tree, &a));
+    let built = add_worktree(&tree, &commit).and_then(|()| lab::build_in(&tree, &[], Some(&a)));
     let removed = remove_worktree(&tree);
     built?;
     removed?;
@@ -102,32 +102,6 @@ fn remove_worktree(tree: &Path) -> Result<()> {
         .current_dir(lab::root())
         .args(["worktree", "prune"])
         .status();
-    Ok(())
-}
-
-/// Builds the lab of the worktree `tree` in release, with the workspace's target folder, and
-/// copies its binary to `to`.
-fn build_in(tree: &Path, to: &Path) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| lab::root().join("target"));
-    let status = Command::new(&cargo)
-        .current_dir(tree)
-        .args(lab::BUILD_LAB)
-        .arg("--target-dir")
-        .arg(&target)
-        .status()
-        .with_context(|| format!("cannot run {cargo}"))?;
-    if !status.success() {
-        bail!(
-            "cargo build --release of {} failed ({status})",
-            tree.display()
-        );
-    }
-    let built = target.join("release").join("mandel-lab");
-    std::fs::copy(&built, to)
-        .with_context(|| format!("cannot copy {} to {}", built.display(), to.display()))?;
     Ok(())
 }
 

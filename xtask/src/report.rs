@@ -1,7 +1,11 @@
-//! `cargo xtask report`: build in release, profile every variant (unless `--no-profile`), then
-//! measure and render with `mandel-lab report`. Where OpenMPI is installed, `mpi` is then measured
-//! under `mpirun` (one rank per core) and merged into the same results, so the report's
-//! multi-core table holds it beside the rayon variants.
+//! `cargo xtask report`: build in release, measure and render with `mandel-lab report` (where
+//! OpenMPI is installed, `mpi` is then measured under `mpirun`, one rank per core, and merged into
+//! the same results, so the report's multi-core table holds it beside the rayon variants), then
+//! profile every variant on the problem the report measured (unless `--no-profile`), append the
+//! history line and re-render the page with both.
+//!
+//! The profiles come after the measurement because `--quick` chooses its problem on the machine
+//! (see the lab's `quick` module): `profile --problem-from <out>/results.json` profiles that one.
 
 use std::process::{ExitCode, Stdio};
 
@@ -10,18 +14,13 @@ use anyhow::Result;
 use crate::lab;
 use crate::mpi::{self, Launch};
 
-/// Options of `report` that `profile` understands too, with whether they take a value.
-const SHARED: &[(&str, bool)] = &[
-    ("--quick", false),
-    ("--variants", true),
-    ("--width", true),
-    ("--height", true),
-    ("--maxiter", true),
-];
+/// Options of `report` that `profile` takes too, with whether they take a value (the problem
+/// reaches it through `--problem-from`).
+const SHARED: &[(&str, bool)] = &[("--quick", false), ("--variants", true)];
 
 /// Measures and renders (see [`measure_and_render`]); then, after a measurement that passed,
-/// appends its line to `reports/history.jsonl` and re-renders the page so that its History
-/// section includes it.
+/// profiles its problem, appends its line to `reports/history.jsonl` and re-renders the page so
+/// that it links the profiles and its History section includes the run.
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let code = measure_and_render(args)?;
     let measured = !args
@@ -31,6 +30,18 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(code);
     }
     let binary = lab::build_release(&[])?;
+    let out = last_value(args, "--out").unwrap_or_else(|| "reports".into());
+    if !args.iter().any(|a| a == "--no-profile") {
+        let mut profile = lab::options(args, SHARED, true);
+        profile.extend(["--problem-from".into(), format!("{out}/results.json")]);
+        if let Some(dir) = last_value(args, "--flamegraphs") {
+            profile.extend(["--out".into(), dir]);
+        }
+        let code = lab::run(&binary, &lab::with_command("profile", &profile))?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
+        }
+    }
     let folders = lab::options(args, &[("--out", true)], true);
     let append = lab::run(
         &binary,
@@ -41,11 +52,24 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     let mut again = lab::options(args, &[("--out", true), ("--flamegraphs", true)], true);
     again.push("--render-only".into());
-    lab::run_with(&binary, &lab::with_command("report", &again), Stdio::null())
+    let code = lab::run_with(&binary, &lab::with_command("report", &again), Stdio::null())?;
+    if code == ExitCode::SUCCESS {
+        eprintln!("xtask: {out}/index.html re-rendered with the profiles and the history");
+    }
+    Ok(code)
+}
+
+/// The value of the last `name VALUE` or `name=VALUE` in `args`.
+fn last_value(args: &[String], name: &str) -> Option<String> {
+    let found = lab::options(args, &[(name, true)], true);
+    let last = found.last()?;
+    Some(match last.strip_prefix(&format!("{name}=")) {
+        Some(value) => value.to_string(),
+        None => last.clone(),
+    })
 }
 
 fn measure_and_render(args: &[String]) -> Result<ExitCode> {
-    let no_profile = args.iter().any(|a| a == "--no-profile");
     let report_args: Vec<String> = args
         .iter()
         .filter(|a| *a != "--no-profile")
@@ -59,15 +83,6 @@ fn measure_and_render(args: &[String]) -> Result<ExitCode> {
         let mut check = lab::with_command("report", &report_args);
         check.push("--check".into());
         let code = lab::run(&binary, &check)?;
-        if code != ExitCode::SUCCESS {
-            return Ok(code);
-        }
-    }
-    if !(no_profile || render_only || wants_help) {
-        let code = lab::run(
-            &binary,
-            &lab::with_command("profile", &lab::options(args, SHARED, true)),
-        )?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
@@ -150,11 +165,12 @@ fn selects_mpi(args: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::SHARED;
+    use super::{SHARED, last_value};
     use crate::lab::options;
 
     #[test]
     fn profile_gets_only_the_options_it_shares_with_report() {
+        // The problem reaches the profile through --problem-from, never as options.
         let args: Vec<String> = [
             "--quick",
             "--samples",
@@ -169,7 +185,18 @@ mod tests {
         .collect();
         assert_eq!(
             options(&args, SHARED, true),
-            ["--quick", "--variants", "naive", "--maxiter=300"]
+            ["--quick", "--variants", "naive"]
         );
+    }
+
+    #[test]
+    fn the_last_value_of_an_option_is_found_in_either_form() {
+        let args: Vec<String> = ["--out", "a", "--quick", "--out=b", "--flamegraphs", "f"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(last_value(&args, "--out").as_deref(), Some("b"));
+        assert_eq!(last_value(&args, "--flamegraphs").as_deref(), Some("f"));
+        assert_eq!(last_value(&args, "--samples"), None);
     }
 }

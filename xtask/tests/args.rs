@@ -12,7 +12,7 @@ mod common;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use common::{snapshot, work_dir, xtask};
+use common::{snapshot, work_dir, xtask_fast};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRunner};
@@ -116,7 +116,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let work = work_dir();
     let args = argv(case);
     let before = snapshot(work.path());
-    let out = xtask(work.path()).args(&args).output().unwrap();
+    let out = xtask_fast(work.path()).args(&args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let context = format!("{args:?} exited {:?}:\n{stderr}", out.status.code());
     prop_assert!(!stderr.contains("panicked"), "panic: {}", context);

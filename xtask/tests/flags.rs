@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{work_dir, xtask};
+use common::{work_dir, xtask_fast};
 
 fn refused(args: &[&str], needle: &str) {
     common::refused(&[&["flags"], args].concat(), needle);
@@ -14,7 +14,7 @@ fn refused(args: &[&str], needle: &str) {
 #[test]
 fn an_unknown_build_is_one_line_and_exit_2_before_any_build() {
     let work = work_dir();
-    let out = xtask(work.path())
+    let out = xtask_fast(work.path())
         .args(["flags", "--builds", "native,turbo"])
         .output()
         .unwrap();

@@ -71,17 +71,20 @@ fn validates_on(ranks: &str, chunks: &str) {
 }
 
 #[test]
+#[ignore = "full tier: builds the lab with MPI and runs mpirun"]
 fn mpi_on_two_ranks_matches_the_reference() {
     validates_on("2", "16");
 }
 
 #[test]
+#[ignore = "full tier: builds the lab with MPI and runs mpirun"]
 fn mpi_on_three_oversubscribed_ranks_matches_the_reference() {
     // More units than ranks, and units that do not divide the grid evenly.
     validates_on("3", "37");
 }
 
 #[test]
+#[ignore = "full tier: builds the lab with MPI and runs mpirun"]
 fn a_rank_that_dies_ends_the_run_with_a_clear_message() {
     let Some(out) = xtask(
         &["mpi", "--ranks", "2", "--timeout", "60"],
@@ -99,6 +102,7 @@ fn a_rank_that_dies_ends_the_run_with_a_clear_message() {
 }
 
 #[test]
+#[ignore = "full tier: builds the lab with MPI and runs mpirun"]
 fn a_rank_that_hangs_is_stopped_by_the_timeout() {
     let Some(out) = xtask(
         &["mpi", "--ranks", "2", "--timeout", "5"],
@@ -117,6 +121,7 @@ fn a_rank_that_hangs_is_stopped_by_the_timeout() {
 }
 
 #[test]
+#[ignore = "full tier: builds the lab with MPI and runs mpirun"]
 fn bad_mpi_options_get_one_line_and_exit_2() {
     let Some(_) = xtask(&["help"], &[]) else {
         return;

@@ -8,13 +8,35 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The xtask binary, run with its lab in `work` (`MANDEL_LAB_WORK_DIR`), so that the
-/// repository's own `reports/` and `flamegraphs/` are never touched.
+/// repository's own `reports/` and `flamegraphs/` are never touched. xtask builds the lab in
+/// release, as a user's run does (the full tier's tests need that build).
 pub fn xtask(work: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
     cmd.current_dir(work)
         .env("MANDEL_LAB_WORK_DIR", work)
-        .env("TMPDIR", work.join("tmp"));
+        .env("TMPDIR", work.join("tmp"))
+        .env_remove("MANDEL_LAB_BINARY");
     cmd
+}
+
+/// [`xtask`] running the lab that `cargo test` built beside this test (`target/debug/mandel-lab`,
+/// through `MANDEL_LAB_BINARY`) instead of building a release one: for the fast tier's tests of
+/// xtask's own arguments, which never reach a measurement. Where that lab is not built (`cargo
+/// test -p xtask` alone), xtask builds its release one as usual.
+pub fn xtask_fast(work: &Path) -> Command {
+    let mut cmd = xtask(work);
+    if let Some(lab) = test_build_lab() {
+        cmd.env("MANDEL_LAB_BINARY", lab);
+    }
+    cmd
+}
+
+/// `mandel-lab` beside this test's own folder: `target/<profile>/mandel-lab` for a test binary in
+/// `target/<profile>/deps/`.
+fn test_build_lab() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let lab = exe.parent()?.parent()?.join("mandel-lab");
+    lab.is_file().then_some(lab)
 }
 
 /// A scratch work folder with an empty `tmp/` for the lab's temporary folders.
@@ -46,7 +68,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn refused(args: &[&str], needle: &str) -> String {
     let work = work_dir();
     let before = snapshot(work.path());
-    let out = xtask(work.path()).args(args).output().unwrap();
+    let out = xtask_fast(work.path()).args(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
     let last = stderr.trim_end().lines().last().unwrap_or("");
