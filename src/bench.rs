@@ -25,6 +25,22 @@ pub struct BenchSettings {
     /// Target measurement time; slow kernels take at least `samples` runs regardless.
     pub measurement_secs: f64,
     pub confidence_level: f64,
+    /// Criterion's bootstrap resamples per statistic (its default is 100,000).
+    #[serde(default = "default_resamples")]
+    pub resamples: usize,
+    /// Whether criterion draws its own HTML report's plots. Its distribution plots are kernel
+    /// density estimates over every bootstrap resample: about 4 s a benchmark on 2 cores, more
+    /// than a quick measurement of the benchmark itself.
+    #[serde(default = "default_plots")]
+    pub plots: bool,
+}
+
+fn default_resamples() -> usize {
+    100_000
+}
+
+fn default_plots() -> bool {
+    true
 }
 
 impl BenchSettings {
@@ -34,6 +50,8 @@ impl BenchSettings {
         warm_up_secs: 1.0,
         measurement_secs: 4.0,
         confidence_level: 0.95,
+        resamples: 100_000,
+        plots: true,
     };
 
     /// A sweep's many points: criterion's minimum sample count, medium phases.
@@ -42,6 +60,8 @@ impl BenchSettings {
         warm_up_secs: 0.5,
         measurement_secs: 2.0,
         confidence_level: 0.95,
+        resamples: 100_000,
+        plots: true,
     };
 
     /// `--quick`: criterion's minimum sample count and short phases: a fast kernel is still run
@@ -51,6 +71,8 @@ impl BenchSettings {
         warm_up_secs: 0.1,
         measurement_secs: 0.3,
         confidence_level: 0.95,
+        resamples: 10_000,
+        plots: false,
     };
 }
 
@@ -152,7 +174,11 @@ pub fn measure_clock(
         .measurement_time(Duration::from_secs_f64(settings.measurement_secs))
         .confidence_level(settings.confidence_level)
         .noise_threshold(0.03)
+        .nresamples(settings.resamples)
         .with_output_color(false);
+    if !settings.plots {
+        c = c.without_plots();
+    }
     let mut out = vec![0u32; pixels];
     let failure: RefCell<Option<VariantError>> = RefCell::new(None);
     {

@@ -42,11 +42,21 @@ pub(super) struct ProfileArgs {
     out: PathBuf,
 }
 
+/// `--quick`'s sampling per variant (about 250 samples at the default frequency), and its budget
+/// for the whole stage: once it is spent, the variants left get their flamegraph without the
+/// line profile and machine code (seconds each, under valgrind), and a note saying so.
+const QUICK_SECONDS: f64 = 0.25;
+const QUICK_BUDGET_SECS: f64 = 15.0;
+
 /// The fewest samples per variant `--seconds` times `--frequency` may promise.
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
 
 pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
-    let seconds = if args.quick { 1.0 } else { args.seconds };
+    let seconds = if args.quick {
+        QUICK_SECONDS
+    } else {
+        args.seconds
+    };
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err(LabError::bad_input(format!("--seconds {seconds}: must be positive")).into());
     }
@@ -98,7 +108,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
             Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
         }
     }
-    let opts = ProfileOptions {
+    let mut opts = ProfileOptions {
         spec,
         seconds,
         frequency: args.frequency,
@@ -108,6 +118,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         } else {
             CALLGRIND_PROBLEM
         },
+        line_level: true,
     };
     // pprof keeps its samples in a temporary file owned by its global profiler, which is never
     // dropped: left in the system's temporary folder, one file leaked per run. Its files go to a
@@ -121,7 +132,15 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let quiet = Quiet::start(&args.out.join("profile.log"), selection.len() as u64)?;
     let mut profiles = Vec::new();
     let mut failure = None;
-    for v in &selection {
+    let started = std::time::Instant::now();
+    for (i, v) in selection.iter().enumerate() {
+        if args.quick && opts.line_level {
+            // What is left must fit: the variants after this one are sampled at least.
+            let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
+            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + 0.2);
+            opts.line_level =
+                i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
+        }
         quiet.bar.set_message(format!("profiling {}", v.name));
         match profile::profile_variant(v, &opts) {
             Ok(p) => profiles.push(p),

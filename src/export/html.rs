@@ -299,11 +299,14 @@ fn machine_rows(results: &Results) -> Vec<(&'static str, String)> {
             .as_ref()
             .map_or("one run per variant, no criterion".into(), |s| {
                 format!(
-                    "criterion, {} samples, {} s warm-up, {} s measurement, {}% confidence",
+                    "criterion, {} samples, {} s warm-up, {} s measurement, {}% confidence, \
+                     {} bootstrap resamples{}",
                     s.samples,
                     s.warm_up_secs,
                     s.measurement_secs,
-                    s.confidence_level * 100.0
+                    s.confidence_level * 100.0,
+                    s.resamples,
+                    if s.plots { "" } else { ", no criterion plots" }
                 )
             });
     vec![

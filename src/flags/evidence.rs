@@ -3,7 +3,6 @@
 //! build helped (wider vectors) or changed the answer (FMA), without running anything.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,25 +39,17 @@ enum Locate {
     Paths(&'static str),
 }
 
-/// The disassembly of a whole binary, read once for all its variants.
+/// The disassembly of a whole binary, read once for all its variants (the same listing the
+/// SIMD paths are read from, [`paths::listing`]).
 pub struct Listing {
-    text: String,
+    text: std::sync::Arc<String>,
 }
 
 impl Listing {
     /// Disassembles `binary` with objdump.
     pub fn read(binary: &Path) -> Result<Listing, LabError> {
-        let output = crate::interrupt::output(
-            Command::new("objdump")
-                .args(["-d", "--no-show-raw-insn", "-C"])
-                .arg(binary),
-        )
-        .map_err(|e| LabError::Read {
-            path: binary.to_path_buf(),
-            source: std::io::Error::other(format!("objdump (Debian: binutils): {e}")),
-        })?;
         Ok(Listing {
-            text: String::from_utf8_lossy(&output.stdout).into_owned(),
+            text: paths::listing(binary)?,
         })
     }
 

@@ -58,7 +58,14 @@ pub struct ProfileOptions {
     pub out_dir: PathBuf,
     /// The problem callgrind runs for the line profile.
     pub callgrind: GridSpec,
+    /// Whether to make the line profile and the machine code (callgrind, addr2line, objdump):
+    /// seconds a variant; `profile --quick` stops making them when its budget is spent.
+    pub line_level: bool,
 }
+
+/// The note a variant profiled without its line profile and machine code carries.
+pub const NO_LINE_LEVEL: &str = "no line profile or machine code in this --quick profile (its \
+     time budget was spent on the variants before it): cargo xtask profile makes them";
 
 /// Everything the profiling stage found, as saved in `profile.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,6 +198,7 @@ pub fn profile_variant(
         notes: Vec::new(),
     };
     match callgrind::available() {
+        Ok(()) if !opts.line_level => profile.notes.push(NO_LINE_LEVEL.into()),
         Ok(()) => line_and_machine_code(variant, opts, &mut profile)?,
         Err(why) => profile
             .notes

@@ -9,8 +9,9 @@
 //! body holds the most packed multiplies, the innermost of them when several tie.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,42 +52,72 @@ pub fn kernel_file(variant: &str) -> Option<&'static str> {
 }
 
 /// Every path's inner loop of the kernel in `kernel_file`, widest path first.
+///
+/// One objdump listing per binary serves every call (a whole-binary listing takes seconds, and
+/// the profiling stage asks for three kernels), and one `addr2line` run tells every candidate
+/// loop's kernel.
 pub fn path_loops(binary: &Path, kernel_file: &str) -> Result<Vec<PathLoop>, LabError> {
-    let output = Command::new("objdump")
-        .args(["-d", "--no-show-raw-insn", "-C"])
-        .arg(binary)
-        .output()
-        .map_err(|e| LabError::Read {
-            path: binary.to_path_buf(),
-            source: std::io::Error::other(format!("objdump (Debian: binutils): {e}")),
-        })?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut out = Vec::new();
-    for (isa, symbol) in PATHS {
-        for body in functions(&text, symbol) {
-            let Some(inner) = inner_loop(&body) else {
-                continue;
-            };
+    let text = listing(binary)?;
+    let candidates: Vec<(&str, Vec<(u64, String)>, Option<u64>)> = PATHS
+        .iter()
+        .flat_map(|(isa, symbol)| functions(&text, symbol).into_iter().map(move |b| (*isa, b)))
+        .filter_map(|(isa, body)| {
+            let inner = inner_loop(&body)?;
             let mul = inner.iter().find(|(_, t)| is_multiply(t)).map(|(a, _)| *a);
-            let chains = lines::inline_chains(binary, &mul.into_iter().collect::<Vec<_>>())?;
-            let files: Vec<&str> = chains.values().flatten().map(|f| f.file.as_str()).collect();
-            // The probe shares `iterate` with the refill kernel: its loops are not a variant's.
-            let ours = files.iter().any(|f| f.ends_with(kernel_file))
-                && !files.iter().any(|f| f.ends_with("simd/probe.rs"));
-            if !ours {
-                continue;
-            }
-            let texts: Vec<&str> = inner.iter().map(|(_, t)| t.as_str()).collect();
-            out.push(PathLoop {
-                isa: isa.into(),
-                vector_width: vector_width(&texts).into(),
-                fma: fma_in(&texts),
-                instructions: inner.into_iter().map(|(_, t)| t).collect(),
-            });
-            break;
+            Some((isa, inner, mul))
+        })
+        .collect();
+    let muls: Vec<u64> = candidates.iter().filter_map(|(_, _, m)| *m).collect();
+    let chains = lines::inline_chains(binary, &muls)?;
+    let mut out: Vec<PathLoop> = Vec::new();
+    for (isa, inner, mul) in candidates {
+        if out.iter().any(|p| p.isa == isa) {
+            continue;
         }
+        let files: Vec<&str> = mul
+            .and_then(|m| chains.get(&m))
+            .into_iter()
+            .flatten()
+            .map(|f| f.file.as_str())
+            .collect();
+        // The probe shares `iterate` with the refill kernel: its loops are not a variant's.
+        let ours = files.iter().any(|f| f.ends_with(kernel_file))
+            && !files.iter().any(|f| f.ends_with("simd/probe.rs"));
+        if !ours {
+            continue;
+        }
+        let texts: Vec<&str> = inner.iter().map(|(_, t)| t.as_str()).collect();
+        out.push(PathLoop {
+            isa: isa.into(),
+            vector_width: vector_width(&texts).into(),
+            fma: fma_in(&texts),
+            instructions: inner.into_iter().map(|(_, t)| t).collect(),
+        });
     }
     Ok(out)
+}
+
+/// The whole-binary objdump listing of `binary` (tens of megabytes), kept for the next call as
+/// long as the next call asks for the same binary: the profiling stage asks for its own binary
+/// three times, the flag lab for each build's binary in turn.
+pub(crate) fn listing(binary: &Path) -> Result<Arc<String>, LabError> {
+    static LAST: Mutex<Option<(PathBuf, Arc<String>)>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, text)) = last.as_ref().filter(|(p, _)| p == binary) {
+        return Ok(Arc::clone(text));
+    }
+    let output = crate::interrupt::output(
+        Command::new("objdump")
+            .args(["-d", "--no-show-raw-insn", "-C"])
+            .arg(binary),
+    )
+    .map_err(|e| LabError::Read {
+        path: binary.to_path_buf(),
+        source: std::io::Error::other(format!("objdump (Debian: binutils): {e}")),
+    })?;
+    let text = Arc::new(String::from_utf8_lossy(&output.stdout).into_owned());
+    *last = Some((binary.to_path_buf(), Arc::clone(&text)));
+    Ok(text)
 }
 
 /// Every path's loop as an HTML section for the machine-code page, after `note`.

@@ -1,7 +1,9 @@
-//! The sampling view (cProfile and RunSnake's picture of it): pprof samples the kernel while
-//! criterion runs it repeatedly in its `--profile-time` mode, through criterion's `Profiler` trait.
-//! The stacks are folded into `a;b;c count` lines, summarised per function like `pstats`, and drawn
-//! with inferno.
+//! The sampling view (cProfile and RunSnake's picture of it): pprof samples the kernel while it
+//! runs, whole calls, for the asked seconds. The profiler is a criterion `Profiler`, started and
+//! stopped around the lab's own loop: criterion's `--profile-time` mode always runs a one-second
+//! warm-up under the profiler first, which made a quarter-second `--quick` sample take well over a
+//! second a variant. The stacks are folded into `a;b;c count` lines, summarised per function like
+//! `pstats`, and drawn with inferno.
 //!
 //! pprof 0.15's own criterion adapter targets criterion 0.5 and its flamegraph feature another
 //! inferno, so both the adapter and the folding are written here.
@@ -10,13 +12,12 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::Instant;
 
 use criterion::profiler::Profiler;
-use criterion::{Criterion, PlottingBackend};
 use serde::{Deserialize, Serialize};
 
-use mandel_variants::{Kernel, VariantError};
+use mandel_variants::Kernel;
 
 use crate::LabError;
 
@@ -118,23 +119,23 @@ pub fn sample(
             path: std::env::temp_dir(),
             source,
         })?;
-    let profiler = PprofProfiler::new(frequency, is_ours);
+    let mut profiler = PprofProfiler::new(frequency, is_ours);
     let result = Rc::clone(&profiler.result);
-    let mut c = Criterion::default()
-        .output_directory(scratch.path())
-        .plotting_backend(PlottingBackend::None)
-        .with_profiler(profiler)
-        .profile_time(Some(Duration::from_secs_f64(seconds)));
+    let dir = scratch.path().join("profile");
     let mut out = vec![0u32; pixels];
-    let failure: RefCell<Option<VariantError>> = RefCell::new(None);
-    c.bench_function(id, |b| {
-        b.iter(|| {
-            if let Err(e) = kernel.run(std::hint::black_box(&mut out)) {
-                failure.borrow_mut().get_or_insert(e);
-            }
-        })
-    });
-    if let Some(e) = failure.into_inner() {
+    profiler.start_profiling(id, &dir);
+    let started = Instant::now();
+    // Whole calls, at least one, until `seconds` have passed.
+    let failure = loop {
+        if let Err(e) = kernel.run(std::hint::black_box(&mut out)) {
+            break Some(e);
+        }
+        if started.elapsed().as_secs_f64() >= seconds {
+            break None;
+        }
+    };
+    profiler.stop_profiling(id, &dir);
+    if let Some(e) = failure {
         return Err(e.into());
     }
     let outcome = result.borrow_mut().take();
