@@ -83,10 +83,10 @@ impl QuickPlan {
 }
 
 /// Calibrates `runs` on the tutorial's region at [`MAXITER`] and chooses the grid that fits
-/// `budget_secs` under `settings`.
+/// `budget_secs` under criterion's `settings` (`None`: one validation run each, no criterion).
 pub fn plan(
     runs: &[(&'static Variant, Tuning)],
-    settings: &BenchSettings,
+    settings: Option<&BenchSettings>,
     budget_secs: f64,
 ) -> Result<QuickPlan, LabError> {
     let calibration = GridSpec {
@@ -122,7 +122,11 @@ pub fn plan(
 
 /// The largest side whose predicted cost fits `budget_secs`, from each run's seconds per pixel
 /// (the first entry is the reference, computed once and not measured).
-fn choose(per_pixel: &[(String, f64)], settings: &BenchSettings, budget_secs: f64) -> QuickPlan {
+fn choose(
+    per_pixel: &[(String, f64)],
+    settings: Option<&BenchSettings>,
+    budget_secs: f64,
+) -> QuickPlan {
     let cost = |side: usize| {
         let pixels = ((side + 1) * (side + 1)) as f64;
         let (reference, runs) = per_pixel.split_first().expect("the reference is first");
@@ -155,10 +159,12 @@ fn choose(per_pixel: &[(String, f64)], settings: &BenchSettings, budget_secs: f6
 /// What validating and measuring one run with calls of `call` seconds costs: the validation call,
 /// criterion's warm-up (at least one call), its samples (flat sampling: at least one call each,
 /// at least the measurement time in all) and its analysis.
-fn predicted_run_secs(call: f64, s: &BenchSettings) -> f64 {
-    call + s.warm_up_secs.max(call)
-        + s.measurement_secs.max(s.samples as f64 * call)
-        + CRITERION_OVERHEAD_SECS
+fn predicted_run_secs(call: f64, settings: Option<&BenchSettings>) -> f64 {
+    call + settings.map_or(0.0, |s| {
+        s.warm_up_secs.max(call)
+            + s.measurement_secs.max(s.samples as f64 * call)
+            + CRITERION_OVERHEAD_SECS
+    })
 }
 
 #[cfg(test)]
@@ -173,15 +179,17 @@ mod tests {
 
     #[test]
     fn a_fast_machine_gets_the_tutorials_grid_and_a_slow_one_a_smaller_grid_within_budget() {
-        let s = BenchSettings::QUICK;
+        let s = Some(&BenchSettings::QUICK);
         // Twenty runs of 20 ns per pixel: 5 ms a call on 500 x 500.
-        let fast = choose(&runs(&[2e-8; 20]), &s, BUDGET_SECS);
+        let fast = choose(&runs(&[2e-8; 20]), s, BUDGET_SECS);
         assert_eq!(fast.side, 500);
         assert!(fast.predicted_secs <= BUDGET_SECS, "{fast:?}");
         // Three runs a hundred times slower (2 µs per pixel, half a second a call on 500 x 500).
         let mut costs = vec![2e-8; 20];
         costs.extend([2e-6, 1.5e-6, 1e-6]);
-        let slow = choose(&runs(&costs), &s, BUDGET_SECS);
+        let slow = choose(&runs(&costs), s, BUDGET_SECS);
+        // Without criterion, one validation run each: the tutorial's grid fits again.
+        assert_eq!(choose(&runs(&costs), None, BUDGET_SECS).side, 500);
         assert!(slow.side < 500 && slow.side >= CALIBRATION_SIDE, "{slow:?}");
         assert!(slow.predicted_secs <= BUDGET_SECS, "{slow:?}");
         assert_eq!(slow.slowest, "v20");
@@ -191,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_machine_too_slow_for_any_grid_gets_the_calibration_grid() {
-        let plan = choose(&runs(&[1e-3; 5]), &BenchSettings::QUICK, BUDGET_SECS);
+        let plan = choose(&runs(&[1e-3; 5]), Some(&BenchSettings::QUICK), BUDGET_SECS);
         assert_eq!(plan.side, CALIBRATION_SIDE);
         assert!(plan.predicted_secs > BUDGET_SECS);
     }

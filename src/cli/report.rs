@@ -203,10 +203,9 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         spec = given;
     } else if args.quick && !args.problem.is_explicit() {
         eprintln!("Calibrating --quick: every variant once on a small grid...");
-        let settings = opts.bench.clone().unwrap_or(BenchSettings::QUICK);
         let chosen = crate::quick::plan(
             &report::runs(&selection, &opts),
-            &settings,
+            opts.bench.as_ref(),
             crate::quick::BUDGET_SECS,
         )?;
         eprintln!("{}.", chosen.describe());

@@ -279,7 +279,13 @@ fn line_and_machine_code(
         let title = format!("Hot loop of {}", variant.name);
         let mut html = disasm::render_html(&hot, &title);
         if !profile.paths.is_empty() {
-            let widest = &profile.paths[0].vector_width;
+            // The widest path this CPU runs outside valgrind, as read from the binary.
+            let best = mandel_variants::simd::Isa::best().name();
+            let widest = profile
+                .paths
+                .iter()
+                .find(|p| p.isa == best)
+                .map_or(&profile.paths[0].vector_width, |p| &p.vector_width);
             let note = if *widest != hot.vector_width {
                 format!(
                     "valgrind cannot execute {widest} code and hides it from the program, so \
@@ -288,7 +294,10 @@ fn line_and_machine_code(
                     hot.vector_width
                 )
             } else {
-                "Every path's inner loop, from the binary:".to_string()
+                format!(
+                    "This CPU's widest path is {best} ({widest}), the one the line profile and the \
+                     hot loop above ran. Every path's inner loop, from the binary:"
+                )
             };
             html = html.replace(
                 "</body></html>\n",

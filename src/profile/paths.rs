@@ -58,7 +58,9 @@ pub fn kernel_file(variant: &str) -> Option<&'static str> {
 /// loop's kernel.
 pub fn path_loops(binary: &Path, kernel_file: &str) -> Result<Vec<PathLoop>, LabError> {
     let text = listing(binary)?;
-    let candidates: Vec<(&str, Vec<(u64, String)>, Option<u64>)> = PATHS
+    // Each candidate: its path, its inner loop, and the address of one of the loop's multiplies.
+    type Candidate<'a> = (&'a str, Vec<(u64, String)>, Option<u64>);
+    let candidates: Vec<Candidate<'_>> = PATHS
         .iter()
         .flat_map(|(isa, symbol)| functions(&text, symbol).into_iter().map(move |b| (*isa, b)))
         .filter_map(|(isa, body)| {

@@ -43,7 +43,8 @@ pub fn target_dir() -> PathBuf {
 /// Every build shares the workspace's one target folder, so a build with features recompiles
 /// only the two lab crates (cargo keeps both feature sets' artifacts side by side, and switching
 /// back is free). Since cargo writes either build's binary to the same `release/mandel-lab`, a
-/// build with features is copied to `release/mandel-lab+<features>` before the lock is released.
+/// build with features is copied to `release/with-<features>/mandel-lab` before the lock is
+/// released (keeping its name, which is the ranks' process name).
 pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if features.is_empty() {
         if let Some(binary) = std::env::var_os(BINARY_ENV) {
@@ -57,8 +58,11 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
         );
     }
     let release = target_dir().join("release");
-    let copy =
-        (!features.is_empty()).then(|| release.join(format!("mandel-lab+{}", features.join("+"))));
+    let copy = (!features.is_empty()).then(|| {
+        release
+            .join(format!("with-{}", features.join("+")))
+            .join("mandel-lab")
+    });
     build_in(&root(), features, copy.as_deref())?;
     Ok(copy.unwrap_or_else(|| release.join("mandel-lab")))
 }
@@ -88,6 +92,10 @@ pub fn build_in(tree: &Path, features: &[&str], copy_to: Option<&Path>) -> Resul
     }
     if let Some(to) = copy_to {
         let built = target.join("release").join("mandel-lab");
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         // Through a temporary name: a copy still running (an mpirun of the last build) keeps
         // its file, where copying over it would fail with "text file busy".
         let tmp = to.with_extension("partial");

@@ -21,14 +21,17 @@ Commands:
   report    Build in release, validate every available variant on the tutorial's problem,
             measure each under criterion, and write reports/index.html (with results.json,
             results.csv, results.md and criterion's own report beside it).
-            Runs `profile` first, so the report links every variant's views. Where OpenMPI is
-            installed, then measures mpi under mpirun (one rank per core) into the same report.
+            Where OpenMPI is installed, then measures mpi under mpirun (one rank per core) into
+            the same report; then runs `profile` on the problem measured (--problem-from), so
+            the report links every variant's views. --quick sizes the problem to the machine
+            (about 20 s of measurement and 15 s of profiling) and says what it chose.
             Options: --quick, --width W --height H --maxiter M, --variants a,b,...,
-            --render-only, --no-profile, --samples N, --format table|markdown|csv|json
+            --render-only, --no-profile, --samples N, --format table|markdown|csv|json,
+            --out DIR, --flamegraphs DIR
   profile   Build in release and profile every available variant: pprof flamegraphs,
             callgrind line profiles and hot-loop disassembly, in flamegraphs/.
             Options: --variants a,b,..., --seconds S, --frequency HZ, --quick,
-            --width W --height H --maxiter M
+            --width W --height H --maxiter M, --problem-from reports/results.json
   sweep AXIS
             Build in release and measure variants along one axis, through the one sweep
             engine, into reports/sweeps/AXIS.{json,csv,svg} and the report. Axes:
