@@ -42,9 +42,11 @@ pub fn target_dir() -> PathBuf {
 ///
 /// Every build shares the workspace's one target folder, so a build with features recompiles
 /// only the two lab crates (cargo keeps both feature sets' artifacts side by side, and switching
-/// back is free). Since cargo writes either build's binary to the same `release/mandel-lab`, a
-/// build with features is copied to `release/with-<features>/mandel-lab` before the lock is
-/// released (keeping its name, which is the ranks' process name).
+/// back is free). But cargo puts either build's binary at the same `release/mandel-lab`, so
+/// xtask never runs that file: under the build lock, each build is copied to
+/// `release/xtask/<features, or "default">/mandel-lab` (keeping its name, which is the process
+/// name MPI's ranks are found by), and a build with other features started meanwhile by another
+/// xtask cannot swap the binary under a running command.
 pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if features.is_empty() {
         if let Some(binary) = std::env::var_os(BINARY_ENV) {
@@ -57,14 +59,18 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
             features.join(",")
         );
     }
-    let release = target_dir().join("release");
-    let copy = (!features.is_empty()).then(|| {
-        release
-            .join(format!("with-{}", features.join("+")))
-            .join("mandel-lab")
-    });
-    build_in(&root(), features, copy.as_deref())?;
-    Ok(copy.unwrap_or_else(|| release.join("mandel-lab")))
+    let name = if features.is_empty() {
+        "default".to_string()
+    } else {
+        features.join("+")
+    };
+    let copy = target_dir()
+        .join("release")
+        .join("xtask")
+        .join(name)
+        .join("mandel-lab");
+    build_in(&root(), features, Some(&copy))?;
+    Ok(copy)
 }
 
 /// Builds the lab of the checkout at `tree` (the workspace, or a worktree of another revision)

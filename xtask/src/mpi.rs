@@ -18,7 +18,7 @@ cargo xtask mpi: run the mpi variant (ParallelPython's job server, on MPI) under
 
 Usage: cargo xtask mpi [--ranks N] [--hostfile FILE] [--timeout SECS] [--verbose] [RUN OPTIONS]
 
-Builds mandel-lab in release with the `mpi` feature (target/release/with-mpi/mandel-lab) and runs
+Builds mandel-lab in release with the `mpi` feature (copied to target/release/xtask/mpi/) and runs
 `mpirun -n N mandel-lab run --variant mpi [RUN OPTIONS]`. Rank 0 builds the grid and serves the
 --chunks work units (default 16) on demand to every rank, itself included; it validates the counts
 against the reference and prints the tutorial's lines.
