@@ -47,6 +47,8 @@ pub(super) struct ProfileArgs {
 /// line profile and machine code (seconds each, under valgrind), and a note saying so.
 const QUICK_SECONDS: f64 = 0.25;
 const QUICK_BUDGET_SECS: f64 = 15.0;
+/// What a sampled-only variant costs beyond its sampling (preparing it, folding and drawing).
+const QUICK_SAMPLED_OVERHEAD_SECS: f64 = 0.2;
 
 /// The fewest samples per variant `--seconds` times `--frequency` may promise.
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
@@ -137,7 +139,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         if args.quick && opts.line_level {
             // What is left must fit: the variants after this one are sampled at least.
             let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
-            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + 0.2);
+            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
             opts.line_level =
                 i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
         }

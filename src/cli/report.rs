@@ -67,6 +67,13 @@ pub(super) struct ReportArgs {
     check: bool,
 }
 
+impl ReportArgs {
+    /// Whether `--quick` chooses the problem (none was given on the command line).
+    fn quick_chooses_problem(&self) -> bool {
+        self.quick && !self.problem.is_explicit()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum TableFormat {
     Table,
@@ -158,7 +165,7 @@ fn plan(
     quick: Option<&QuickPlan>,
 ) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
     let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
-    if let Some(plan) = quick.filter(|_| args.quick && !args.problem.is_explicit()) {
+    if let Some(plan) = quick.filter(|_| args.quick_chooses_problem()) {
         spec = plan.spec(spec.region);
     }
     let mut settings = if args.quick {
@@ -201,7 +208,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     let mut quick = None;
     if let Some(given) = given {
         spec = given;
-    } else if args.quick && !args.problem.is_explicit() {
+    } else if args.quick_chooses_problem() {
         eprintln!("Calibrating --quick: every variant once on a small grid...");
         let chosen = crate::quick::plan(
             &report::runs(&selection, &opts),
