@@ -76,13 +76,39 @@ impl BenchSettings {
     };
 }
 
+/// The most samples a user may ask for: criterion keeps every sample, and its linear sampling
+/// runs `n (n + 1) / 2` iterations in all, which overflows for an `n` near `usize::MAX`.
+pub const MAX_SAMPLES: usize = 100_000;
+
+/// The longest time a user may give for a phase of a measurement or a profile (a day): longer
+/// is certainly a typo, and `1e20` s is more than [`Duration`] holds.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// Checks a number of seconds given as `option`: finite, positive, at most [`MAX_SECONDS`].
+pub fn check_seconds(option: &str, secs: f64) -> Result<f64, LabError> {
+    if secs.is_finite() && secs > 0.0 && secs <= MAX_SECONDS {
+        Ok(secs)
+    } else {
+        // 1e306 as written, not as 307 digits.
+        let shown = match secs.abs() {
+            a if a >= 1e6 => format!("{secs:e}"),
+            _ => secs.to_string(),
+        };
+        Err(LabError::bad_input(format!(
+            "{option} {shown}: must be a positive number of seconds, at most {MAX_SECONDS} (a day)"
+        )))
+    }
+}
+
 impl BenchSettings {
-    /// These settings with `samples` samples where given, refusing fewer than criterion's 10.
+    /// These settings with `samples` samples where given, refusing fewer than criterion's 10 and
+    /// more than [`MAX_SAMPLES`].
     pub fn with_samples(mut self, samples: Option<usize>) -> Result<BenchSettings, LabError> {
         if let Some(n) = samples {
-            if n < 10 {
+            if !(10..=MAX_SAMPLES).contains(&n) {
                 return Err(LabError::bad_input(format!(
-                    "--samples {n}: criterion needs at least 10 samples"
+                    "--samples {n}: criterion needs at least 10 samples, and the lab takes at \
+                     most {MAX_SAMPLES}"
                 )));
             }
             self.samples = n;

@@ -1,4 +1,11 @@
 //! The report's charts, drawn with plotters as in-memory SVG (no system fonts needed).
+//!
+//! Every axis range built from data goes through [`axis`] first. plotters spins for ever (or
+//! panics) on a range it cannot divide into ticks: a log axis from 0 to 0, or whose ends' ratio
+//! overflows (a median of 1e306 s beside one of 0.1 s), a linear axis of infinite width. The
+//! loaders refuse such figures ([`crate::results::Check`]); [`axis`] is the second line of
+//! defence, so that no input can make a chart hang: the range is clamped to one plotters can draw,
+//! and the chart's caption says so.
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -9,6 +16,55 @@ use crate::export::{Group, format_seconds};
 
 /// Bars span a log axis once the slowest is this many times the fastest.
 const LOG_SCALE_RATIO: f64 = 20.0;
+
+/// The most decades a log axis spans: beyond it, the low end is raised and what lies below is
+/// drawn at the axis. Real figures span a few (the tutorial's 49 s to a GPU's 0.1 ms is six).
+const MAX_DECADES: i32 = 15;
+/// The largest magnitude an axis end may have: far beyond any figure, far below overflow.
+const MAX_MAGNITUDE: f64 = 1e200;
+/// Appended to a caption whose axis [`axis`] had to clamp.
+const CLAMPED: &str = " (axis clamped: some values are off the scale)";
+
+/// An axis range that plotters can draw, from the data's `lo` and `hi`, and whether it had to be
+/// clamped. A log axis gets positive finite ends, `lo < hi`, at most [`MAX_DECADES`] apart; a
+/// linear one finite ends, `lo < hi`, within [`MAX_MAGNITUDE`]. Values that are not numbers, and
+/// for a log axis values that are not positive, are left out.
+pub(crate) fn axis(lo: f64, hi: f64, log: bool) -> (f64, f64, bool) {
+    let floor = if log { 1.0 / MAX_MAGNITUDE } else { -MAX_MAGNITUDE };
+    let usable = |v: f64| !v.is_nan() && (!log || v > 0.0);
+    let clamp = |v: f64| v.clamp(floor, MAX_MAGNITUDE);
+    let (lo0, hi0) = match (usable(lo), usable(hi)) {
+        (true, true) => (lo.min(hi), lo.max(hi)),
+        (true, false) => (lo, lo),
+        (false, true) => (hi, hi),
+        (false, false) => return if log { (1.0, 10.0, false) } else { (0.0, 1.0, false) },
+    };
+    let (mut lo, mut hi) = (clamp(lo0), clamp(hi0));
+    let mut clamped = lo != lo0 || hi != hi0;
+    if log {
+        if hi <= lo {
+            (lo, hi) = (lo / 10.0, hi * 10.0);
+        }
+        let span = 10f64.powi(MAX_DECADES);
+        if hi / lo > span {
+            lo = hi / span;
+            clamped = true;
+        }
+    } else if hi <= lo {
+        (lo, hi) = (lo - 0.5 * lo.abs().max(1.0), hi + 0.5 * hi.abs().max(1.0));
+    }
+    (lo, hi, clamped)
+}
+
+/// Finite values only: folds them to `(min, max)`, `(inf, -inf)` when there are none.
+fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+}
 
 const NOW: RGBColor = RGBColor(31, 119, 180);
 /// Bars of results that used more than one core.
@@ -54,28 +110,31 @@ pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String>
         .iter()
         .flat_map(|b| [b.now.map(|n| n.1), b.now.map(|n| n.2), b.then, b.python])
         .flatten()
-        .filter(|v| *v > 0.0)
+        .filter(|v| *v > 0.0 && v.is_finite())
         .collect();
     if values.is_empty() {
         return Ok(None);
     }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(0.0, f64::max);
-    let height = 130 + 62 * (bars.len() as u32 + 1);
+    let (lo, hi) = extent(values);
+    let height = 130 + 62 * (bars.len().min(10_000) as u32 + 1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let log = hi / lo > LOG_SCALE_RATIO;
+        let (x0, x1, clamped) = match log {
+            true => axis(lo / 2.0, hi * 2.0, true),
+            false => axis(0.0, hi * 1.15, false),
+        };
         let caption = format!(
-            "{title}: seconds per run{}",
-            if log { " (log scale)" } else { "" }
+            "{title}: seconds per run{}{}",
+            if log { " (log scale)" } else { "" },
+            if clamped { CLAMPED } else { "" }
         );
         if log {
-            let x = (lo / 2.0..hi * 2.0).log_scale();
-            draw_bars(&root, &caption, x, lo / 2.0, bars)?;
+            draw_bars(&root, &caption, (x0..x1).log_scale(), x0, bars)?;
         } else {
-            draw_bars(&root, &caption, 0.0..hi * 1.15, 0.0, bars)?;
+            draw_bars(&root, &caption, x0..x1, x0, bars)?;
         }
         root.present().map_err(|e| e.to_string())?;
     }
@@ -304,31 +363,33 @@ pub fn sweep_figure(
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.0))
         .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.0)));
-    let (x_lo, x_hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-        (lo.min(x), hi.max(x))
-    });
+    let (x_lo, x_hi) = extent(xs.filter(|x| !chart.log_x || *x > 0.0));
     let ys = lines
         .iter()
         .flat_map(|l| l.points.iter().flat_map(|p| [p.2, p.3]))
         .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.1)));
-    let (y_lo, y_hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-        (lo.min(y), hi.max(y))
-    });
-    let x_range = match chart.log_x {
-        true => (x_lo / 1.5, x_hi * 1.5),
-        false => (x_lo - 0.5, x_hi + 0.5),
+    let (y_lo, y_hi) = extent(ys.filter(|y| !chart.log_y || *y > 0.0));
+    let (x0, x1, x_clamped) = match chart.log_x {
+        true => axis(x_lo / 1.5, x_hi * 1.5, true),
+        false => axis(x_lo - 0.5, x_hi + 0.5, false),
     };
-    let y_range = match (chart.log_y, chart.y) {
-        (true, _) => (y_lo / 1.5, y_hi * 1.5),
-        (false, Y::RelativeToBest) => (0.9, y_hi.max(1.0) * 1.1),
-        (false, _) => (0.0, y_hi * 1.2),
+    let (y0, y1, y_clamped) = match (chart.log_y, chart.y) {
+        (true, _) => axis(y_lo / 1.5, y_hi * 1.5, true),
+        (false, Y::RelativeToBest) => axis(0.9, y_hi.max(1.0) * 1.1, false),
+        (false, _) => axis(0.0, y_hi * 1.2, false),
+    };
+    let mut clamped_chart;
+    let chart = if x_clamped || y_clamped {
+        clamped_chart = chart.clone();
+        clamped_chart.title.push_str(CLAMPED);
+        &clamped_chart
+    } else {
+        chart
     };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (x0, x1) = x_range;
-        let (y0, y1) = y_range;
         // Log axes are labelled at 1, 2 and 5 of every decade they span (plotters' own labels
         // start at the first power of ten, leaving a range such as 0.15 to 5 ns half bare).
         let log = |lo: f64, hi: f64| (lo..hi).log_scale().with_key_points(log_labels(lo, hi));
@@ -592,14 +653,19 @@ pub fn limit_chart(
     per_core: f64,
     cores: usize,
 ) -> Result<Option<String>, String> {
-    if bars.is_empty() || per_core <= 0.0 {
+    if bars.is_empty() || !(per_core > 0.0 && per_core.is_finite()) {
         return Ok(None);
     }
     let all_cores = per_core * cores.max(1) as f64;
-    let lo = bars.iter().map(|b| b.throughput).fold(per_core, f64::min);
-    let (x0, x1) = (lo / 2.0, all_cores * 2.0);
+    let (lo, hi) = extent(
+        bars.iter()
+            .map(|b| b.throughput)
+            .filter(|t| *t > 0.0)
+            .chain([per_core, all_cores]),
+    );
+    let (x0, x1, clamped) = axis(lo / 2.0, hi * 2.0, true);
     let n = bars.len() as f64;
-    let height = 140 + 30 * (bars.len() as u32 + 2);
+    let height = 140 + 30 * (bars.len().min(10_000) as u32 + 2);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
@@ -607,7 +673,11 @@ pub fn limit_chart(
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                "Every variant against the limit: G inner iterations per second (log scale)",
+                format!(
+                    "Every variant against the limit: G inner iterations per second (log \
+                     scale){}",
+                    if clamped { CLAMPED } else { "" }
+                ),
                 ("sans-serif", 20),
             )
             .margin(12)

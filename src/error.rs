@@ -39,7 +39,7 @@ impl LabError {
             LabError::BadInput(_) | LabError::Corrupt { .. } => true,
             LabError::Read { source, .. } => source.kind() == io::ErrorKind::NotFound,
             LabError::Variant(e) => variant_is_bad_input(e),
-            LabError::Write { source, .. } => is_bad_path(source.kind()),
+            LabError::Write { source, .. } => is_bad_path(source),
         }
     }
 }
@@ -55,10 +55,12 @@ pub fn variant_is_bad_input(e: &VariantError) -> bool {
 
 /// Whether a write failed because of the path the user gave (a folder that cannot be created or
 /// written, a file where a folder should be) rather than because of the machine (a full disk).
-fn is_bad_path(kind: io::ErrorKind) -> bool {
+fn is_bad_path(e: &io::Error) -> bool {
     use io::ErrorKind::*;
-    matches!(
-        kind,
+    // A name too long for the file system, or a loop of symbolic links.
+    matches!(e.raw_os_error(), Some(libc::ENAMETOOLONG | libc::ELOOP))
+        || matches!(
+        e.kind(),
         NotFound
             | PermissionDenied
             | ReadOnlyFilesystem
@@ -66,5 +68,6 @@ fn is_bad_path(kind: io::ErrorKind) -> bool {
             | IsADirectory
             | AlreadyExists
             | InvalidInput
+            | InvalidFilename
     )
 }

@@ -192,7 +192,7 @@ fn accumulate(
     asked: usize,
     axis: &str,
 ) -> Result<Vec<f64>, LabError> {
-    let mut out = Vec::with_capacity(asked + 1);
+    let mut out = Vec::with_capacity(asked.saturating_add(1));
     let mut v = start;
     while keep(v) {
         if out.len() > asked {
@@ -217,7 +217,11 @@ fn accumulate(
 /// Refuses a grid whose buffers would not fit in the memory available now.
 fn check_memory(width: usize, height: usize) -> Result<(), LabError> {
     // The accumulated axes can add one column and one row.
-    let pixels = (width as u64 + 1).checked_mul(height as u64 + 1);
+    // Checked all through: `u64::MAX + 1` must not wrap to a grid of 0 bytes.
+    let plus_one = |n: usize| (n as u64).checked_add(1);
+    let pixels = plus_one(width)
+        .zip(plus_one(height))
+        .and_then(|(w, h)| w.checked_mul(h));
     let bytes = pixels.and_then(|p| p.checked_mul(BYTES_PER_PIXEL));
     let limit = available_memory().unwrap_or(isize::MAX as u64);
     match bytes {

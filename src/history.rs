@@ -6,7 +6,6 @@
 //! on another system, a hand edit) costs only itself: readers skip it with a warning. Each line
 //! is written with one `write` on a file opened with `O_APPEND`, so lines never interleave.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -84,15 +83,7 @@ pub fn append(dir: &Path, entry: &Entry) -> Result<(), LabError> {
     let path = dir.join(HISTORY_FILE);
     let mut line = serde_json::to_vec(entry).expect("the lab's types serialise to JSON");
     line.push(b'\n');
-    std::fs::create_dir_all(dir)
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-        })
-        .and_then(|mut f| f.write_all(&line))
-        .map_err(|source| LabError::Write { path, source })
+    crate::fsutil::append(&path, &line)
 }
 
 /// The history in `dir`, oldest first, and one warning per line that could not be read. No file

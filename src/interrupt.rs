@@ -59,8 +59,22 @@ pub fn install() {
     let _ = ctrlc::set_handler(on_signal);
 }
 
+/// Held while a step that must not be cut in two runs (see [`uninterrupted`]).
+static CRITICAL: Mutex<()> = Mutex::new(());
+
+/// Runs `step` to its end even if an interruption arrives meanwhile: the handler waits for it,
+/// then cleans up and exits. For the few milliseconds in which several finished files are moved
+/// into place together (a profile's views, then its `profile.json`), so that an interruption
+/// leaves either all the old ones or all the new ones.
+pub fn uninterrupted<T>(step: impl FnOnce() -> T) -> T {
+    let _critical = CRITICAL.lock().unwrap_or_else(PoisonError::into_inner);
+    step()
+}
+
 /// The handler: runs on ctrlc's own thread, not in signal context, so it may lock and do I/O.
 fn on_signal() {
+    // Taken first, and before the litter's lock, which the step may need for its own files.
+    let _critical = CRITICAL.lock().unwrap_or_else(PoisonError::into_inner);
     let mut l = litter();
     l.interrupted = true;
     for child in &l.children {

@@ -143,17 +143,17 @@ pub fn probe(effort: Effort) -> Limit {
     Limit { clock_ghz, widths }
 }
 
-/// The cores a variant's result used: its threads (at most the cores), the machine's cores for
-/// `mpi` (the report runs one rank per core), 1 for single-core loops, `None` on a GPU.
+/// The cores a variant's result used: its threads (at most the cores); for `mpi`, `threads` is
+/// its rank count (at most the cores: more ranks share them), and without one the machine's
+/// cores (the report runs one rank per core); 1 for single-core loops, `None` on a GPU.
 pub fn cores_used(name: &str, threads: Option<usize>, cores: usize) -> Option<usize> {
     let variant = mandel_variants::find(name)?;
     if variant.family == Family::Gpu {
         return None;
     }
-    if variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name {
-        return Some(cores);
-    }
-    Some(if variant.knobs.contains(&Knob::Threads) {
+    let parallel = variant.knobs.contains(&Knob::Threads)
+        || variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name;
+    Some(if parallel {
         threads.unwrap_or(cores).clamp(1, cores.max(1))
     } else {
         1
@@ -191,4 +191,20 @@ fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
             units as f64 / seconds.max(1e-9)
         })
         .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cores_used;
+
+    #[test]
+    fn mpi_uses_the_cores_of_its_ranks_and_no_more_than_the_machine_has() {
+        // `cargo xtask mpi --ranks 1` on two cores: its share is of one core's limit.
+        assert_eq!(cores_used("mpi", Some(1), 2), Some(1));
+        assert_eq!(cores_used("mpi", Some(3), 2), Some(2));
+        // The report's run: one rank per core, no count recorded.
+        assert_eq!(cores_used("mpi", None, 4), Some(4));
+        assert_eq!(cores_used("rayon-rows", Some(1), 2), Some(1));
+        assert_eq!(cores_used("naive", Some(8), 2), Some(1));
+    }
 }

@@ -17,10 +17,17 @@ pub const IMAGE_FILE: &str = "mandelbrot.png";
 
 /// Resolves a comma-separated list of variant names; `None` or an empty list selects every variant.
 pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
-    let Some(names) = names.filter(|n| !n.trim().is_empty()) else {
+    let Some(names) = named(names) else {
         return Ok(VARIANTS.to_vec());
     };
     names.split(',').map(|n| find_variant(n.trim())).collect()
+}
+
+/// The list `--variants` gives, or `None` for the command's default (for `report`, every variant):
+/// to every command an empty list means the same as no option (`--variants ''` is what a script's
+/// empty variable gives), never an empty selection.
+pub fn named(list: Option<&str>) -> Option<&str> {
+    list.filter(|l| !l.trim().is_empty())
 }
 
 /// Looks a variant up by name; an unknown name is bad input that lists the known ones.
@@ -36,7 +43,7 @@ pub fn find_variant(name: &str) -> Result<&'static Variant, LabError> {
 /// Where the measurement writes and how it samples.
 #[derive(Debug, Clone)]
 pub struct MeasureOptions {
-    /// The report folder: the picture and criterion's files go here.
+    /// The report folder: criterion's files go here (the picture is written by the render stage).
     pub out_dir: PathBuf,
     /// Criterion's settings; `None` runs each variant once, untimed by criterion.
     pub bench: Option<BenchSettings>,
@@ -88,12 +95,9 @@ pub fn measure_all(
             known.map(|k| k.validation_sum)
         )));
     }
-    image::write_png(
-        &opts.out_dir.join(IMAGE_FILE),
-        &reference.counts,
-        grid.columns(),
-        spec.maxiter,
-    )?;
+    // The picture is kept, not written: it belongs with the results and the page, and the render
+    // stage writes it with them (a run stopped before then leaves the old report whole).
+    let picture = image::encode_png(&reference.counts, grid.columns(), spec.maxiter);
     let group = format!("{}x{}x{}", spec.width, spec.height, spec.maxiter);
     let criterion_dir = opts.out_dir.join("criterion");
     let runs = runs(selection, opts);
@@ -155,6 +159,7 @@ pub fn measure_all(
         image: Some(IMAGE_FILE.into()),
         variants,
         quick: None,
+        picture: Some(picture),
     })
 }
 
@@ -223,6 +228,8 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
         .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
     fill_speedups(&mut old.variants);
     old.generated_at = new.generated_at;
+    // The same problem gives the same picture; rendering it again restores one that went missing.
+    old.picture = new.picture.or(old.picture.take());
     Ok(())
 }
 

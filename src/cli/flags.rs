@@ -6,6 +6,7 @@
 //! machine-code evidence and writes `reports/flags.json`. `flags --check` resolves the variants
 //! before anything is built, so a typo costs nothing.
 
+use super::out::outln;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -85,7 +86,7 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
     let variants = select(args.variants.as_deref())?;
     if args.check {
         let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
-        println!("{}", names.join(","));
+        outln!("{}", names.join(","))?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(dir) = args.collect else {
@@ -94,21 +95,23 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     };
+    fsutil::check_output_dir("--out", &args.out, &[flags::JSON_FILE])?;
     let results = collect(&dir, &variants, args.quick)?;
     results.save(&args.out)?;
     for lang in [Lang::Rust, Lang::C] {
-        println!("{}", flags::answer_sentence(&flags::answer(&results, lang)));
+        outln!("{}", flags::answer_sentence(&flags::answer(&results, lang)))?;
     }
-    println!(
+    outln!(
         "Written to {}; `cargo xtask report --render-only` shows the Compiler flags section.",
         args.out.join(flags::JSON_FILE).display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Validates `variant` against the reference on the tutorial's problem and measures it under
 /// criterion, timing it even where this build changed its answer, and writes the cell.
 pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
+    fsutil::check_output_file("--out", &args.out)?;
     let variant = report::find_variant(&args.variant)?;
     let grid = GridSpec::TUTORIAL.build()?;
     let reference = reference::compute(&grid.problem());

@@ -1,6 +1,7 @@
 //! `mandel-lab history`: append the saved results to `reports/history.jsonl` (what `cargo xtask
 //! report` does after every measurement), or print the history with its change points.
 
+use super::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ pub(super) struct HistoryArgs {
 
 pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
     if args.append {
+        crate::fsutil::check_output_dir("--out", &args.out, &[history::HISTORY_FILE])?;
         let results = Results::load(&args.out.join(RESULTS_FILE))?;
         // A corrupt profile.json only loses the instruction counts of this line.
         let profiles = ProfileSummary::load(&args.flamegraphs).unwrap_or_else(|e| {
@@ -44,14 +46,21 @@ pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    if entries.is_empty() {
+        outln!(
+            "No history yet: {} has no entries. `cargo xtask report` appends one after every \
+             measurement (or `mandel-lab history --append`, after a report).",
+            args.out.join(history::HISTORY_FILE).display()
+        )?;
+    }
     for (i, e) in entries.iter().enumerate() {
-        println!(
+        outln!(
             "{i:>3}  {}  {}  {}  {} variants",
             e.date,
             e.revision,
             e.problem,
             e.variants.len()
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

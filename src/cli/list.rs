@@ -1,5 +1,6 @@
 //! `mandel-lab list`: every variant with its metadata and whether it can run here.
 
+use super::out::outln;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -21,8 +22,8 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
         .map(|v| VariantInfo::new(v))
         .collect();
     match args.format {
-        Format::Text => println!("{}", terminal::variants_table(&infos)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&infos)?),
+        Format::Text => outln!("{}", terminal::variants_table(&infos))?,
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&infos)?)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ mod clap_error;
 mod flags;
 mod history;
 mod list;
+pub(crate) mod out;
 mod peers;
 mod profile;
 mod progress;
@@ -18,7 +19,7 @@ mod sweep;
 
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::{GridSpec, LabError, Region};
 
@@ -186,7 +187,10 @@ pub fn main() -> ExitCode {
 /// Parses the process's arguments, runs the command, and turns errors into one line and an exit
 /// code.
 fn lab_main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -195,7 +199,7 @@ fn lab_main() -> ExitCode {
         }
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             // No command: the help, on standard output, and the one error line.
-            print!("{}", Cli::command().render_help());
+            let _ = out::out!("{}", command().render_help());
             eprintln!(
                 "error: no command given; commands: {} (see mandel-lab --help)",
                 command_names().join(", ")
@@ -252,16 +256,44 @@ fn lab_main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            exit_code_for(&e)
-        }
+        Err(e) => match e.chain().find_map(|c| c.downcast_ref::<out::StdoutError>()) {
+            // The reader closed the pipe (`| head`): it has what it wanted.
+            Some(closed) if closed.is_broken_pipe() => ExitCode::SUCCESS,
+            // The one line is about standard output itself, whatever the command was doing.
+            Some(stdout) => {
+                eprintln!("error: {stdout}");
+                ExitCode::FAILURE
+            }
+            None => {
+                eprintln!("error: {e:#}");
+                exit_code_for(&e)
+            }
+        },
     }
+}
+
+/// The command line as parsed: the derived one, with every option taking a negative number as
+/// its value, and every list option a value that begins with a hyphen. Without that, clap reads `--maxiter -1` as the option without a value followed by
+/// an unknown flag `-1`, and its error ("unexpected argument '-1' found") loses the option's name;
+/// with it, the value reaches the option's parser, whose error names both.
+fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            let takes_value = arg.get_action().takes_values();
+            // A list of numbers (`--values -1,2`) is no number to clap: its first value may
+            // begin with a hyphen too.
+            let list = arg
+                .get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n.contains(',')));
+            arg.allow_negative_numbers(takes_value)
+                .allow_hyphen_values(takes_value && list)
+        })
+    })
 }
 
 /// The commands a user can type (the hidden ones left out).
 fn command_names() -> Vec<String> {
-    Cli::command()
+    command()
         .get_subcommands()
         .filter(|c| !c.is_hide_set())
         .map(|c| c.get_name().to_string())

@@ -1,7 +1,8 @@
 //! `mandel-lab peers`: the tutorial's own Python programs, run on this machine today, validated
 //! against the reference and written to `reports/peers.json` for the report.
 
-use std::path::{Path, PathBuf};
+use super::out::outln;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,10 +14,6 @@ use tabled::settings::Style;
 use super::ProblemArgs;
 use crate::LabError;
 use crate::peers::{self, Options, Step, Toolbox};
-
-/// Where the peer programs and the lab's Python scratch live: the checkout the lab was built
-/// from, so that the lab finds them whatever folder it runs in.
-const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
 
 #[derive(Debug, Args)]
 pub(super) struct PeersArgs {
@@ -50,6 +47,7 @@ pub(super) struct PeersArgs {
 }
 
 pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
+    crate::fsutil::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;
     let spec = args
         .problem
         .spec_for(args.quick, super::report::QUICK_MAXITER)?;
@@ -61,7 +59,17 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     if args.check_args {
         return Ok(ExitCode::SUCCESS);
     }
-    let workspace = Path::new(WORKSPACE);
+    // The peer programs and the lab's Python scratch live in the checkout `cargo xtask` names
+    // (else the one the lab was built from), whatever folder the lab runs in.
+    let Some(workspace) = crate::profile::workspace() else {
+        return Err(LabError::bad_input(format!(
+            "cannot find the workspace with the peers' programs: set {} to a mandel-lab \
+             checkout, or run cargo xtask peers",
+            crate::profile::WORKSPACE_ENV
+        ))
+        .into());
+    };
+    let workspace = workspace.as_path();
     let tools = Toolbox::find(args.python.as_deref(), workspace)?;
     let opts = Options {
         scripts: args
@@ -86,11 +94,11 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     let results = results?;
     results.save(&args.out)?;
     let p = &results.problem;
-    println!(
+    outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \
          kernel seconds measured inside each program\n",
         p.columns, p.rows, p.maxiter, p.reference_sum
-    );
+    )?;
     let mut b = Builder::default();
     b.push_record([
         "peer",
@@ -126,19 +134,19 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
             r.variant.clone(),
         ]);
     }
-    println!("{}", b.build().with(Style::rounded()));
+    outln!("{}", b.build().with(Style::rounded()))?;
     for r in results.peers.iter().filter(|r| r.reason.is_some()) {
-        println!(
+        outln!(
             "  {} {}: {}",
             r.status.label(),
             r.name,
             r.reason.as_deref().unwrap_or("")
-        );
+        )?;
     }
-    println!(
+    outln!(
         "Written to {}; `cargo xtask report` (or --render-only) shows them beside 2011 and Rust.",
         args.out.join(peers::JSON_FILE).display()
-    );
+    )?;
     Ok(super::exit_code_for_statuses(
         results.peers.iter().map(|r| r.status),
     ))

@@ -1,6 +1,7 @@
 //! `mandel-lab profile`: the sampling profile, line profile and hot-loop disassembly of every
 //! available variant, written to `flamegraphs/`; and `kernel-once`, the target callgrind runs.
 
+use super::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,14 +55,13 @@ const QUICK_SAMPLED_OVERHEAD_SECS: f64 = 0.2;
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
 
 pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+    crate::fsutil::check_output_dir("--out", &args.out, &[profile::SUMMARY_FILE])?;
     let seconds = if args.quick {
         QUICK_SECONDS
     } else {
         args.seconds
     };
-    if !(seconds.is_finite() && seconds > 0.0) {
-        return Err(LabError::bad_input(format!("--seconds {seconds}: must be positive")).into());
-    }
+    crate::bench::check_seconds("--seconds", seconds)?;
     if args.frequency <= 0 {
         return Err(LabError::bad_input(format!(
             "--frequency {}: must be at least 1 Hz",
@@ -95,7 +95,8 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
             .spec_for(args.quick, super::report::QUICK_MAXITER)?,
     };
     spec.build()?;
-    let named = args.variants.is_some();
+    // An empty list means every variant, as it does to `report` (see `report::select`).
+    let named = report::named(args.variants.as_deref()).is_some();
     let mut selection = Vec::new();
     for v in report::select(args.variants.as_deref())? {
         match v.availability() {
@@ -110,11 +111,14 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
             Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
         }
     }
+    // The views are written to a scratch folder and moved in with profile.json at the end: an
+    // interrupted run leaves the previous views and summary, never a mix of two problems.
+    let staging = profile::Staging::create(&args.out)?;
     let mut opts = ProfileOptions {
         spec,
         seconds,
         frequency: args.frequency,
-        out_dir: args.out.clone(),
+        out_dir: staging.dir().to_path_buf(),
         callgrind: if args.quick {
             QUICK_CALLGRIND_PROBLEM
         } else {
@@ -157,7 +161,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     if let Some(e) = failure {
         return Err(e.into());
     }
-    let summary = ProfileSummary {
+    let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
         generated_at: crate::results::now_rfc3339(),
         spec,
@@ -165,17 +169,19 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         seconds,
         frequency: args.frequency,
         variants: profiles,
-    }
-    .save_merged(&args.out)?;
+    })?;
     print_summary(
         &summary,
         &selection.iter().map(|v| v.name).collect::<Vec<_>>(),
-    );
-    println!("Profiles written to {}/", args.out.display());
+    )?;
+    outln!("Profiles written to {}/", args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(summary: &ProfileSummary, names: &[&str]) {
+fn print_summary(
+    summary: &ProfileSummary,
+    names: &[&str],
+) -> Result<(), super::out::StdoutError> {
     let mut b = Builder::default();
     b.push_record([
         "variant",
@@ -240,7 +246,7 @@ fn print_summary(summary: &ProfileSummary, names: &[&str]) {
             eprintln!("note: {}: {note}", p.variant);
         }
     }
-    println!("{}", b.build().with(Style::rounded()));
+    outln!("{}", b.build().with(Style::rounded()))
 }
 
 /// The last two path segments of a Rust symbol.

@@ -13,6 +13,9 @@ use crate::LabError;
 use gag::Redirect;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// The log of criterion's own output, in the output folder.
+pub(super) const LOG_FILE: &str = "criterion.log";
+
 /// The bar and the redirections; [`Quiet::finish`] clears the bar and restores the output.
 pub(super) struct Quiet {
     pub bar: ProgressBar,

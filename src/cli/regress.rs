@@ -1,6 +1,7 @@
 //! `mandel-lab regress`: the instruction-count gate (and `--bless`); `ab`, the wall-time A/B of
 //! two lab binaries; hidden `count-once`, the target callgrind counts.
 
+use super::out::{out, outln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -55,6 +56,12 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
     if let Some(t) = args.threshold {
         baseline::check_threshold(t).map_err(LabError::bad_input)?;
     }
+    if let Some(path) = &args.markdown {
+        fsutil::check_output_file("--markdown", path)?;
+    }
+    if args.bless {
+        fsutil::check_output_file("--baseline", &args.baseline)?;
+    }
     if args.jobs == 0 {
         return Err(LabError::bad_input("--jobs must be at least 1").into());
     }
@@ -91,13 +98,13 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         }
         let new = Baseline::bless(old.as_ref(), &counted, skipped, problem, &reason);
         let rows = verdict::compare(old.as_ref().unwrap_or(&new), &counted);
-        print!("{}", verdict::terminal(&rows));
+        out!("{}", verdict::terminal(&rows))?;
         new.save(&args.baseline)?;
-        println!(
+        outln!(
             "Blessed {} ({} variants): {reason}",
             args.baseline.display(),
             new.variants.len()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let base = old.expect("loaded above when not blessing");
@@ -105,7 +112,7 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{note}");
     }
     let rows = verdict::compare(&base, &counted);
-    print!("{}", verdict::terminal(&rows));
+    out!("{}", verdict::terminal(&rows))?;
     if let Some(path) = &args.markdown {
         fsutil::atomic_write(path, verdict::markdown(&rows, &base).as_bytes())?;
     }
@@ -122,7 +129,7 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    println!("Gate passed: no variant above its threshold.");
+    outln!("Gate passed: no variant above its threshold.")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -196,6 +203,7 @@ pub(super) struct CountOnceArgs {
 }
 
 pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
+    fsutil::check_output_file("--report", &args.report)?;
     let variant = report::find_variant(&args.variant)?;
     count::count_once(
         variant,
@@ -237,15 +245,18 @@ pub(super) struct AbArgs {
     problem: ProblemArgs,
 }
 
-pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn ab_run(mut args: AbArgs) -> anyhow::Result<ExitCode> {
     baseline::check_threshold(args.threshold).map_err(LabError::bad_input)?;
     if args.rounds < 3 {
         return Err(LabError::bad_input("--rounds must be at least 3").into());
     }
-    for bin in [&args.a, &args.b] {
+    for bin in [&mut args.a, &mut args.b] {
         if !bin.is_file() {
             return Err(LabError::bad_input(format!("no binary at {}", bin.display())).into());
         }
+        // A bare name (`--a lab`) is the file named, here: started as it is, it would be
+        // looked up in PATH instead.
+        *bin = std::path::absolute(&*bin)?;
     }
     let spec = args.problem.spec()?;
     spec.build()?;
@@ -279,11 +290,11 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
             call.label().to_string(),
         ]);
     }
-    println!(
+    outln!(
         "A = {}, B = {}; {} x {}, maxiter {}; threshold {}%",
         args.label_a, args.label_b, spec.width, spec.height, spec.maxiter, args.threshold
-    );
-    println!("{}", b.build().with(Style::rounded()));
+    )?;
+    outln!("{}", b.build().with(Style::rounded()))?;
     Ok(if slower {
         ExitCode::FAILURE
     } else {

@@ -1,6 +1,7 @@
 //! `mandel-lab report`: validate and measure every available variant under criterion, then render
 //! the HTML report and the tables; or, with `--render-only`, re-render from the saved JSON.
 
+use super::out::{out, outln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,11 +15,21 @@ use crate::quick::QuickPlan;
 use crate::render::{self, HTML_FILE, RESULTS_FILE};
 use crate::report::{self, MeasureOptions, Step};
 use crate::results::Results;
-use crate::{GridSpec, LabError};
+use crate::{GridSpec, LabError, fsutil};
 
 /// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
 /// and `peers --quick`.
 pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
+
+/// The files `report` writes in its folder (criterion's own pages, in `criterion/`, aside).
+const REPORT_FILES: [&str; 6] = [
+    RESULTS_FILE,
+    HTML_FILE,
+    "results.md",
+    "results.csv",
+    report::IMAGE_FILE,
+    super::progress::LOG_FILE,
+];
 
 #[derive(Debug, Args)]
 pub(super) struct ReportArgs {
@@ -84,6 +95,7 @@ enum TableFormat {
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
+    fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
     if args.check {
         if !args.render_only {
             let (spec, _) = plan(&args, None)?;
@@ -125,7 +137,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         TableFormat::Table => {
             let p = &results.problem;
-            println!(
+            outln!(
                 "{} x {} pixels, maxiter {}, reference sum {}{}\n",
                 p.columns,
                 p.rows,
@@ -133,22 +145,22 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 p.reference_sum,
                 p.known_sum
                     .map_or(String::new(), |k| format!(" (tutorial: {k})"))
-            );
-            print!("{}", terminal::render(&groups));
+            )?;
+            out!("{}", terminal::render(&groups))?;
             for w in export::noise_warnings(&results) {
                 eprintln!("warning: {w}");
             }
             if peers.is_none() {
-                println!(
+                outln!(
                     "The tutorial's Python is not measured here yet: {}",
                     crate::peers::HOW_TO_MEASURE
-                );
+                )?;
             }
-            println!("Report written to {}", args.out.join(HTML_FILE).display());
+            outln!("Report written to {}", args.out.join(HTML_FILE).display())?;
         }
-        TableFormat::Markdown => print!("{}", markdown::render(&groups)),
-        TableFormat::Csv => print!("{}", csv::render(&groups)),
-        TableFormat::Json => print!("{}", json::render(&groups)),
+        TableFormat::Markdown => out!("{}", markdown::render(&groups))?,
+        TableFormat::Csv => out!("{}", csv::render(&groups))?,
+        TableFormat::Json => out!("{}", json::render(&groups))?,
     }
     Ok(if export::any_failed(&results) {
         ExitCode::FAILURE
@@ -183,12 +195,7 @@ fn plan(
         ),
     ] {
         if let Some(v) = value {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(LabError::bad_input(format!(
-                    "{name} {v}: must be a positive number of seconds"
-                )));
-            }
-            *slot = v;
+            *slot = crate::bench::check_seconds(name, v)?;
         }
     }
     Ok((spec, (!args.no_criterion).then_some(settings)))
@@ -221,7 +228,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     }
     opts.tuning = best_chunk(&args.out, &spec)?;
     let runs = report::runs(&selection, &opts).len();
-    let quiet = Quiet::start(&args.out.join("criterion.log"), runs as u64)?;
+    let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
     let bar = &quiet.bar;
     let results = report::measure_all(&spec, &selection, &opts, |step| match step {
         Step::Reference => bar.set_message("computing the reference"),

@@ -1,5 +1,6 @@
 //! `mandel-lab run`: one variant, once, timed like the tutorial timed it.
 
+use super::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,6 +69,9 @@ struct RunRecord<'a> {
 }
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.image {
+        crate::fsutil::check_output_file("--image", path)?;
+    }
     let variant = report::find_variant(&args.variant)?;
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
@@ -86,7 +90,10 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let limit = limit::probe(limit::Effort::Quick);
     let throughput = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cores = limit::cores_used(variant.name, tuning.threads, logical_cores);
+    let ranks = mandel_variants::parallel::mpi_jobs::ranks()
+        .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
+    // For mpi, the workers are its ranks (`cargo xtask mpi --ranks 1` uses one core).
+    let cores = limit::cores_used(variant.name, ranks.or(tuning.threads), logical_cores);
     let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));
     let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
     if let Some(path) = &args.image {
@@ -94,8 +101,6 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write the image {}", path.display()))?;
     }
     let known_sum = known::lookup(&spec).map(|k| k.validation_sum);
-    let ranks = mandel_variants::parallel::mpi_jobs::ranks()
-        .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
     match args.format {
         Format::Json => {
             let record = RunRecord {
@@ -126,11 +131,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 limit_g_per_s: limit.per_core(),
                 limit_share: share,
             };
-            println!("{}", serde_json::to_string_pretty(&record)?);
+            outln!("{}", serde_json::to_string_pretty(&record)?)?;
         }
         Format::Text => {
-            println!("Variant: {} ({})", variant.name, variant.analogue);
-            println!(
+            outln!("Variant: {} ({})", variant.name, variant.analogue)?;
+            outln!(
                 "Grid: {} x {} pixels (asked {} x {}), maxiter {}, region {}",
                 grid.columns(),
                 grid.rows(),
@@ -138,8 +143,8 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 spec.height,
                 spec.maxiter,
                 spec.region
-            );
-            println!("Total elements: {}", grid.pixels());
+            )?;
+            outln!("Total elements: {}", grid.pixels())?;
             let knobs: Vec<String> = [
                 ("--chunk", tuning.chunk),
                 ("--chunks", tuning.chunks),
@@ -149,20 +154,20 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .filter_map(|(flag, value)| value.map(|v| format!("{flag} {v}")))
             .collect();
             if !knobs.is_empty() {
-                println!("Tuning: {}", knobs.join(" "));
+                outln!("Tuning: {}", knobs.join(" "))?;
             }
             if let Some(isa) = run.isa {
-                println!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes());
+                outln!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes())?;
             }
             if let Some(ranks) = ranks {
-                println!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)");
+                outln!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)")?;
             }
-            println!("calculate_z took {:.6} seconds", run.seconds);
+            outln!("calculate_z took {:.6} seconds", run.seconds)?;
             if let Some(k) = run.kernel_seconds {
-                println!(
+                outln!(
                     "  of which the kernels alone (device events): {k:.6} seconds; the rest is \
                      conversion and transfers (a first run includes the GPU's warm-up)"
-                );
+                )?;
             }
             if let Some(t) = throughput {
                 let against = match (share, limit.best(), cores) {
@@ -175,29 +180,29 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     ),
                     _ => String::new(),
                 };
-                println!(
+                outln!(
                     "Throughput: {t:.3} G iterations/s ({} inner iterations){against}",
                     reference.inner_iterations
-                );
+                )?;
             }
-            println!(
+            outln!(
                 "Total sum of elements (for validation): {}",
                 check.validation_sum
-            );
+            )?;
             let against = match known_sum {
                 Some(k) => format!("the tutorial's answer is {k}"),
                 None => format!("the reference sum is {}", check.expected_sum),
             };
             match check.status {
-                Status::Ok => println!("Validation: OK, identical to the reference ({against})"),
-                status => println!(
+                Status::Ok => outln!("Validation: OK, identical to the reference ({against})")?,
+                status => outln!(
                     "Validation: {}, {} pixels differ from the reference ({against})",
                     status.label(),
                     check.mismatched_pixels
-                ),
+                )?,
             }
             if let Some(path) = &args.image {
-                println!("Image written to {}", path.display());
+                outln!("Image written to {}", path.display())?;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! `sweep-chunks`, `sweep-threads` and `sweep-sizes`, which are the same command with the axis's
 //! old option for its values.
 
+use super::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,6 +112,10 @@ fn sweep_along(
     values: Option<&str>,
     args: CommonArgs,
 ) -> anyhow::Result<ExitCode> {
+    let written = ["json", "csv", "svg"].map(|ext| format!("{}/{}.{ext}", sweep::DIR, axis.name()));
+    let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
+    files.push(super::progress::LOG_FILE);
+    fsutil::check_output_dir("--out", &args.out, &files)?;
     let spec = problem(axis, &args)?;
     let values = match values {
         Some(text) => sweep::parse_values(axis, &spec, flag, text)?,
@@ -150,7 +155,7 @@ fn sweep_along(
         settings,
         baseline_timing: earlier.as_ref().and_then(|e| e.baseline_timing.clone()),
     };
-    let quiet = Quiet::start(&args.out.join("criterion.log"), plan.steps() as u64)?;
+    let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), plan.steps() as u64)?;
     let mut first = true;
     let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
         if !first {
@@ -175,19 +180,19 @@ fn sweep_along(
     {
         fsutil::atomic_write(&svg_path, svg.as_bytes())?;
     }
-    print(&tables::points(&sweep));
+    print(&tables::points(&sweep))?;
     if let Some(fits) = tables::fits(&sweep) {
-        print(&fits);
+        print(&fits)?;
     }
     if let Some(reading) = axis.reading(&sweep) {
-        println!("{reading}");
+        outln!("{reading}")?;
     }
-    println!(
+    outln!(
         "Written {}, {} and {}",
         sweep::json_path(&args.out, axis.name()).display(),
         sweep::file(&args.out, axis.name(), "csv").display(),
         svg_path.display()
-    );
+    )?;
     Ok(super::exit_code_for_statuses(
         sweep.points.iter().map(|p| p.status),
     ))
@@ -223,6 +228,8 @@ fn variants(
     axis: &dyn Axis,
     names: Option<&str>,
 ) -> Result<Vec<&'static mandel_variants::Variant>, LabError> {
+    // An empty list is the axis's own variants, as no option is.
+    let names = report::named(names);
     let mut variants = match names {
         Some(names) => report::select(Some(names))?,
         None => axis.default_variants(),
@@ -251,11 +258,11 @@ fn variants(
     Ok(variants)
 }
 
-fn print(table: &Table) {
+fn print(table: &Table) -> Result<(), super::out::StdoutError> {
     let mut b = Builder::default();
     b.push_record(table.header.clone());
     for row in &table.rows {
         b.push_record(row.clone());
     }
-    println!("{}", b.build().with(Style::rounded()));
+    outln!("{}", b.build().with(Style::rounded()))
 }

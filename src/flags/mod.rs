@@ -151,12 +151,34 @@ impl FlagResults {
                 ),
             });
         }
-        serde_json::from_value(value)
-            .map(Some)
-            .map_err(|e| LabError::Corrupt {
-                path,
-                message: e.to_string(),
-            })
+        let flags: FlagResults = serde_json::from_value(value).map_err(|e| LabError::Corrupt {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        flags.validate(&path)?;
+        Ok(Some(flags))
+    }
+
+    /// Refuses figures no flags run gives (see [`crate::results::Check`]); `path` is the file
+    /// they were read from.
+    pub fn validate(&self, path: &Path) -> Result<(), LabError> {
+        let remedy = format!("rerun `{HOW_TO_MEASURE}`");
+        let check = crate::results::Check::new(path, &remedy);
+        check.problem("problem", &self.problem)?;
+        check.machine("machine", &self.machine)?;
+        check.settings("settings", &self.settings)?;
+        for (i, b) in self.builds.iter().enumerate() {
+            if let Some(s) = b.build_seconds {
+                let field = format!("builds[{i}] ({}).build_seconds", b.name);
+                check.number(&field, s, crate::results::SPREAD, " s")?;
+            }
+        }
+        for (i, c) in self.cells.iter().enumerate() {
+            if let Some(t) = &c.timing {
+                check.timing(&format!("cells[{i}] ({} {}).timing", c.build, c.variant), t)?;
+            }
+        }
+        Ok(())
     }
 
     /// The cell of `variant` from `build`.

@@ -133,9 +133,31 @@ impl PeerResults {
                 )));
             }
         }
-        serde_json::from_value(value)
-            .map(Some)
-            .map_err(|e| corrupt(e.to_string()))
+        let peers: PeerResults =
+            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        peers.validate(&path)?;
+        Ok(Some(peers))
+    }
+
+    /// Refuses figures no run of the peers gives (see [`crate::results::Check`]); `path` is the
+    /// file they were read from.
+    pub fn validate(&self, path: &Path) -> Result<(), LabError> {
+        let check = crate::results::Check::new(path, "re-run cargo xtask peers");
+        check.problem("problem", &self.problem)?;
+        check.machine("machine", &self.machine)?;
+        for (i, p) in self.peers.iter().enumerate() {
+            let field = |name: &str| format!("peers[{i}] ({}).{name}", p.name);
+            for (j, s) in p.samples.iter().enumerate() {
+                check.seconds(&field(&format!("samples[{j}]")), *s)?;
+            }
+            if let Some(m) = p.median {
+                check.seconds(&field("median"), m)?;
+            }
+            if let Some(s) = p.spread {
+                check.number(&field("spread"), s, crate::results::SPREAD, " s")?;
+            }
+        }
+        Ok(())
     }
 
     /// The peer standing for `variant`'s row, where it ran and validated.

@@ -31,6 +31,8 @@ use sampling::FunctionShare;
 pub const SCHEMA_VERSION: u32 = 1;
 /// File name of the summary inside the flamegraphs folder.
 pub const SUMMARY_FILE: &str = "profile.json";
+/// What makes `profile.json`, said where one is refused.
+pub const HOW_TO_MAKE: &str = "cargo xtask profile";
 
 /// The problem callgrind runs: small, because valgrind is about fifty times slower.
 pub const CALLGRIND_PROBLEM: GridSpec = GridSpec {
@@ -105,9 +107,63 @@ pub struct VariantProfile {
 }
 
 impl ProfileSummary {
-    /// Reads `profile.json` from `dir`, if the profiling stage has run.
+    /// Reads `profile.json` from `dir`, if the profiling stage has run, refusing another schema
+    /// version and figures no profile gives.
     pub fn load(dir: &Path) -> Result<Option<ProfileSummary>, LabError> {
-        fsutil::read_json_if_exists(&dir.join(SUMMARY_FILE))
+        let path = dir.join(SUMMARY_FILE);
+        let Some(value) = fsutil::read_json_if_exists::<serde_json::Value>(&path)? else {
+            return Ok(None);
+        };
+        let corrupt = |message: String| LabError::Corrupt {
+            path: path.clone(),
+            message,
+        };
+        match value.get("schema_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+            other => {
+                return Err(corrupt(format!(
+                    "schema_version {other:?}, this lab reads version {SCHEMA_VERSION}; re-run \
+                     {HOW_TO_MAKE}"
+                )));
+            }
+        }
+        let summary: ProfileSummary =
+            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        summary.validate(&path)?;
+        Ok(Some(summary))
+    }
+
+    /// Refuses figures no profile gives (see [`crate::results::Check`]); `path` is the file they
+    /// were read from.
+    pub fn validate(&self, path: &Path) -> Result<(), LabError> {
+        let remedy = format!("re-run {HOW_TO_MAKE}");
+        let check = crate::results::Check::new(path, &remedy);
+        check.spec("spec", &self.spec)?;
+        check.spec("callgrind_spec", &self.callgrind_spec)?;
+        check.number("seconds", self.seconds, crate::results::SPREAD, " s")?;
+        check.count(
+            "frequency",
+            u64::try_from(self.frequency).unwrap_or(0),
+            1..=1_000_000,
+        )?;
+        for (i, v) in self.variants.iter().enumerate() {
+            let field = |name: &str| format!("variants[{i}] ({}).{name}", v.variant);
+            check.number(&field("kernel_share"), v.kernel_share, 0.0..=1.0, "")?;
+            for (j, f) in v.top_functions.iter().enumerate() {
+                let share = |name: &str| field(&format!("top_functions[{j}].{name}"));
+                check.number(&share("self_share"), f.self_share, 0.0..=1.0, "")?;
+                check.number(&share("total_share"), f.total_share, 0.0..=1.0, "")?;
+            }
+            for (j, l) in v
+                .line_profile
+                .iter()
+                .flat_map(|lp| lp.lines.iter().enumerate())
+            {
+                let share = field(&format!("line_profile.lines[{j}].share"));
+                check.number(&share, l.share, 0.0..=1.0, "")?;
+            }
+        }
+        Ok(())
     }
 
     /// Merges `self` into the summary saved in its folder (so profiling some variants keeps the
@@ -135,6 +191,138 @@ impl ProfileSummary {
     /// The profile of `variant`.
     pub fn variant(&self, name: &str) -> Option<&VariantProfile> {
         self.variants.iter().find(|v| v.variant == name)
+    }
+}
+
+/// The environment variable naming the checkout whose files the lab reads (the peers' Python
+/// programs, the kernels' sources for the line profiles): `cargo xtask` sets it to the checkout
+/// it was run in.
+pub const WORKSPACE_ENV: &str = "MANDEL_LAB_WORKSPACE";
+
+/// The folder the lab was compiled in. The debug info names sources under it.
+const BUILT_IN: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The checkout whose files the lab reads: `$MANDEL_LAB_WORKSPACE` where set, else the one the lab
+/// was built from, while it still exists. With a shared target folder or a copied checkout, one
+/// binary serves several checkouts, so xtask names the one it drives: the lab never reads another
+/// checkout's files behind its back.
+pub fn workspace() -> Option<PathBuf> {
+    match std::env::var_os(WORKSPACE_ENV) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => Path::new(BUILT_IN)
+            .is_dir()
+            .then(|| PathBuf::from(BUILT_IN)),
+    }
+}
+
+/// `file`, a source path from the debug info, moved from the folder the lab was built in to
+/// `workspace`, where the line profile reads it.
+pub fn relocate(file: &str, workspace: &Path) -> String {
+    match Path::new(file).strip_prefix(BUILT_IN) {
+        Ok(rest) if workspace != Path::new(BUILT_IN) => workspace.join(rest).display().to_string(),
+        _ => file.to_string(),
+    }
+}
+
+/// Where a run writes its views: `<out>/.run-<pid>/`, moved into the flamegraphs folder with
+/// `profile.json` only when every variant is profiled. An interrupted run removes the folder
+/// (it is registered with [`crate::interrupt`]) and so leaves the views and the summary of the
+/// previous run as they were, each view of the problem `profile.json` names.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    _registered: crate::interrupt::Registered,
+}
+
+/// The prefix of a run's scratch folder inside the flamegraphs folder.
+const STAGING_PREFIX: &str = ".run-";
+
+impl Staging {
+    /// Creates the scratch folder of this run inside `out`, first removing any that a killed run
+    /// left (one whose process is gone).
+    pub fn create(out: &Path) -> Result<Staging, LabError> {
+        let write_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| LabError::Write { path, source }
+        };
+        std::fs::create_dir_all(out).map_err(write_err(out))?;
+        remove_abandoned(out);
+        let dir = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        // Registered first: an interruption from here on removes it.
+        let registered =
+            crate::interrupt::Registered::folder(dir.clone()).map_err(write_err(&dir))?;
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(write_err(&dir))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            _registered: registered,
+        })
+    }
+
+    /// The folder the run writes its views to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Moves the run's views into the flamegraphs folder, then merges `summary` into its
+    /// `profile.json` (see [`ProfileSummary::save_merged`]): the summary last, so that it never
+    /// names a view that is not there. An interruption waits for this to end.
+    pub fn commit(self, summary: ProfileSummary) -> Result<ProfileSummary, LabError> {
+        crate::interrupt::uninterrupted(|| {
+            let read_err = |source| LabError::Read {
+                path: self.dir.clone(),
+                source,
+            };
+            let mut names: Vec<_> = std::fs::read_dir(&self.dir)
+                .map_err(read_err)?
+                .map(|e| e.map(|e| e.file_name()))
+                .collect::<Result<_, _>>()
+                .map_err(read_err)?;
+            names.sort();
+            // Hidden names are temporary files, which a finished run has none of.
+            for name in names
+                .iter()
+                .filter(|n| !n.to_string_lossy().starts_with('.'))
+            {
+                let to = self.out.join(name);
+                let from = self.dir.join(name);
+                // A view's path may be a link to elsewhere (see `fsutil`): the link's target is
+                // replaced, through a copy where the rename cannot cross file systems.
+                let moved = fsutil::resolve_output(&to)
+                    .is_ok_and(|target| std::fs::rename(&from, target).is_ok());
+                if !moved {
+                    fsutil::atomic_write(&to, &fsutil::read(&from)?)?;
+                }
+            }
+            summary.save_merged(&self.out)
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Whatever the run did not move in (all of it, after a failure) is thrown away.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Removes the scratch folders of runs that were killed (SIGKILL cannot be caught): those whose
+/// process no longer runs.
+fn remove_abandoned(out: &Path) {
+    for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -248,9 +436,14 @@ fn line_and_machine_code(
     addrs.sort_unstable();
     addrs.dedup();
     let chains = lines::inline_chains(&exe, &addrs)?;
-    let lp = lines::attribute(&measured, &chains, is_variant_source);
+    let mut lp = lines::attribute(&measured, &chains, is_variant_source);
     let page = format!("{}.lines.html", variant.name);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The sources are read from the checkout the lab runs for, and named relative to it.
+    let root = workspace().unwrap_or_else(|| PathBuf::from(BUILT_IN));
+    for line in &mut lp.lines {
+        line.file = relocate(&line.file, &root);
+    }
+    let root = root.as_path();
     let title = format!(
         "Line profile of {} ({} x {}, maxiter {})",
         variant.name, c.width, c.height, c.maxiter

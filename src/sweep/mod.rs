@@ -307,6 +307,43 @@ impl Sweep {
         });
     }
 
+    /// Refuses figures no sweep gives (see [`crate::results::Check`]); `path` is the file they
+    /// were read from.
+    pub fn validate(&self, path: &Path) -> Result<(), LabError> {
+        use crate::results::{Check, SPREAD};
+        let remedy = format!("run `cargo xtask sweep {}` again", self.axis);
+        let check = Check::new(path, &remedy);
+        check.spec("spec", &self.spec)?;
+        check.machine("machine", &self.machine)?;
+        check.settings("settings", &self.settings)?;
+        if let Some(t) = &self.baseline_timing {
+            check.timing("baseline_timing", t)?;
+        }
+        for (i, p) in self.points.iter().enumerate() {
+            let field = |name: &str| format!("points[{i}] ({} {}).{name}", p.variant, p.value);
+            check.count(&field("value"), p.value as u64, 0..=u64::from(u32::MAX))?;
+            check.count(&field("pixels"), p.pixels as u64, 1..=1 << 48)?;
+            check.count(
+                &field("inner_iterations"),
+                p.inner_iterations,
+                0..=(p.pixels as u64).saturating_mul(u64::from(u32::MAX)),
+            )?;
+            if let Some(t) = &p.timing {
+                check.timing(&field("timing"), t)?;
+            }
+            if let Some(t) = &p.kernel_timing {
+                check.timing(&field("kernel_timing"), t)?;
+            }
+            if let Some(s) = p.speedup {
+                check.ratio(&field("speedup"), s)?;
+            }
+            if let Some(e) = p.efficiency {
+                check.number(&field("efficiency"), e, SPREAD, "")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Saves the JSON and the CSV atomically into `dir/sweeps/`.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
         fsutil::write_json(&json_path(dir, &self.axis), self)?;
@@ -360,7 +397,11 @@ pub fn json_path(dir: &Path, axis: &str) -> PathBuf {
 pub fn load(dir: &Path, axis: &dyn Axis) -> Result<Option<Sweep>, LabError> {
     let path = json_path(dir, axis.name());
     if !path.exists() {
-        return legacy::convert(dir, axis.name());
+        let converted = legacy::convert(dir, axis.name())?;
+        if let Some(sweep) = &converted {
+            sweep.validate(&path)?;
+        }
+        return Ok(converted);
     }
     let value: serde_json::Value = fsutil::read_json_if_exists(&path)?.unwrap_or_default();
     let version = value.get("schema_version").and_then(|v| v.as_u64());
@@ -384,6 +425,7 @@ pub fn load(dir: &Path, axis: &dyn Axis) -> Result<Option<Sweep>, LabError> {
             message: format!("it holds a sweep along '{}'", sweep.axis),
         });
     }
+    sweep.validate(&path)?;
     Ok(Some(sweep))
 }
 
@@ -422,7 +464,7 @@ pub fn parse_values(
         match part.parse::<usize>() {
             Ok(n) if range.contains(&n) => values.push(n),
             Ok(n) => return Err(refuse(format!("{n} is outside the range"))),
-            Err(_) => return Err(refuse(format!("'{part}' is not a {}", axis.noun()))),
+            Err(_) => return Err(refuse(format!("'{part}' is not a valid {}", axis.noun()))),
         }
     }
     values.sort_unstable();

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{interrupt, lab};
+use crate::{interrupt, lab, stdout};
 
 /// Which compiler a build changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,10 +251,11 @@ Builds:
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{HELP}");
+        let mut help = HELP.to_string();
         for b in BUILDS {
-            println!("  {:<26} {}", b.name, b.flags());
+            help.push_str(&format!("  {:<26} {}\n", b.name, b.flags()));
         }
+        stdout::print(help)?;
         return Ok(ExitCode::SUCCESS);
     }
     let opts = match parse(args) {

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 
@@ -17,12 +18,71 @@ pub const BUILD_LAB: &[&str] = &[
     "mandel-lab",
 ];
 
-/// The workspace root (the folder above `xtask/`).
+/// The environment variable through which xtask tells the lab which checkout drives it: the lab
+/// reads the peers' scripts and the kernels' sources there, not in the checkout it was built from.
+pub const WORKSPACE_ENV: &str = "MANDEL_LAB_WORKSPACE";
+
+/// The workspace [`find_root`] found.
+static ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Finds the workspace `cargo xtask` was run in, once, and names it in [`WORKSPACE_ENV`] for
+/// every process xtask starts; an error is the one line to print. The place is found at run time,
+/// never from the folder xtask was compiled in: with a shared `CARGO_TARGET_DIR`, or a copied
+/// checkout, one binary serves several checkouts, and each must build and write its own.
+///
+/// `cargo run` (so `cargo xtask`) sets `CARGO_MANIFEST_DIR` to `xtask/`'s folder in the
+/// environment; without it (the binary run by hand), `cargo locate-project` finds the workspace
+/// of the current folder.
+pub fn find_root() -> Result<&'static Path, String> {
+    if let Some(root) = ROOT.get() {
+        return Ok(root);
+    }
+    let root = root_from_env().or_else(root_from_cargo).ok_or_else(|| {
+        let here = std::env::current_dir()
+            .map_or_else(|_| "the current folder".into(), |d| d.display().to_string());
+        format!(
+            "cannot find the mandel-lab workspace from {here}: run cargo xtask inside a \
+                 checkout (a folder with Cargo.toml and xtask/Cargo.toml)"
+        )
+    })?;
+    // SAFETY: called from `main` before xtask starts any thread (the signal handler is a plain
+    // function, not a thread), so nothing reads the environment meanwhile.
+    unsafe { std::env::set_var(WORKSPACE_ENV, &root) };
+    Ok(ROOT.get_or_init(|| root))
+}
+
+/// The workspace root found by [`find_root`]; `main` calls that first, and refuses to run a
+/// command without it.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+    ROOT.get()
+        .cloned()
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+}
+
+/// Whether `dir` is a checkout of this workspace: its manifest and xtask's.
+fn is_workspace(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file()
+}
+
+/// The workspace around `$CARGO_MANIFEST_DIR` (the folder itself, or the nearest above it).
+fn root_from_env() -> Option<PathBuf> {
+    let dir = std::path::absolute(std::env::var_os("CARGO_MANIFEST_DIR")?).ok()?;
+    dir.ancestors()
+        .find(|d| is_workspace(d))
+        .map(Path::to_path_buf)
+}
+
+/// The workspace of the current folder, as `cargo locate-project --workspace` names it.
+fn root_from_cargo() -> Option<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let manifest = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    let dir = manifest.parent()?;
+    (out.status.success() && is_workspace(dir)).then(|| dir.to_path_buf())
 }
 
 /// The environment variable that names a lab binary to run instead of building one. The fast

@@ -8,6 +8,7 @@ mod mpi;
 mod peers;
 mod regress;
 mod report;
+mod stdout;
 mod sweep_threads;
 
 use std::process::ExitCode;
@@ -79,10 +80,26 @@ Commands:
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
 
-The lab runs in the workspace root (so its outputs go to reports/ and flamegraphs/ there), or in
-$MANDEL_LAB_WORK_DIR where that is set. Ctrl-C stops the running step and keeps the previous
+xtask works on the checkout it is run in (cargo's $CARGO_MANIFEST_DIR, else the workspace of the
+current folder), whichever checkout it was built from, and names it to the lab in
+$MANDEL_LAB_WORKSPACE. The lab runs in the workspace root (so its outputs go to reports/ and
+flamegraphs/ there), or in $MANDEL_LAB_WORK_DIR where that is set. Ctrl-C stops the running step and keeps the previous
 reports and profiles whole.
 ";
+
+/// The commands, each of which runs in the workspace [`lab::find_root`] finds.
+const COMMANDS: &[&str] = &[
+    "report",
+    "profile",
+    "sweep",
+    "sweep-chunks",
+    "sweep-threads",
+    "sweep-sizes",
+    "peers",
+    "flags",
+    "mpi",
+    "regress",
+];
 
 fn main() -> ExitCode {
     interrupt::install();
@@ -99,14 +116,17 @@ fn main() -> ExitCode {
         }
     }
     let Some((command, rest)) = args.split_first() else {
-        print!("{HELP}");
-        return ExitCode::SUCCESS;
+        return stdout::print(HELP).map_or_else(|e| e.exit(), |()| ExitCode::SUCCESS);
     };
-    let result = match command.as_str() {
-        "help" | "--help" | "-h" => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
+    if matches!(command.as_str(), "help" | "--help" | "-h") {
+        return stdout::print(HELP).map_or_else(|e| e.exit(), |()| ExitCode::SUCCESS);
+    }
+    if COMMANDS.contains(&command.as_str()) {
+        if let Err(message) = lab::find_root() {
+            return lab::bad_input(&message);
         }
+    }
+    let result = match command.as_str() {
         "report" => report::run(rest),
         "profile" | "sweep-chunks" | "sweep-sizes" => lab::build_and_run(command, rest),
         "sweep-threads" => sweep_threads::run(&["sweep-threads"], rest),
@@ -122,13 +142,17 @@ fn main() -> ExitCode {
         "flags" => flags::run(rest),
         other => {
             eprintln!(
-                "error: unknown command '{other}'; commands: report, profile, sweep, sweep-chunks, sweep-threads, sweep-sizes, peers, flags, mpi, regress, help"
+                "error: unknown command '{other}'; commands: {}, help",
+                COMMANDS.join(", ")
             );
             return ExitCode::from(2);
         }
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.downcast_ref::<stdout::StdoutError>().is_some() => e
+            .downcast_ref::<stdout::StdoutError>()
+            .map_or(ExitCode::FAILURE, stdout::StdoutError::exit),
         Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => {
             eprintln!("error: {}", interrupt::Interrupted);
             ExitCode::from(interrupt::EXIT_INTERRUPTED)

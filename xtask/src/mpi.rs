@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{interrupt, lab};
+use crate::{interrupt, lab, stdout};
 
 const HELP: &str = "\
 cargo xtask mpi: run the mpi variant (ParallelPython's job server, on MPI) under mpirun
@@ -246,7 +246,7 @@ pub fn build() -> Result<PathBuf> {
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{HELP}");
+        stdout::print(HELP)?;
         return Ok(ExitCode::SUCCESS);
     }
     let (launch, rest) = match Launch::parse(args, true) {

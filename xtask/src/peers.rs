@@ -18,6 +18,17 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return lab::build_and_run("peers", &rest);
     }
     // The environment is made from --python; the lab runs the peers in it.
+    let python = python_of(&rest);
+    if python.is_empty() {
+        return Ok(lab::bad_input(
+            "--python needs a value: the path of a Python 3 interpreter",
+        ));
+    }
+    if !runnable(&python) {
+        return Ok(lab::bad_input(&format!(
+            "--python {python}: no such program (give the path of a Python 3 interpreter)"
+        )));
+    }
     let in_venv = lab::options(&rest, &[("--python", true)], false);
     // The lab checks the other arguments first, so that a bad one is refused before pip runs.
     let binary = lab::build_release(&[])?;
@@ -31,13 +42,30 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     lab::run(&binary, &lab::with_command("peers", &in_venv))
 }
 
+/// The Python `--python` names (its last value), else `python3`.
+fn python_of(args: &[String]) -> String {
+    match lab::options(args, &[("--python", true)], true).last() {
+        Some(a) if a == "--python" => String::new(),
+        Some(a) => a.strip_prefix("--python=").unwrap_or(a).to_string(),
+        None => "python3".into(),
+    }
+}
+
+/// Whether `program` names a file to run: a path with a `/` as it is, a bare name on `$PATH`.
+/// Checked before anything is built, so that a mistyped `--python` is bad input, not a failure
+/// of `python -m venv` after the build.
+fn runnable(program: &str) -> bool {
+    if program.contains('/') {
+        return std::path::Path::new(program).is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
 /// Creates `target/peers-venv` (with the Python given by `--python`, else python3) and installs
 /// the packages into it with pip; says how to get PyPy where it is missing.
 fn install_venv(args: &[String]) -> Result<()> {
-    let python = lab::options(args, &[("--python", true)], true)
-        .last()
-        .map(|a| a.strip_prefix("--python=").unwrap_or(a).to_string())
-        .unwrap_or_else(|| "python3".into());
+    let python = python_of(args);
     let venv = lab::root().join("target/peers-venv");
     if !venv.join("bin/python").exists() {
         eprintln!("xtask: creating {} with {python}", venv.display());

@@ -150,22 +150,20 @@ fn rerender_args(report_args: &[String]) -> Vec<String> {
     args
 }
 
-/// Whether the report's variants include `mpi` (all do, unless `--variants` leaves it out).
+/// Whether the report's variants include `mpi` (all do, unless `--variants` leaves it out; an
+/// empty list is every variant, as the lab takes it).
 fn selects_mpi(args: &[String]) -> bool {
     let chosen = lab::options(args, &[("--variants", true)], true);
-    match chosen.last() {
-        None => true,
-        Some(last) => last
-            .strip_prefix("--variants=")
-            .unwrap_or(last)
-            .split(',')
-            .any(|v| v.trim() == "mpi"),
-    }
+    let list = match chosen.last() {
+        None => return true,
+        Some(last) => last.strip_prefix("--variants=").unwrap_or(last),
+    };
+    list.trim().is_empty() || list.split(',').any(|v| v.trim() == "mpi")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{SHARED, last_value};
+    use super::{SHARED, last_value, selects_mpi};
     use crate::lab::options;
 
     #[test]
@@ -187,6 +185,16 @@ mod tests {
             options(&args, SHARED, true),
             ["--quick", "--variants", "naive"]
         );
+    }
+
+    #[test]
+    fn an_empty_variant_list_is_every_variant_mpi_included() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(selects_mpi(&args(&["--quick"])));
+        assert!(selects_mpi(&args(&["--variants", ""])));
+        assert!(selects_mpi(&args(&["--variants="])));
+        assert!(selects_mpi(&args(&["--variants", "naive,mpi"])));
+        assert!(!selects_mpi(&args(&["--variants", "naive"])));
     }
 
     #[test]

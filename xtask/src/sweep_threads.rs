@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::lab;
 use crate::mpi::{self, Launch};
+use crate::{lab, stdout};
 
 /// Options of `sweep-threads` that belong to the thread sweep alone, with whether they take a value.
 const THREADS_ONLY: &[(&str, bool)] = &[
@@ -45,10 +45,10 @@ pub fn run(command: &[&str], args: &[String]) -> Result<ExitCode> {
     };
     let code = lab::run(&binary, &lab_command(&args))?;
     if wants_help {
-        println!(
+        stdout::println(
             "\nxtask options: --ranks 1,2,4 (mpi rank counts; default 1 to the cores and twice \
-             the cores), --no-mpi, --hostfile FILE, --timeout SECS, --verbose"
-        );
+             the cores), --no-mpi, --hostfile FILE, --timeout SECS, --verbose",
+        )?;
     }
     if wants_help || code != ExitCode::SUCCESS || no_mpi {
         return Ok(code);

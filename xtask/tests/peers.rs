@@ -12,6 +12,12 @@ fn install_with_a_bad_argument_is_refused_before_pip_runs() {
             &["--repeat", "0"][..],
             "--repeat and --timeout must be at least 1",
         ),
+        // Refused by xtask itself, naming the path, rather than failing (exit 1) at `venv`.
+        (
+            &["--python", "/nonexistent/python3"][..],
+            "--python /nonexistent/python3: no such program",
+        ),
+        (&["--python=no-such-python-here"][..], "no-such-python-here"),
     ] {
         let stderr = common::refused(&[&["peers", "--install"], args].concat(), needle);
         assert!(

@@ -33,7 +33,7 @@ pub fn xtask_fast(work: &Path) -> Command {
 
 /// `mandel-lab` beside this test's own folder: `target/<profile>/mandel-lab` for a test binary in
 /// `target/<profile>/deps/`.
-fn test_build_lab() -> Option<PathBuf> {
+pub fn test_build_lab() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let lab = exe.parent()?.parent()?.join("mandel-lab");
     lab.is_file().then_some(lab)
