@@ -51,6 +51,9 @@ const SIZES: &[V] = &[
     V::Text("NaN"),
     V::Text("4000000000"),
     V::Text("18446744073709551616"),
+    V::Text("18446744073709551615"),
+    V::Text("18446744073709551614"),
+    V::Text("-1"),
     V::NotUtf8,
 ];
 const MAXITERS: &[V] = &[
@@ -59,6 +62,8 @@ const MAXITERS: &[V] = &[
     V::Text(""),
     V::Text("-5"),
     V::Text("4294967296"),
+    V::Text("4294967295"),
+    V::Text("-1"),
     V::Text("nan"),
 ];
 const REGIONS: &[V] = &[
@@ -79,6 +84,8 @@ const COUNTS: &[V] = &[
     V::Text("-1"),
     V::Text("100000"),
     V::Text("99999999999999999999"),
+    V::Text("18446744073709551615"),
+    V::Text("18446744073709551614"),
     V::Text(""),
 ];
 const LISTS: &[V] = &[
@@ -88,6 +95,8 @@ const LISTS: &[V] = &[
     V::Text(""),
     V::Text("1,,2"),
     V::Text("100000"),
+    V::Text("-1,2"),
+    V::Text("18446744073709551615"),
     V::Text("abc"),
 ];
 const SECONDS: &[V] = &[
@@ -97,6 +106,8 @@ const SECONDS: &[V] = &[
     V::Text("nan"),
     V::Text("inf"),
     V::Text("1e309"),
+    V::Text("1e20"),
+    V::Text("1e306"),
     V::Text(""),
 ];
 const FORMATS: &[V] = &[
