@@ -219,11 +219,11 @@ pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Args)]
 pub(super) struct AbArgs {
     /// The A binary (the revision compared against).
-    #[arg(long, value_name = "BIN")]
-    a: PathBuf,
+    #[arg(long, value_name = "BIN", required_unless_present = "check")]
+    a: Option<PathBuf>,
     /// The B binary (the working tree).
-    #[arg(long, value_name = "BIN")]
-    b: PathBuf,
+    #[arg(long, value_name = "BIN", required_unless_present = "check")]
+    b: Option<PathBuf>,
     #[arg(long, value_name = "NAME", default_value = "A")]
     label_a: String,
     #[arg(long, value_name = "NAME", default_value = "B")]
@@ -243,24 +243,43 @@ pub(super) struct AbArgs {
     threshold: f64,
     #[command(flatten)]
     problem: ProblemArgs,
+    /// Check every other option and stop, without binaries: `cargo xtask regress --against`
+    /// asks this before it builds anything.
+    #[arg(long, hide = true)]
+    check: bool,
 }
 
-pub(super) fn ab_run(mut args: AbArgs) -> anyhow::Result<ExitCode> {
+/// The most rounds `ab` takes: each is two runs of every variant.
+const MAX_ROUNDS: usize = 1000;
+
+pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
     baseline::check_threshold(args.threshold).map_err(LabError::bad_input)?;
-    if args.rounds < 3 {
-        return Err(LabError::bad_input("--rounds must be at least 3").into());
-    }
-    for bin in [&mut args.a, &mut args.b] {
-        if !bin.is_file() {
-            return Err(LabError::bad_input(format!("no binary at {}", bin.display())).into());
-        }
-        // A bare name (`--a lab`) is the file named, here: started as it is, it would be
-        // looked up in PATH instead.
-        *bin = std::path::absolute(&*bin)?;
+    if !(3..=MAX_ROUNDS).contains(&args.rounds) {
+        return Err(LabError::bad_input(format!(
+            "--rounds {}: must be from 3 to {MAX_ROUNDS}",
+            args.rounds
+        ))
+        .into());
     }
     let spec = args.problem.spec()?;
     spec.build()?;
     let variants = report::select(Some(&args.variants))?;
+    if args.check {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let [bin_a, bin_b] = [&args.a, &args.b].map(|bin| {
+        let bin = bin.as_ref().expect("clap requires --a and --b without --check");
+        if !bin.is_file() {
+            return Err(LabError::bad_input(format!("no binary at {}", bin.display())));
+        }
+        // A bare name (`--a lab`) is the file named, here: started as it is, it would be
+        // looked up in PATH instead.
+        std::path::absolute(bin).map_err(|source| LabError::Read {
+            path: bin.clone(),
+            source,
+        })
+    });
+    let (bin_a, bin_b) = (bin_a?, bin_b?);
     let mut b = Builder::default();
     b.push_record([
         "variant",
@@ -275,8 +294,8 @@ pub(super) fn ab_run(mut args: AbArgs) -> anyhow::Result<ExitCode> {
         eprintln!("timing {} ({} rounds, A B A B ...)", v.name, args.rounds);
         let (mut ta, mut tb) = (Vec::new(), Vec::new());
         for _ in 0..args.rounds {
-            ta.push(ab::time_once(&args.a, v.name, &spec, &[])?);
-            tb.push(ab::time_once(&args.b, v.name, &spec, &[])?);
+            ta.push(ab::time_once(&bin_a, v.name, &spec, &[])?);
+            tb.push(ab::time_once(&bin_b, v.name, &spec, &[])?);
         }
         let r = ab::ratio_of_medians(&ta, &tb);
         let call = ab::call(&r, args.threshold);

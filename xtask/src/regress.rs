@@ -2,11 +2,11 @@
 //! (`mandel-lab regress`, which also does `--bless`); with `--against REV`, build REV in a git
 //! worktree under `target/ab/` and the working tree, and hand both binaries to `mandel-lab ab`.
 //!
-//! REV is built with the workspace's own target folder, so the dependencies it shares with the
-//! working tree are not compiled again (only the two lab crates are, for REV and then again for
-//! the working tree: cargo keys them by name, not by checkout; about a minute each on 2 cores);
-//! REV's binary is copied out before the working tree's build puts that one back in
-//! `target/release/`.
+//! The working tree is built first, and its lab checks the options; then REV is built with the
+//! workspace's own target folder, so the dependencies it shares with the working tree are not
+//! compiled again (only the two lab crates are: cargo keys them by name, not by checkout; about a
+//! minute on 2 cores). Each build's binary is copied out (the working tree's by
+//! `lab::build_release`, REV's into `target/ab/`) before the next replaces `target/release/`.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -50,13 +50,22 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
         remove_worktree(&tree)?;
     }
+    // The working tree's lab first: it checks the other options (`ab --check`) before REV is
+    // built, so a bad `--rounds` is refused in seconds, not after two builds. It is a copy
+    // (see `lab::build_release`), so REV's build below does not replace it.
+    let b = lab::build_release(&[])?;
+    let mut check = vec!["ab".to_string(), "--check".to_string()];
+    check.extend(rest.iter().cloned());
+    let checked = lab::run(&b, &check)?;
+    if checked != ExitCode::SUCCESS {
+        return Ok(checked);
+    }
     eprintln!("xtask: building {rev} ({short}) in {}", tree.display());
     let a = dir.join(format!("mandel-lab-{short}"));
     let built = add_worktree(&tree, &commit).and_then(|()| lab::build_in(&tree, &[], Some(&a)));
     let removed = remove_worktree(&tree);
     built?;
     removed?;
-    let b = lab::build_release(&[])?;
     let mut ab_args: Vec<String> = vec![
         "ab".into(),
         "--a".into(),

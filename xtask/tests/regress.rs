@@ -1,7 +1,12 @@
 //! `cargo xtask regress --against`: bad input is one line and exit code 2, before any build.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+
+/// The tests that make or look at `target/ab/worktree` run one at a time.
+static WORKTREE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -48,6 +53,7 @@ fn a_leftover_worktree_with_uncommitted_changes_is_never_thrown_away() {
     if !in_git() {
         return;
     }
+    let _one_at_a_time = WORKTREE.lock().unwrap_or_else(|e| e.into_inner());
     let tree = root().join("target/ab/worktree");
     if tree.exists() {
         println!("skip: {} exists", tree.display());
@@ -78,4 +84,27 @@ fn a_leftover_worktree_with_uncommitted_changes_is_never_thrown_away() {
     git(&["worktree", "remove", "--force", tree.to_str().unwrap()]);
     assert_one_line(&out, "uncommitted changes in the way");
     assert_eq!(kept, "someone's edit\n");
+}
+
+#[test]
+fn bad_options_are_refused_before_the_revision_is_built() {
+    if !in_git() {
+        return;
+    }
+    let _one_at_a_time = WORKTREE.lock().unwrap_or_else(|e| e.into_inner());
+    for (rounds, needle) in [
+        ("-1", "invalid value '-1' for '--rounds"),
+        ("18446744073709551615", "must be from 3 to 1000"),
+        ("2", "must be from 3 to 1000"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.current_dir(root())
+            .args(["regress", "--against", "HEAD", "--rounds", rounds]);
+        // The lab `cargo test` built checks the options, where there is one: no release build.
+        if let Some(lab) = common::test_build_lab() {
+            cmd.env("MANDEL_LAB_BINARY", lab);
+        }
+        // One line: no "xtask: building HEAD" before it.
+        assert_one_line(&cmd.output().unwrap(), needle);
+    }
 }
