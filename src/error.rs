@@ -60,14 +60,14 @@ fn is_bad_path(e: &io::Error) -> bool {
     // A name too long for the file system, or a loop of symbolic links.
     matches!(e.raw_os_error(), Some(libc::ENAMETOOLONG | libc::ELOOP))
         || matches!(
-        e.kind(),
-        NotFound
-            | PermissionDenied
-            | ReadOnlyFilesystem
-            | NotADirectory
-            | IsADirectory
-            | AlreadyExists
-            | InvalidInput
-            | InvalidFilename
-    )
+            e.kind(),
+            NotFound
+                | PermissionDenied
+                | ReadOnlyFilesystem
+                | NotADirectory
+                | IsADirectory
+                | AlreadyExists
+                | InvalidInput
+                | InvalidFilename
+        )
 }

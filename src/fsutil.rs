@@ -128,7 +128,11 @@ fn check_name_lengths(option: &str, path: &Path) -> Result<(), LabError> {
             "{option} {}: the name '{}…' is {} bytes long, more than the file system allows \
              ({NAME_MAX})",
             path.display(),
-            c.as_os_str().to_string_lossy().chars().take(20).collect::<String>(),
+            c.as_os_str()
+                .to_string_lossy()
+                .chars()
+                .take(20)
+                .collect::<String>(),
             c.as_os_str().as_bytes().len()
         ))),
         None => Ok(()),

@@ -156,6 +156,7 @@ pub fn machine_changes(entries: &[Entry]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn entry(rev: &str, machine: &str, median: f64, instructions: u64) -> Entry {
         Entry {

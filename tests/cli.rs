@@ -91,6 +91,35 @@ fn unknown_variant_lists_the_known_ones() {
 }
 
 #[test]
+fn an_empty_list_means_no_list_to_every_command() {
+    // `--variants ''` (a script's empty variable) is the command's default, as `report` takes it,
+    // never an empty selection: each command below gets past its list and stops at the next
+    // check, which says so.
+    let out = lab(&["peers", "--peers", "", "--check-args"]);
+    assert!(
+        out.status.success(),
+        "peers --peers '': {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_bad_input(
+        &[
+            "sweep",
+            "maxiter",
+            "--variants",
+            "",
+            "--quick",
+            "--samples",
+            "1",
+        ],
+        "--samples 1",
+    );
+    let default = lab(&["flags", "--check"]);
+    let empty = lab(&["flags", "--check", "--variants", ""]);
+    assert!(default.status.success() && empty.status.success());
+    assert_eq!(empty.stdout, default.stdout);
+}
+
+#[test]
 fn malformed_numbers_get_one_line() {
     assert_bad_input(
         &["run", "--variant", "expanded", "--width", "abc"],

@@ -30,7 +30,15 @@ fn a_negative_number_names_its_option() {
 #[test]
 fn the_largest_sizes_are_refused_without_wrapping() {
     for width in ["18446744073709551615", "18446744073709551614"] {
-        let args = ["run", "--variant", "expanded", "--width", width, "--height", "1"];
+        let args = [
+            "run",
+            "--variant",
+            "expanded",
+            "--width",
+            width,
+            "--height",
+            "1",
+        ];
         assert_bad_input(&args, "is too large");
     }
     assert_bad_input(
@@ -76,7 +84,16 @@ fn ab_runs_the_file_named_not_a_program_in_path() {
     std::fs::copy(env!("CARGO_BIN_EXE_mandel-lab"), dir.path().join("lab")).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
         .args(["ab", "--a", "lab", "--b", "lab", "--variants", "expanded"])
-        .args(["--rounds", "3", "--width", "20", "--height", "20", "--maxiter", "20"])
+        .args([
+            "--rounds",
+            "3",
+            "--width",
+            "20",
+            "--height",
+            "20",
+            "--maxiter",
+            "20",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -92,7 +109,10 @@ fn an_output_folder_that_is_a_file_says_so() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "a file\n").unwrap();
     let out = file.to_str().unwrap();
-    assert_bad_input(&["report", "--check", "--out", out], "is a file, not a folder");
+    assert_bad_input(
+        &["report", "--check", "--out", out],
+        "is a file, not a folder",
+    );
     let long = dir.path().join("x".repeat(300));
     assert_bad_input(
         &["report", "--check", "--out", long.to_str().unwrap()],

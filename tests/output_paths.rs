@@ -308,19 +308,20 @@ fn every_writing_command_follows_the_output_rule() {
             {
                 // history --append reads the report it appends from the same folder.
                 std::fs::create_dir_all(dir).unwrap();
-                std::fs::copy(scratch.join("seed/results.json"), dir.join("results.json"))
-                    .unwrap();
+                std::fs::copy(scratch.join("seed/results.json"), dir.join("results.json")).unwrap();
             }
             let before = snapshot(scratch);
             let mut args: Vec<String> = form.args.iter().map(|s| s.to_string()).collect();
-            args.extend(match form.args[0] {
-                "history" | "regress" => &[][..],
-                // The axis is the iteration limit.
-                "sweep" => &SMALL[..4],
-                _ => &SMALL[..],
-            }
-            .iter()
-            .map(|s| s.to_string()));
+            args.extend(
+                match form.args[0] {
+                    "history" | "regress" => &[][..],
+                    // The axis is the iteration limit.
+                    "sweep" => &SMALL[..4],
+                    _ => &SMALL[..],
+                }
+                .iter()
+                .map(|s| s.to_string()),
+            );
             args.push(form.option.into());
             args.push(given.to_str().unwrap().into());
             let what = format!("{} with {kind:?}", args.join(" "));
@@ -334,10 +335,13 @@ fn every_writing_command_follows_the_output_rule() {
                         Target::File => at.clone(),
                         Target::Folder(inside) => at.join(inside),
                     };
-                    let meta = std::fs::symlink_metadata(&file).unwrap_or_else(|e| {
-                        panic!("{what}: nothing at {}: {e}", file.display())
-                    });
-                    assert!(meta.is_file(), "{what}: {} is no regular file", file.display());
+                    let meta = std::fs::symlink_metadata(&file)
+                        .unwrap_or_else(|e| panic!("{what}: nothing at {}: {e}", file.display()));
+                    assert!(
+                        meta.is_file(),
+                        "{what}: {} is no regular file",
+                        file.display()
+                    );
                     assert_ne!(
                         std::fs::read(&file).unwrap(),
                         b"previous\n",
@@ -349,7 +353,12 @@ fn every_writing_command_follows_the_output_rule() {
                         if path.starts_with(at) {
                             continue;
                         }
-                        assert_eq!(after.get(path), Some(stat), "{what}: {} changed", path.display());
+                        assert_eq!(
+                            after.get(path),
+                            Some(stat),
+                            "{what}: {} changed",
+                            path.display()
+                        );
                     }
                     for path in after.keys() {
                         assert!(
@@ -375,7 +384,9 @@ fn every_writing_command_follows_the_output_rule() {
         }
     }
     if skipped_device {
-        println!("skip: the device-node cases (mknod needs root; run the tests as root, as CI does)");
+        println!(
+            "skip: the device-node cases (mknod needs root; run the tests as root, as CI does)"
+        );
     }
     assert!(checked > 40, "only {checked} cases ran");
 }

@@ -97,7 +97,10 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \
          kernel seconds measured inside each program\n",
-        p.columns, p.rows, p.maxiter, p.reference_sum
+        p.columns,
+        p.rows,
+        p.maxiter,
+        p.reference_sum
     )?;
     let mut b = Builder::default();
     b.push_record([

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use mandel_variants::{Availability, Tuning};
+use mandel_variants::{Availability, Tuning, Variant};
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
@@ -51,6 +51,9 @@ const QUICK_BUDGET_SECS: f64 = 15.0;
 /// What a sampled-only variant costs beyond its sampling (preparing it, folding and drawing).
 const QUICK_SAMPLED_OVERHEAD_SECS: f64 = 0.2;
 
+/// The highest sampling frequency `--frequency` may ask for, Hz.
+const MAX_FREQUENCY: i32 = 10_000;
+
 /// The fewest samples per variant `--seconds` times `--frequency` may promise.
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
 
@@ -62,9 +65,11 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         args.seconds
     };
     crate::bench::check_seconds("--seconds", seconds)?;
-    if args.frequency <= 0 {
+    // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
+    // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
+    if !(1..=MAX_FREQUENCY).contains(&args.frequency) {
         return Err(LabError::bad_input(format!(
-            "--frequency {}: must be at least 1 Hz",
+            "--frequency {}: must be from 1 to {MAX_FREQUENCY} Hz",
             args.frequency
         ))
         .into());
@@ -95,22 +100,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
             .spec_for(args.quick, super::report::QUICK_MAXITER)?,
     };
     spec.build()?;
-    // An empty list means every variant, as it does to `report` (see `report::select`).
-    let named = report::named(args.variants.as_deref()).is_some();
-    let mut selection = Vec::new();
-    for v in report::select(args.variants.as_deref())? {
-        match v.availability() {
-            Availability::Available => selection.push(v),
-            Availability::Unavailable(why) if named => {
-                return Err(LabError::bad_input(format!(
-                    "variant {} cannot be profiled here: {why}",
-                    v.name
-                ))
-                .into());
-            }
-            Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
-        }
-    }
+    let selection = selection(args.variants.as_deref())?;
     // The views are written to a scratch folder and moved in with profile.json at the end: an
     // interrupted run leaves the previous views and summary, never a mix of two problems.
     let staging = profile::Staging::create(&args.out)?;
@@ -178,10 +168,28 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(
-    summary: &ProfileSummary,
-    names: &[&str],
-) -> Result<(), super::out::StdoutError> {
+/// The variants `--variants` names, each of which must run here; or, for no list or an empty one
+/// (as `report` takes it, see [`report::named`]), every available one, the others skipped with a
+/// line.
+fn selection(list: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
+    let named = report::named(list).is_some();
+    let mut selection = Vec::new();
+    for v in report::select(list)? {
+        match v.availability() {
+            Availability::Available => selection.push(v),
+            Availability::Unavailable(why) if named => {
+                return Err(LabError::bad_input(format!(
+                    "variant {} cannot be profiled here: {why}",
+                    v.name
+                )));
+            }
+            Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
+        }
+    }
+    Ok(selection)
+}
+
+fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::out::StdoutError> {
     let mut b = Builder::default();
     b.push_record([
         "variant",
@@ -277,4 +285,18 @@ pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
     kernel.run(&mut out)?;
     std::hint::black_box(&out);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selection;
+
+    #[test]
+    fn an_empty_variant_list_profiles_every_available_variant_as_no_list_does() {
+        let names =
+            |list| -> Vec<&str> { selection(list).unwrap().iter().map(|v| v.name).collect() };
+        assert_eq!(names(Some("")), names(None));
+        assert_eq!(names(Some(" ")), names(None));
+        assert_eq!(names(Some("naive")), ["naive"]);
+    }
 }

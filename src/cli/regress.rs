@@ -268,9 +268,14 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let [bin_a, bin_b] = [&args.a, &args.b].map(|bin| {
-        let bin = bin.as_ref().expect("clap requires --a and --b without --check");
+        let bin = bin
+            .as_ref()
+            .expect("clap requires --a and --b without --check");
         if !bin.is_file() {
-            return Err(LabError::bad_input(format!("no binary at {}", bin.display())));
+            return Err(LabError::bad_input(format!(
+                "no binary at {}",
+                bin.display()
+            )));
         }
         // A bare name (`--a lab`) is the file named, here: started as it is, it would be
         // looked up in PATH instead.
@@ -311,7 +316,12 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
     }
     outln!(
         "A = {}, B = {}; {} x {}, maxiter {}; threshold {}%",
-        args.label_a, args.label_b, spec.width, spec.height, spec.maxiter, args.threshold
+        args.label_a,
+        args.label_b,
+        spec.width,
+        spec.height,
+        spec.maxiter,
+        args.threshold
     )?;
     outln!("{}", b.build().with(Style::rounded()))?;
     Ok(if slower {

@@ -155,7 +155,10 @@ fn sweep_along(
         settings,
         baseline_timing: earlier.as_ref().and_then(|e| e.baseline_timing.clone()),
     };
-    let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), plan.steps() as u64)?;
+    let quiet = Quiet::start(
+        &args.out.join(super::progress::LOG_FILE),
+        plan.steps() as u64,
+    )?;
     let mut first = true;
     let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
         if !first {

@@ -192,9 +192,10 @@ pub enum Step<'a> {
     Done(&'a Peer),
 }
 
-/// `--peers a,b`: the peers named, in registry order, or every one; an unknown name is bad input.
+/// `--peers a,b`: the peers named, in registry order, or every one (for no list or an empty one,
+/// as `--variants` takes it); an unknown name is bad input.
 pub fn select(list: Option<&str>) -> Result<Vec<&'static Peer>, LabError> {
-    let Some(list) = list else {
+    let Some(list) = crate::report::named(list) else {
         return Ok(PEERS.iter().collect());
     };
     let names: Vec<&str> = list.split(',').map(str::trim).collect();

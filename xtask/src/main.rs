@@ -121,10 +121,10 @@ fn main() -> ExitCode {
     if matches!(command.as_str(), "help" | "--help" | "-h") {
         return stdout::print(HELP).map_or_else(|e| e.exit(), |()| ExitCode::SUCCESS);
     }
-    if COMMANDS.contains(&command.as_str()) {
-        if let Err(message) = lab::find_root() {
-            return lab::bad_input(&message);
-        }
+    if COMMANDS.contains(&command.as_str())
+        && let Err(message) = lab::find_root()
+    {
+        return lab::bad_input(&message);
     }
     let result = match command.as_str() {
         "report" => report::run(rest),

@@ -6,7 +6,9 @@
 //! still running.
 //!
 //! Runs in a scratch work folder (`MANDEL_LAB_WORK_DIR`) on a 20 x 20 grid (`flags`, whose cells
-//! measure the tutorial's problem, on one cell of the default build).
+//! measure the tutorial's problem, on one cell of the default build). Each interrupted run asks
+//! for another maxiter than the runs before it, so that a profile cut short could be seen mixing
+//! two problems: every view `profile.json` lists must be there and be of its problem.
 
 mod common;
 
@@ -178,6 +180,12 @@ fn assert_whole(work: &Path, killed: bool, context: &str) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
+            if name.starts_with(".run-") {
+                // A profile's scratch folder: removed by the lab on an interruption it sees, and
+                // by the next profile after a SIGKILL.
+                assert!(killed, "{context}: scratch folder {name} left in {dir}/");
+                continue;
+            }
             if name.contains(".tmp") {
                 assert!(
                     killed && name.starts_with('.'),
@@ -222,6 +230,43 @@ fn assert_whole(work: &Path, killed: bool, context: &str) {
     }
 }
 
+/// `args` with its `--maxiter` value (if any) replaced by `maxiter`.
+fn with_maxiter(args: &[&'static str], maxiter: &'static str) -> Vec<&'static str> {
+    let mut out = args.to_vec();
+    if let Some(i) = out.iter().position(|a| *a == "--maxiter") {
+        out[i + 1] = maxiter;
+    }
+    out
+}
+
+/// What must hold of the profiles whatever happened: every view `flamegraphs/profile.json` lists
+/// is there, and each flamegraph is of the problem it names (its subtitle gives the maxiter). A
+/// profile cut short must leave the previous views with the previous summary, not a mix.
+fn assert_views_match_summary(work: &Path, context: &str) {
+    let dir = work.join("flamegraphs");
+    let Ok(text) = std::fs::read(dir.join("profile.json")) else {
+        return;
+    };
+    let summary: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    let maxiter = &summary["spec"]["maxiter"];
+    for v in summary["variants"].as_array().unwrap() {
+        for key in ["folded", "flamegraph", "line_profile_page", "hot_loop_page"] {
+            if let Some(file) = v[key].as_str() {
+                assert!(
+                    dir.join(file).is_file(),
+                    "{context}: profile.json lists {file}, which is missing"
+                );
+            }
+        }
+        let svg = v["flamegraph"].as_str().unwrap();
+        let text = std::fs::read_to_string(dir.join(svg)).unwrap();
+        assert!(
+            text.contains(&format!("maxiter {maxiter};")),
+            "{context}: {svg} is not of profile.json's problem (maxiter {maxiter})"
+        );
+    }
+}
+
 /// A random-enough moment: the tests need variety across runs, not reproducible pseudo-randomness.
 fn random_millis(max: u64) -> u64 {
     let nanos = SystemTime::now()
@@ -246,7 +291,15 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
     assert!(work.path().join("reports/index.html").is_file());
     assert!(work.path().join("flamegraphs/profile.json").is_file());
     assert_whole(work.path(), false, "after the first runs");
+    assert_views_match_summary(work.path(), "after the first runs");
 
+    // A new problem for every interrupted run (maxiter 51, 52, ...), so that no interrupted
+    // profile writes views that could pass for the previous run's.
+    const MAXITERS: [&str; 18] = [
+        "51", "52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63", "64", "65",
+        "66", "67", "68",
+    ];
+    let mut maxiters = MAXITERS.iter();
     let started = Instant::now();
     for (i, args) in commands.iter().enumerate() {
         for how in [
@@ -254,6 +307,7 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
             Interruption::KillInt,
             Interruption::KillIntThenKill,
         ] {
+            let args = &with_maxiter(args, maxiters.next().unwrap());
             let mut child = start(work.path(), args);
             let pid = child.id();
             // Past xtask's no-op build (about a second), into the lab's work.
@@ -283,6 +337,7 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
             }
             assert!(left.is_empty(), "{context}: processes left: {left:?}");
             assert_whole(work.path(), killed, &context);
+            assert_views_match_summary(work.path(), &context);
             // The case count stays bounded even on a slow machine.
             assert!(i < commands.len() && started.elapsed() < Duration::from_secs(300));
         }
@@ -298,6 +353,7 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
         );
     }
     assert_whole(work.path(), false, "after the last runs");
+    assert_views_match_summary(work.path(), "after the last runs");
 }
 
 /// The processes, anywhere, whose working folder is `work`, by name: mpirun and its ranks run
