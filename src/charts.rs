@@ -30,14 +30,24 @@ const CLAMPED: &str = " (axis clamped: some values are off the scale)";
 /// linear one finite ends, `lo < hi`, within [`MAX_MAGNITUDE`]. Values that are not numbers, and
 /// for a log axis values that are not positive, are left out.
 pub(crate) fn axis(lo: f64, hi: f64, log: bool) -> (f64, f64, bool) {
-    let floor = if log { 1.0 / MAX_MAGNITUDE } else { -MAX_MAGNITUDE };
+    let floor = if log {
+        1.0 / MAX_MAGNITUDE
+    } else {
+        -MAX_MAGNITUDE
+    };
     let usable = |v: f64| !v.is_nan() && (!log || v > 0.0);
     let clamp = |v: f64| v.clamp(floor, MAX_MAGNITUDE);
     let (lo0, hi0) = match (usable(lo), usable(hi)) {
         (true, true) => (lo.min(hi), lo.max(hi)),
         (true, false) => (lo, lo),
         (false, true) => (hi, hi),
-        (false, false) => return if log { (1.0, 10.0, false) } else { (0.0, 1.0, false) },
+        (false, false) => {
+            return if log {
+                (1.0, 10.0, false)
+            } else {
+                (0.0, 1.0, false)
+            };
+        }
     };
     let (mut lo, mut hi) = (clamp(lo0), clamp(hi0));
     let mut clamped = lo != lo0 || hi != hi0;
@@ -378,10 +388,12 @@ pub fn sweep_figure(
         (false, Y::RelativeToBest) => axis(0.9, y_hi.max(1.0) * 1.1, false),
         (false, _) => axis(0.0, y_hi * 1.2, false),
     };
-    let mut clamped_chart;
+    let clamped_chart;
     let chart = if x_clamped || y_clamped {
-        clamped_chart = chart.clone();
-        clamped_chart.title.push_str(CLAMPED);
+        clamped_chart = crate::sweep::Chart {
+            title: format!("{}{CLAMPED}", chart.title),
+            ..chart.clone()
+        };
         &clamped_chart
     } else {
         chart
@@ -623,6 +635,64 @@ mod tests {
         // Too narrow for 1, 2, 5: every whole multiple.
         assert_eq!(log_labels(2.5, 4.5), [3.0, 4.0]);
         assert!(log_labels(0.0, 1.0).is_empty() && log_labels(f64::NAN, 1.0).is_empty());
+    }
+
+    #[test]
+    fn axes_from_extreme_data_are_drawable() {
+        for (lo, hi) in [
+            (0.0, 0.0),
+            (1e-307, 1e306),
+            (-1.0, -1.0),
+            (f64::NAN, 1.0),
+            (f64::NEG_INFINITY, f64::INFINITY),
+            (5.0, 5.0),
+            (1e-306, 1e-306),
+        ] {
+            for log in [true, false] {
+                let (a, b, _) = axis(lo, hi, log);
+                assert!(
+                    a.is_finite() && b.is_finite() && a < b,
+                    "{lo} {hi} {log}: {a} {b}"
+                );
+                if log {
+                    assert!(a > 0.0 && b / a <= 1.0001e15, "{lo} {hi}: {a} {b}");
+                }
+            }
+        }
+        assert_eq!(
+            axis(0.5, 2.0, true),
+            (0.5, 2.0, false),
+            "real data is left alone"
+        );
+    }
+
+    #[test]
+    fn a_huge_or_tiny_time_is_drawn_on_a_clamped_axis_without_hanging() {
+        // plotters' log axis once spun for ever on a median of 1e306 s beside 0.1 s.
+        let bar = |label: &str, median: f64| Bar {
+            label: label.into(),
+            now: Some((median, median, median)),
+            then: None,
+            python: None,
+        };
+        for extreme in [1e306, 1e-306, f64::MAX] {
+            let bars = [bar("naive", 0.1), bar("broken", extreme)];
+            let svg = then_and_now("Single-core loops", &bars).unwrap().unwrap();
+            assert!(svg.contains("axis clamped"), "{extreme}");
+            let limit = [
+                LimitBar {
+                    label: "naive".into(),
+                    throughput: 1.0,
+                    cores: 1,
+                },
+                LimitBar {
+                    label: "broken".into(),
+                    throughput: extreme,
+                    cores: 1,
+                },
+            ];
+            assert!(limit_chart(&limit, 5.0, 2).unwrap().is_some());
+        }
     }
 
     #[test]

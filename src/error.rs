@@ -19,8 +19,9 @@ pub enum LabError {
     /// A file could not be written.
     #[error("cannot write {}", path.display())]
     Write { path: PathBuf, source: io::Error },
-    /// A results file exists but is not what the lab wrote.
-    #[error("{} is not a mandel-lab results file: {message}", path.display())]
+    /// A file the lab reads is not what it wrote: damaged, of another schema version, or
+    /// holding figures no run gives.
+    #[error("cannot use {}: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
     /// A variant refused or failed.
     #[error(transparent)]

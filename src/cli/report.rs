@@ -96,6 +96,9 @@ enum TableFormat {
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
     fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
+    // Everything the render stage reads besides the results, checked before anything is measured:
+    // a corrupt one refused after the measurement would leave new results beside the old page.
+    render::check_inputs(&args.out, &args.flamegraphs)?;
     if args.check {
         if !args.render_only {
             let (spec, _) = plan(&args, None)?;

@@ -220,7 +220,12 @@ pub fn build_sentence(r: &FlagResults, build: &str) -> String {
                     "{}'s loop is {} (default build: {})",
                     c.variant, e.vector_width, base.vector_width
                 ));
-            } else if e.instructions.abs_diff(base.instructions) * 10 > base.instructions {
+            } else if e
+                .instructions
+                .abs_diff(base.instructions)
+                .saturating_mul(10)
+                > base.instructions
+            {
                 facts.push(format!(
                     "{}'s loop has {} instructions (default build: {})",
                     c.variant, e.instructions, base.instructions

@@ -288,24 +288,32 @@ pub fn is_tutorial_problem(results: &Results) -> bool {
     p.region == t.region && (p.width, p.height, p.maxiter) == (t.width, t.height, t.maxiter)
 }
 
-/// One line of advice per noisy result.
+/// One line of advice per noisy result, each said once. A result is named as its row in the
+/// tables is ([`Row::label`]): `simd-lanes` runs once per SIMD path, and the warning says which
+/// path's run was noisy.
 pub fn noise_warnings(results: &Results) -> Vec<String> {
-    results
-        .variants
-        .iter()
-        .filter_map(|v| {
-            let t = v.timing.as_ref()?;
-            (t.relative_spread() > NOISE_THRESHOLD).then(|| {
-                format!(
-                    "timing noisy for {}: spread {:.1}% of the median (over {} samples); close \
-                     other programs or re-run with more samples (--samples 50)",
-                    v.info.name,
-                    100.0 * t.relative_spread(),
-                    t.samples
-                )
-            })
-        })
-        .collect()
+    let ctx = Context::of(results);
+    let mut warnings: Vec<String> = Vec::new();
+    for v in &results.variants {
+        let Some(t) = v
+            .timing
+            .as_ref()
+            .filter(|t| t.relative_spread() > NOISE_THRESHOLD)
+        else {
+            continue;
+        };
+        let w = format!(
+            "timing noisy for {}: spread {:.1}% of the median (over {} samples); close other \
+             programs or re-run with more samples (--samples 50)",
+            Row::new(v, ctx).label(),
+            100.0 * t.relative_spread(),
+            t.samples
+        );
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    warnings
 }
 
 /// Seconds with a unit that keeps four significant digits: `1.234 s`, `193.4 ms`, `71.20 µs`.
@@ -396,7 +404,46 @@ pub fn any_failed(results: &Results) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::format_seconds;
+    use super::{format_seconds, noise_warnings};
+    use crate::results::Results;
+
+    #[test]
+    fn noise_warnings_name_the_simd_path_and_are_each_said_once() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json");
+        let mut results = Results::load(&path).unwrap();
+        let lanes: Vec<usize> = (0..results.variants.len())
+            .filter(|&i| results.variants[i].info.name == "simd-lanes")
+            .collect();
+        assert!(lanes.len() >= 3, "the fixture has the lane ladder");
+        // Every simd-lanes run equally noisy, and one of them recorded twice (a merge of the same
+        // run): the warnings differ only by the path, and the repeated one is said once.
+        for &i in &lanes {
+            let t = results.variants[i].timing.as_mut().unwrap();
+            t.median_abs_dev = 0.1 * t.median;
+            t.samples = 20;
+        }
+        let again = results.variants[lanes[1]].clone();
+        results.variants.push(again);
+        let warnings: Vec<String> = noise_warnings(&results)
+            .into_iter()
+            .filter(|w| w.contains("simd-lanes"))
+            .collect();
+        assert_eq!(warnings.len(), lanes.len(), "{warnings:#?}");
+        for w in &warnings {
+            assert!(w.contains("timing noisy for simd-lanes ("), "{w}");
+        }
+        assert!(
+            warnings.iter().any(|w| w.contains("simd-lanes (avx512)")),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("simd-lanes (--isa sse2)")),
+            "{warnings:#?}"
+        );
+    }
 
     #[test]
     fn seconds_get_a_readable_unit() {

@@ -167,6 +167,13 @@ impl FlagResults {
         check.problem("problem", &self.problem)?;
         check.machine("machine", &self.machine)?;
         check.settings("settings", &self.settings)?;
+        // The heat map is a cell per build and variant: a few dozen of each at most.
+        check.count(
+            "variants (their number)",
+            self.variants.len() as u64,
+            0..=1000,
+        )?;
+        check.count("builds (their number)", self.builds.len() as u64, 0..=1000)?;
         for (i, b) in self.builds.iter().enumerate() {
             if let Some(s) = b.build_seconds {
                 let field = format!("builds[{i}] ({}).build_seconds", b.name);
@@ -174,8 +181,16 @@ impl FlagResults {
             }
         }
         for (i, c) in self.cells.iter().enumerate() {
+            let field = |name: &str| format!("cells[{i}] ({} {}).{name}", c.build, c.variant);
             if let Some(t) = &c.timing {
-                check.timing(&format!("cells[{i}] ({} {}).timing", c.build, c.variant), t)?;
+                check.timing(&field("timing"), t)?;
+            }
+            if let Some(e) = &c.evidence {
+                check.count(
+                    &field("evidence.instructions"),
+                    e.instructions as u64,
+                    0..=1 << 20,
+                )?;
             }
         }
         Ok(())

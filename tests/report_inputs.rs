@@ -1,0 +1,188 @@
+//! What a report that cannot finish leaves: the old report, whole. A corrupt input of the render
+//! stage (`peers.json`, `flags.json`, `sweeps/*.json`, `profile.json`) is refused before anything
+//! is measured, by `report --check` too; a measurement interrupted before the render leaves the
+//! old picture beside the old results and page; and a finished one writes the picture with them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{assert_one_line_error, lab};
+
+/// The report's files that must not change when a report is refused or stopped.
+const KEPT: [&str; 3] = ["results.json", "index.html", "mandelbrot.png"];
+
+/// A report folder with an earlier report in it (the fixture's results, a page and a picture
+/// that are recognisably old) and an empty profiles folder beside it.
+fn old_report() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, flamegraphs) = (dir.path().join("reports"), dir.path().join("flamegraphs"));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&flamegraphs).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("results.json"), out.join("results.json")).unwrap();
+    std::fs::write(out.join("index.html"), "the old page").unwrap();
+    std::fs::write(out.join("mandelbrot.png"), "the old picture").unwrap();
+    (dir, out, flamegraphs)
+}
+
+fn snapshot(out: &Path) -> Vec<Vec<u8>> {
+    KEPT.iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect()
+}
+
+/// A tiny measured report's arguments, into `out`, reading profiles from `flamegraphs`.
+fn tiny<'a>(out: &'a str, flamegraphs: &'a str) -> Vec<&'a str> {
+    vec![
+        "report",
+        "--variants",
+        "expanded",
+        "--width",
+        "20",
+        "--height",
+        "20",
+        "--maxiter",
+        "20",
+        "--samples",
+        "10",
+        "--warm-up",
+        "0.01",
+        "--measurement",
+        "0.01",
+        "--out",
+        out,
+        "--flamegraphs",
+        flamegraphs,
+    ]
+}
+
+#[test]
+fn a_corrupt_input_of_the_render_is_refused_before_measuring_and_by_check() {
+    // Each input the page reads, the file the refusal must name, and how it is corrupted.
+    let cases: [(&str, &str, &str); 6] = [
+        ("reports/peers.json", "peers.json", "{"),
+        ("reports/flags.json", "flags.json", "{"),
+        ("reports/sweeps/maxiter.json", "maxiter.json", "{"),
+        ("flamegraphs/profile.json", "profile.json", "{"),
+        // Not what the stage writes: another schema, or a figure no measurement gives.
+        (
+            "flamegraphs/profile.json",
+            "profile.json",
+            "{\"schema_version\": 7}",
+        ),
+        ("reports/peers.json", "peers.json", ""),
+    ];
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut peers: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures.join("peers.json")).unwrap()).unwrap();
+    peers["peers"][0]["median"] = serde_json::json!(1e306);
+    let huge_median = peers.to_string();
+    for (at, name, text) in cases {
+        let text = if text.is_empty() { &huge_median } else { text };
+        let (dir, out, flamegraphs) = old_report();
+        let path = dir.path().join(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let before = snapshot(&out);
+        let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
+        let measure = tiny(o, f);
+        let mut check = measure.clone();
+        check.push("--check");
+        let render_only = ["report", "--render-only", "--out", o, "--flamegraphs", f];
+        for args in [&measure[..], &check[..], &render_only[..]] {
+            assert_one_line_error(&lab(args), args, name);
+            assert!(
+                snapshot(&out) == before,
+                "{at}: {args:?} changed the old report"
+            );
+            assert!(
+                !out.join("criterion").exists(),
+                "{at}: {args:?} measured before refusing"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_writes_its_picture_with_its_results_and_page() {
+    let (_dir, out, flamegraphs) = old_report();
+    let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
+    let mut args = tiny(o, f);
+    args.push("--no-criterion");
+    let run = lab(&args);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let png = std::fs::read(out.join("mandelbrot.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "the new picture is written");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("mandelbrot.png"), "and the page shows it");
+}
+
+#[test]
+fn an_interrupted_report_leaves_the_old_picture_with_the_old_results() {
+    let (_dir, out, flamegraphs) = old_report();
+    let before = snapshot(&out);
+    let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
+    // Long enough to be caught measuring: the reference (and, before, the picture) comes first.
+    let args = [
+        "report",
+        "--variants",
+        "naive,expanded",
+        "--width",
+        "100",
+        "--height",
+        "100",
+        "--samples",
+        "10",
+        "--warm-up",
+        "2",
+        "--measurement",
+        "5",
+        "--out",
+        o,
+        "--flamegraphs",
+        f,
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // criterion makes its folder when the first variant's measurement starts.
+    let started = Instant::now();
+    while !out.join("criterion").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the measurement never started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the report ended before measuring"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // SAFETY: kill(2) has no memory-safety preconditions; the pid is our child, not yet waited for.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let stopped = child.wait_with_output().unwrap();
+    assert_eq!(
+        stopped.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+    assert!(
+        snapshot(&out) == before,
+        "an interrupted report changed the old picture, results or page"
+    );
+}
