@@ -62,7 +62,6 @@ const MAXITERS: &[V] = &[
     V::Text(""),
     V::Text("-5"),
     V::Text("4294967296"),
-    V::Text("4294967295"),
     V::Text("-1"),
     V::Text("nan"),
 ];

@@ -176,11 +176,10 @@ fn make(kind: Kind, scratch: &Path, target: Target) -> Option<PathBuf> {
             }
             // The node of /dev/full (character device 1, 7), made here: never the real one.
             let dev = libc::makedev(1, 7);
-            // SAFETY: a valid path; as root mknod may make a character device.
-            assert_eq!(
-                unsafe { libc::mknod(c_path(&at).as_ptr(), libc::S_IFCHR | 0o666, dev) },
-                0
-            );
+            let path = c_path(&at);
+            // SAFETY: a valid NUL-terminated path; as root mknod may make a character device.
+            let made = unsafe { libc::mknod(path.as_ptr(), libc::S_IFCHR | 0o666, dev) };
+            assert_eq!(made, 0);
         }
         Kind::Folder => std::fs::create_dir(&at).unwrap(),
     }

@@ -179,6 +179,7 @@ fn inputs() -> Vec<Input> {
 /// A `profile.json` of the results' problem with every view filled in.
 fn profile_for(results: &Results) -> ProfileSummary {
     use mandel_lab::profile::disasm::{HotLoop, Instruction};
+    use mandel_lab::profile::gpu::{GpuKernel, GpuProfile};
     use mandel_lab::profile::lines::{LineCost, LineProfile};
     use mandel_lab::profile::sampling::FunctionShare;
     use mandel_lab::profile::{CALLGRIND_PROBLEM, SCHEMA_VERSION, VariantProfile};
@@ -189,6 +190,23 @@ fn profile_for(results: &Results) -> ProfileSummary {
         callgrind_spec: CALLGRIND_PROBLEM,
         seconds: 1.0,
         frequency: 997,
+        gpu: vec![GpuProfile {
+            variant: "cuda-gridstride-f64".into(),
+            compiler: "NVRTC 12.9".into(),
+            threads_per_block: 512,
+            kernels: vec![GpuKernel {
+                kernel: "gridstride".into(),
+                arch: "sm_90".into(),
+                registers: 20,
+                spill_stores: 0,
+                spill_loads: 0,
+                blocks_per_sm: 4,
+                occupancy: 1.0,
+                limited_by: "threads".into(),
+            }],
+            fused: Vec::new(),
+            page: "cuda-gridstride-f64.gpu.html".into(),
+        }],
         variants: vec![VariantProfile {
             variant: "naive".into(),
             samples: 100,

@@ -305,6 +305,7 @@ fn profiles_for(dir: &Path, spec: mandel_lab::GridSpec) {
         callgrind_spec: CALLGRIND_PROBLEM,
         seconds: 1.0,
         frequency: 997,
+        gpu: Vec::new(),
         variants: vec![VariantProfile {
             variant: "naive".into(),
             samples: 100,

@@ -225,7 +225,7 @@ fn bad_sweeps_get_one_line_naming_the_axis_and_its_range_and_exit_code_2() {
     );
     // The old names, with their old options.
     for (sizes, needle) in [
-        ("", "is not a chunk size"),
+        ("", "is not a valid chunk size"),
         ("100,abc", "'abc'"),
         ("0", "outside the range"),
         ("100,99999999", "outside the range"),

@@ -22,7 +22,12 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
         .map(|v| VariantInfo::new(v))
         .collect();
     match args.format {
-        Format::Text => outln!("{}", terminal::variants_table(&infos))?,
+        Format::Text => {
+            outln!("{}", terminal::variants_table(&infos))?;
+            if infos.iter().any(|i| i.family == "gpu" && !i.available) {
+                outln!("{}", mandel_variants::gpu::PROVED_WITHOUT_A_GPU)?;
+            }
+        }
         Format::Json => outln!("{}", serde_json::to_string_pretty(&infos)?)?,
     }
     Ok(ExitCode::SUCCESS)

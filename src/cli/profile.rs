@@ -125,7 +125,12 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
             source,
         })?;
     let _ = tempfile::env::override_temp_dir(pprof_scratch.path());
-    let quiet = Quiet::start(&args.out.join("profile.log"), selection.len() as u64)?;
+    let Selection {
+        sampled: selection,
+        gpu,
+    } = selection;
+    let steps = selection.len() + gpu.len();
+    let quiet = Quiet::start(&args.out.join("profile.log"), steps as u64)?;
     let mut profiles = Vec::new();
     let mut failure = None;
     let started = std::time::Instant::now();
@@ -147,6 +152,20 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         }
         quiet.bar.inc(1);
     }
+    let mut gpu_profiles = Vec::new();
+    for code in gpu.iter().filter(|_| failure.is_none()) {
+        quiet
+            .bar
+            .set_message(format!("compiling {}'s kernels", code.variant.name));
+        match profile::gpu::profile_gpu(code, staging.dir()) {
+            Ok(p) => gpu_profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.bar.inc(1);
+    }
     quiet.finish();
     if let Some(e) = failure {
         return Err(e.into());
@@ -159,11 +178,21 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         seconds,
         frequency: args.frequency,
         variants: profiles,
+        gpu: gpu_profiles,
     })?;
-    print_summary(
-        &summary,
-        &selection.iter().map(|v| v.name).collect::<Vec<_>>(),
-    )?;
+    if !selection.is_empty() {
+        print_summary(
+            &summary,
+            &selection.iter().map(|v| v.name).collect::<Vec<_>>(),
+        )?;
+    }
+    for g in summary
+        .gpu
+        .iter()
+        .filter(|g| gpu.iter().any(|c| c.variant.name == g.variant))
+    {
+        outln!("{}: {}", g.variant, profile::gpu::summary(g))?;
+    }
     outln!("Profiles written to {}/", args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -171,22 +200,47 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 /// The variants `--variants` names, each of which must run here; or, for no list or an empty one
 /// (as `report` takes it, see [`report::named`]), every available one, the others skipped with a
 /// line.
-fn selection(list: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
+///
+/// The second list is the GPU variants whose machine code can be shown (where NVRTC, ptxas and
+/// nvdisasm are installed): with or without a GPU to run them on.
+fn selection(list: Option<&str>) -> Result<Selection, LabError> {
     let named = report::named(list).is_some();
-    let mut selection = Vec::new();
+    let tools = profile::gpu::available();
+    let mut selection = Selection::default();
     for v in report::select(list)? {
+        let code = mandel_variants::gpu::code::code_of(v.name);
+        if let Some(code) = code {
+            match &tools {
+                Ok(()) => selection.gpu.push(code),
+                Err(why) => eprintln!("skip: {}'s machine code ({why})", v.name),
+            }
+        }
+        let code_shown = code.is_some() && tools.is_ok();
         match v.availability() {
-            Availability::Available => selection.push(v),
-            Availability::Unavailable(why) if named => {
+            Availability::Available => selection.sampled.push(v),
+            Availability::Unavailable(why) if named && !code_shown => {
                 return Err(LabError::bad_input(format!(
                     "variant {} cannot be profiled here: {why}",
                     v.name
                 )));
             }
+            Availability::Unavailable(why) if code_shown => {
+                eprintln!(
+                    "note: {} does not run here ({why}): its machine code only",
+                    v.name
+                );
+            }
             Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
         }
     }
     Ok(selection)
+}
+
+/// What `profile` does: the variants it samples, and the GPU variants whose code it shows.
+#[derive(Default)]
+struct Selection {
+    sampled: Vec<&'static Variant>,
+    gpu: Vec<&'static mandel_variants::gpu::code::GpuCode>,
 }
 
 fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::out::StdoutError> {
@@ -293,8 +347,11 @@ mod tests {
 
     #[test]
     fn an_empty_variant_list_profiles_every_available_variant_as_no_list_does() {
-        let names =
-            |list| -> Vec<&str> { selection(list).unwrap().iter().map(|v| v.name).collect() };
+        let names = |list| -> Vec<&str> {
+            let s = selection(list).unwrap();
+            let gpu = s.gpu.iter().map(|c| c.variant.name);
+            s.sampled.iter().map(|v| v.name).chain(gpu).collect()
+        };
         assert_eq!(names(Some("")), names(None));
         assert_eq!(names(Some(" ")), names(None));
         assert_eq!(names(Some("naive")), ["naive"]);

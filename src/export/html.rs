@@ -134,6 +134,8 @@ struct SweepSection<'a> {
 #[template(path = "report/gpu.html")]
 struct GpuNote {
     no_gpu: Option<String>,
+    /// What is proved without a GPU ([`mandel_variants::gpu::PROVED_WITHOUT_A_GPU`]).
+    proved: &'static str,
     /// `(variant, whole run, kernels alone, kernel share)`.
     rows: Vec<(String, String, String, String)>,
 }
@@ -146,6 +148,8 @@ struct ProfileSection {
     other: Option<String>,
     about: String,
     variants: Vec<ProfileView>,
+    /// The GPU variants' machine code: `(variant, page, summary)`.
+    gpu: Vec<(String, String, String)>,
 }
 
 struct ProfileView {
@@ -214,6 +218,7 @@ pub fn render(results: &Results, groups: &[Group], extras: Extras<'_>) -> Result
             )),
             about: String::new(),
             variants: Vec::new(),
+            gpu: Vec::new(),
         }
         .render()
         .map_err(|e| e.to_string())?,
@@ -398,7 +403,11 @@ fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String,
             },
             variant: row.variant.clone(),
             cells: cells_noting_skips(row),
-            links: profiles.map_or(Vec::new(), |p| profile_links(p, &row.variant)),
+            links: profiles.map_or(Vec::new(), |p| {
+                let mut links = profile_links(p, &row.variant);
+                links.extend(gpu_code_link(p, &row.variant));
+                links
+            }),
         })
         .collect();
     ResultsTable {
@@ -423,6 +432,12 @@ fn profile_links(p: Profiles<'_>, variant: &str) -> Vec<(String, &'static str)> 
         links.push((format!("{}/{page}", p.base), "machine code"));
     }
     links
+}
+
+/// The link to a GPU variant's machine code, where it was made.
+fn gpu_code_link(p: Profiles<'_>, variant: &str) -> Option<(String, &'static str)> {
+    let g = p.summary.gpu.iter().find(|g| g.variant == variant)?;
+    Some((format!("{}/{}", p.base, g.page), "machine code"))
 }
 
 /// The pstats-like view: per variant, where the samples went, the hottest lines and the loop.
@@ -498,10 +513,22 @@ fn profile_section(p: Profiles<'_>, results: &Results) -> String {
             }
         })
         .collect();
+    let gpu = s
+        .gpu
+        .iter()
+        .map(|g| {
+            (
+                g.variant.clone(),
+                format!("{}/{}", p.base, g.page),
+                crate::profile::gpu::summary(g),
+            )
+        })
+        .collect();
     ProfileSection {
         other: None,
         about,
         variants,
+        gpu,
     }
     .render()
     .expect("the profiles template renders")
@@ -564,7 +591,11 @@ impl GpuNote {
                 ))
             })
             .collect();
-        GpuNote { no_gpu, rows }
+        GpuNote {
+            no_gpu,
+            proved: mandel_variants::gpu::PROVED_WITHOUT_A_GPU,
+            rows,
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod callgrind;
 pub mod disasm;
+pub mod gpu;
 pub mod lines;
 pub mod paths;
 pub mod sampling;
@@ -80,6 +81,9 @@ pub struct ProfileSummary {
     pub seconds: f64,
     pub frequency: i32,
     pub variants: Vec<VariantProfile>,
+    /// The GPU variants' machine code (made without a GPU, where the tools are installed).
+    #[serde(default)]
+    pub gpu: Vec<gpu::GpuProfile>,
 }
 
 /// The three views of one variant.
@@ -146,6 +150,12 @@ impl ProfileSummary {
             u64::try_from(self.frequency).unwrap_or(0),
             1..=1_000_000,
         )?;
+        for (i, g) in self.gpu.iter().enumerate() {
+            for (j, k) in g.kernels.iter().enumerate() {
+                let field = format!("gpu[{i}] ({}).kernels[{j}].occupancy", g.variant);
+                check.number(&field, k.occupancy, 0.0..=1.0, "")?;
+            }
+        }
         for (i, v) in self.variants.iter().enumerate() {
             let field = |name: &str| format!("variants[{i}] ({}).{name}", v.variant);
             check.number(&field("kernel_share"), v.kernel_share, 0.0..=1.0, "")?;
@@ -177,6 +187,12 @@ impl ProfileSummary {
                     self.variants.push(v);
                 }
             }
+            // The machine code does not depend on the problem.
+            for g in old.gpu {
+                if !self.gpu.iter().any(|n| n.variant == g.variant) {
+                    self.gpu.push(g);
+                }
+            }
         }
         let order = |name: &str| {
             mandel_variants::VARIANTS
@@ -184,6 +200,7 @@ impl ProfileSummary {
                 .position(|v| v.name == name)
         };
         self.variants.sort_by_key(|v| order(&v.variant));
+        self.gpu.sort_by_key(|g| order(&g.variant));
         fsutil::write_json(&dir.join(SUMMARY_FILE), &self)?;
         Ok(self)
     }
@@ -527,6 +544,7 @@ mod tests {
             callgrind_spec: QUICK_CALLGRIND_PROBLEM,
             seconds: 1.0,
             frequency: 997,
+            gpu: Vec::new(),
             variants: variants
                 .iter()
                 .map(|v| VariantProfile {

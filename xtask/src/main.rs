@@ -2,6 +2,8 @@
 //! hands each command to the `mandel-lab` binary, where the work lives and is tested.
 
 mod flags;
+mod gpu_check;
+mod gpu_tools;
 mod interrupt;
 mod lab;
 mod mpi;
@@ -76,6 +78,14 @@ Commands:
             each, validated pixel for pixel and measured under criterion: reports/flags.json
             and the report's Compiler flags section.
             Options: --variants a,b, --builds a,b, --quick
+  gpu-tools Say where NVRTC, ptxas and nvdisasm (the CUDA tools that run without a GPU) are
+            found; with --install, pip installs them from NVIDIA's wheels into
+            target/gpu-tools/, where the lab and the compile test find them by themselves.
+            Options: --install, --python PATH
+  gpu-check The one command for a machine with a GPU: the GPU tests, every GPU variant under
+            `run`, `sweep sizes --quick` and `report --quick`, then the figures (device, driver,
+            CUDA version, date, validation, times) written into docs/gpu.md. Without a GPU: one
+            line saying what is missing. Options: --no-tests, --doc FILE
   help      Print this help
 
 Run `cargo xtask <COMMAND> --help` for a command's options.
@@ -99,6 +109,8 @@ const COMMANDS: &[&str] = &[
     "flags",
     "mpi",
     "regress",
+    "gpu-tools",
+    "gpu-check",
 ];
 
 fn main() -> ExitCode {
@@ -140,6 +152,8 @@ fn main() -> ExitCode {
         "regress" => regress::run(rest),
         "peers" => peers::run(rest),
         "flags" => flags::run(rest),
+        "gpu-tools" => gpu_tools::run(rest),
+        "gpu-check" => gpu_check::run(rest),
         other => {
             eprintln!(
                 "error: unknown command '{other}'; commands: {}, help",

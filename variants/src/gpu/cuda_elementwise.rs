@@ -6,16 +6,17 @@
 //! The launch is one thread per pixel in blocks of 256. A run converts the points (to float32 for
 //! the `f32` variant), copies them to the device, launches, and copies the counts back; the lab
 //! times all of that, and device events time the kernel alone.
+//!
+//! That host side (`PerPixel`, shared with `cuda-gridstride`) is written once over the launch
+//! interface (`launch.rs`), so the emulator (`emu.rs`) runs exactly the sequence a device runs.
 
-use std::marker::PhantomData;
-
-use cudarc::driver::{CudaFunction, LaunchConfig, PushKernelArg};
-
-use super::{Device, F32_INEXACT, Real, Timer, failed, kernels, pixel_count, points};
+use super::cuda::OnDevice;
+use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
+use super::{F32_INEXACT, pixel_count, points};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block.
-const BLOCK: u32 = 256;
+pub(crate) const BLOCK: u32 = 256;
 
 /// Registry entry, float32.
 pub const F32: Variant = Variant {
@@ -41,100 +42,120 @@ pub const F64: Variant = Variant {
     prepare: prepare::<f64>,
 };
 
-/// Runs one per-pixel kernel (`elementwise` or `gridstride`) over the grid with `config`.
-pub(crate) struct PerPixel<T> {
-    pub(crate) variant: &'static str,
-    pub(crate) device: &'static Device,
-    pub(crate) function: CudaFunction,
-    pub(crate) config: LaunchConfig,
-    pub(crate) qx: Vec<f64>,
-    pub(crate) qy: Vec<f64>,
-    pub(crate) n: u32,
-    pub(crate) maxiter: u32,
-    pub(crate) timer: Timer,
-    pub(crate) kernel_seconds: Option<f64>,
-    pub(crate) real: PhantomData<T>,
+/// The host side of `cuda-elementwise`: one thread per pixel in blocks of [`BLOCK`].
+pub(crate) fn sequence(
+    variant: &'static str,
+    problem: &Problem<'_>,
+) -> Result<PerPixel, VariantError> {
+    PerPixel::new(variant, PerPixelKernel::Elementwise, problem, |n| {
+        Shape::covering(n, BLOCK)
+    })
 }
 
-impl<T: Real> PerPixel<T> {
-    /// Compiles `kernel` for `T` and prepares it for `problem`.
+/// Which per-pixel kernel of `mandel.cu` a [`PerPixel`] launches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PerPixelKernel {
+    Elementwise,
+    Gridstride,
+}
+
+impl PerPixelKernel {
+    /// The kernel's name in `mandel.cu`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            PerPixelKernel::Elementwise => "elementwise",
+            PerPixelKernel::Gridstride => "gridstride",
+        }
+    }
+}
+
+/// The host side of a per-pixel variant (`cuda-elementwise`, `cuda-gridstride`): convert and
+/// upload the points, one launch of `kernel` with `shape`, copy the counts back.
+pub(crate) struct PerPixel {
+    kernel: PerPixelKernel,
+    shape: Shape,
+    qx: Vec<f64>,
+    qy: Vec<f64>,
+    n: u32,
+    maxiter: u32,
+}
+
+impl PerPixel {
+    /// Lays out `problem` for `kernel`, launched with the shape `shape` gives for `n` pixels.
     pub(crate) fn new(
         variant: &'static str,
-        kernel: &str,
+        kernel: PerPixelKernel,
         problem: &Problem<'_>,
-        config: impl FnOnce(u32) -> LaunchConfig,
-    ) -> Result<PerPixel<T>, VariantError> {
+        shape: impl FnOnce(u32) -> Shape,
+    ) -> Result<PerPixel, VariantError> {
         let n = pixel_count(variant, problem)?;
-        let (device, [function]) = kernels::<T, 1>(variant, [kernel])?;
         let (qx, qy) = problem.points().unzip();
         Ok(PerPixel {
-            variant,
-            device,
-            function,
-            config: config(n),
+            kernel,
+            shape: shape(n),
             qx,
             qy,
             n,
             maxiter: problem.maxiter,
-            timer: Timer::new(variant, device)?,
-            kernel_seconds: None,
-            real: PhantomData,
         })
     }
+
+    /// Compiles the kernel for `T` and binds this sequence to the device.
+    pub(crate) fn on_device<T: DeviceReal>(
+        self,
+        variant: &'static str,
+    ) -> Result<Box<dyn Kernel>, VariantError> {
+        Ok(Box::new(OnDevice::<T, _>::new(
+            variant,
+            [self.kernel.name()],
+            self,
+        )?))
+    }
 }
 
-impl<T: Real> Kernel for PerPixel<T> {
-    fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
-        let v = self.variant;
-        let stream = &self.device.stream;
+impl Sequence for PerPixel {
+    fn run<T: DeviceReal, B: Backend<T>>(
+        &self,
+        backend: &B,
+        out: &mut [u32],
+    ) -> Result<(), VariantError> {
         let (qx, qy) = points::<T>(&self.qx, &self.qy);
-        let qx = stream
-            .clone_htod(&qx)
-            .map_err(|e| failed(v, "copy to the device", e))?;
-        let qy = stream
-            .clone_htod(&qy)
-            .map_err(|e| failed(v, "copy to the device", e))?;
-        let mut counts = stream
-            .alloc_zeros::<u32>(self.qx.len())
-            .map_err(|e| failed(v, "device allocation", e))?;
-        self.timer.start(v, stream)?;
-        let mut launch = stream.launch_builder(&self.function);
-        launch
-            .arg(&qx)
-            .arg(&qy)
-            .arg(&mut counts)
-            .arg(&self.n)
-            .arg(&self.maxiter);
-        // SAFETY: the kernel's parameters are (const real*, const real*, unsigned int*,
-        // unsigned int, unsigned int), matching the arguments; both point arrays and the counts
-        // hold n elements, and the kernel touches only indices below n.
-        unsafe { launch.launch(self.config) }.map_err(|e| failed(v, "kernel launch", e))?;
-        self.timer.end(v, stream)?;
-        stream
-            .memcpy_dtoh(&counts, out)
-            .map_err(|e| failed(v, "copy from the device", e))?;
-        stream
-            .synchronize()
-            .map_err(|e| failed(v, "synchronize", e))?;
-        self.kernel_seconds = Some(self.timer.seconds(v)?);
-        Ok(())
-    }
-
-    fn kernel_seconds(&self) -> Option<f64> {
-        self.kernel_seconds
+        let qx = backend.upload(&qx)?;
+        let qy = backend.upload(&qy)?;
+        let mut counts = backend.zeros::<u32>(self.qx.len())?;
+        let (n, maxiter) = (self.n, self.maxiter);
+        let call = match self.kernel {
+            PerPixelKernel::Elementwise => Call::Elementwise {
+                qx: &qx,
+                qy: &qy,
+                out: &mut counts,
+                n,
+                maxiter,
+            },
+            PerPixelKernel::Gridstride => Call::Gridstride {
+                qx: &qx,
+                qy: &qy,
+                out: &mut counts,
+                n,
+                maxiter,
+            },
+        };
+        backend.kernels_begin()?;
+        backend.launch(self.shape, call)?;
+        backend.kernels_end()?;
+        backend.download(&counts, out)?;
+        backend.synchronize()
     }
 }
 
-fn prepare<T: Real>(problem: &Problem<'_>, _: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+fn prepare<T: DeviceReal>(
+    problem: &Problem<'_>,
+    _: &Tuning,
+) -> Result<Box<dyn Kernel>, VariantError> {
     let name = if T::SUFFIX == "f32" {
         F32.name
     } else {
         F64.name
     };
-    let kernel = PerPixel::<T>::new(name, "elementwise", problem, |n| LaunchConfig {
-        grid_dim: (n.div_ceil(BLOCK).max(1), 1, 1),
-        block_dim: (BLOCK, 1, 1),
-        shared_mem_bytes: 0,
-    })?;
-    Ok(Box::new(kernel))
+    sequence(name, problem)?.on_device::<T>(name)
 }

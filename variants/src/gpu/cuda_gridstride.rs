@@ -8,10 +8,9 @@
 //! The kernel is the same loop as `cuda-elementwise`, so the difference measured is the launch
 //! shape alone.
 
-use cudarc::driver::LaunchConfig;
-
 use super::F32_INEXACT;
-use super::cuda_elementwise::PerPixel;
+use super::cuda_elementwise::{PerPixel, PerPixelKernel};
+use super::launch::{DeviceReal, Shape};
 use crate::tuning::chunk_count;
 use crate::{Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError};
 
@@ -45,7 +44,33 @@ pub const F64: Variant = Variant {
     prepare: prepare::<f64>,
 };
 
-fn prepare<T: super::Real>(
+/// The host side of `cuda-gridstride`: one launch of `--chunks` blocks of `--chunk` threads.
+pub(crate) fn sequence(
+    variant: &'static str,
+    problem: &Problem<'_>,
+    tuning: &Tuning,
+) -> Result<PerPixel, VariantError> {
+    // Blocks are work units: at least one, at most one per pixel.
+    let blocks = chunk_count(variant, tuning.chunks, TUTORIAL_BLOCKS, problem)?;
+    let threads = match tuning.chunk {
+        None => TUTORIAL_THREADS,
+        Some(t) if (1..=MAX_THREADS).contains(&t) => t,
+        Some(t) => {
+            return Err(VariantError::BadTuning {
+                variant,
+                message: format!("--chunk {t}: threads per block must be 1 to {MAX_THREADS}"),
+            });
+        }
+    };
+    // `PerPixel::new` refuses grids of more than u32::MAX pixels, so `blocks` (at most one per
+    // pixel) fits in a u32 wherever the shape is used; `threads` is at most 1024.
+    PerPixel::new(variant, PerPixelKernel::Gridstride, problem, |_| Shape {
+        blocks: u32::try_from(blocks).unwrap_or(u32::MAX),
+        threads: threads as u32,
+    })
+}
+
+fn prepare<T: DeviceReal>(
     problem: &Problem<'_>,
     tuning: &Tuning,
 ) -> Result<Box<dyn Kernel>, VariantError> {
@@ -54,22 +79,5 @@ fn prepare<T: super::Real>(
     } else {
         F64.name
     };
-    // Blocks are work units: at least one, at most one per pixel.
-    let blocks = chunk_count(name, tuning.chunks, TUTORIAL_BLOCKS, problem)?;
-    let threads = match tuning.chunk {
-        None => TUTORIAL_THREADS,
-        Some(t) if (1..=MAX_THREADS).contains(&t) => t,
-        Some(t) => {
-            return Err(VariantError::BadTuning {
-                variant: name,
-                message: format!("--chunk {t}: threads per block must be 1 to {MAX_THREADS}"),
-            });
-        }
-    };
-    let kernel = PerPixel::<T>::new(name, "gridstride", problem, |_| LaunchConfig {
-        grid_dim: (blocks as u32, 1, 1),
-        block_dim: (threads as u32, 1, 1),
-        shared_mem_bytes: 0,
-    })?;
-    Ok(Box::new(kernel))
+    sequence(name, problem, tuning)?.on_device::<T>(name)
 }

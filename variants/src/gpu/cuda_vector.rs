@@ -9,16 +9,18 @@
 //! never stops early. It keeps all of that, so it shows what a GPU costs when it is driven one
 //! array operation at a time. The modulus is kept squared and compared with 4 (no square root),
 //! so the float64 build stays exact.
+//!
+//! The host side (`Vector`'s `Sequence`) is written once over the launch interface
+//! (`launch.rs`): on a device it is the variant, and the emulator (`emu.rs`) runs the very same
+//! seven launches per iteration on the kernels' source compiled for the CPU.
 
-use std::marker::PhantomData;
-
-use cudarc::driver::{CudaFunction, CudaSlice, LaunchConfig, PushKernelArg};
-
-use super::{Device, F32_INEXACT, Real, Timer, failed, kernels, pixel_count, points};
+use super::cuda::OnDevice;
+use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
+use super::{F32_INEXACT, pixel_count, points};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block of every array operation.
-const BLOCK: u32 = 256;
+pub(crate) const BLOCK: u32 = 256;
 
 /// Registry entry, float32.
 pub const F32: Variant = Variant {
@@ -45,7 +47,7 @@ pub const F64: Variant = Variant {
 };
 
 /// The array operations, in `mandel.cu`.
-const OPERATIONS: [&str; 6] = [
+pub(crate) const OPERATIONS: [&str; 6] = [
     "complex_square",
     "complex_add",
     "modulus2",
@@ -54,190 +56,174 @@ const OPERATIONS: [&str; 6] = [
     "set_where",
 ];
 
-struct CudaVector<T> {
-    variant: &'static str,
-    device: &'static Device,
-    ops: [CudaFunction; 6],
-    config: LaunchConfig,
+/// The host side of `cuda-vector`: the arrays, then seven launches per iteration, each over the
+/// whole grid in blocks of [`BLOCK`].
+pub(crate) struct Vector {
+    shape: Shape,
     qx: Vec<f64>,
     qy: Vec<f64>,
     n: u32,
     maxiter: u32,
-    timer: Timer,
-    kernel_seconds: Option<f64>,
-    real: PhantomData<T>,
 }
 
-fn prepare<T: Real>(problem: &Problem<'_>, _: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+/// Lays out `problem` for `cuda-vector`.
+pub(crate) fn sequence(
+    variant: &'static str,
+    problem: &Problem<'_>,
+) -> Result<Vector, VariantError> {
+    let n = pixel_count(variant, problem)?;
+    let (qx, qy) = problem.points().unzip();
+    Ok(Vector {
+        shape: Shape::covering(n, BLOCK),
+        qx,
+        qy,
+        n,
+        maxiter: problem.maxiter,
+    })
+}
+
+fn prepare<T: DeviceReal>(
+    problem: &Problem<'_>,
+    _: &Tuning,
+) -> Result<Box<dyn Kernel>, VariantError> {
     let variant = if T::SUFFIX == "f32" {
         F32.name
     } else {
         F64.name
     };
-    let n = pixel_count(variant, problem)?;
-    let (device, ops) = kernels::<T, 6>(variant, OPERATIONS)?;
-    let (qx, qy) = problem.points().unzip();
-    Ok(Box::new(CudaVector::<T> {
-        variant,
-        device,
-        ops,
-        config: LaunchConfig {
-            grid_dim: (n.div_ceil(BLOCK).max(1), 1, 1),
-            block_dim: (BLOCK, 1, 1),
-            shared_mem_bytes: 0,
-        },
-        qx,
-        qy,
-        n,
-        maxiter: problem.maxiter,
-        timer: Timer::new(variant, device)?,
-        kernel_seconds: None,
-        real: PhantomData,
-    }))
+    let sequence = sequence(variant, problem)?;
+    Ok(Box::new(OnDevice::<T, _>::new(
+        variant, OPERATIONS, sequence,
+    )?))
 }
 
 /// The device arrays of one run.
-struct Arrays<T> {
-    qx: CudaSlice<T>,
-    qy: CudaSlice<T>,
-    zx: CudaSlice<T>,
-    zy: CudaSlice<T>,
-    tx: CudaSlice<T>,
-    ty: CudaSlice<T>,
-    m: CudaSlice<T>,
-    done: CudaSlice<u8>,
-    out: CudaSlice<u32>,
+struct Arrays<T: DeviceReal, B: Backend<T>> {
+    qx: B::Buffer<T>,
+    qy: B::Buffer<T>,
+    zx: B::Buffer<T>,
+    zy: B::Buffer<T>,
+    tx: B::Buffer<T>,
+    ty: B::Buffer<T>,
+    m: B::Buffer<T>,
+    done: B::Buffer<u8>,
+    out: B::Buffer<u32>,
 }
 
-impl<T: Real> CudaVector<T> {
-    fn upload(&self) -> Result<Arrays<T>, VariantError> {
-        let v = self.variant;
-        let stream = &self.device.stream;
+impl Vector {
+    fn upload<T: DeviceReal, B: Backend<T>>(&self, b: &B) -> Result<Arrays<T, B>, VariantError> {
         let len = self.qx.len();
         let (qx, qy) = points::<T>(&self.qx, &self.qy);
-        let copy = |host: &[T]| {
-            stream
-                .clone_htod(host)
-                .map_err(|e| failed(v, "copy to the device", e))
-        };
-        let zeros = || {
-            stream
-                .alloc_zeros::<T>(len)
-                .map_err(|e| failed(v, "device allocation", e))
-        };
         Ok(Arrays {
-            qx: copy(&qx)?,
-            qy: copy(&qy)?,
-            zx: zeros()?,
-            zy: zeros()?,
-            tx: zeros()?,
-            ty: zeros()?,
-            m: zeros()?,
-            done: stream
-                .alloc_zeros::<u8>(len)
-                .map_err(|e| failed(v, "device allocation", e))?,
-            out: stream
-                .alloc_zeros::<u32>(len)
-                .map_err(|e| failed(v, "device allocation", e))?,
+            qx: b.upload(&qx)?,
+            qy: b.upload(&qy)?,
+            zx: b.zeros(len)?,
+            zy: b.zeros(len)?,
+            tx: b.zeros(len)?,
+            ty: b.zeros(len)?,
+            m: b.zeros(len)?,
+            done: b.zeros(len)?,
+            out: b.zeros(len)?,
         })
     }
 
     /// One iteration: the seven array operations, each its own launch.
-    fn iterate(&self, a: &mut Arrays<T>, iteration: u32) -> Result<(), VariantError> {
-        let stream = &self.device.stream;
-        let [square, add, modulus, greater, zero_where, set_where] = &self.ops;
-        let n = &self.n;
-        let launch = |b: &mut cudarc::driver::LaunchArgs<'_>| {
-            // SAFETY: each launch below passes exactly the parameters its kernel in mandel.cu
-            // declares, in order (device arrays of n elements of the declared types, then
-            // scalars); every kernel touches only indices below n.
-            unsafe { b.launch(self.config) }
-                .map(drop)
-                .map_err(|e| failed(self.variant, "kernel launch", e))
-        };
-        launch(
-            stream
-                .launch_builder(square)
-                .arg(&a.zx)
-                .arg(&a.zy)
-                .arg(&mut a.tx)
-                .arg(&mut a.ty)
-                .arg(n),
+    fn iterate<T: DeviceReal, B: Backend<T>>(
+        &self,
+        b: &B,
+        a: &mut Arrays<T, B>,
+        iteration: u32,
+    ) -> Result<(), VariantError> {
+        let (shape, n) = (self.shape, self.n);
+        // t = z * z
+        b.launch(
+            shape,
+            Call::ComplexSquare {
+                zx: &a.zx,
+                zy: &a.zy,
+                tx: &mut a.tx,
+                ty: &mut a.ty,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(add)
-                .arg(&a.tx)
-                .arg(&a.ty)
-                .arg(&a.qx)
-                .arg(&a.qy)
-                .arg(&mut a.zx)
-                .arg(&mut a.zy)
-                .arg(n),
+        // z = t + q
+        b.launch(
+            shape,
+            Call::ComplexAdd {
+                tx: &a.tx,
+                ty: &a.ty,
+                qx: &a.qx,
+                qy: &a.qy,
+                zx: &mut a.zx,
+                zy: &mut a.zy,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(modulus)
-                .arg(&a.zx)
-                .arg(&a.zy)
-                .arg(&mut a.m)
-                .arg(n),
+        // m = |z|^2
+        b.launch(
+            shape,
+            Call::Modulus2 {
+                zx: &a.zx,
+                zy: &a.zy,
+                m: &mut a.m,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(greater)
-                .arg(&a.m)
-                .arg(&mut a.done)
-                .arg(n),
+        // done = m > 4
+        b.launch(
+            shape,
+            Call::Greater {
+                m: &a.m,
+                done: &mut a.done,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(zero_where)
-                .arg(&mut a.qx)
-                .arg(&mut a.qy)
-                .arg(&a.done)
-                .arg(n),
+        // q[done] = 0
+        b.launch(
+            shape,
+            Call::ZeroWhere {
+                re: &mut a.qx,
+                im: &mut a.qy,
+                done: &a.done,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(zero_where)
-                .arg(&mut a.zx)
-                .arg(&mut a.zy)
-                .arg(&a.done)
-                .arg(n),
+        // z[done] = 0
+        b.launch(
+            shape,
+            Call::ZeroWhere {
+                re: &mut a.zx,
+                im: &mut a.zy,
+                done: &a.done,
+                n,
+            },
         )?;
-        launch(
-            stream
-                .launch_builder(set_where)
-                .arg(&mut a.out)
-                .arg(&iteration)
-                .arg(&a.done)
-                .arg(n),
+        // output[done] = iteration
+        b.launch(
+            shape,
+            Call::SetWhere {
+                out: &mut a.out,
+                iteration,
+                done: &a.done,
+                n,
+            },
         )
     }
 }
 
-impl<T: Real> Kernel for CudaVector<T> {
-    fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
-        let v = self.variant;
-        let stream = &self.device.stream;
-        let mut arrays = self.upload()?;
-        self.timer.start(v, stream)?;
+impl Sequence for Vector {
+    fn run<T: DeviceReal, B: Backend<T>>(
+        &self,
+        backend: &B,
+        out: &mut [u32],
+    ) -> Result<(), VariantError> {
+        let mut arrays = self.upload(backend)?;
+        backend.kernels_begin()?;
         for iteration in 0..self.maxiter {
-            self.iterate(&mut arrays, iteration)?;
+            self.iterate(backend, &mut arrays, iteration)?;
         }
-        self.timer.end(v, stream)?;
-        stream
-            .memcpy_dtoh(&arrays.out, out)
-            .map_err(|e| failed(v, "copy from the device", e))?;
-        stream
-            .synchronize()
-            .map_err(|e| failed(v, "synchronize", e))?;
-        self.kernel_seconds = Some(self.timer.seconds(v)?);
-        Ok(())
-    }
-
-    fn kernel_seconds(&self) -> Option<f64> {
-        self.kernel_seconds
+        backend.kernels_end()?;
+        backend.download(&arrays.out, out)?;
+        backend.synchronize()
     }
 }

@@ -15,24 +15,44 @@
 //! transfers (as the tutorial timed pyCUDA), and the kernels alone are timed with device events
 //! ([`crate::Kernel::kernel_seconds`]).
 
+pub mod code;
 pub mod cuda_elementwise;
 pub mod cuda_gridstride;
 pub mod cuda_vector;
+pub mod ptxas;
+pub mod tools;
+// The launch interface and its two backends: the device through cudarc, and the kernels'
+// source executed on the CPU.
+pub(crate) mod cuda;
+pub mod emu;
+pub(crate) mod launch;
 
 use std::sync::{Arc, OnceLock};
 
 use cudarc::driver::{
     CudaContext, CudaEvent, CudaFunction, CudaStream, DeviceRepr, ValidAsZeroBits,
 };
-use cudarc::nvrtc::{CompileOptions, compile_ptx_with_opts};
+use cudarc::nvrtc::{CompileError, CompileOptions, Ptx, compile_ptx_with_opts};
 
 use crate::{Availability, Problem, VariantError};
+
+/// What is proved of the GPU variants on a machine without a GPU, said by `list` and the report
+/// wherever the variants cannot run.
+pub const PROVED_WITHOUT_A_GPU: &str = "Without a GPU, the kernels' source is proved on the CPU \
+     by an emulator that runs mandel.cu's very text under each variant's own host sequence \
+     (tests/gpu_emulator.rs: float64 identical to the reference on every known answer). It proves \
+     the source, not the device, and is never timed. NVRTC and ptxas compile the kernels for \
+     sm_80 and sm_90 (tests/gpu_compile.rs), and `cargo xtask profile` shows their machine code, \
+     where `cargo xtask gpu-tools --install` has put the tools.";
 
 /// The kernels' source; `real` is defined before it as `float` or `double`.
 const SOURCE: &str = include_str!("mandel.cu");
 
-/// How to install what is missing.
-const INSTALL: &str = "install the NVIDIA driver and the CUDA toolkit's NVRTC (Debian non-free: nvidia-driver nvidia-cuda-toolkit)";
+/// How to install the driver, which nothing but a machine's administrator can.
+const INSTALL_DRIVER: &str = "install the NVIDIA driver (Debian non-free: nvidia-driver)";
+
+/// How to install what is missing: NVRTC alone comes from `cargo xtask gpu-tools --install`.
+const INSTALL: &str = "install the NVIDIA driver (Debian non-free: nvidia-driver) and NVRTC (cargo xtask gpu-tools --install, or the CUDA toolkit)";
 
 /// A floating-point type the kernels can be built for.
 pub trait Real:
@@ -85,18 +105,17 @@ pub fn device() -> Result<&'static Device, String> {
 fn find_device() -> Result<Device, String> {
     // SAFETY: only looks for the library on the loader's path; it loads nothing else.
     if !unsafe { cudarc::driver::sys::is_culib_present() } {
-        return Err(format!(
-            "no GPU driver here (libcuda.so not found): {INSTALL}"
-        ));
+        // NVRTC alone compiles the kernels (the compile test does) but cannot run them.
+        return Err(match tools::nvrtc_library().and(tools::tools_dir()) {
+            Some(dir) => format!(
+                "no GPU driver here (libcuda.so not found); NVRTC is in {}, so the kernels \
+                 compile, but running them needs the driver and a device: {INSTALL_DRIVER}",
+                dir.display()
+            ),
+            None => format!("no GPU driver here (libcuda.so not found): {INSTALL}"),
+        });
     }
-    // SAFETY: as above, for NVRTC.
-    if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
-        return Err(format!(
-            "the CUDA driver is here but NVRTC, which compiles the kernels, is not (looked for \
-             libnvrtc.so, libnvrtc.so.12 and older; a CUDA 13 toolkit names it libnvrtc.so.13: \
-             put a libnvrtc.so link to it on LD_LIBRARY_PATH): {INSTALL}"
-        ));
-    }
+    tools::load_nvrtc().map_err(|why| format!("the CUDA driver is here but {why}"))?;
     let ctx = CudaContext::new(0).map_err(|e| format!("no CUDA device could be opened: {e}"))?;
     let name = ctx.name().unwrap_or_else(|_| "CUDA device 0".into());
     let stream = ctx.default_stream();
@@ -119,19 +138,70 @@ pub(crate) fn failed(variant: &'static str, what: &str, e: impl std::fmt::Displa
     }
 }
 
-/// Compiles `mandel.cu` for `T` without FMA contraction and loads the named kernels.
+/// Every kernel of `mandel.cu` that a variant loads, in the source's order.
+pub const KERNELS: [&str; 8] = [
+    "elementwise",
+    "gridstride",
+    "complex_square",
+    "complex_add",
+    "modulus2",
+    "greater",
+    "zero_where",
+    "set_where",
+];
+
+/// The NVRTC options of every compile of `mandel.cu`, at run time and in the compile test:
+/// fused multiply-add contraction off (so float64 does the reference's operations in its order),
+/// for the virtual architecture `arch` (`"compute_90"`), or NVRTC's default where `None`.
+///
+/// The variants pass `None`: the driver compiles that PTX for whatever device it finds, where a
+/// newer device's own architecture might be one this NVRTC does not know.
+pub fn compile_options(arch: Option<&'static str>) -> CompileOptions {
+    CompileOptions {
+        fmad: Some(false),
+        arch,
+        ..Default::default()
+    }
+}
+
+/// `mandel.cu` for `T`: `real` defined before it.
+pub fn source<T: Real>() -> String {
+    format!("typedef {} real;\n{SOURCE}", T::C_NAME)
+}
+
+/// Compiles `mandel.cu` for `T` and `arch` with [`compile_options`]: NVRTC alone, no driver or
+/// device. NVRTC is found on the loader's path or in `target/gpu-tools/` ([`tools::load_nvrtc`]);
+/// the error is one paragraph, with NVRTC's log where the source does not compile.
+pub fn compile_ptx<T: Real>(arch: Option<&'static str>) -> Result<Ptx, String> {
+    tools::load_nvrtc()?;
+    compile_ptx_with_opts(source::<T>(), compile_options(arch)).map_err(|e| match e {
+        CompileError::CompileError {
+            nvrtc,
+            options,
+            log,
+        } => format!(
+            "NVRTC could not compile mandel.cu with real = {} ({nvrtc:?}, options {}):\n{}",
+            T::C_NAME,
+            options.join(" "),
+            log.to_string_lossy().trim_end()
+        ),
+        other => format!(
+            "NVRTC failed on mandel.cu with real = {}: {other:?}",
+            T::C_NAME
+        ),
+    })
+}
+
+/// Compiles `mandel.cu` for `T` ([`compile_ptx`]) and loads the named kernels on the device.
 pub(crate) fn kernels<T: Real, const N: usize>(
     variant: &'static str,
     names: [&str; N],
 ) -> Result<(&'static Device, [CudaFunction; N]), VariantError> {
     let device = device().map_err(|why| VariantError::Unavailable { variant, why })?;
-    let source = format!("typedef {} real;\n{SOURCE}", T::C_NAME);
-    let options = CompileOptions {
-        fmad: Some(false),
-        ..Default::default()
-    };
-    let ptx = compile_ptx_with_opts(source, options)
-        .map_err(|e| failed(variant, "NVRTC could not compile the kernels", e))?;
+    let ptx = compile_ptx::<T>(None).map_err(|why| VariantError::Runtime {
+        variant,
+        message: why,
+    })?;
     let module = device
         .ctx
         .load_module(ptx)

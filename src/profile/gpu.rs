@@ -1,0 +1,351 @@
+//! The GPU variants' machine code, made without a GPU: for each `cuda-*` variant, the kernels'
+//! PTX (NVRTC, through the variants' own compile path and options), the SASS that `ptxas`
+//! assembles from it for each generation the report names (`nvdisasm`), the registers and spills
+//! of every kernel, the theoretical occupancy of the launch shape the variant uses, and the
+//! exactness check read from the SASS: `--fmad=false` must leave no `DFMA` in the float64
+//! kernels and no `FFMA` in the float32 ones.
+//!
+//! This is the `dis` of the GPU rows, as `disasm` is of the CPU rows. It needs NVRTC, ptxas and
+//! nvdisasm (`cargo xtask gpu-tools --install` puts them under `target/gpu-tools/`), never a
+//! driver or a device: it proves what the compiler makes of the source, not how the card runs it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use mandel_variants::gpu::code::{self, GENERATIONS, GpuCode};
+use mandel_variants::gpu::{self as gpu, ptxas, tools};
+use serde::{Deserialize, Serialize};
+
+use crate::LabError;
+use crate::export::html::esc;
+
+/// One kernel on one generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GpuKernel {
+    pub kernel: String,
+    /// `sm_90`.
+    pub arch: String,
+    pub registers: u32,
+    pub spill_stores: u32,
+    pub spill_loads: u32,
+    pub blocks_per_sm: u32,
+    /// Active warps over the multiprocessor's maximum, 0 to 1.
+    pub occupancy: f64,
+    /// What stops more blocks per multiprocessor: registers, threads or blocks.
+    pub limited_by: String,
+}
+
+/// The machine code of one GPU variant, as saved in `profile.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GpuProfile {
+    pub variant: String,
+    /// The compiler, e.g. `NVRTC 12.9`.
+    pub compiler: String,
+    pub threads_per_block: u32,
+    /// Every kernel the variant launches, on every generation.
+    pub kernels: Vec<GpuKernel>,
+    /// The fused multiply-adds found in the SASS of the newest generation (`DFMA` in float64,
+    /// `FFMA` in float32): none, for the exact arithmetic the variants claim.
+    pub fused: Vec<String>,
+    /// `<variant>.gpu.html`, beside `profile.json`.
+    pub page: String,
+}
+
+/// Whether the tools are here; the error names what is missing and the line that installs it.
+pub fn available() -> Result<(), String> {
+    let install = tools::INSTALL_TOOLS;
+    tools::load_nvrtc().map_err(|e| format!("{e} ({install})"))?;
+    if tools::ptxas().is_none() {
+        return Err(format!("ptxas is not installed ({install})"));
+    }
+    if tools::nvdisasm().is_none() {
+        return Err(format!("nvdisasm is not installed ({install})"));
+    }
+    Ok(())
+}
+
+/// The GPU variants among `names` whose code can be shown.
+pub fn codes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'static GpuCode> {
+    names.into_iter().filter_map(code::code_of).collect()
+}
+
+/// Compiles, assembles and disassembles the kernels of `code`, writes its page into `out_dir`,
+/// and returns its summary.
+pub fn profile_gpu(code: &GpuCode, out_dir: &Path) -> Result<GpuProfile, LabError> {
+    let name = code.variant.name;
+    let failed = |what: String| {
+        LabError::Variant(mandel_variants::VariantError::Runtime {
+            variant: code.variant.name,
+            message: what,
+        })
+    };
+    let tool = |path: Option<std::path::PathBuf>, what: &str| {
+        path.ok_or_else(|| {
+            failed(format!(
+                "{what} is not installed ({})",
+                tools::INSTALL_TOOLS
+            ))
+        })
+    };
+    let bins = Tools {
+        ptxas: tool(tools::ptxas(), "ptxas")?,
+        nvdisasm: tool(tools::nvdisasm(), "nvdisasm")?,
+    };
+    let mut kernels = Vec::new();
+    let mut newest = None;
+    for sm in &GENERATIONS {
+        let b = built(code.double, sm, &bins).map_err(failed)?;
+        let resources = ptxas::parse_ptxas_verbose(&b.report);
+        for &kernel in code.kernels {
+            let r = resources
+                .iter()
+                .find(|r| r.name == kernel)
+                .ok_or_else(|| failed(format!("ptxas reported nothing of kernel {kernel}")))?;
+            let o = code::occupancy(sm, code.threads_per_block, r.registers);
+            kernels.push(GpuKernel {
+                kernel: kernel.into(),
+                arch: sm.arch.into(),
+                registers: r.registers,
+                spill_stores: r.spill_stores,
+                spill_loads: r.spill_loads,
+                blocks_per_sm: o.blocks_per_sm,
+                occupancy: o.fraction,
+                limited_by: o.limited_by.into(),
+            });
+        }
+        newest = Some((sm, b));
+    }
+    let (
+        sm,
+        Built {
+            ptx, sass: listing, ..
+        },
+    ) = newest.expect("at least one generation");
+    let sass = code::sass_kernels(&listing);
+    let ours: Vec<&(String, Vec<String>)> = code
+        .kernels
+        .iter()
+        .filter_map(|k| sass.iter().find(|(name, _)| name == k))
+        .collect();
+    if ours.len() != code.kernels.len() {
+        return Err(failed(format!(
+            "nvdisasm's listing lacks some of the kernels {}",
+            code.kernels.join(", ")
+        )));
+    }
+    let fused: Vec<String> = ours
+        .iter()
+        .flat_map(|(_, lines)| code::fused_multiply_adds(lines, code.double))
+        .collect();
+    let compiler = tools::nvrtc_version()
+        .map_or_else(|| "NVRTC".to_string(), |(a, b)| format!("NVRTC {a}.{b}"));
+    let profile = GpuProfile {
+        variant: name.into(),
+        compiler,
+        threads_per_block: code.threads_per_block,
+        kernels,
+        fused,
+        page: format!("{name}.gpu.html"),
+    };
+    let page = render_html(&profile, code, sm.arch, &ptx, &ours);
+    crate::fsutil::atomic_write(&out_dir.join(&profile.page), page.as_bytes())?;
+    Ok(profile)
+}
+
+/// Where the two tools are.
+struct Tools {
+    ptxas: std::path::PathBuf,
+    nvdisasm: std::path::PathBuf,
+}
+
+/// `mandel.cu` built in one precision for one generation.
+#[derive(Clone)]
+struct Built {
+    ptx: String,
+    /// ptxas's `-v` report.
+    report: String,
+    /// nvdisasm's listing of the cubin.
+    sass: String,
+}
+
+/// Builds `mandel.cu` in one precision for `sm` (NVRTC, ptxas, nvdisasm in a scratch folder),
+/// once per run: the three variants of a precision share the source, so they share the build.
+fn built(double: bool, sm: &'static code::SmLimits, tools: &Tools) -> Result<Built, String> {
+    static BUILT: std::sync::Mutex<Vec<((bool, &str), Built)>> = std::sync::Mutex::new(Vec::new());
+    let key = (double, sm.arch);
+    let mut cache = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, b)) = cache.iter().find(|(k, _)| *k == key) {
+        return Ok(b.clone());
+    }
+    let ptx = if double {
+        gpu::compile_ptx::<f64>(Some(sm.compute))
+    } else {
+        gpu::compile_ptx::<f32>(Some(sm.compute))
+    }?
+    .to_src();
+    let (scratch, _registered) = crate::interrupt::scratch_dir()
+        .map_err(|e| format!("cannot make a scratch folder: {e}"))?;
+    let report = ptxas::assemble(&tools.ptxas, &ptx, sm.arch, scratch.path())?;
+    let cubin = scratch.path().join("kernels.cubin");
+    let listing = crate::interrupt::output(Command::new(&tools.nvdisasm).arg("-c").arg(&cubin))
+        .map_err(|e| format!("cannot run {}: {e}", tools.nvdisasm.display()))?;
+    if !listing.status.success() {
+        return Err(format!(
+            "nvdisasm failed ({}): {}",
+            listing.status,
+            String::from_utf8_lossy(&listing.stderr).trim()
+        ));
+    }
+    let b = Built {
+        ptx,
+        report,
+        sass: String::from_utf8_lossy(&listing.stdout).into_owned(),
+    };
+    cache.push((key, b.clone()));
+    Ok(b)
+}
+
+/// One line for the report and the terminal: registers, occupancy and the exactness check of
+/// the hot kernel on the newest generation.
+pub fn summary(p: &GpuProfile) -> String {
+    let hot = p
+        .kernels
+        .first()
+        .and_then(|first| p.kernels.iter().rev().find(|k| k.kernel == first.kernel));
+    let exact = if p.fused.is_empty() {
+        "no fused multiply-add in the SASS".to_string()
+    } else {
+        format!("{} fused multiply-adds in the SASS", p.fused.len())
+    };
+    match hot {
+        Some(k) => format!(
+            "{} on {}: {} registers, {} B spilled, {} threads a block, occupancy {:.0}% ({} \
+             blocks an SM, limited by {}); {exact}",
+            k.kernel,
+            k.arch,
+            k.registers,
+            k.spill_stores,
+            p.threads_per_block,
+            100.0 * k.occupancy,
+            k.blocks_per_sm,
+            k.limited_by
+        ),
+        None => exact,
+    }
+}
+
+fn render_html(
+    p: &GpuProfile,
+    code: &GpuCode,
+    arch: &str,
+    ptx: &str,
+    sass: &[&(String, Vec<String>)],
+) -> String {
+    let title = format!("mandel-lab: {} machine code ({arch})", p.variant);
+    let (opcode, real) = if code.double {
+        ("DFMA", "float64")
+    } else {
+        ("FFMA", "float32")
+    };
+    let check = if p.fused.is_empty() {
+        format!(
+            "<strong>No {opcode}</strong> in the {real} kernels' SASS: <code>--fmad=false</code> \
+             kept every multiply and add separately rounded, as the reference does them."
+        )
+    } else {
+        format!(
+            "<strong>{} {opcode} instructions</strong> in the SASS: these round a multiply and an \
+             add once, unlike the reference.",
+            p.fused.len()
+        )
+    };
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+         <style>{CSS}</style></head><body>\n<h1>{t}</h1>\n<p>{analogue}. Compiled from \
+         <code>variants/src/gpu/mandel.cu</code> by {compiler} with the variants' own options \
+         (<code>--fmad=false</code>), assembled by ptxas, disassembled by nvdisasm: on this \
+         machine, without a GPU. This proves what the compiler makes of the kernels for each \
+         generation, not how a card runs them.</p>\n<p>{check}</p>\n<h2>Registers, spills and \
+         theoretical occupancy</h2>\n<p>Launch shape: {threads} threads a block. Occupancy is \
+         CUDA's theoretical figure: warps a multiprocessor holds at once, of its 64.</p>\n\
+         <table><thead><tr><th>kernel</th><th>generation</th><th>registers</th><th>spill \
+         stores</th><th>spill loads</th><th>blocks an SM</th><th>occupancy</th><th>limited \
+         by</th></tr></thead><tbody>\n",
+        t = esc(&title),
+        analogue = esc(code.variant.analogue),
+        compiler = esc(&p.compiler),
+        threads = p.threads_per_block,
+    );
+    for k in &p.kernels {
+        let cards = GENERATIONS
+            .iter()
+            .find(|g| g.arch == k.arch)
+            .map_or(String::new(), |g| format!(" ({})", g.cards));
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{} B\
+             </td><td class=\"n\">{} B</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td>\
+             <td>{}</td></tr>",
+            esc(&k.kernel),
+            esc(&k.arch),
+            esc(&cards),
+            k.registers,
+            k.spill_stores,
+            k.spill_loads,
+            k.blocks_per_sm,
+            100.0 * k.occupancy,
+            esc(&k.limited_by)
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    for (kernel, lines) in sass {
+        let _ = write!(
+            h,
+            "<h2>{k}: SASS ({arch}, {n} instructions)</h2>\n<pre>",
+            k = esc(kernel),
+            n = lines.len()
+        );
+        for line in lines {
+            let fused = code::fused_multiply_adds(std::slice::from_ref(line), code.double);
+            if fused.is_empty() {
+                let _ = writeln!(h, "{}", esc(line));
+            } else {
+                let _ = writeln!(h, "<mark>{}</mark>", esc(line));
+            }
+        }
+        h.push_str("</pre>\n");
+        if let Some(entry) = code::ptx_entry(ptx, kernel) {
+            let _ = write!(
+                h,
+                "<details><summary>{k}: PTX</summary>\n<pre>{}</pre></details>\n",
+                esc(&entry),
+                k = esc(kernel)
+            );
+        }
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+const CSS: &str = "body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
+table { border-collapse: collapse; font-size: 0.9em; } td, th { padding: 0 10px; text-align: left; }
+td.n { text-align: right; } code, pre { font-family: ui-monospace, monospace; }
+pre { font-size: 0.85em; background: #f6f6f6; padding: 0.5em; } mark { background: #fcc; }";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_gpu_variants_named() {
+        let names: Vec<&str> = mandel_variants::VARIANTS.iter().map(|v| v.name).collect();
+        let all = codes(names.iter().copied());
+        assert_eq!(all.len(), 6);
+        assert!(
+            all.iter()
+                .all(|c| c.variant.family == mandel_variants::Family::Gpu)
+        );
+        assert!(codes(["expanded"]).is_empty());
+    }
+}
