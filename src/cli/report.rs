@@ -150,7 +150,19 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                     .map_or(String::new(), |k| format!(" (tutorial: {k})"))
             )?;
             out!("{}", terminal::render(&groups))?;
-            for w in export::noise_warnings(&results) {
+            // A merge warns of what it measured: the rest was warned of when it was measured
+            // (`cargo xtask report` merges `mpi` into a report that has just said its warnings).
+            let mut measured = results.clone();
+            if args.merge {
+                let names: Vec<&str> = report::select(args.variants.as_deref())?
+                    .iter()
+                    .map(|v| v.name)
+                    .collect();
+                measured
+                    .variants
+                    .retain(|v| names.contains(&v.info.name.as_str()));
+            }
+            for w in export::noise_warnings(&measured) {
                 eprintln!("warning: {w}");
             }
             if peers.is_none() {
