@@ -318,3 +318,33 @@ pub fn read_json_if_exists<T: serde::de::DeserializeOwned>(
             message: e.to_string(),
         })
 }
+
+/// Reads a schema-versioned JSON file the lab wrote, if it exists: `None` when it does not, and a
+/// [`LabError::Corrupt`] naming the file when it is not JSON, has another `schema_version` than
+/// `version`, or is not a `T`; `remake` says how to make it again (`re-run cargo xtask peers`).
+/// One wording for every versioned file (results, peers, flags, profile).
+pub fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    version: u32,
+    remake: &str,
+) -> Result<Option<T>, LabError> {
+    let Some(value) = read_json_if_exists::<serde_json::Value>(path)? else {
+        return Ok(None);
+    };
+    let corrupt = |message: String| LabError::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    };
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(version) => {}
+        other => {
+            let found = other.map_or("none".to_string(), |v| v.to_string());
+            return Err(corrupt(format!(
+                "schema_version {found}, this lab reads version {version}; {remake}"
+            )));
+        }
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| corrupt(e.to_string()))
+}

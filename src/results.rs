@@ -190,23 +190,14 @@ impl Results {
 
     /// Reads results back, refusing files of another schema version.
     pub fn load(path: &Path) -> Result<Results, LabError> {
-        let bytes = fsutil::read(path)?;
-        let corrupt = |message: String| LabError::Corrupt {
-            path: path.to_path_buf(),
-            message,
-        };
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-            other => {
-                return Err(corrupt(format!(
-                    "schema_version {other:?}, this lab reads version {SCHEMA_VERSION}; \
-                     re-run the measurement"
-                )));
-            }
-        }
-        let results: Results = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        let remake = "re-run the measurement";
+        let results =
+            fsutil::read_versioned::<Results>(path, SCHEMA_VERSION, remake)?.ok_or_else(|| {
+                LabError::Read {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::from_raw_os_error(libc::ENOENT),
+                }
+            })?;
         results.validate(path)?;
         Ok(results)
     }

@@ -10,11 +10,12 @@
 //! `--no-criterion`, a short sampling time, one pure-Python peer run once), drawn from the same
 //! kinds of values as the rest.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -493,43 +494,11 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// Runs the lab in `cwd` with a time limit: (exit code, stderr), or a failure message.
-fn run_bounded(args: &[OsString], cwd: &Path) -> Result<(Option<i32>, String), String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > CASE_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("still running after {CASE_LIMIT:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let text = reader.join().unwrap();
-    Ok((status.code(), String::from_utf8_lossy(&text).into_owned()))
-}
-
 fn check(case: &Case, outcomes: &mut BTreeMap<Option<i32>, usize>) -> Result<(), TestCaseError> {
     let scratch = seeded_scratch();
     let args = argv(case, scratch.path());
     let before = snapshot(scratch.path());
-    let (code, stderr) = run_bounded(&args, scratch.path())
+    let (code, stderr) = common::run_bounded(&args, scratch.path(), CASE_LIMIT)
         .map_err(|e| TestCaseError::fail(format!("{args:?}: {e}")))?;
     *outcomes.entry(code).or_default() += 1;
     if std::env::var_os("MANDEL_LAB_FUZZ_VERBOSE").is_some() {
@@ -641,7 +610,7 @@ fn the_issue_15_command_lines_are_refused_in_one_clear_line() {
     ] {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let started = Instant::now();
-        let (code, stderr) = run_bounded(&args, dir.path()).unwrap();
+        let (code, stderr) = common::run_bounded(&args, dir.path(), CASE_LIMIT).unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "{args:?} was slow"
@@ -673,7 +642,7 @@ fn every_variant_runs_or_is_refused_in_one_line_by_every_single_variant_command(
             .map(OsString::from)
             .collect();
             let before = snapshot(scratch.path());
-            let (code, stderr) = run_bounded(&args, scratch.path()).unwrap();
+            let (code, stderr) = common::run_bounded(&args, scratch.path(), CASE_LIMIT).unwrap();
             *outcomes.entry(code).or_insert(0) += 1;
             let context = format!("{args:?} exited {code:?}:\n{stderr}");
             assert!(!stderr.contains("panicked"), "panic: {context}");

@@ -10,7 +10,7 @@
 
 use mandel_variants::gpu::code::GENERATIONS;
 use mandel_variants::gpu::ptxas::{KernelResources, assemble, parse_ptxas_verbose};
-use mandel_variants::gpu::{self, KERNELS, Real, tools};
+use mandel_variants::gpu::{self, Real, tools};
 
 #[test]
 fn float32_kernels_compile_for_sm_80_and_sm_90_without_fma_or_spills() {
@@ -35,7 +35,7 @@ fn compiles_cleanly<T: Real>() {
             Ok(ptx) => ptx.to_src(),
             Err(why) => panic!("{why}"),
         };
-        for kernel in KERNELS {
+        for kernel in gpu::kernel_names() {
             assert!(
                 ptx.contains(&format!(".entry {kernel}(")),
                 "{real}, {virtual_arch}: no kernel {kernel} in the PTX"
@@ -63,7 +63,7 @@ fn compiles_cleanly<T: Real>() {
         };
         assert!(dir.path().join("kernels.cubin").is_file(), "no cubin");
         let resources = parse_ptxas_verbose(&report);
-        for kernel in KERNELS {
+        for kernel in gpu::kernel_names() {
             let Some(k) = resources.iter().find(|k| k.name == kernel) else {
                 panic!("{real}, {real_arch}: ptxas reported nothing for {kernel}:\n{report}");
             };

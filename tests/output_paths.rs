@@ -11,13 +11,14 @@
 //! The table is exhaustive rather than random: ten kinds times a dozen command forms is small
 //! enough to run whole, in the fast tier.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What stands at the path the command is given.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,6 +65,9 @@ struct Form {
     target: Target,
     runs_to_the_end: bool,
 }
+
+/// The longest a case may take: a FIFO opened for writing would wait for ever.
+const LIMIT: Duration = Duration::from_secs(120);
 
 const SMALL: [&str; 6] = ["--width", "20", "--height", "20", "--maxiter", "20"];
 
@@ -226,37 +230,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Stat> {
     all
 }
 
-/// Runs the lab in `cwd` with a deadline (a FIFO opened for writing would wait for ever).
-fn run_bounded(args: &[String], cwd: &Path) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{args:?}: still running after 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    (status.code(), reader.join().unwrap())
-}
-
 /// What the rule says of `kind`: written (at which path), or refused.
 fn expected(kind: Kind, given: &Path, scratch: &Path, target: Target) -> Option<PathBuf> {
     let real = scratch.join("real");
@@ -324,7 +297,8 @@ fn every_writing_command_follows_the_output_rule() {
             args.push(form.option.into());
             args.push(given.to_str().unwrap().into());
             let what = format!("{} with {kind:?}", args.join(" "));
-            let (code, stderr) = run_bounded(&args, scratch);
+            let (code, stderr) = common::run_bounded(&args, scratch, LIMIT)
+                .unwrap_or_else(|e| panic!("{args:?}: {e}"));
             assert!(!stderr.contains("panicked"), "{what}: {stderr}");
             let after = snapshot(scratch);
             match &written_at {
@@ -405,7 +379,7 @@ fn a_fifo_inside_the_output_folder_is_refused_before_the_work() {
         .map(|s| s.to_string())
         .collect();
     args.extend(["--out".into(), out.to_str().unwrap().into()]);
-    let (code, stderr) = run_bounded(&args, dir.path());
+    let (code, stderr) = common::run_bounded(&args, dir.path(), LIMIT).unwrap();
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("named pipe"), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");

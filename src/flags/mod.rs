@@ -139,22 +139,11 @@ impl FlagResults {
     /// Reads `dir/flags.json` where it exists, refusing another schema version.
     pub fn load(dir: &Path) -> Result<Option<FlagResults>, LabError> {
         let path = dir.join(JSON_FILE);
-        let Some(value) = fsutil::read_json_if_exists::<serde_json::Value>(&path)? else {
+        let remake = format!("rerun `{HOW_TO_MEASURE}`");
+        let Some(flags) = fsutil::read_versioned::<FlagResults>(&path, SCHEMA_VERSION, &remake)?
+        else {
             return Ok(None);
         };
-        let version = value.get("schema_version").and_then(|v| v.as_u64());
-        if version != Some(u64::from(SCHEMA_VERSION)) {
-            return Err(LabError::Corrupt {
-                path,
-                message: format!(
-                    "schema version {version:?}, expected {SCHEMA_VERSION}; rerun `{HOW_TO_MEASURE}`"
-                ),
-            });
-        }
-        let flags: FlagResults = serde_json::from_value(value).map_err(|e| LabError::Corrupt {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
         flags.validate(&path)?;
         Ok(Some(flags))
     }

@@ -117,24 +117,11 @@ impl PeerResults {
     /// Reads `dir/peers.json` where it exists, refusing another schema version.
     pub fn load(dir: &Path) -> Result<Option<PeerResults>, LabError> {
         let path = dir.join(JSON_FILE);
-        let Some(value) = fsutil::read_json_if_exists::<serde_json::Value>(&path)? else {
+        let remake = "re-run cargo xtask peers";
+        let Some(peers) = fsutil::read_versioned::<PeerResults>(&path, SCHEMA_VERSION, remake)?
+        else {
             return Ok(None);
         };
-        let corrupt = |message: String| LabError::Corrupt {
-            path: path.clone(),
-            message,
-        };
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-            other => {
-                return Err(corrupt(format!(
-                    "schema_version {other:?}, this lab reads version {SCHEMA_VERSION}; re-run \
-                     cargo xtask peers"
-                )));
-            }
-        }
-        let peers: PeerResults =
-            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
         peers.validate(&path)?;
         Ok(Some(peers))
     }

@@ -115,24 +115,12 @@ impl ProfileSummary {
     /// version and figures no profile gives.
     pub fn load(dir: &Path) -> Result<Option<ProfileSummary>, LabError> {
         let path = dir.join(SUMMARY_FILE);
-        let Some(value) = fsutil::read_json_if_exists::<serde_json::Value>(&path)? else {
+        let remake = format!("re-run {HOW_TO_MAKE}");
+        let Some(summary) =
+            fsutil::read_versioned::<ProfileSummary>(&path, SCHEMA_VERSION, &remake)?
+        else {
             return Ok(None);
         };
-        let corrupt = |message: String| LabError::Corrupt {
-            path: path.clone(),
-            message,
-        };
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-            other => {
-                return Err(corrupt(format!(
-                    "schema_version {other:?}, this lab reads version {SCHEMA_VERSION}; re-run \
-                     {HOW_TO_MAKE}"
-                )));
-            }
-        }
-        let summary: ProfileSummary =
-            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
         summary.validate(&path)?;
         Ok(Some(summary))
     }

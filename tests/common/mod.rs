@@ -3,7 +3,10 @@
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
 
-use std::process::{Command, Output};
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Runs the `mandel-lab` binary with `args`.
 pub fn lab(args: &[&str]) -> Output {
@@ -55,4 +58,41 @@ pub fn isa_tunings(variant: &mandel_variants::Variant) -> Vec<(String, mandel_va
         }
     }
     out
+}
+
+/// Runs the lab with `args` in `cwd`, killed after `limit` (a FIFO opened for writing, or a
+/// problem too large, would run for ever): (exit code, stderr), or why it did not end.
+pub fn run_bounded(
+    args: &[impl AsRef<OsStr>],
+    cwd: &Path,
+    limit: Duration,
+) -> Result<(Option<i32>, String), String> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("still running after {limit:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let text = reader.join().unwrap_or_default();
+    Ok((status.code(), String::from_utf8_lossy(&text).into_owned()))
 }

@@ -138,17 +138,17 @@ pub(crate) fn failed(variant: &'static str, what: &str, e: impl std::fmt::Displa
     }
 }
 
-/// Every kernel of `mandel.cu` that a variant loads, in the source's order.
-pub const KERNELS: [&str; 8] = [
-    "elementwise",
-    "gridstride",
-    "complex_square",
-    "complex_add",
-    "modulus2",
-    "greater",
-    "zero_where",
-    "set_where",
-];
+/// Every kernel of `mandel.cu` that a variant loads, each once: from [`code::GPU_CODE`], which
+/// says which variant launches which.
+pub fn kernel_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for k in code::GPU_CODE.iter().flat_map(|c| c.kernels) {
+        if !names.contains(k) {
+            names.push(k);
+        }
+    }
+    names
+}
 
 /// The NVRTC options of every compile of `mandel.cu`, at run time and in the compile test:
 /// fused multiply-add contraction off (so float64 does the reference's operations in its order),
