@@ -15,6 +15,7 @@ use crate::history::{self, Entry};
 use crate::peers::PeerResults;
 use crate::profile::ProfileSummary;
 use crate::results::{Check, Results, SECONDS, SPREAD};
+use crate::sweep::Legacy;
 use crate::sweep::Sweep;
 use crate::{LabError, fsutil};
 
@@ -27,7 +28,7 @@ pub const HTML_FILE: &str = "index.html";
 /// one [`LabError::Corrupt`] naming the file and the field; missing ones are fine (their sections
 /// say how to make them), and so are unreadable lines of the history (skipped with a warning).
 pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
-    Inputs::load(dir, flamegraphs).map(drop)
+    Inputs::load(dir, flamegraphs, Legacy::ReadOnly).map(drop)
 }
 
 /// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically, and with them
@@ -37,7 +38,7 @@ pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
 /// written unless every input reads and every chart draws.
 pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
     results.validate(&dir.join(RESULTS_FILE))?;
-    let inputs = Inputs::load(dir, flamegraphs)?;
+    let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert)?;
     let groups = export::groups_with_peers(results, inputs.peers.as_ref());
     // Profiles of another problem (an earlier or interrupted run of another size) are not
     // linked: the page says which problem they were made for instead.
@@ -92,11 +93,13 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn load(dir: &Path, flamegraphs: &Path) -> Result<Inputs, LabError> {
+    /// Everything the page reads; `legacy` says whether a sweep under its old name is converted
+    /// (the render) or only read (the check before measuring, which writes nothing).
+    fn load(dir: &Path, flamegraphs: &Path, legacy: Legacy) -> Result<Inputs, LabError> {
         let peers = PeerResults::load(dir)?;
         let flags = FlagResults::load(dir)?;
         let profiles = ProfileSummary::load(flamegraphs)?;
-        let sweeps = crate::sweep::load_all(dir)?;
+        let sweeps = crate::sweep::load_all(dir, legacy)?;
         let (mut history, mut warnings) = history::load(dir)?;
         // The history is append-only and each line stands alone: a line of figures no run gives
         // costs only itself, like a line that is not JSON at all.

@@ -136,7 +136,7 @@ fn inputs() -> Vec<Input> {
         )
         .unwrap();
     }
-    mandel_lab::sweep::load_all(legacy.path()).unwrap();
+    mandel_lab::sweep::load_all(legacy.path(), mandel_lab::sweep::Legacy::Convert).unwrap();
     let sweep = |axis: &str| read(legacy.path().join(format!("sweeps/{axis}.json")));
     let profile = profile_for(&results);
     let first = Entry::new(&results, Some(&profile));

@@ -471,7 +471,8 @@ fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
         dir.path().join("sweeps/maxiter.json"),
     )
     .unwrap();
-    let sweeps = mandel_lab::sweep::load_all(dir.path()).unwrap();
+    let sweeps =
+        mandel_lab::sweep::load_all(dir.path(), mandel_lab::sweep::Legacy::Convert).unwrap();
     assert_eq!(sweeps.len(), 4);
     let results = fixture();
     let groups = export::groups(&results);

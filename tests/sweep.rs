@@ -260,7 +260,7 @@ fn sweeps_under_their_old_names_are_converted_once() {
     ] {
         std::fs::copy(fixtures.join(f), dir.path().join(f)).unwrap();
     }
-    let sweeps = sweep::load_all(dir.path()).unwrap();
+    let sweeps = sweep::load_all(dir.path(), sweep::Legacy::Convert).unwrap();
     let axes: Vec<&str> = sweeps.iter().map(|s| s.axis.as_str()).collect();
     assert_eq!(axes, ["chunks", "threads", "sizes"]);
     for f in [
@@ -281,7 +281,41 @@ fn sweeps_under_their_old_names_are_converted_once() {
     assert_eq!(threads.baseline.as_deref(), Some("expanded"));
     assert!(threads.points.iter().all(|p| p.speedup.is_some()));
     // Loaded again, from the new files.
-    assert_eq!(sweep::load_all(dir.path()).unwrap(), sweeps);
+    assert_eq!(
+        sweep::load_all(dir.path(), sweep::Legacy::Convert).unwrap(),
+        sweeps
+    );
+}
+
+#[test]
+fn report_check_reads_old_sweeps_but_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy-sweeps");
+    std::fs::copy(
+        fixtures.join("sweep-chunks.json"),
+        dir.path().join("sweep-chunks.json"),
+    )
+    .unwrap();
+    let listing = |d: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(dir.path());
+    let out = common::lab(&["report", "--check", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "report --check wrote or removed a file"
+    );
+    // Read-only, the old sweep is still checked: the same figures as its conversion.
+    let read = sweep::load_all(dir.path(), sweep::Legacy::ReadOnly).unwrap();
+    assert_eq!(read[0].points.len(), 9);
+    assert_eq!(listing(dir.path()), before);
 }
 
 #[test]

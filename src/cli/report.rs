@@ -15,6 +15,7 @@ use crate::quick::QuickPlan;
 use crate::render::{self, HTML_FILE, RESULTS_FILE};
 use crate::report::{self, MeasureOptions, Step};
 use crate::results::Results;
+use crate::sweep::Legacy;
 use crate::{GridSpec, LabError, fsutil};
 
 /// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
@@ -104,7 +105,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
             report::select(args.variants.as_deref())?;
-            best_chunk(&args.out, &spec)?;
+            best_chunk(&args.out, &spec, Legacy::ReadOnly)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -241,7 +242,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         spec = chosen.spec(spec.region);
         quick = Some(chosen);
     }
-    opts.tuning = best_chunk(&args.out, &spec)?;
+    opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = report::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
     let bar = &quiet.bar;
@@ -261,9 +262,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
 fn best_chunk(
     dir: &std::path::Path,
     spec: &GridSpec,
+    legacy: Legacy,
 ) -> Result<Vec<(&'static str, mandel_variants::Tuning)>, LabError> {
     let axis = crate::sweep::find_axis("chunks")?;
-    let Some(sweep) = crate::sweep::load(dir, axis)? else {
+    let Some(sweep) = crate::sweep::load_as(dir, axis, legacy)? else {
         return Ok(Vec::new());
     };
     Ok(sweep

@@ -40,9 +40,10 @@ fn old(axis: &str) -> Option<Old> {
     }
 }
 
-/// Converts the old file of `axis` in `dir`, where there is one: writes `sweeps/<axis>.json`,
-/// removes the old files, says so on standard error, and returns the sweep.
-pub fn convert(dir: &Path, axis: &str) -> Result<Option<Sweep>, LabError> {
+/// Converts the old file of `axis` in `dir`, where there is one, and returns the sweep: with
+/// `write`, also writes `sweeps/<axis>.json`, removes the old files and says so on standard error;
+/// without (`report --check`, which writes nothing), only reads and checks.
+pub fn convert(dir: &Path, axis: &str, write: bool) -> Result<Option<Sweep>, LabError> {
     let Some(old) = old(axis) else {
         return Ok(None);
     };
@@ -71,6 +72,9 @@ pub fn convert(dir: &Path, axis: &str) -> Result<Option<Sweep>, LabError> {
     renamed(axis, &old, &mut top).map_err(|e| refuse(e.to_string()))?;
     let sweep: Sweep =
         serde_json::from_value(Value::Object(top)).map_err(|e| refuse(e.to_string()))?;
+    if !write {
+        return Ok(Some(sweep));
+    }
     sweep.save(dir)?;
     for name in std::iter::once(&old.file).chain(old.beside) {
         let _ = std::fs::remove_file(dir.join(name));

@@ -395,9 +395,23 @@ pub fn json_path(dir: &Path, axis: &str) -> PathBuf {
 /// its old file name (`sweep-chunks.json`, ...) is converted once; one of another schema is
 /// refused with the line that remakes it.
 pub fn load(dir: &Path, axis: &dyn Axis) -> Result<Option<Sweep>, LabError> {
+    load_as(dir, axis, Legacy::Convert)
+}
+
+/// What loading does with a sweep under its old file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Legacy {
+    /// Convert it to `sweeps/<axis>.json` and remove the old files (see [`legacy::convert`]).
+    Convert,
+    /// Read and check it, writing nothing: what `report --check` does.
+    ReadOnly,
+}
+
+/// [`load`], choosing what happens to a sweep under its old file name.
+pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Sweep>, LabError> {
     let path = json_path(dir, axis.name());
     if !path.exists() {
-        let converted = legacy::convert(dir, axis.name())?;
+        let converted = legacy::convert(dir, axis.name(), legacy == Legacy::Convert)?;
         if let Some(sweep) = &converted {
             sweep.validate(&path)?;
         }
@@ -430,10 +444,10 @@ pub fn load(dir: &Path, axis: &dyn Axis) -> Result<Option<Sweep>, LabError> {
 }
 
 /// Every registered axis's sweep found in `dir`, in registry order.
-pub fn load_all(dir: &Path) -> Result<Vec<Sweep>, LabError> {
+pub fn load_all(dir: &Path, legacy: Legacy) -> Result<Vec<Sweep>, LabError> {
     let mut sweeps = Vec::new();
     for axis in AXES {
-        sweeps.extend(load(dir, *axis)?);
+        sweeps.extend(load_as(dir, *axis, legacy)?);
     }
     Ok(sweeps)
 }
