@@ -305,7 +305,7 @@ fn report_check_reads_old_sweeps_but_writes_nothing() {
         names
     };
     let before = listing(dir.path());
-    let out = common::lab(&["report", "--check", "--out", dir.path().to_str().unwrap()]);
+    let out = lab(&["report", "--check", "--out", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
         listing(dir.path()),
