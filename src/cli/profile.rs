@@ -205,17 +205,21 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 /// nvdisasm are installed): with or without a GPU to run them on.
 fn selection(list: Option<&str>) -> Result<Selection, LabError> {
     let named = report::named(list).is_some();
-    let tools = profile::gpu::available();
+    // Looked for (NVRTC loaded) only when a GPU variant is among those asked for.
+    let tools = std::cell::OnceCell::new();
     let mut selection = Selection::default();
     for v in report::select(list)? {
         let code = mandel_variants::gpu::code::code_of(v.name);
+        let mut code_shown = false;
         if let Some(code) = code {
-            match &tools {
-                Ok(()) => selection.gpu.push(code),
+            match tools.get_or_init(profile::gpu::available) {
+                Ok(()) => {
+                    selection.gpu.push(code);
+                    code_shown = true;
+                }
                 Err(why) => eprintln!("skip: {}'s machine code ({why})", v.name),
             }
         }
-        let code_shown = code.is_some() && tools.is_ok();
         match v.availability() {
             Availability::Available => selection.sampled.push(v),
             Availability::Unavailable(why) if named && !code_shown => {
