@@ -104,6 +104,10 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     // The views are written to a scratch folder and moved in with profile.json at the end: an
     // interrupted run leaves the previous views and summary, never a mix of two problems.
     let staging = profile::Staging::create(&args.out)?;
+    // Said once the output folder is known to be usable: a refused --out stays one line.
+    for note in &selection.notes {
+        eprintln!("{note}");
+    }
     let mut opts = ProfileOptions {
         spec,
         seconds,
@@ -128,6 +132,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let Selection {
         sampled: selection,
         gpu,
+        ..
     } = selection;
     let steps = selection.len() + gpu.len();
     let quiet = Quiet::start(&args.out.join("profile.log"), steps as u64)?;
@@ -199,7 +204,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 
 /// The variants `--variants` names, each of which must run here; or, for no list or an empty one
 /// (as `report` takes it, see [`report::named`]), every available one, the others skipped with a
-/// line.
+/// line (kept in [`Selection::notes`]).
 ///
 /// The second list is the GPU variants whose machine code can be shown (where NVRTC, ptxas and
 /// nvdisasm are installed): with or without a GPU to run them on.
@@ -217,7 +222,9 @@ fn selection(list: Option<&str>) -> Result<Selection, LabError> {
                     selection.gpu.push(code);
                     code_shown = true;
                 }
-                Err(why) => eprintln!("skip: {}'s machine code ({why})", v.name),
+                Err(why) => selection
+                    .notes
+                    .push(format!("skip: {}'s machine code ({why})", v.name)),
             }
         }
         match v.availability() {
@@ -228,13 +235,13 @@ fn selection(list: Option<&str>) -> Result<Selection, LabError> {
                     v.name
                 )));
             }
-            Availability::Unavailable(why) if code_shown => {
-                eprintln!(
-                    "note: {} does not run here ({why}): its machine code only",
-                    v.name
-                );
+            Availability::Unavailable(why) if code_shown => selection.notes.push(format!(
+                "note: {} does not run here ({why}): its machine code only",
+                v.name
+            )),
+            Availability::Unavailable(why) => {
+                selection.notes.push(format!("skip: {} ({why})", v.name))
             }
-            Availability::Unavailable(why) => eprintln!("skip: {} ({why})", v.name),
         }
     }
     Ok(selection)
@@ -245,6 +252,8 @@ fn selection(list: Option<&str>) -> Result<Selection, LabError> {
 struct Selection {
     sampled: Vec<&'static Variant>,
     gpu: Vec<&'static mandel_variants::gpu::code::GpuCode>,
+    /// The `skip:` and `note:` lines, said once the output folder is made.
+    notes: Vec<String>,
 }
 
 fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::out::StdoutError> {
