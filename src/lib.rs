@@ -21,6 +21,7 @@ pub mod known;
 pub mod limit;
 pub mod machine;
 pub mod measure;
+pub mod objdump;
 pub mod peers;
 pub mod profile;
 pub mod quick;
@@ -31,9 +32,9 @@ pub mod report;
 pub mod results;
 pub mod stats;
 pub mod sweep;
-pub mod tutorial;
 pub mod validate;
 
 pub use error::LabError;
 pub use grid::{Grid, GridSpec, Region};
 pub use mandel_variants as variants;
+pub use mandel_variants::tutorial;

@@ -14,7 +14,6 @@
 use std::time::Instant;
 
 use mandel_variants::simd::{Isa, probe};
-use mandel_variants::{Family, Knob};
 use serde::{Deserialize, Serialize};
 
 /// The model, as the report states it.
@@ -143,21 +142,11 @@ pub fn probe(effort: Effort) -> Limit {
     Limit { clock_ghz, widths }
 }
 
-/// The cores a variant's result used: its threads (at most the cores); for `mpi`, `threads` is
-/// its rank count (at most the cores: more ranks share them), and without one the machine's
-/// cores (the report runs one rank per core); 1 for single-core loops, `None` on a GPU.
+/// The cores a variant's result used: its threads or ranks (at most the cores; without a count,
+/// the machine's cores), 1 for single-core loops, `None` on a GPU (the registry's
+/// [`mandel_variants::Variant::cores`]).
 pub fn cores_used(name: &str, threads: Option<usize>, cores: usize) -> Option<usize> {
-    let variant = mandel_variants::find(name)?;
-    if variant.family == Family::Gpu {
-        return None;
-    }
-    let parallel = variant.knobs.contains(&Knob::Threads)
-        || variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name;
-    Some(if parallel {
-        threads.unwrap_or(cores).clamp(1, cores.max(1))
-    } else {
-        1
-    })
+    mandel_variants::find(name)?.cores.used(threads, cores)
 }
 
 /// The clock from [`probe::add_chain`].
@@ -200,11 +189,14 @@ mod tests {
     #[test]
     fn mpi_uses_the_cores_of_its_ranks_and_no_more_than_the_machine_has() {
         // `cargo xtask mpi --ranks 1` on two cores: its share is of one core's limit.
-        assert_eq!(cores_used("mpi", Some(1), 2), Some(1));
-        assert_eq!(cores_used("mpi", Some(3), 2), Some(2));
+        let mpi = mandel_variants::parallel::mpi_jobs::VARIANT.name;
+        assert_eq!(cores_used(mpi, Some(1), 2), Some(1));
+        assert_eq!(cores_used(mpi, Some(3), 2), Some(2));
         // The report's run: one rank per core, no count recorded.
-        assert_eq!(cores_used("mpi", None, 4), Some(4));
-        assert_eq!(cores_used("rayon-rows", Some(1), 2), Some(1));
-        assert_eq!(cores_used("naive", Some(8), 2), Some(1));
+        assert_eq!(cores_used(mpi, None, 4), Some(4));
+        let rows = mandel_variants::parallel::rayon_rows::VARIANT.name;
+        assert_eq!(cores_used(rows, Some(1), 2), Some(1));
+        let naive = mandel_variants::scalar::naive_complex::VARIANT.name;
+        assert_eq!(cores_used(naive, Some(8), 2), Some(1));
     }
 }

@@ -233,11 +233,12 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     Ok(())
 }
 
-/// Speed-up over `naive` from the same run, for every variant that ran.
+/// Speed-up over the registry's [`mandel_variants::SPEEDUP_BASELINE`] (`naive`) from the same
+/// run, for every variant that ran.
 fn fill_speedups(variants: &mut [VariantResult]) {
     let naive = variants
         .iter()
-        .find(|v| v.info.name == "naive")
+        .find(|v| v.info.name == mandel_variants::SPEEDUP_BASELINE.name)
         .and_then(VariantResult::seconds);
     for v in variants {
         v.speedup_vs_naive = naive.zip(v.seconds()).map(|(n, s)| n / s);

@@ -76,6 +76,14 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();
+    // Refused before any note, so that a variant that cannot run here is one line.
+    if let mandel_variants::Availability::Unavailable(why) = variant.availability() {
+        return Err(mandel_variants::VariantError::Unavailable {
+            variant: variant.name,
+            why,
+        }
+        .into());
+    }
     for knob in mandel_variants::Knob::ALL {
         if knob.is_set(&tuning) && !variant.knobs.contains(&knob) {
             eprintln!(

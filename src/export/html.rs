@@ -4,6 +4,7 @@
 //! template there; this module only gathers what each template shows.
 
 use askama::Template;
+use mandel_variants::Family;
 
 use super::{Group, HEADER, Row, cells_noting_skips, format_timing, noise_warnings, skip_reasons};
 use crate::charts;
@@ -166,36 +167,9 @@ struct ProfileView {
     notes: Vec<String>,
 }
 
-/// What the tutorial's story says each group is about.
+/// What the tutorial's story says each group is about (the registry's [`Family::intro`]).
 fn group_intro(family: &str) -> &'static str {
-    match family {
-        "scalar" => {
-            "One core, one pixel at a time: from CPython's indexed complex lists to the \
-                     expanded math that made Cython 80× faster. In Rust the first two steps are \
-                     cheap; the square root and the memory traffic are what is left to remove."
-        }
-        "vector" => {
-            "numpy's whole-array operations: no early exit, so far more arithmetic, but each \
-                     operation one fast pass over memory; then slices sized to stay in cache; then \
-                     numexpr's fused expression over all cores."
-        }
-        "parallel" => {
-            "The work split into chunks over every core (multiprocessing) and over \
-                       machines (ParallelPython; here MPI)."
-        }
-        "simd" => {
-            "Beyond the tutorial, which wished for versions \"which go as fast as possible\": \
-             the exact loop across every f64 lane of the core's vector unit (eight with \
-             AVX-512), several vectors in flight, finished lanes refilled with new pixels; then \
-             on every core. The path is chosen at run time; narrower ones are measured too, for \
-             the lane ladder."
-        }
-        "gpu" => {
-            "pyCUDA's three levels of effort: whole-array gpuarray operations, an \
-                  ElementwiseKernel with the loop in C, and a hand-indexed SourceModule."
-        }
-        _ => "",
-    }
+    Family::parse(family).map_or("", Family::intro)
 }
 
 /// The whole page.

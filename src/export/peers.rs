@@ -118,7 +118,7 @@ pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(Strin
         for row in rows.filter(|r| crate::tutorial::figure_for(&r.variant).is_some()) {
             let standing = peers::PEERS
                 .iter()
-                .find(|p| p.stands_for_row && p.variant == row.variant);
+                .find(|p| p.stands_for_row && p.variant.name == row.variant);
             let why = match standing {
                 Some(p) => match peers.peers.iter().find(|r| r.name == p.name) {
                     Some(r) => format!(

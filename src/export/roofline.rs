@@ -4,6 +4,8 @@
 //! removed. Rendered from `results.json` alone.
 
 use askama::Template;
+use mandel_variants::Rung;
+use mandel_variants::simd::Isa;
 
 use super::Group;
 use super::html::{filters, strip_xml_decl};
@@ -108,15 +110,16 @@ fn probe(lim: &Limit, results: &Results, groups: &[Group]) -> Result<Probe, Stri
     })
 }
 
-/// One rung of the ladder.
-struct Rung<'a> {
+/// One rung of the ladder, as measured.
+struct Step<'a> {
     result: &'a VariantResult,
     lanes: usize,
     cores: usize,
 }
 
-/// The lane ladder, for the SIMD group: `expanded`, `simd-lanes` at every path measured from
-/// the narrowest to the widest, then `simd-rayon`.
+/// The lane ladder, for the SIMD group: the registry's [`Rung::Scalar`] variant (`expanded`), its
+/// [`Rung::Lanes`] variant at every path measured from the narrowest to the widest, then its
+/// [`Rung::AllCores`] one.
 pub fn ladder_section(results: &Results) -> String {
     let cores_of = |v: &VariantResult| {
         limit::cores_used(
@@ -127,39 +130,46 @@ pub fn ladder_section(results: &Results) -> String {
         .unwrap_or(1)
     };
     let timed = |v: &&VariantResult| v.timing.is_some() || v.first_run_seconds.is_some();
-    let mut rungs: Vec<Rung<'_>> = Vec::new();
-    if let Some(e) = results.variant("expanded").filter(timed) {
-        rungs.push(Rung {
+    // Each result's rung (the registry's), and the SIMD path it ran.
+    let on = |rung: Rung| {
+        move |v: &&VariantResult| {
+            mandel_variants::find(&v.info.name).and_then(|r| r.rung) == Some(rung)
+        }
+    };
+    let isa = |v: &VariantResult| v.isa.as_deref().and_then(Isa::parse);
+    let mut rungs: Vec<Step<'_>> = Vec::new();
+    if let Some(e) = results.variants.iter().filter(on(Rung::Scalar)).find(timed) {
+        rungs.push(Step {
             result: e,
             lanes: 1,
             cores: 1,
         });
     }
-    let mut lanes: Vec<Rung<'_>> = results
+    let mut lanes: Vec<Step<'_>> = results
         .variants
         .iter()
-        .filter(|v| v.info.name == "simd-lanes" && v.isa.as_deref() != Some("portable"))
+        .filter(on(Rung::Lanes))
+        .filter(|v| isa(v) != Some(Isa::Portable))
         .filter(timed)
         .filter_map(|v| {
-            let isa = mandel_variants::simd::Isa::parse(v.isa.as_deref()?)?;
-            Some(Rung {
+            Some(Step {
                 result: v,
-                lanes: isa.lanes(),
+                lanes: isa(v)?.lanes(),
                 cores: 1,
             })
         })
         .collect();
     lanes.sort_by_key(|r| r.lanes);
     rungs.extend(lanes);
-    if let Some(r) = results.variant("simd-rayon").filter(timed) {
-        let lanes = r
-            .isa
-            .as_deref()
-            .and_then(mandel_variants::simd::Isa::parse)
-            .map_or(1, |i| i.lanes());
-        rungs.push(Rung {
+    if let Some(r) = results
+        .variants
+        .iter()
+        .filter(on(Rung::AllCores))
+        .find(timed)
+    {
+        rungs.push(Step {
             result: r,
-            lanes,
+            lanes: isa(r).map_or(1, Isa::lanes),
             cores: cores_of(r),
         });
     }
@@ -200,7 +210,8 @@ pub fn ladder_section(results: &Results) -> String {
         ladder.portable = results
             .variants
             .iter()
-            .find(|v| v.info.name == "simd-lanes" && v.isa.as_deref() == Some("portable"))
+            .filter(on(Rung::Lanes))
+            .find(|v| isa(v) == Some(Isa::Portable))
             .and_then(VariantResult::seconds)
             .map(super::format_seconds);
     }
@@ -208,7 +219,7 @@ pub fn ladder_section(results: &Results) -> String {
 }
 
 /// The sentence on what a rung removed.
-fn why(rung: &Rung<'_>, first: bool, wide_split: bool) -> String {
+fn why(rung: &Step<'_>, first: bool, wide_split: bool) -> String {
     if first {
         return "One pixel at a time: each iteration waits for the last one's multiply, subtract \
                 and add, so the loop runs at the FPU's latency with most of its units idle."

@@ -246,7 +246,7 @@ fn measure_one(
         warmup_excluded: false,
         validation: None,
         exactness: "-".into(),
-        variant: peer.variant.into(),
+        variant: peer.variant.name.into(),
         stands_for_row: peer.stands_for_row,
     };
     let python = match tools.for_peer(peer) {

@@ -1,6 +1,6 @@
 //! `PEERS`: the tutorial's Python programs the lab measures, one const slice in report order.
 
-use mandel_variants::Exactness;
+use mandel_variants::{Exactness, Variant, parallel, scalar, vector};
 
 /// The Python implementation a peer runs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub struct Peer {
     /// Whether one untimed run comes first (JIT compilation), excluded from the timings.
     pub warmup: bool,
     /// The Rust variant doing the same technique.
-    pub variant: &'static str,
+    pub variant: &'static Variant,
     /// Whether this peer is the "Python today" figure of its variant's row in the report.
     pub stands_for_row: bool,
     /// Exact peers must match the reference pixel for pixel; the others say why they may not.
@@ -49,7 +49,7 @@ const fn peer(
     technique: &'static str,
     tool: &'static str,
     interpreter: Interpreter,
-    variant: &'static str,
+    variant: &'static Variant,
 ) -> Peer {
     Peer {
         name,
@@ -109,7 +109,7 @@ pub const PEERS: &[Peer] = &[
         "indexed complex",
         "CPython",
         CPython,
-        "naive",
+        &scalar::naive_complex::VARIANT,
     )
     .row()
     .repeat(3),
@@ -119,17 +119,17 @@ pub const PEERS: &[Peer] = &[
         "dereferenced locals",
         "CPython",
         CPython,
-        "locals",
+        &scalar::locals::VARIANT,
     )
     .row()
     .repeat(3),
     peer(
-        "expanded",
+        "expanded", // variant-name: allowed (the peer's own name, after the technique)
         "pure_python_expanded.py",
         "expanded math",
         "CPython",
         CPython,
-        "expanded",
+        &scalar::expanded_math::VARIANT,
     )
     .repeat(3),
     peer(
@@ -138,7 +138,7 @@ pub const PEERS: &[Peer] = &[
         "multiprocessing, one chunk per core",
         "CPython",
         CPython,
-        "rayon-chunks",
+        &parallel::rayon_chunks::VARIANT,
     )
     .row()
     .repeat(3),
@@ -148,7 +148,7 @@ pub const PEERS: &[Peer] = &[
         "ParallelPython (ppft) over pure Python, one job per core; 2011: 18 s on 2 cores",
         "ppft",
         CPython,
-        "mpi",
+        &parallel::mpi_jobs::VARIANT,
     )
     .needs(&["ppft"])
     .repeat(3),
@@ -158,7 +158,7 @@ pub const PEERS: &[Peer] = &[
         "indexed complex",
         "PyPy",
         PyPy,
-        "naive",
+        &scalar::naive_complex::VARIANT,
     ),
     peer(
         "pypy-pure_python_2",
@@ -166,7 +166,7 @@ pub const PEERS: &[Peer] = &[
         "dereferenced locals",
         "PyPy",
         PyPy,
-        "locals",
+        &scalar::locals::VARIANT,
     ),
     peer(
         "pypy-expanded",
@@ -174,7 +174,7 @@ pub const PEERS: &[Peer] = &[
         "expanded math",
         "PyPy",
         PyPy,
-        "expanded",
+        &scalar::expanded_math::VARIANT,
     ),
     peer(
         "numpy_vector",
@@ -182,7 +182,7 @@ pub const PEERS: &[Peer] = &[
         "whole-array vectors, no early exit",
         "numpy",
         CPython,
-        "vector-whole",
+        &vector::vector_whole::VARIANT,
     )
     .row()
     .needs(&["numpy"])
@@ -193,7 +193,7 @@ pub const PEERS: &[Peer] = &[
         "vectors in slices of 20000",
         "numpy",
         CPython,
-        "vector-chunked",
+        &vector::vector_chunked::VARIANT,
     )
     .row()
     .needs(&["numpy"])
@@ -204,7 +204,7 @@ pub const PEERS: &[Peer] = &[
         "numexpr",
         "numexpr",
         CPython,
-        "vector-fused",
+        &vector::vector_fused::VARIANT,
     )
     .row()
     .needs(&["numpy", "numexpr"])
@@ -215,7 +215,7 @@ pub const PEERS: &[Peer] = &[
         "Cython, static types, expanded math",
         "Cython",
         CPython,
-        "expanded",
+        &scalar::expanded_math::VARIANT,
     )
     .row()
     .needs(&["Cython", "setuptools"])
@@ -226,7 +226,7 @@ pub const PEERS: &[Peer] = &[
         "Cython + numpy arrays (typed buffers), expanded math",
         "Cython",
         CPython,
-        "ndarray",
+        &scalar::ndarray_loop::VARIANT,
     )
     .row()
     .needs(&["numpy", "Cython", "setuptools"])
@@ -237,7 +237,7 @@ pub const PEERS: &[Peer] = &[
         "Cython over ParallelPython (ppft), one job per core",
         "ppft",
         CPython,
-        "mpi",
+        &parallel::mpi_jobs::VARIANT,
     )
     .row()
     .needs(&["ppft", "Cython", "setuptools"])
@@ -248,7 +248,7 @@ pub const PEERS: &[Peer] = &[
         "numba @njit, expanded math",
         "numba",
         CPython,
-        "expanded",
+        &scalar::expanded_math::VARIANT,
     )
     .needs(&["numba", "numpy"])
     .jit(),
@@ -258,7 +258,7 @@ pub const PEERS: &[Peer] = &[
         "numba @njit(parallel=True), prange over pixels",
         "numba",
         CPython,
-        "rayon-rows",
+        &parallel::rayon_rows::VARIANT,
     )
     .row()
     .needs(&["numba", "numpy"])
@@ -278,12 +278,16 @@ mod tests {
     fn names_are_unique_and_each_row_has_at_most_one_python_today_figure() {
         for (i, p) in PEERS.iter().enumerate() {
             assert!(PEERS[..i].iter().all(|q| q.name != p.name), "{}", p.name);
-            assert!(mandel_variants::find(p.variant).is_some(), "{}", p.variant);
+            assert!(
+                mandel_variants::find(p.variant.name).is_some(),
+                "{}",
+                p.variant.name
+            );
             let standing = PEERS
                 .iter()
-                .filter(|q| q.stands_for_row && q.variant == p.variant)
+                .filter(|q| q.stands_for_row && q.variant.name == p.variant.name)
                 .count();
-            assert!(standing <= 1, "{}", p.variant);
+            assert!(standing <= 1, "{}", p.variant.name);
         }
     }
 }

@@ -469,13 +469,13 @@ fn line_and_machine_code(
                 .then_some((a, n))
         })
         .collect();
-    if let Some(file) = paths::kernel_file(variant.name) {
+    if let Some(mandel_variants::HotCode::Paths(file)) = variant.hot_code {
         profile.paths = paths::path_loops(&exe, file)?;
     }
     if let Some(hot) = disasm::hot_loop(&exe, &ours)? {
         let page = format!("{}.asm.html", variant.name);
         let title = format!("Hot loop of {}", variant.name);
-        let mut html = disasm::render_html(&hot, &title);
+        let mut note = String::new();
         if !profile.paths.is_empty() {
             // The widest path this CPU runs outside valgrind, as read from the binary.
             let best = mandel_variants::simd::Isa::best().name();
@@ -484,7 +484,7 @@ fn line_and_machine_code(
                 .iter()
                 .find(|p| p.isa == best)
                 .map_or(&profile.paths[0].vector_width, |p| &p.vector_width);
-            let note = if *widest != hot.vector_width {
+            note = if *widest != hot.vector_width {
                 format!(
                     "valgrind cannot execute {widest} code and hides it from the program, so \
                      under callgrind the lab chose a narrower path: the line profile and the hot \
@@ -497,17 +497,11 @@ fn line_and_machine_code(
                      hot loop above ran. Every path's inner loop, from the binary:"
                 )
             };
-            html = html.replace(
-                "</body></html>\n",
-                &format!(
-                    "{}</body></html>\n",
-                    paths::render_html(&profile.paths, &note)
-                ),
-            );
             profile
                 .notes
                 .push(note.trim_end_matches(':').to_string() + ".");
         }
+        let html = disasm::render_html(&hot, &title, &profile.paths, &note);
         fsutil::atomic_write(&opts.out_dir.join(&page), html.as_bytes())?;
         profile.hot_loop = Some(hot);
         profile.hot_loop_page = Some(page);

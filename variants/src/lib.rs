@@ -15,9 +15,11 @@ mod registry;
 pub mod scalar;
 pub mod simd;
 pub mod tuning;
+pub mod tutorial;
 pub mod vector;
 
-pub use registry::{VARIANTS, find, names, report_order};
+pub use registry::{SPEEDUP_BASELINE, VARIANTS, find, names, report_order, sweep_baseline};
+pub use tutorial::TutorialFigure;
 
 use thiserror::Error;
 
@@ -153,6 +155,43 @@ impl Family {
         }
     }
 
+    /// The family named `name` ([`Family::as_str`]), as results files record it.
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
+    /// What the tutorial's story says the family is about: the report's introduction to its
+    /// table.
+    pub fn intro(self) -> &'static str {
+        match self {
+            Family::Scalar => {
+                "One core, one pixel at a time: from CPython's indexed complex lists to the \
+                 expanded math that made Cython 80× faster. In Rust the first two steps are \
+                 cheap; the square root and the memory traffic are what is left to remove."
+            }
+            Family::Vector => {
+                "numpy's whole-array operations: no early exit, so far more arithmetic, but each \
+                 operation one fast pass over memory; then slices sized to stay in cache; then \
+                 numexpr's fused expression over all cores."
+            }
+            Family::Parallel => {
+                "The work split into chunks over every core (multiprocessing) and over \
+                 machines (ParallelPython; here MPI)."
+            }
+            Family::Simd => {
+                "Beyond the tutorial, which wished for versions \"which go as fast as possible\": \
+                 the exact loop across every f64 lane of the core's vector unit (eight with \
+                 AVX-512), several vectors in flight, finished lanes refilled with new pixels; then \
+                 on every core. The path is chosen at run time; narrower ones are measured too, for \
+                 the lane ladder."
+            }
+            Family::Gpu => {
+                "pyCUDA's three levels of effort: whole-array gpuarray operations, an \
+                 ElementwiseKernel with the loop in C, and a hand-indexed SourceModule."
+            }
+        }
+    }
+
     /// The heading of the tutorial's table for this family.
     pub fn title(self) -> &'static str {
         match self {
@@ -191,6 +230,85 @@ pub enum Availability {
     Unavailable(String),
 }
 
+/// Where a variant's hot code is found in a binary built from this crate (the flag lab's
+/// evidence and the profile's "every SIMD path" view read it with objdump).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HotCode {
+    /// The functions whose demangled names contain this text: the variant's Rust module
+    /// (`module_path!()`, so a rename follows) or a C symbol.
+    Symbol(&'static str),
+    /// The SIMD path functions ([`simd::Isa::symbol`]), each instantiated for the kernel in this
+    /// source file (`file!()` of the kernel, so a rename follows).
+    Paths(&'static str),
+}
+
+impl HotCode {
+    /// The tail of a [`HotCode::Paths`] source file from its crate's `src/` on (`simd/refill.rs`),
+    /// which is how a debugger's line tables name it whatever folder the build ran in.
+    pub fn source_tail(file: &'static str) -> &'static str {
+        file.rfind("src/").map_or(file, |i| &file[i + 4..])
+    }
+}
+
+/// A variant's rung on the report's lane ladder: the same exact loop at one lane, then at every
+/// SIMD path's width, then on every core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rung {
+    /// The scalar loop the ladder starts from (one lane, one core).
+    Scalar,
+    /// The lanes of one core, one rung per SIMD path measured.
+    Lanes,
+    /// The widest lanes on every core.
+    AllCores,
+}
+
+/// The cores a variant's run uses (the limit it is read against is that many cores').
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cores {
+    /// One core, whatever `--threads` says.
+    One,
+    /// Its worker threads (`--threads`; one per core by default), at most the machine's cores.
+    Threads,
+    /// Its MPI ranks (one per core by default), at most the machine's cores.
+    Ranks,
+    /// None of the CPU's: it runs on a device.
+    Device,
+}
+
+impl Cores {
+    /// The cores a run used on a machine with `cores` logical cores, given its thread or rank
+    /// count (`None`: the default, one per core); `None` on a device.
+    pub fn used(self, threads: Option<usize>, cores: usize) -> Option<usize> {
+        match self {
+            Cores::One => Some(1),
+            Cores::Threads | Cores::Ranks => Some(threads.unwrap_or(cores).clamp(1, cores.max(1))),
+            Cores::Device => None,
+        }
+    }
+}
+
+/// A sweep axis (the lab's `sweep <axis>`), as the registry names the sweeps a variant joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepAxis {
+    /// `sweep chunks`: elements per slice.
+    Chunks,
+    /// `sweep threads`: worker threads or ranks.
+    Threads,
+    /// `sweep sizes`: grid size.
+    Sizes,
+    /// `sweep maxiter`: the iteration limit.
+    Maxiter,
+}
+
+/// A variant's part in a sweep it joins by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepRole {
+    /// Measured at each of the axis's values.
+    Member,
+    /// What the members are compared with (speed-up), measured beside them.
+    Baseline,
+}
+
 /// Lays out a variant's inputs for a problem: the untimed half of a run.
 pub type PrepareFn = fn(&Problem<'_>, &Tuning) -> Result<Box<dyn Kernel>, VariantError>;
 
@@ -209,6 +327,16 @@ pub struct Variant {
     pub exactness: Exactness,
     /// The tuning knobs it honours.
     pub knobs: &'static [Knob],
+    /// The cores a run uses.
+    pub cores: Cores,
+    /// The tutorial's 2011 timing of the same technique, where it timed one.
+    pub tutorial: Option<&'static TutorialFigure>,
+    /// Where its hot code is in a binary, where the lab can read it.
+    pub hot_code: Option<HotCode>,
+    /// Its rung on the lane ladder, if it is one.
+    pub rung: Option<Rung>,
+    /// The sweeps it joins when the user names no variants, and its part in each.
+    pub sweeps: &'static [(SweepAxis, SweepRole)],
     /// Probes whether it can run here.
     pub probe: fn() -> Availability,
     /// Lays out the inputs for the technique, outside the timed region.
@@ -216,6 +344,11 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// Whether it joins `axis`'s sweep by default as a member.
+    pub fn joins(&self, axis: SweepAxis) -> bool {
+        self.sweeps.contains(&(axis, SweepRole::Member))
+    }
+
     /// Whether this variant can run here.
     pub fn availability(&self) -> Availability {
         (self.probe)()

@@ -1,6 +1,6 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{Variant, gpu, parallel, scalar, simd, vector};
+use crate::{SweepAxis, SweepRole, Variant, gpu, parallel, scalar, simd, vector};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -25,6 +25,17 @@ pub const VARIANTS: &[&Variant] = &[
     &gpu::cuda_gridstride::F64,
 ];
 
+/// The variant every speed-up in the report is over: the tutorial's starting point.
+pub const SPEEDUP_BASELINE: &Variant = &scalar::naive_complex::VARIANT;
+
+/// The variant `axis`'s sweep compares its members with, where it has one.
+pub fn sweep_baseline(axis: SweepAxis) -> Option<&'static Variant> {
+    VARIANTS
+        .iter()
+        .copied()
+        .find(|v| v.sweeps.contains(&(axis, SweepRole::Baseline)))
+}
+
 /// Looks a variant up by its command-line name.
 pub fn find(name: &str) -> Option<&'static Variant> {
     VARIANTS.iter().copied().find(|v| v.name == name)
@@ -45,4 +56,53 @@ pub fn names() -> String {
         .map(|v| v.name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cores, Family, Knob, Rung};
+
+    #[test]
+    fn names_are_unique() {
+        for (i, v) in VARIANTS.iter().enumerate() {
+            assert_eq!(report_order(v.name), i, "{} registered twice", v.name);
+        }
+    }
+
+    #[test]
+    fn cores_agree_with_knobs_and_family() {
+        for v in VARIANTS {
+            let expected = match v.cores {
+                Cores::Threads => v.knobs.contains(&Knob::Threads),
+                Cores::Device => v.family == Family::Gpu,
+                Cores::One => !v.knobs.contains(&Knob::Threads) && v.family != Family::Gpu,
+                Cores::Ranks => v.family == Family::Parallel,
+            };
+            assert!(expected, "{}: cores {:?}", v.name, v.cores);
+        }
+        assert_eq!(Cores::Ranks.used(Some(3), 2), Some(2));
+        assert_eq!(Cores::Ranks.used(None, 4), Some(4));
+        assert_eq!(Cores::Threads.used(Some(1), 2), Some(1));
+        assert_eq!(Cores::One.used(Some(8), 2), Some(1));
+        assert_eq!(Cores::Device.used(None, 2), None);
+    }
+
+    #[test]
+    fn every_sweep_with_a_baseline_has_one_and_the_ladder_is_whole() {
+        for axis in [SweepAxis::Threads, SweepAxis::Sizes] {
+            let n = VARIANTS
+                .iter()
+                .filter(|v| v.sweeps.contains(&(axis, SweepRole::Baseline)))
+                .count();
+            assert_eq!(n, 1, "{axis:?}");
+        }
+        for rung in [Rung::Scalar, Rung::Lanes, Rung::AllCores] {
+            assert_eq!(
+                VARIANTS.iter().filter(|v| v.rung == Some(rung)).count(),
+                1,
+                "{rung:?}"
+            );
+        }
+    }
 }

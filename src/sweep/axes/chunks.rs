@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Tuning, Variant};
+use mandel_variants::{SweepAxis, Tuning, VARIANTS, Variant};
 
 use crate::machine::human_size;
 use crate::sweep::{Axis, Chart, Corner, Detail, Sweep, X, Y};
@@ -12,9 +12,6 @@ use crate::{GridSpec, LabError, tutorial};
 /// Bytes a slice touches per element: z and q (four f64), the escape mask (one byte) and the
 /// output count (four bytes).
 pub const BYTES_PER_ELEMENT: u64 = 4 * 8 + 1 + 4;
-
-/// The variant swept.
-const VARIANT: &str = "vector-chunked";
 
 pub struct Chunks;
 
@@ -60,7 +57,11 @@ impl Axis for Chunks {
     }
 
     fn default_variants(&self) -> Vec<&'static Variant> {
-        mandel_variants::find(VARIANT).into_iter().collect()
+        VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| v.joins(SweepAxis::Chunks))
+            .collect()
     }
 
     fn check_variant(&self, variant: &Variant) -> Result<(), LabError> {

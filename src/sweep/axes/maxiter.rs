@@ -6,7 +6,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Availability, Family, Tuning, VARIANTS, Variant};
+use mandel_variants::{Availability, SweepAxis, Tuning, VARIANTS, Variant};
 
 use crate::GridSpec;
 use crate::sweep::fit::Fit;
@@ -46,15 +46,13 @@ impl Axis for Maxiter {
         &["--maxiter"]
     }
 
-    /// `expanded`, `vector-fused`, `rayon-rows` and every SIMD variant that runs here.
+    /// Every variant the registry puts in this sweep (`expanded`, `vector-fused`, `rayon-rows`
+    /// and the SIMD variants) that runs here.
     fn default_variants(&self) -> Vec<&'static Variant> {
         VARIANTS
             .iter()
             .copied()
-            .filter(|v| {
-                ["expanded", "vector-fused", "rayon-rows"].contains(&v.name)
-                    || (v.family == Family::Simd && v.availability() == Availability::Available)
-            })
+            .filter(|v| v.joins(SweepAxis::Maxiter) && v.availability() == Availability::Available)
             .collect()
     }
 

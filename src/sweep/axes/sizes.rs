@@ -5,13 +5,16 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Availability, Family, Tuning, VARIANTS, Variant};
+use mandel_variants::{Availability, SweepAxis, Tuning, VARIANTS, Variant};
 
 use crate::GridSpec;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
 
-/// The CPU variant every point is compared with: the fastest on every core.
-pub const BASELINE: &str = "rayon-rows";
+/// The variant every size is compared with (the registry's [`SweepAxis::Sizes`] baseline,
+/// `rayon-rows`).
+fn baseline() -> &'static str {
+    mandel_variants::sweep_baseline(SweepAxis::Sizes).map_or("", |v| v.name)
+}
 
 /// The largest side accepted; a grid the memory cannot hold is refused before measuring too.
 const MAX_SIDE: usize = 1 << 16;
@@ -51,17 +54,17 @@ impl Axis for Sizes {
         &["--width", "--height"]
     }
 
-    /// Every available GPU variant.
+    /// Every variant the registry puts in this sweep (the GPU variants) that runs here.
     fn default_variants(&self) -> Vec<&'static Variant> {
         VARIANTS
             .iter()
             .copied()
-            .filter(|v| v.family == Family::Gpu && v.availability() == Availability::Available)
+            .filter(|v| v.joins(SweepAxis::Sizes) && v.availability() == Availability::Available)
             .collect()
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::EachValue(BASELINE)
+        Baseline::EachValue(baseline())
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {
@@ -96,14 +99,14 @@ impl Axis for Sizes {
              launches and transfers, that larger grids amortise. The second figure fits each \
              variant's time against pixels on log-log axes: a slope of 1.0 means time grows \
              with the pixels, below 1.0 a fixed cost is being amortised.",
-            sw.baseline.as_deref().unwrap_or(BASELINE),
+            sw.baseline.as_deref().unwrap_or(baseline()),
             sw.spec.maxiter,
             sw.settings.samples,
         )
     }
 
     fn charts(&self, sw: &Sweep) -> Vec<Chart> {
-        let base = sw.baseline.clone().unwrap_or_else(|| BASELINE.into());
+        let base = sw.baseline.clone().unwrap_or_else(|| baseline().into());
         let (lo, hi) = sw
             .points
             .iter()

@@ -6,14 +6,17 @@
 use std::ops::RangeInclusive;
 
 use mandel_variants::parallel::mpi_jobs;
-use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant};
+use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
 
 use crate::export::format_seconds;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
 use crate::{GridSpec, LabError};
 
-/// The single-core kernel every parallel variant runs, and the baseline of the speed-ups.
-pub const BASELINE: &str = "expanded";
+/// The variant every thread count is compared with (the registry's [`SweepAxis::Threads`]
+/// baseline, `expanded`).
+fn baseline() -> &'static str {
+    mandel_variants::sweep_baseline(SweepAxis::Threads).map_or("", |v| v.name)
+}
 
 pub struct Threads;
 
@@ -46,12 +49,13 @@ impl Axis for Threads {
         Some(300)
     }
 
-    /// Every registered parallel variant that takes `--threads`.
+    /// Every variant the registry puts in this sweep (the parallel variants that take
+    /// `--threads`).
     fn default_variants(&self) -> Vec<&'static Variant> {
         VARIANTS
             .iter()
             .copied()
-            .filter(|v| v.family == Family::Parallel && v.knobs.contains(&Knob::Threads))
+            .filter(|v| v.joins(SweepAxis::Threads))
             .collect()
     }
 
@@ -77,7 +81,7 @@ impl Axis for Threads {
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::Once(BASELINE)
+        Baseline::Once(baseline())
     }
 
     /// `mpi` runs once, on the ranks `mpirun` started.
@@ -146,7 +150,7 @@ impl Axis for Threads {
             sw.spec.height,
             sw.spec.maxiter,
             sw.settings.samples,
-            sw.baseline.as_deref().unwrap_or(BASELINE),
+            sw.baseline.as_deref().unwrap_or(baseline()),
             sw.machine.logical_cores,
         )
     }
@@ -158,7 +162,7 @@ impl Axis for Threads {
             best.variant,
             self.label(&best.variant, best.value),
             best.speedup?,
-            sw.baseline.as_deref().unwrap_or(BASELINE)
+            sw.baseline.as_deref().unwrap_or(baseline())
         ))
     }
 
@@ -171,7 +175,7 @@ impl Axis for Threads {
         vec![Chart {
             title: format!(
                 "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
-                sw.baseline.as_deref().unwrap_or(BASELINE),
+                sw.baseline.as_deref().unwrap_or(baseline()),
                 sw.spec.width,
                 sw.spec.height,
                 sw.spec.maxiter,

@@ -13,6 +13,7 @@
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block.
@@ -26,6 +27,11 @@ pub const F32: Variant = Variant {
     summary: "one GPU thread per pixel with the whole loop in the kernel, float32",
     exactness: Exactness::Inexact(F32_INEXACT),
     knobs: &[],
+    cores: Cores::Device,
+    tutorial: Some(&crate::tutorial::ELEMENTWISE),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f32>,
 };
@@ -38,6 +44,11 @@ pub const F64: Variant = Variant {
     summary: "one GPU thread per pixel with the whole loop in the kernel, float64, no FMA",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::Device,
+    tutorial: Some(&crate::tutorial::ELEMENTWISE_F64),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f64>,
 };

@@ -12,6 +12,7 @@ use super::F32_INEXACT;
 use super::cuda_elementwise::{PerPixel, PerPixelKernel};
 use super::launch::{DeviceReal, Shape};
 use crate::tuning::chunk_count;
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError};
 
 /// The tutorial's launch shape.
@@ -28,6 +29,11 @@ pub const F32: Variant = Variant {
     summary: "hand-written grid-stride kernel; --chunks blocks of --chunk threads, float32",
     exactness: Exactness::Inexact(F32_INEXACT),
     knobs: &[Knob::Chunk, Knob::Chunks],
+    cores: Cores::Device,
+    tutorial: None,
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f32>,
 };
@@ -40,6 +46,11 @@ pub const F64: Variant = Variant {
     summary: "hand-written grid-stride kernel; --chunks blocks of --chunk threads, float64, no FMA",
     exactness: Exactness::Exact,
     knobs: &[Knob::Chunk, Knob::Chunks],
+    cores: Cores::Device,
+    tutorial: None,
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f64>,
 };

@@ -17,6 +17,7 @@
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block of every array operation.
@@ -30,6 +31,11 @@ pub const F32: Variant = Variant {
     summary: "device arrays, one kernel launch per array operation per iteration, float32",
     exactness: Exactness::Inexact(F32_INEXACT),
     knobs: &[],
+    cores: Cores::Device,
+    tutorial: Some(&crate::tutorial::GPUARRAY),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f32>,
 };
@@ -42,6 +48,11 @@ pub const F64: Variant = Variant {
     summary: "device arrays, one kernel launch per array operation per iteration, float64, no FMA",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::Device,
+    tutorial: Some(&crate::tutorial::GPUARRAY_F64),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
     prepare: prepare::<f64>,
 };

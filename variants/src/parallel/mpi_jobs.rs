@@ -20,6 +20,7 @@
 //! Without the cargo feature `mpi` (or when the binary was not started by `mpirun`) the variant
 //! is registered but unavailable, and its probe says how to install MPI and run it.
 
+use crate::Cores;
 use crate::tuning::chunk_count;
 use crate::{
     Availability, Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError,
@@ -33,6 +34,11 @@ pub const VARIANT: Variant = Variant {
     summary: "expanded kernel in --chunks work units served on demand to MPI ranks (rank 0 works too)",
     exactness: Exactness::Exact,
     knobs: &[Knob::Chunks],
+    cores: Cores::Ranks,
+    tutorial: Some(&crate::tutorial::PARALLELPYTHON_CYTHON),
+    hot_code: None,
+    rung: None,
+    sweeps: &[],
     probe,
     prepare,
 };

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::chunk_range;
 use crate::scalar::expanded_math::calculate_z;
 use crate::tuning::{chunk_count, thread_pool};
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -31,6 +32,11 @@ pub const VARIANT: Variant = Variant {
     summary: "expanded kernel over --chunks fixed contiguous chunks on a pool of --threads workers",
     exactness: Exactness::Exact,
     knobs: &[Knob::Chunks, Knob::Threads],
+    cores: Cores::Threads,
+    tutorial: Some(&crate::tutorial::MULTIPROCESSING),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Threads, SweepRole::Member)],
     probe: always_available,
     prepare,
 };

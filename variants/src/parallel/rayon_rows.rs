@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::scalar::expanded_math::calculate_z;
 use crate::tuning::thread_pool;
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -28,6 +29,15 @@ pub const VARIANT: Variant = Variant {
     summary: "expanded kernel with one task per row, balanced by rayon's work stealing",
     exactness: Exactness::Exact,
     knobs: &[Knob::Threads],
+    cores: Cores::Threads,
+    tutorial: None,
+    hot_code: None,
+    rung: None,
+    sweeps: &[
+        (SweepAxis::Threads, SweepRole::Member),
+        (SweepAxis::Sizes, SweepRole::Baseline),
+        (SweepAxis::Maxiter, SweepRole::Member),
+    ],
     probe: always_available,
     prepare,
 };

@@ -5,6 +5,7 @@
 //! rustc. It is built with `-ffp-contract=off` so gcc never fuses a multiply and an add into one
 //! rounding (it would by default on any target with FMA), which keeps the counts exact.
 
+use crate::{Cores, HotCode};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
 /// The flags gcc compiled the kernel with (`MANDEL_LAB_CFLAGS` at build time, else the kernel's
@@ -19,6 +20,11 @@ pub const VARIANT: Variant = Variant {
     summary: "expanded math in C via FFI, compiled with -O3 -ffp-contract=off",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::One,
+    tutorial: None,
+    hot_code: Some(HotCode::Symbol("mandel_calculate_z")),
+    rung: None,
+    sweeps: &[],
     probe: always_available,
     prepare,
 };

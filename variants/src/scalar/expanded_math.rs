@@ -19,6 +19,7 @@
 //! The arithmetic is the reference's, in its order:
 //! `zx' = (zx*zx - zy*zy) + qx`, `zy' = (zx*zy + zy*zx) + qy`, escape when `zx*zx + zy*zy > 4`.
 
+use crate::{Cores, HotCode, Rung, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
 /// Registry entry.
@@ -29,6 +30,14 @@ pub const VARIANT: Variant = Variant {
     summary: "real and imaginary parts as separate f64, squares compared with 4, no square root",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::One,
+    tutorial: Some(&crate::tutorial::CYTHON_EXPANDED),
+    hot_code: Some(HotCode::Symbol(module_path!())),
+    rung: Some(Rung::Scalar),
+    sweeps: &[
+        (SweepAxis::Threads, SweepRole::Baseline),
+        (SweepAxis::Maxiter, SweepRole::Member),
+    ],
     probe: always_available,
     prepare,
 };

@@ -7,6 +7,7 @@
 
 use num_complex::Complex64;
 
+use crate::{Cores, HotCode};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
 /// Registry entry.
@@ -17,6 +18,11 @@ pub const VARIANT: Variant = Variant {
     summary: "zi and qi dereferenced into locals before the inner loop",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::One,
+    tutorial: Some(&crate::tutorial::LOCALS),
+    hot_code: Some(HotCode::Symbol(module_path!())),
+    rung: None,
+    sweeps: &[],
     probe: always_available,
     prepare,
 };

@@ -9,6 +9,7 @@
 
 use ndarray::{Array1, Array2};
 
+use crate::{Cores, HotCode};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
 /// Registry entry.
@@ -19,6 +20,11 @@ pub const VARIANT: Variant = Variant {
     summary: "ndarray 1-D xs and ys in, 2-D i32 array out, expanded math per pixel",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::One,
+    tutorial: Some(&crate::tutorial::CYTHON_NUMPY),
+    hot_code: Some(HotCode::Symbol(module_path!())),
+    rung: None,
+    sweeps: &[],
     probe: always_available,
     prepare,
 };

@@ -11,6 +11,10 @@
 use super::lanes::Lanes;
 use super::{Isa, WithLanes, with_isa};
 
+/// This file, where numexpr's fused pass is: the variants that run it name it as their hot code, and the
+/// machine-code views find its loops by it ([`crate::HotCode::Paths`]).
+pub const SOURCE: &str = file!();
+
 /// Runs [`evaluate`] over one block on the path `isa`.
 ///
 /// `zx`, `zy`, `qx` and `qy` are the block's scratch, a whole number of `isa.lanes()` long and at

@@ -65,6 +65,18 @@ impl Isa {
         Isa::ALL.into_iter().find(|isa| isa.name() == name)
     }
 
+    /// The demangled path of this path's own function (see [`with_isa`]), which holds its loops
+    /// in a binary: how the machine-code views find each path.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Isa::Avx512 => concat!(module_path!(), "::x86::avx512"),
+            Isa::Avx2 => concat!(module_path!(), "::x86::avx2"),
+            Isa::Sse2 => concat!(module_path!(), "::x86::sse2"),
+            Isa::Neon => concat!(module_path!(), "::arm::neon"),
+            Isa::Portable => concat!(module_path!(), "::portable"),
+        }
+    }
+
     /// f64 lanes per vector.
     pub fn lanes(self) -> usize {
         match self {

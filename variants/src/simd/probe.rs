@@ -10,6 +10,10 @@ use super::lanes::{Lanes, all_bits};
 use super::refill::iterate;
 use super::{Isa, WithLanes, with_isa};
 
+/// This file: its loops share `iterate` with the refill kernel, and the machine-code views leave
+/// them out by it.
+pub const SOURCE: &str = file!();
+
 /// Runs `iterations` inner iterations on `IN_FLIGHT` independent vectors of `isa`'s lanes;
 /// returns the lane-iterations done and a value that depends on every result (so none can be
 /// skipped). The lab tries 4 and 8 vectors and keeps the faster: enough to cover the iteration's

@@ -41,6 +41,10 @@ use super::lanes::{Lanes, MAX_LANES, all_bits};
 use super::{Isa, WithLanes, with_isa};
 use crate::VariantError;
 
+/// This file, where the lane-refill kernel is: the variants that run it name it as their hot code, and the
+/// machine-code views find its loops by it ([`crate::HotCode::Paths`]).
+pub const SOURCE: &str = file!();
+
 /// Iterations per block between refills. Shorter blocks refill sooner (less time on escaped
 /// lanes) but pay the store, refill and reload more often; 20 to 32 measured best here.
 pub const REFILL_PERIOD: i64 = 24;

@@ -17,6 +17,7 @@ use std::sync::atomic::AtomicUsize;
 
 use super::Isa;
 use super::refill::{self, Counts, Feed};
+use crate::{Cores, HotCode, Rung, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -29,6 +30,11 @@ pub const VARIANT: Variant = Variant {
     summary: "expanded math across every f64 lane of one core (AVX-512: 8), 4 vectors in flight, lanes refilled as pixels finish",
     exactness: Exactness::Exact,
     knobs: &[Knob::Isa],
+    cores: Cores::One,
+    tutorial: None,
+    hot_code: Some(HotCode::Paths(refill::SOURCE)),
+    rung: Some(Rung::Lanes),
+    sweeps: &[(SweepAxis::Maxiter, SweepRole::Member)],
     probe: always_available,
     prepare,
 };

@@ -15,6 +15,7 @@ use rayon::ThreadPool;
 use super::Isa;
 use super::refill::{self, Counts, Feed};
 use crate::tuning::thread_pool;
+use crate::{Cores, HotCode, Rung, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -27,6 +28,11 @@ pub const VARIANT: Variant = Variant {
     summary: "simd-lanes on every core, lanes fed from one shared pixel counter in small grabs",
     exactness: Exactness::Exact,
     knobs: &[Knob::Threads, Knob::Isa],
+    cores: Cores::Threads,
+    tutorial: None,
+    hot_code: Some(HotCode::Paths(refill::SOURCE)),
+    rung: Some(Rung::AllCores),
+    sweeps: &[(SweepAxis::Maxiter, SweepRole::Member)],
     probe: always_available,
     prepare,
 };

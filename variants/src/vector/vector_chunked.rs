@@ -12,6 +12,7 @@
 
 use super::vector_whole::Arrays;
 use crate::tuning::chunk_len;
+use crate::{Cores, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -24,6 +25,11 @@ pub const VARIANT: Variant = Variant {
     summary: "numpy-style passes over cache-sized slices of --chunk pixels, no early exit",
     exactness: Exactness::Exact,
     knobs: &[Knob::Chunk],
+    cores: Cores::One,
+    tutorial: Some(&crate::tutorial::NUMPY_SLICES),
+    hot_code: None,
+    rung: None,
+    sweeps: &[(SweepAxis::Chunks, SweepRole::Member)],
     probe: always_available,
     prepare,
 };

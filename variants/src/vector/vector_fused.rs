@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::simd::{Isa, fused};
 use crate::tuning::{chunk_len, thread_pool};
+use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{
     Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError, always_available,
 };
@@ -40,6 +41,11 @@ pub const VARIANT: Variant = Variant {
     summary: "one fused SIMD pass per cache-sized block per iteration, blocks over all cores, no early exit",
     exactness: Exactness::Exact,
     knobs: &[Knob::Chunk, Knob::Threads, Knob::Isa],
+    cores: Cores::Threads,
+    tutorial: Some(&crate::tutorial::NUMEXPR),
+    hot_code: Some(HotCode::Paths(fused::SOURCE)),
+    rung: None,
+    sweeps: &[(SweepAxis::Maxiter, SweepRole::Member)],
     probe: always_available,
     prepare,
 };

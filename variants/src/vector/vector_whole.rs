@@ -19,6 +19,7 @@
 //! `avx2` is enabled, never `fma`, and Rust never fuses a multiply and an add on its own, so both
 //! builds do the reference's arithmetic, in its order, and the counts are exact.
 
+use crate::Cores;
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError, always_available};
 
 /// Registry entry.
@@ -29,6 +30,11 @@ pub const VARIANT: Variant = Variant {
     summary: "whole-grid arrays, one pass over memory per numpy operation, no early exit",
     exactness: Exactness::Exact,
     knobs: &[],
+    cores: Cores::One,
+    tutorial: Some(&crate::tutorial::NUMPY_WHOLE),
+    hot_code: None,
+    rung: None,
+    sweeps: &[],
     probe: always_available,
     prepare,
 };
