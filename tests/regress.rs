@@ -217,13 +217,13 @@ fn bad_baselines_and_thresholds_are_one_line_and_exit_2_with_the_baseline_untouc
             "corrupt",
             "{\"schema_version\": 1, trunc".into(),
             &[],
-            "not a usable regression baseline",
+            "cannot use",
         ),
         (
             "schema",
             good.replace("\"schema_version\": 1", "\"schema_version\": 7"),
             &[],
-            "schema_version Some(7)",
+            "schema_version 7, this lab reads version 1; re-bless it",
         ),
         (
             "threshold",

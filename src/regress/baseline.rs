@@ -76,24 +76,16 @@ impl Baseline {
                 path.display()
             )));
         }
-        let corrupt = |message: String| {
-            LabError::bad_input(format!(
-                "{} is not a usable regression baseline: {message}",
-                path.display()
-            ))
+        let corrupt = |message: String| LabError::Corrupt {
+            path: path.to_path_buf(),
+            message,
         };
-        let value: serde_json::Value =
-            serde_json::from_slice(&fsutil::read(path)?).map_err(|e| corrupt(e.to_string()))?;
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-            other => {
-                return Err(corrupt(format!(
-                    "schema_version {other:?}, this lab reads baseline version {SCHEMA_VERSION}; \
-                     re-bless it"
-                )));
-            }
-        }
-        let b: Baseline = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        let b = fsutil::read_versioned::<Baseline>(
+            path,
+            SCHEMA_VERSION,
+            "re-bless it with cargo xtask regress --bless --reason \"...\"",
+        )?
+        .ok_or_else(|| corrupt("it went missing while being read".into()))?;
         let thresholds = std::iter::once(("default_threshold_pct", b.default_threshold_pct)).chain(
             b.variants
                 .iter()

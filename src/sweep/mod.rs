@@ -417,22 +417,10 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
         }
         return Ok(converted);
     }
-    let value: serde_json::Value = fsutil::read_json_if_exists(&path)?.unwrap_or_default();
-    let version = value.get("schema_version").and_then(|v| v.as_u64());
-    if version != Some(u64::from(SCHEMA_VERSION)) {
-        return Err(LabError::Corrupt {
-            path,
-            message: format!(
-                "schema version {} is not {SCHEMA_VERSION}; run `cargo xtask sweep {}` again",
-                version.map_or("missing".into(), |v| v.to_string()),
-                axis.name()
-            ),
-        });
-    }
-    let sweep: Sweep = serde_json::from_value(value).map_err(|e| LabError::Corrupt {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    let remake = format!("run `cargo xtask sweep {}` again", axis.name());
+    let Some(sweep) = fsutil::read_versioned::<Sweep>(&path, SCHEMA_VERSION, &remake)? else {
+        return Ok(None);
+    };
     if sweep.axis != axis.name() {
         return Err(LabError::Corrupt {
             path,

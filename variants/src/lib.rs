@@ -13,6 +13,7 @@ pub mod gpu;
 pub mod parallel;
 mod registry;
 pub mod scalar;
+pub mod shortcuts;
 pub mod simd;
 pub mod tuning;
 pub mod tutorial;
@@ -117,6 +118,64 @@ pub trait Kernel: Send {
     fn isa(&self) -> Option<simd::Isa> {
         None
     }
+
+    /// For a kernel that skips work whose answer it knows (the shortcuts), what a run does:
+    /// counted in a pass of its own, never timed. `None` for a kernel that runs every pixel to
+    /// its escape or to `maxiter`, as the reference does.
+    fn work(&self) -> Option<Work> {
+        None
+    }
+}
+
+/// What decided a pixel's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decided {
+    /// It escaped: its count is the iteration it escaped at.
+    Escape,
+    /// It ran to `maxiter` without escaping: 0.
+    MaxIter,
+    /// The cardioid and bulb test: 0 without iterating.
+    Bulb,
+    /// Its orbit repeated a value exactly: 0.
+    Cycle,
+}
+
+/// The work a kernel did over a grid: inner iterations executed, and its pixels by what decided
+/// them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Inner iterations executed (the reference executes `Σ min(count + 1, maxiter)`).
+    pub executed: u64,
+    /// Pixels that escaped.
+    pub escaped: u64,
+    /// Pixels run to `maxiter`.
+    pub at_maxiter: u64,
+    /// Pixels decided by the cardioid and bulb test.
+    pub bulb: u64,
+    /// Pixels decided by a repeated orbit value.
+    pub cycle: u64,
+}
+
+impl Work {
+    /// Counts one pixel decided by `decided` after `executed` inner iterations.
+    pub fn add(&mut self, decided: Decided, executed: u64) {
+        self.executed += executed;
+        *match decided {
+            Decided::Escape => &mut self.escaped,
+            Decided::MaxIter => &mut self.at_maxiter,
+            Decided::Bulb => &mut self.bulb,
+            Decided::Cycle => &mut self.cycle,
+        } += 1;
+    }
+
+    /// Adds another part of the grid's work.
+    pub fn merge(&mut self, other: Work) {
+        self.executed += other.executed;
+        self.escaped += other.escaped;
+        self.at_maxiter += other.at_maxiter;
+        self.bulb += other.bulb;
+        self.cycle += other.cycle;
+    }
 }
 
 /// Which of the tutorial's tables a variant belongs to, in report order.
@@ -130,17 +189,21 @@ pub enum Family {
     Parallel,
     /// Beyond the tutorial: explicit SIMD across every f64 lane, with lane refill.
     Simd,
+    /// Beyond the tutorial: the work whose answer is known left out (cardioid and bulb test,
+    /// bit-exact cycle detection), every pixel unchanged.
+    Shortcuts,
     /// GPU: pyCUDA.
     Gpu,
 }
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::Scalar,
         Family::Vector,
         Family::Parallel,
         Family::Simd,
+        Family::Shortcuts,
         Family::Gpu,
     ];
 
@@ -151,6 +214,7 @@ impl Family {
             Family::Vector => "vector",
             Family::Parallel => "parallel",
             Family::Simd => "simd",
+            Family::Shortcuts => "shortcuts",
             Family::Gpu => "gpu",
         }
     }
@@ -185,6 +249,14 @@ impl Family {
                  on every core. The path is chosen at run time; narrower ones are measured too, for \
                  the lane ladder."
             }
+            Family::Shortcuts => {
+                "The first lesson of High Performance Python: the biggest speed-up is the work \
+                 you do not do. The pixels that never escape take almost all of the iterations, \
+                 each running to maxiter to learn an answer (0) that a cardioid and bulb test, \
+                 or an orbit that repeats itself bit for bit, proves far sooner. Every pixel is \
+                 the reference's; the tables show the iterations executed beside the \
+                 reference's, so a shortcut that beats the machine's limit says why."
+            }
             Family::Gpu => {
                 "pyCUDA's three levels of effort: whole-array gpuarray operations, an \
                  ElementwiseKernel with the loop in C, and a hand-indexed SourceModule."
@@ -199,6 +271,7 @@ impl Family {
             Family::Vector => "Vector techniques",
             Family::Parallel => "Multi-core and multi-machine",
             Family::Simd => "SIMD lanes (beyond the tutorial)",
+            Family::Shortcuts => "Shortcuts: the work you do not do (beyond the tutorial)",
             Family::Gpu => "GPU",
         }
     }

@@ -1,6 +1,6 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{SweepAxis, SweepRole, Variant, gpu, parallel, scalar, simd, vector};
+use crate::{SweepAxis, SweepRole, Variant, gpu, parallel, scalar, shortcuts, simd, vector};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -17,6 +17,9 @@ pub const VARIANTS: &[&Variant] = &[
     &parallel::mpi_jobs::VARIANT,
     &simd::simd_lanes::VARIANT,
     &simd::simd_rayon::VARIANT,
+    &shortcuts::bulb_check::VARIANT,
+    &shortcuts::cycle_check::VARIANT,
+    &shortcuts::shortcut::VARIANT,
     &gpu::cuda_vector::F32,
     &gpu::cuda_vector::F64,
     &gpu::cuda_elementwise::F32,

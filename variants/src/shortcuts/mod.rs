@@ -1,0 +1,254 @@
+//! The shortcuts family (beyond the tutorial): the same exact loop as `expanded`, with the work
+//! whose answer is already known left out, and not one pixel changed.
+//!
+//! On the tutorial's problem 50,066 of the 250,000 pixels never escape, and they take about 97% of
+//! the inner iterations, each running to `maxiter` to learn the answer 0. Two facts give that
+//! answer sooner:
+//!
+//! - **The main cardioid and the period-2 bulb** ([`in_bulb`]). A point inside either has an
+//!   attracting fixed point or 2-cycle, and its orbit never escapes. The test keeps a margin
+//!   ([`MARGIN`]): it accepts a point only where the cycle's multiplier `μ` has `|μ| ≤ 1 − MARGIN`.
+//!   Why that makes the answer exact in floating point, and not only in exact arithmetic: near
+//!   the attracting fixed point `z*` the map is `f(z) − z* = (z − z*)(z + z*)`, and `|2z*| = |μ|`,
+//!   so on the disc `|z − z*| ≤ R` with `R = (1 − |μ|)/2` it contracts by at least
+//!   `(1 + |μ|)/2`. Each floating-point step adds an error `e` with `|e|` about `4·2⁻⁵³·(|z|² + |c|)`,
+//!   below `1e-15` on this region; the disc maps into itself as long as
+//!   `|e| ≤ R·(1 − |μ|)/2 = (1 − |μ|)²/4`, which with `|μ| ≤ 1 − 1/64` is above `6e-5`: the rounded
+//!   orbit, once in the disc, never leaves it, let alone reaches `|z| > 2`. Before it reaches the
+//!   disc the orbit lies in the filled Julia set, at least `2 − 1.5` from the escape circle
+//!   (every such `c` has `|c| ≤ 3/4`, so the set lies within `|z| ≤ (1 + √(1 + 4|c|))/2 = 1.5`), a
+//!   distance rounding errors of `1e-15` per step do not cross in the few hundred steps the
+//!   approach takes. The same holds for the 2-cycle of the bulb (`μ = 4(c + 1)`) with `f∘f`.
+//!   Without the margin the argument fails where `|μ|` is near 1 (a Siegel disc's rotation does
+//!   not contract rounding errors); those points are left to the loop, and the tests run the
+//!   grids where the shortcut is most at risk (the cusp, the neck, the bulb's far edge, the rim)
+//!   against the reference at maxiter 100,000.
+//! - **Bit-exact cycle detection** ([`orbit`] with `CYCLES`), as Fractint's "periodicity
+//!   checking" but with exact equality: `z` is saved at iterations 1, 2, 4, 8, … (Brent's
+//!   schedule) and each new `z` is compared with the saved one, bit for bit. The map is
+//!   deterministic, so a repeated `z` means the orbit repeats forever, through values that have
+//!   all been tested and did not escape: the answer is 0, exactly the reference's. The
+//!   comparison comes after the escape test, so an escaping pixel's count is untouched; no
+//!   tolerance, since an approximate comparison would change answers.
+//!
+//! Each variant changes one thing from its predecessor: [`bulb_check`] (`expanded` plus the bulb
+//! test), [`cycle_check`] (`expanded` plus cycle detection), [`shortcut`] (both).
+
+pub mod bulb_check;
+pub mod cycle_check;
+pub mod shortcut;
+
+use crate::{Decided, Problem, Work};
+
+/// The margin of the bulb test: accepted points have a multiplier `|μ| ≤ 1 − MARGIN`.
+pub const MARGIN: f64 = 1.0 / 64.0;
+
+/// Whether `c = x + iy` is well inside the main cardioid or the period-2 bulb (see the module's
+/// argument): its orbit never escapes, in exact arithmetic or in the reference's.
+#[inline]
+pub fn in_bulb(x: f64, y: f64) -> bool {
+    const LIMIT: f64 = 1.0 - MARGIN;
+    // The period-2 bulb: centre −1, radius 1/4; its 2-cycle's multiplier is 4(c + 1).
+    let dx = x + 1.0;
+    if dx * dx + y * y < (LIMIT / 4.0) * (LIMIT / 4.0) {
+        return true;
+    }
+    // The main cardioid lies within −0.75 ≤ x ≤ 0.25, |y| ≤ 0.65: outside that box, no square
+    // root is taken.
+    if !(-0.8..=0.3).contains(&x) || y.abs() > 0.7 {
+        return false;
+    }
+    // The fixed point's multiplier: μ = 1 − √(1 − 4c), the principal square root.
+    let (wr, wi) = (1.0 - 4.0 * x, -4.0 * y);
+    let modulus = (wr * wr + wi * wi).sqrt();
+    let sr = ((modulus + wr) * 0.5).sqrt();
+    let si = ((modulus - wr) * 0.5).sqrt().copysign(wi);
+    let (mr, mi) = (1.0 - sr, -si);
+    mr * mr + mi * mi < LIMIT * LIMIT
+}
+
+/// One pixel's answer: its count (the reference's), the inner iterations run to get it, and what
+/// decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub count: u32,
+    pub executed: u64,
+    pub decided: Decided,
+}
+
+/// The `expanded` loop for `c = (qx, qy)`, with the bulb test first where `BULB` and bit-exact
+/// cycle detection where `CYCLES`. The kernels read [`Outcome::count`] alone, and the counting
+/// compiles away; [`work`] reads the rest.
+#[inline(always)]
+pub fn orbit<const BULB: bool, const CYCLES: bool>(qx: f64, qy: f64, maxiter: u32) -> Outcome {
+    if BULB && in_bulb(qx, qy) {
+        return Outcome {
+            count: 0,
+            executed: 0,
+            decided: Decided::Bulb,
+        };
+    }
+    let (mut zx, mut zy) = (0.0_f64, 0.0_f64);
+    let (mut zx2, mut zy2) = (0.0_f64, 0.0_f64);
+    // The saved z (the start, 0, at first) and the iteration at which the next is saved.
+    let (mut saved_x, mut saved_y) = (zx.to_bits(), zy.to_bits());
+    let mut save_at = 1_u32;
+    for iteration in 0..maxiter {
+        let zx_new = (zx2 - zy2) + qx;
+        let zy_new = (zx * zy + zy * zx) + qy;
+        zx = zx_new;
+        zy = zy_new;
+        zx2 = zx * zx;
+        zy2 = zy * zy;
+        if zx2 + zy2 > 4.0 {
+            return Outcome {
+                count: iteration,
+                executed: u64::from(iteration) + 1,
+                decided: Decided::Escape,
+            };
+        }
+        if CYCLES {
+            if zx.to_bits() == saved_x && zy.to_bits() == saved_y {
+                return Outcome {
+                    count: 0,
+                    executed: u64::from(iteration) + 1,
+                    decided: Decided::Cycle,
+                };
+            }
+            if iteration == save_at {
+                (saved_x, saved_y) = (zx.to_bits(), zy.to_bits());
+                save_at = save_at.saturating_mul(2);
+            }
+        }
+    }
+    Outcome {
+        count: 0,
+        executed: u64::from(maxiter),
+        decided: Decided::MaxIter,
+    }
+}
+
+/// [`orbit`] over the points `(qx[i], qy[i])`: the counts alone.
+pub fn calculate_z<const BULB: bool, const CYCLES: bool>(
+    qx: &[f64],
+    qy: &[f64],
+    maxiter: u32,
+    output: &mut [u32],
+) {
+    for ((&x, &y), out) in qx.iter().zip(qy).zip(output.iter_mut()) {
+        *out = orbit::<BULB, CYCLES>(x, y, maxiter).count;
+    }
+}
+
+/// What [`orbit`] does over the points `(qx[i], qy[i])`, counted in an untimed pass: the inner
+/// iterations executed and who decided each pixel.
+pub fn work<const BULB: bool, const CYCLES: bool>(qx: &[f64], qy: &[f64], maxiter: u32) -> Work {
+    let mut w = Work::default();
+    for (&x, &y) in qx.iter().zip(qy) {
+        let o = orbit::<BULB, CYCLES>(x, y, maxiter);
+        w.add(o.decided, o.executed);
+    }
+    w
+}
+
+/// A shortcut variant's own loop over the points: a function in the variant's module, so that
+/// the machine-code views find it by the module's path ([`crate::HotCode::Symbol`]).
+pub(crate) type Loop = fn(&[f64], &[f64], u32, &mut [u32]);
+
+/// The kernel every scalar shortcut variant prepares: the points as two arrays, as `expanded` has
+/// them, its loop, and the untimed pass that counts its work.
+pub(crate) struct Points {
+    qx: Vec<f64>,
+    qy: Vec<f64>,
+    maxiter: u32,
+    run: Loop,
+    work: fn(&[f64], &[f64], u32) -> Work,
+}
+
+impl Points {
+    /// The kernel of the variant whose loop is `run` (its `calculate_z`) and whose shortcuts are
+    /// `BULB` and `CYCLES`.
+    pub(crate) fn prepare<const BULB: bool, const CYCLES: bool>(
+        problem: &Problem<'_>,
+        run: Loop,
+    ) -> Result<Box<dyn crate::Kernel>, crate::VariantError> {
+        let (qx, qy) = problem.points().unzip();
+        Ok(Box::new(Points {
+            qx,
+            qy,
+            maxiter: problem.maxiter,
+            run,
+            work: work::<BULB, CYCLES>,
+        }))
+    }
+}
+
+impl crate::Kernel for Points {
+    fn run(&mut self, out: &mut [u32]) -> Result<(), crate::VariantError> {
+        (self.run)(&self.qx, &self.qy, self.maxiter, out);
+        Ok(())
+    }
+
+    fn work(&self) -> Option<Work> {
+        Some((self.work)(&self.qx, &self.qy, self.maxiter))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bulb_test_accepts_inside_and_rejects_just_outside_each_boundary() {
+        // Well inside: the cardioid's centre region and the bulb's centre.
+        assert!(in_bulb(0.0, 0.0) && in_bulb(-0.5, 0.3) && in_bulb(-1.0, 0.0));
+        // Just outside: past the cusp, beyond the neck's bulb edge, above the cardioid's top.
+        for (x, y) in [
+            (0.250_001, 0.0),
+            (-1.250_001, 0.0),
+            (-0.1, 0.66),
+            (0.3, 0.0),
+        ] {
+            assert!(!in_bulb(x, y), "({x}, {y})");
+        }
+        // On the boundaries, where the multiplier is 1: refused by the margin.
+        for t in 0..64 {
+            let theta = f64::from(t) * std::f64::consts::TAU / 64.0;
+            let (c, s) = (theta.cos(), theta.sin());
+            // c(θ) = e^{iθ}/2 − e^{2iθ}/4 on the cardioid; −1 + e^{iθ}/4 on the bulb.
+            let (x, y) = (c / 2.0 - (c * c - s * s) / 4.0, s / 2.0 - 2.0 * s * c / 4.0);
+            assert!(!in_bulb(x, y), "cardioid rim at θ = {theta}");
+            assert!(!in_bulb(-1.0 + c / 4.0, s / 4.0), "bulb rim at θ = {theta}");
+        }
+        // Far away and not a number: refused, never a panic.
+        assert!(!in_bulb(1e300, 1e300) && !in_bulb(f64::NAN, 0.0));
+    }
+
+    #[test]
+    fn the_cycle_check_never_fires_on_an_escaping_orbit() {
+        // Points just outside the set escape late; every count must be the plain loop's.
+        for i in 0..600 {
+            let t = f64::from(i) / 600.0 * std::f64::consts::TAU;
+            for r in [0.251, 0.2501, 0.26] {
+                let (x, y) = (-1.0 + r * t.cos(), r * t.sin());
+                let plain = orbit::<false, false>(x, y, 20_000);
+                let checked = orbit::<false, true>(x, y, 20_000);
+                assert_eq!(plain.count, checked.count, "({x}, {y})");
+                if plain.decided == Decided::Escape {
+                    assert_eq!(checked.decided, Decided::Escape, "({x}, {y})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_repeated_start_is_a_cycle() {
+        // c = 0: z stays 0, equal to the start at once.
+        let o = orbit::<false, true>(0.0, 0.0, 1000);
+        assert_eq!((o.count, o.decided, o.executed), (0, Decided::Cycle, 1));
+        // c = −1: 0, −1, 0, −1, ...: back to the start after two steps.
+        let o = orbit::<false, true>(-1.0, 0.0, 1000);
+        assert_eq!((o.count, o.decided), (0, Decided::Cycle));
+        assert_eq!(orbit::<true, true>(-1.0, 0.0, 1000).decided, Decided::Bulb);
+    }
+}
