@@ -52,7 +52,10 @@ fn json_export_matches_golden() {
 fn groups_keep_the_tutorials_tables_in_order_with_the_simd_family() {
     let groups = export::groups(&fixture());
     let families: Vec<&str> = groups.iter().map(|g| g.family).collect();
-    assert_eq!(families, ["scalar", "vector", "parallel", "simd", "gpu"]);
+    assert_eq!(
+        families,
+        ["scalar", "vector", "parallel", "simd", "shortcuts", "gpu"]
+    );
     let scalar: Vec<&str> = groups[0].rows.iter().map(|r| r.variant.as_str()).collect();
     assert_eq!(
         scalar,
