@@ -1,6 +1,6 @@
 //! `PEERS`: the tutorial's Python programs the lab measures, one const slice in report order.
 
-use mandel_variants::{Exactness, Variant, parallel, scalar, vector};
+use mandel_variants::{Exactness, Variant, parallel, scalar, shortcuts, vector};
 
 /// The Python implementation a peer runs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +259,17 @@ pub const PEERS: &[Peer] = &[
         "numba",
         CPython,
         &parallel::rayon_rows::VARIANT,
+    )
+    .row()
+    .needs(&["numba", "numpy"])
+    .jit(),
+    peer(
+        "numba-shortcut",
+        "numba_shortcut.py",
+        "numba @njit, cardioid and bulb test, exact cycle detection",
+        "numba",
+        CPython,
+        &shortcuts::shortcut::VARIANT,
     )
     .row()
     .needs(&["numba", "numpy"])
