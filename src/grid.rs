@@ -8,6 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use mandel_lab_options::ProblemArgs;
 use mandel_variants::Problem;
 use serde::{Deserialize, Serialize};
 
@@ -28,11 +29,10 @@ pub struct Region {
 
 impl Region {
     /// The tutorial's region: `x1, x2, y1, y2 = -2.13, 0.77, -1.3, 1.3`.
-    pub const TUTORIAL: Region = Region {
-        x1: -2.13,
-        x2: 0.77,
-        y1: -1.3,
-        y2: 1.3,
+    pub const TUTORIAL: Region = {
+        // Defined once, with the command line's defaults (`--region`'s among them).
+        let [x1, x2, y1, y2] = mandel_lab_options::TUTORIAL_REGION;
+        Region { x1, x2, y1, y2 }
     };
 
     /// A region, checked: finite bounds with `x1 < x2` and `y1 < y2`.
@@ -94,13 +94,26 @@ pub struct GridSpec {
     pub maxiter: u32,
 }
 
+/// The one way a problem goes back to the command line: `ProblemArgs::from(&spec).to_argv()`,
+/// for every child the lab starts on a problem (`kernel-once`, `count-once`, `run`, a peer).
+impl From<&GridSpec> for ProblemArgs {
+    fn from(spec: &GridSpec) -> ProblemArgs {
+        ProblemArgs {
+            width: spec.width,
+            height: spec.height,
+            maxiter: spec.maxiter,
+            region: spec.region.to_string(),
+        }
+    }
+}
+
 impl GridSpec {
     /// The tutorial's problem: 500 × 500 pixels, 1000 iterations.
     pub const TUTORIAL: GridSpec = GridSpec {
         region: Region::TUTORIAL,
-        width: 500,
-        height: 500,
-        maxiter: 1000,
+        width: mandel_lab_options::TUTORIAL_WIDTH,
+        height: mandel_lab_options::TUTORIAL_HEIGHT,
+        maxiter: mandel_lab_options::TUTORIAL_MAXITER,
     };
 
     /// Builds the grid, refusing sizes of zero, an iteration limit of zero, a grid too large for
@@ -253,6 +266,7 @@ fn human_bytes(bytes: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mandel_lab_options::ToArgv;
 
     #[test]
     fn tutorial_grid_is_500_by_500() {
@@ -260,6 +274,35 @@ mod tests {
         assert_eq!((g.columns(), g.rows()), (500, 500));
         assert_eq!(g.xs[0], -2.13);
         assert_eq!(g.ys[0], 1.3);
+    }
+
+    #[test]
+    fn the_command_lines_region_default_is_the_tutorials_region() {
+        assert_eq!(
+            Region::TUTORIAL.to_string(),
+            mandel_lab_options::TUTORIAL_REGION_TEXT
+        );
+    }
+
+    #[test]
+    fn a_spec_goes_to_argv_and_back() {
+        let spec = GridSpec {
+            region: Region::new(-0.753, -0.746, 0.1, 0.107).unwrap(),
+            width: 33,
+            height: 17,
+            maxiter: 7,
+        };
+        let args = ProblemArgs::from(&spec);
+        assert_eq!(
+            args.to_argv(),
+            [
+                "--width=33",
+                "--height=17",
+                "--maxiter=7",
+                "--region=-0.753,-0.746,0.1,0.107"
+            ]
+        );
+        assert_eq!(args.region.parse::<Region>().unwrap(), spec.region);
     }
 
     #[test]

@@ -19,13 +19,14 @@ use crate::machine::Machine;
 use crate::measure::{self, Bench};
 use crate::results::{ProblemInfo, now_rfc3339};
 use crate::{GridSpec, LabError, fsutil, reference, report};
+use mandel_lab_options::flags::{BUILD_LOG_FILE, FlagsCheck};
 
 #[derive(Debug, Args)]
 pub(super) struct FlagsArgs {
     /// Variants to run from every build (default: the single-core loops and simd-lanes).
     #[arg(long, value_name = "A,B")]
     variants: Option<String>,
-    /// Resolve the variants, print them comma-separated, and stop.
+    /// Resolve the variants, print them and the C one as JSON (`FlagsCheck`), and stop.
     #[arg(long)]
     check: bool,
     /// Gather the cells and build log that xtask left in this folder into flags.json.
@@ -66,7 +67,10 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
         return Ok(VARIANTS
             .iter()
             .copied()
-            .filter(|v| v.family == Family::Scalar || v.name == "simd-lanes")
+            .filter(|v| {
+                v.family == Family::Scalar
+                    || v.name == mandel_variants::simd::simd_lanes::VARIANT.name
+            })
             .filter(available)
             .collect());
     };
@@ -85,8 +89,11 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
 pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
     let variants = select(args.variants.as_deref())?;
     if args.check {
-        let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
-        outln!("{}", names.join(","))?;
+        let check = FlagsCheck {
+            variants: variants.iter().map(|v| v.name.to_string()).collect(),
+            c_variant: flags::C_VARIANT.into(),
+        };
+        outln!("{}", serde_json::to_string(&check)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(dir) = args.collect else {
@@ -181,19 +188,19 @@ fn rust_build() -> String {
     )
 }
 
-/// Reads xtask's build log (`dir/run/builds.tsv`) and the cells (`dir/run/cells/`), adds the
+/// Reads xtask's build log (`dir/run/builds.json`) and the cells (`dir/run/cells/`), adds the
 /// evidence of each binary (`dir/bin/<build>`), and assembles the results.
 pub fn collect(
     dir: &Path,
     variants: &[&'static Variant],
     quick: bool,
 ) -> Result<FlagResults, LabError> {
-    let log = dir.join("run").join("builds.tsv");
-    let text = String::from_utf8_lossy(&fsutil::read(&log)?).into_owned();
-    let builds = parse_build_log(&text).map_err(|message| LabError::Corrupt {
-        path: log.clone(),
-        message,
-    })?;
+    let log = dir.join("run").join(BUILD_LOG_FILE);
+    let builds: Vec<Build> =
+        serde_json::from_slice(&fsutil::read(&log)?).map_err(|e| LabError::Corrupt {
+            path: log.clone(),
+            message: e.to_string(),
+        })?;
     let mut cells = Vec::new();
     for build in builds.iter().filter(|b| b.status == BuildStatus::Ok) {
         let binary = dir.join("bin").join(&build.name);
@@ -233,38 +240,4 @@ pub fn cell_path(dir: &Path, build: &str, variant: &str) -> PathBuf {
     dir.join("run")
         .join("cells")
         .join(format!("{build}.{variant}.json"))
-}
-
-/// Parses xtask's build log: one build a line, tab-separated: name, `rust` or `c`, status
-/// (`ok`, `failed`, `skipped`), build seconds (or `-`), flags, reason (or empty).
-pub fn parse_build_log(text: &str) -> Result<Vec<Build>, String> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, line)| {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [name, lang, status, seconds, flags, reason] = f[..] else {
-                return Err(format!("line {}: expected 6 tab-separated fields", i + 1));
-            };
-            let lang = match lang {
-                "rust" => Lang::Rust,
-                "c" => Lang::C,
-                other => return Err(format!("line {}: unknown language '{other}'", i + 1)),
-            };
-            let status = match status {
-                "ok" => BuildStatus::Ok,
-                "failed" => BuildStatus::Failed,
-                "skipped" => BuildStatus::Skipped,
-                other => return Err(format!("line {}: unknown status '{other}'", i + 1)),
-            };
-            Ok(Build {
-                name: name.into(),
-                lang,
-                flags: flags.into(),
-                status,
-                reason: (!reason.is_empty()).then(|| reason.to_string()),
-                build_seconds: seconds.parse().ok(),
-            })
-        })
-        .collect()
 }

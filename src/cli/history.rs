@@ -2,28 +2,14 @@
 //! report` does after every measurement), or print the history with its change points.
 
 use super::out::outln;
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-use clap::Args;
 
 use crate::history::{self, Entry};
 use crate::profile::ProfileSummary;
 use crate::render::RESULTS_FILE;
 use crate::results::Results;
 
-#[derive(Debug, Args)]
-pub(super) struct HistoryArgs {
-    /// Append one line for the results in the report folder.
-    #[arg(long)]
-    append: bool,
-    /// The report folder.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    out: PathBuf,
-    /// The profiling stage's folder, whose instruction counts the line records.
-    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
-    flamegraphs: PathBuf,
-}
+pub(super) use mandel_lab_options::HistoryArgs;
 
 pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
     if args.append {

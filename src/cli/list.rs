@@ -4,6 +4,7 @@ use super::out::outln;
 use std::process::ExitCode;
 
 use clap::Args;
+use serde::Serialize;
 
 use super::Format;
 use crate::export::terminal;
@@ -28,7 +29,37 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
                 outln!("{}", mandel_variants::gpu::PROVED_WITHOUT_A_GPU)?;
             }
         }
-        Format::Json => outln!("{}", serde_json::to_string_pretty(&infos)?)?,
+        Format::Json => {
+            let entries: Vec<Listed> = mandel_variants::VARIANTS
+                .iter()
+                .zip(infos)
+                .map(|(v, info)| Listed::new(v, info))
+                .collect();
+            outln!("{}", serde_json::to_string_pretty(&entries)?)?
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One variant in `list --format json`: its metadata, and the facts xtask acts on, so that
+/// xtask asks the lab instead of naming variants itself.
+#[derive(Debug, Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    info: VariantInfo,
+    /// Whether it runs under `mpirun` (`cargo xtask mpi`; the report and thread sweep add it
+    /// from under mpirun).
+    mpirun: bool,
+    /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
+    c_kernel: bool,
+}
+
+impl Listed {
+    fn new(variant: &mandel_variants::Variant, info: VariantInfo) -> Listed {
+        Listed {
+            info,
+            mpirun: variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name,
+            c_kernel: variant.name == mandel_variants::scalar::c_reference::VARIANT.name,
+        }
+    }
 }

@@ -4,7 +4,6 @@
 //! (a bad size, region or name; an unreadable or corrupt results file) exit with code 2; failures
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
-mod clap_error;
 mod flags;
 mod history;
 mod list;
@@ -19,9 +18,9 @@ mod sweep;
 
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::{GridSpec, LabError, Region};
+use crate::{GridSpec, LabError};
 
 /// The Rust edition of Ian Ozsvald's High Performance Python (EuroPython 2011) Mandelbrot lab.
 ///
@@ -76,32 +75,12 @@ enum Command {
     FlagsCell(flags::FlagsCellArgs),
 }
 
-/// The problem: pixel size, iteration limit and region.
-#[derive(Debug, Clone, Args)]
-struct ProblemArgs {
-    /// Pixel width W (the grid can come out one column wider, as in the tutorial).
-    #[arg(long, value_name = "W", default_value_t = GridSpec::TUTORIAL.width)]
-    width: usize,
-    /// Pixel height H (the grid can come out one row taller, as in the tutorial).
-    #[arg(long, value_name = "H", default_value_t = GridSpec::TUTORIAL.height)]
-    height: usize,
-    /// Iteration limit M.
-    #[arg(long, value_name = "M", default_value_t = GridSpec::TUTORIAL.maxiter)]
-    maxiter: u32,
-    /// Region of the complex plane, x1,x2,y1,y2 (write --region=-2.13,0.77,-1.3,1.3).
-    #[arg(long, value_name = "X1,X2,Y1,Y2", allow_hyphen_values = true,
-          default_value_t = Region::TUTORIAL.to_string())]
-    region: String,
-}
+pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
 
-impl ProblemArgs {
-    /// Whether the user set any of the problem's options (so `--quick` keeps them).
-    fn is_explicit(&self) -> bool {
-        self.width != GridSpec::TUTORIAL.width
-            || self.height != GridSpec::TUTORIAL.height
-            || self.maxiter != GridSpec::TUTORIAL.maxiter
-            || self.region != Region::TUTORIAL.to_string()
-    }
+/// What the lab makes of the shared problem options (`mandel_lab_options::ProblemArgs`).
+pub(crate) trait ProblemSpec {
+    /// The problem asked for.
+    fn spec(&self) -> Result<GridSpec, LabError>;
 
     /// The problem, with the iteration limit `quick_maxiter` under `--quick` when the user set
     /// none of the problem's options.
@@ -113,6 +92,11 @@ impl ProblemArgs {
         Ok(spec)
     }
 
+    /// Whether the user set any of the problem's options (so `--quick` keeps them).
+    fn is_explicit(&self) -> bool;
+}
+
+impl ProblemSpec for ProblemArgs {
     fn spec(&self) -> Result<GridSpec, LabError> {
         Ok(GridSpec {
             region: self.region.parse()?,
@@ -121,51 +105,38 @@ impl ProblemArgs {
             maxiter: self.maxiter,
         })
     }
+
+    fn is_explicit(&self) -> bool {
+        ProblemArgs::is_explicit(self)
+    }
 }
 
-/// The per-variant tuning knobs.
-#[derive(Debug, Clone, Args)]
-struct TuningArgs {
-    /// Elements per slice for vector-chunked, block size for vector-fused.
-    #[arg(long, value_name = "N")]
-    chunk: Option<usize>,
-    /// Work units for the parallel variants (default: one per core).
-    #[arg(long, value_name = "N")]
-    chunks: Option<usize>,
-    /// Worker threads for the parallel variants (default: one per core).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// SIMD path for the variants that dispatch at run time: avx512, avx2, sse2, neon or
-    /// portable (default: the widest this CPU has).
-    #[arg(long, value_name = "PATH", value_parser = parse_isa)]
-    isa: Option<mandel_variants::simd::Isa>,
+/// What the lab makes of the shared tuning knobs (`mandel_lab_options::TuningArgs`).
+pub(crate) trait KnobTuning {
+    /// The knobs as the variants take them; `--isa` was checked by [`parse_isa`] when parsed.
+    fn tuning(&self) -> mandel_variants::Tuning;
 }
 
-/// Parses `--isa`, naming every path when the name is unknown.
-fn parse_isa(name: &str) -> Result<mandel_variants::simd::Isa, String> {
-    use mandel_variants::simd::{Isa, names};
-    Isa::parse(name).ok_or_else(|| format!("unknown SIMD path; the paths are {}", names(&Isa::ALL)))
-}
-
-impl TuningArgs {
+impl KnobTuning for TuningArgs {
     fn tuning(&self) -> mandel_variants::Tuning {
         mandel_variants::Tuning {
             chunk: self.chunk,
             chunks: self.chunks,
             threads: self.threads,
-            isa: self.isa,
+            isa: self
+                .isa
+                .as_deref()
+                .and_then(mandel_variants::simd::Isa::parse),
         }
     }
 }
 
-/// Output format of `list` and `run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Human-readable text or table.
-    #[value(alias = "table")]
-    Text,
-    /// One JSON document on standard output.
-    Json,
+/// Checks `--isa`, naming every path when the name is unknown; the shared option keeps the name.
+fn parse_isa(name: &str) -> Result<String, String> {
+    use mandel_variants::simd::{Isa, names};
+    Isa::parse(name)
+        .map(|_| name.to_string())
+        .ok_or_else(|| format!("unknown SIMD path; the paths are {}", names(&Isa::ALL)))
 }
 
 /// Starts MPI when `mpirun` started this process (ranks other than 0 serve the `mpi` variant's
@@ -227,7 +198,7 @@ fn lab_main() -> ExitCode {
                     );
                 }
             }
-            eprintln!("{}", clap_error::one_line(&rendered, &help));
+            eprintln!("{}", mandel_lab_options::one_line(&rendered, &help));
             return ExitCode::from(2);
         }
     };
@@ -273,20 +244,13 @@ fn lab_main() -> ExitCode {
 }
 
 /// The command line as parsed: the derived one, with every option taking a negative number as
-/// its value, and every list option a value that begins with a hyphen. Without that, clap reads `--maxiter -1` as the option without a value followed by
-/// an unknown flag `-1`, and its error ("unexpected argument '-1' found") loses the option's name;
-/// with it, the value reaches the option's parser, whose error names both.
+/// its value, and every list option a value that begins with a hyphen (see
+/// [`mandel_lab_options::accept_negative_numbers`]), and `--isa` checked as it is parsed.
 fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|sub| {
-        sub.mut_args(|arg| {
-            let takes_value = arg.get_action().takes_values();
-            // A list of numbers (`--values -1,2`) is no number to clap: its first value may
-            // begin with a hyphen too.
-            let list = arg
-                .get_value_names()
-                .is_some_and(|names| names.iter().any(|n| n.contains(',')));
-            arg.allow_negative_numbers(takes_value)
-                .allow_hyphen_values(takes_value && list)
+    mandel_lab_options::accept_negative_numbers(Cli::command()).mut_subcommands(|sub| {
+        sub.mut_args(|arg| match arg.get_id().as_str() {
+            "isa" => arg.value_parser(parse_isa),
+            _ => arg,
         })
     })
 }

@@ -2,49 +2,18 @@
 //! against the reference and written to `reports/peers.json` for the report.
 
 use super::out::outln;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::ProblemArgs;
+use super::ProblemSpec;
 use crate::LabError;
 use crate::peers::{self, Options, Step, Toolbox};
 
-#[derive(Debug, Args)]
-pub(super) struct PeersArgs {
-    #[command(flatten)]
-    problem: ProblemArgs,
-    /// A smaller problem (maxiter 300, unless the problem is given) and 2 runs per peer.
-    #[arg(long)]
-    quick: bool,
-    /// Comma-separated peers to run (default: all).
-    #[arg(long, value_name = "A,B,...")]
-    peers: Option<String>,
-    /// The CPython to run the peers under (default: target/peers-venv where
-    /// `cargo xtask peers --install` made it, else python3).
-    #[arg(long, value_name = "PATH")]
-    python: Option<PathBuf>,
-    /// Timed runs per peer (default: 3 for the slow pure-Python ones, 5 for the others).
-    #[arg(long, value_name = "N")]
-    repeat: Option<u32>,
-    /// Longest one peer may run, in seconds, warm-up and every run together.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
-    timeout: u64,
-    /// The report folder.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    out: PathBuf,
-    /// Check the arguments and stop: what `cargo xtask peers --install` asks before it installs.
-    #[arg(long, hide = true)]
-    check_args: bool,
-    /// The folder of the peer programs (tests point it at broken ones).
-    #[arg(long, value_name = "DIR", hide = true)]
-    scripts: Option<PathBuf>,
-}
+pub(super) use mandel_lab_options::PeersArgs;
 
 pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     crate::fsutil::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;

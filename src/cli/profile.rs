@@ -2,7 +2,6 @@
 //! available variant, written to `flamegraphs/`; and `kernel-once`, the target callgrind runs.
 
 use super::out::outln;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -10,38 +9,14 @@ use mandel_variants::{Availability, Tuning, Variant};
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::ProblemArgs;
 use super::progress::Quiet;
+use super::{ProblemArgs, ProblemSpec};
 use crate::profile::{
     self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
 };
 use crate::{LabError, report};
 
-#[derive(Debug, Args)]
-pub(super) struct ProfileArgs {
-    /// Comma-separated variants to profile (default: every available one).
-    #[arg(long, value_name = "A,B,...")]
-    variants: Option<String>,
-    /// Seconds pprof samples each variant while criterion runs it repeatedly.
-    #[arg(long, value_name = "S", default_value_t = 3.0)]
-    seconds: f64,
-    /// pprof sampling frequency.
-    #[arg(long, value_name = "HZ", default_value_t = 997)]
-    frequency: i32,
-    /// One second of sampling per variant, on `report --quick`'s problem (maxiter 300, unless
-    /// the problem is given).
-    #[arg(long)]
-    quick: bool,
-    #[command(flatten)]
-    problem: ProblemArgs,
-    /// Profile the problem a report measured: its results.json (how `cargo xtask report` makes
-    /// the profiles belong to the report, whatever problem `--quick` chose).
-    #[arg(long, value_name = "FILE")]
-    problem_from: Option<PathBuf>,
-    /// The flamegraphs folder.
-    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
-    out: PathBuf,
-}
+pub(super) use mandel_lab_options::ProfileArgs;
 
 /// `--quick`'s sampling per variant (about 250 samples at the default frequency), and its budget
 /// for the whole stage: once it is spent, the variants left get their flamegraph without the

@@ -11,37 +11,14 @@ use clap::Args;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{ProblemArgs, TuningArgs};
+use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};
 use crate::validate::Status;
 use crate::{GridSpec, LabError, fsutil, report};
 
-#[derive(Debug, Args)]
-pub(super) struct RegressArgs {
-    /// The baseline file.
-    #[arg(long, value_name = "FILE", default_value = baseline::BASELINE_FILE)]
-    baseline: PathBuf,
-    /// Rewrite the baseline with the counts of this build (needs --reason).
-    #[arg(long)]
-    bless: bool,
-    /// Why the baseline changes, one line, stored in it.
-    #[arg(long, value_name = "TEXT", requires = "bless")]
-    reason: Option<String>,
-    /// Comma-separated variants to count (default: every CPU variant).
-    #[arg(long, value_name = "A,B,...")]
-    variants: Option<String>,
-    /// Percent rise that fails the gate, for variants without their own (default: the baseline's).
-    #[arg(long, value_name = "PCT")]
-    threshold: Option<f64>,
-    /// callgrind runs at a time.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    jobs: usize,
-    /// Also write the verdict as Markdown (for a pull-request comment) to this file.
-    #[arg(long, value_name = "FILE")]
-    markdown: Option<PathBuf>,
-}
+pub(super) use mandel_lab_options::{AbArgs, RegressArgs};
 
 pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
     let reason = match (&args.bless, args.reason.as_deref().map(str::trim)) {
@@ -212,41 +189,6 @@ pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
         &args.report,
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `mandel-lab ab`: two lab binaries, each variant alternately, ratio of medians with a
-/// bootstrap interval.
-#[derive(Debug, Args)]
-pub(super) struct AbArgs {
-    /// The A binary (the revision compared against).
-    #[arg(long, value_name = "BIN", required_unless_present = "check")]
-    a: Option<PathBuf>,
-    /// The B binary (the working tree).
-    #[arg(long, value_name = "BIN", required_unless_present = "check")]
-    b: Option<PathBuf>,
-    #[arg(long, value_name = "NAME", default_value = "A")]
-    label_a: String,
-    #[arg(long, value_name = "NAME", default_value = "B")]
-    label_b: String,
-    /// Comma-separated variants.
-    #[arg(
-        long,
-        value_name = "A,B,...",
-        default_value = "expanded,rayon-rows,simd-lanes"
-    )]
-    variants: String,
-    /// Runs of each binary per variant, alternating.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    rounds: usize,
-    /// Percent change below which a significant difference is not flagged.
-    #[arg(long, value_name = "PCT", default_value_t = 3.0)]
-    threshold: f64,
-    #[command(flatten)]
-    problem: ProblemArgs,
-    /// Check every other option and stop, without binaries: `cargo xtask regress --against`
-    /// asks this before it builds anything.
-    #[arg(long, hide = true)]
-    check: bool,
 }
 
 /// The most rounds `ab` takes: each is two runs of every variant.

@@ -2,12 +2,9 @@
 //! the HTML report and the tables; or, with `--render-only`, re-render from the saved JSON.
 
 use super::out::{out, outln};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
-
-use super::ProblemArgs;
+use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::{self, csv, json, markdown, terminal};
@@ -32,66 +29,12 @@ const REPORT_FILES: [&str; 6] = [
     super::progress::LOG_FILE,
 ];
 
-#[derive(Debug, Args)]
-pub(super) struct ReportArgs {
-    #[command(flatten)]
-    problem: ProblemArgs,
-    /// A smaller problem and short criterion settings, sized to about 20 s of measurement on
-    /// this machine: maxiter 300 on the tutorial's region, at the largest grid up to 500 x 500
-    /// that fits (every variant is run once on 100 x 100 to predict it; the report says what
-    /// was chosen). A problem given on the command line is kept as it is.
-    #[arg(long)]
-    quick: bool,
-    /// Comma-separated variants to run (default: all).
-    #[arg(long, value_name = "A,B,...")]
-    variants: Option<String>,
-    /// Re-render the report from the saved results.json; runs no kernel.
-    #[arg(long)]
-    render_only: bool,
-    /// Measure the chosen variants and put them into the results already in the report folder
-    /// (same problem), keeping the rest: how `cargo xtask report` adds `mpi` from under mpirun.
-    #[arg(long, conflicts_with = "render_only")]
-    merge: bool,
-    /// Run each variant once, as the tutorial did, instead of measuring under criterion.
-    #[arg(long, conflicts_with = "render_only")]
-    no_criterion: bool,
-    /// Criterion samples per variant (at least 10).
-    #[arg(long, value_name = "N")]
-    samples: Option<usize>,
-    /// Criterion warm-up seconds per variant.
-    #[arg(long, value_name = "SECS")]
-    warm_up: Option<f64>,
-    /// Criterion target measurement seconds per variant.
-    #[arg(long, value_name = "SECS")]
-    measurement: Option<f64>,
-    /// How to print the tables on standard output.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    format: TableFormat,
-    /// The report folder.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    out: PathBuf,
-    /// The profiling stage's folder, whose views the report links to where it exists.
-    #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
-    flamegraphs: PathBuf,
-    /// Check the options and stop, writing nothing: `cargo xtask report` runs this before it
-    /// profiles, so that a bad option is refused in a second rather than after the profiles.
-    #[arg(long, hide = true)]
-    check: bool,
-}
+pub(super) use mandel_lab_options::ReportArgs;
+use mandel_lab_options::TableFormat;
 
-impl ReportArgs {
-    /// Whether `--quick` chooses the problem (none was given on the command line).
-    fn quick_chooses_problem(&self) -> bool {
-        self.quick && !self.problem.is_explicit()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum TableFormat {
-    Table,
-    Markdown,
-    Csv,
-    Json,
+/// Whether `--quick` chooses the problem (none was given on the command line).
+fn quick_chooses_problem(args: &ReportArgs) -> bool {
+    args.quick && !args.problem.is_explicit()
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -193,7 +136,7 @@ fn plan(
     quick: Option<&QuickPlan>,
 ) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
     let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
-    if let Some(plan) = quick.filter(|_| args.quick_chooses_problem()) {
+    if let Some(plan) = quick.filter(|_| quick_chooses_problem(args)) {
         spec = plan.spec(spec.region);
     }
     let mut settings = if args.quick {
@@ -231,7 +174,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     let mut quick = None;
     if let Some(given) = given {
         spec = given;
-    } else if args.quick_chooses_problem() {
+    } else if quick_chooses_problem(args) {
         eprintln!("Calibrating --quick: every variant once on a small grid...");
         let chosen = crate::quick::plan(
             &report::runs(&selection, &opts),

@@ -1,33 +1,16 @@
 //! `mandel-lab run`: one variant, once, timed like the tutorial timed it.
 
 use super::out::outln;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Args;
 use serde::Serialize;
 
-use super::{Format, ProblemArgs, TuningArgs};
+use super::{Format, KnobTuning, ProblemSpec};
 use crate::validate::{self, Status, Validation};
 use crate::{Region, image, known, limit, measure, reference, report};
 
-#[derive(Debug, Args)]
-pub(super) struct RunArgs {
-    /// The variant to run (see `mandel-lab list`).
-    #[arg(long, value_name = "NAME")]
-    variant: String,
-    #[command(flatten)]
-    problem: ProblemArgs,
-    #[command(flatten)]
-    tuning: TuningArgs,
-    /// Also write the picture as a PNG to this path.
-    #[arg(long, value_name = "PATH")]
-    image: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
+pub(super) use mandel_lab_options::RunArgs;
 
 /// The JSON record of one run.
 #[derive(Debug, Serialize)]
@@ -68,11 +51,13 @@ struct RunRecord<'a> {
     limit_share: Option<f64>,
 }
 
-pub(super) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
+    let variant = &run.variant;
+    let args = &run.options;
     if let Some(path) = &args.image {
         crate::fsutil::check_output_file("--image", path)?;
     }
-    let variant = report::find_variant(&args.variant)?;
+    let variant = report::find_variant(variant)?;
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();

@@ -3,14 +3,12 @@
 //! old option for its values.
 
 use super::out::outln;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::ProblemArgs;
+use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::sweep::{self as tables, Table};
@@ -18,72 +16,11 @@ use crate::sweep::engine::Plan;
 use crate::sweep::{self, Axis, Baseline};
 use crate::{GridSpec, LabError, charts, fsutil, report};
 
-#[derive(Debug, Args)]
-pub(super) struct SweepArgs {
-    /// The axis: chunks, threads, sizes or maxiter.
-    #[arg(value_name = "AXIS")]
-    axis: String,
-    /// Comma-separated values along the axis (default: the axis's own).
-    #[arg(long, value_name = "N,N,...")]
-    values: Option<String>,
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// `sweep-chunks`: `sweep chunks`, its values given as `--sizes`.
-#[derive(Debug, Args)]
-pub(super) struct ChunksArgs {
-    /// Comma-separated chunk sizes (default: the tutorial's, the whole grid, and log-spaced sizes
-    /// between them).
-    #[arg(long, value_name = "N,N,...")]
-    sizes: Option<String>,
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// `sweep-threads`: `sweep threads`, its values given as `--threads`.
-#[derive(Debug, Args)]
-pub(super) struct ThreadsArgs {
-    /// Comma-separated thread counts (default: 1 up to the cores, and twice the cores).
-    #[arg(long, value_name = "N,N,...")]
-    threads: Option<String>,
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// `sweep-sizes`: `sweep sizes`, its values given as `--sizes`.
-#[derive(Debug, Args)]
-pub(super) struct SizesArgs {
-    /// Comma-separated square grid sides (default: 500,1000,2048; add 4096 on a GPU machine).
-    #[arg(long, value_name = "N,N,...")]
-    sizes: Option<String>,
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// What every sweep takes besides its values.
-#[derive(Debug, Args)]
-pub(super) struct CommonArgs {
-    /// Comma-separated variants (default: the axis's own).
-    #[arg(long, value_name = "A,B,...")]
-    variants: Option<String>,
-    #[command(flatten)]
-    problem: ProblemArgs,
-    /// The axis's short value list, a smaller maxiter where the axis does not set it, short
-    /// criterion settings.
-    #[arg(long)]
-    quick: bool,
-    /// Criterion samples per point (at least 10).
-    #[arg(long, value_name = "N")]
-    samples: Option<usize>,
-    /// The report folder.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    out: PathBuf,
-    /// Add the measured points to the sweep already in the report folder (same problem), using
-    /// its baseline: how `cargo xtask sweep threads` adds `mpi` at each rank count.
-    #[arg(long)]
-    merge: bool,
-}
+use mandel_lab_options::SweepCommonArgs as CommonArgs;
+pub(super) use mandel_lab_options::{
+    SweepArgs, SweepChunksArgs as ChunksArgs, SweepSizesArgs as SizesArgs,
+    SweepThreadsArgs as ThreadsArgs,
+};
 
 pub(super) fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let axis = sweep::find_axis(&args.axis)?;

@@ -31,42 +31,14 @@ pub const JSON_FILE: &str = "flags.json";
 pub const HOW_TO_MEASURE: &str = "cargo xtask flags --quick";
 /// The default build, against which every speed-up is read.
 pub const BASELINE: &str = "release";
+/// The variant whose kernel is C: the one a gcc build changes, and the control of the Rust builds.
+pub const C_VARIANT: &str = mandel_variants::scalar::c_reference::VARIANT.name;
 /// A geometric-mean speed-up below this is within the noise of a shared machine.
 pub const NOISE: f64 = 0.02;
 
-/// Which compiler a build changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// rustc's flags or cargo's profile: every Rust variant.
-    Rust,
-    /// gcc's flags for `variants/c/mandel.c`: `c-reference` only.
-    C,
-}
-
-/// Whether a build was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BuildStatus {
-    Ok,
-    /// The build ran and failed; the reason is its error's first line.
-    Failed,
-    /// A tool it needs is missing here; the reason says which and how to install it.
-    Skipped,
-}
-
-/// One build of the matrix, as xtask made it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Build {
-    pub name: String,
-    pub lang: Lang,
-    /// What differs from the default build, e.g. `RUSTFLAGS=-C target-cpu=native`.
-    pub flags: String,
-    pub status: BuildStatus,
-    pub reason: Option<String>,
-    /// Wall seconds of the build (for PGO: instrumented build, training runs and final build).
-    pub build_seconds: Option<f64>,
-}
+// The builds xtask made travel from xtask to the lab as JSON (`run/builds.json`) in the one
+// struct both sides share, and are kept in flags.json as they are.
+pub use mandel_lab_options::flags::{Build, BuildStatus, Lang};
 
 /// One variant from one build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,7 +193,7 @@ impl FlagResults {
         self.builds
             .iter()
             .filter(|b| b.lang == Lang::Rust && b.name != BASELINE)
-            .filter_map(|b| self.speedup(&b.name, "c-reference"))
+            .filter_map(|b| self.speedup(&b.name, C_VARIANT))
             .map(|s| s.ln().abs().exp_m1())
             .reduce(f64::max)
     }
@@ -277,7 +249,7 @@ pub fn answer(results: &FlagResults, lang: Lang) -> Answer {
         .filter_map(|b| {
             let (speedup, n) = if lang == Lang::C {
                 // A C build changes only the C kernel: read it on the variants with C in them.
-                let s = results.speedup(&b.name, "c-reference")?;
+                let s = results.speedup(&b.name, C_VARIANT)?;
                 (s, 1)
             } else {
                 results.mean_speedup(&b.name)?
@@ -317,8 +289,8 @@ pub fn answer(results: &FlagResults, lang: Lang) -> Answer {
 /// exact is `lto-fat`, 1.04x the default build (geometric mean over 6 variants)."
 pub fn answer_sentence(a: &Answer) -> String {
     let who = match a.lang {
-        Lang::Rust => "Rust",
-        Lang::C => "C (c-reference)",
+        Lang::Rust => "Rust".to_string(),
+        Lang::C => format!("C ({C_VARIANT})"),
     };
     let over = |n: usize| match (a.lang, n) {
         (Lang::C, _) => String::new(),

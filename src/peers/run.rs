@@ -124,10 +124,9 @@ pub fn run(
     let s = &inv.spec;
     let mut cmd = Command::new(inv.python);
     cmd.arg(&inv.script)
-        .args(["--width", &s.width.to_string()])
-        .args(["--height", &s.height.to_string()])
-        .args(["--maxiter", &s.maxiter.to_string()])
-        .arg(format!("--region={}", s.region))
+        .args(mandel_lab_options::ToArgv::to_argv(
+            &mandel_lab_options::ProblemArgs::from(s),
+        ))
         .args(["--repeat", &inv.repeat.to_string()])
         .arg("--counts")
         .arg(&counts_path)

@@ -415,20 +415,12 @@ fn line_and_machine_code(
             source,
         })?;
     let c = opts.callgrind;
-    let args: Vec<String> = [
-        "kernel-once",
-        "--variant",
-        variant.name,
-        "--width",
-        &c.width.to_string(),
-        "--height",
-        &c.height.to_string(),
-        "--maxiter",
-        &c.maxiter.to_string(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args: Vec<String> = ["kernel-once", "--variant", variant.name]
+        .map(String::from)
+        .to_vec();
+    args.extend(mandel_lab_options::ToArgv::to_argv(
+        &mandel_lab_options::ProblemArgs::from(&c),
+    ));
     // callgrind gives addresses relative to each object's load address, which for the lab's own
     // binary are its ELF addresses: addr2line and objdump take them as they are.
     let measured = callgrind::run(&exe, &args, &scratch.path().join("callgrind.out"))?;

@@ -88,10 +88,9 @@ pub fn time_once(
 ) -> Result<f64, LabError> {
     let out = Command::new(binary)
         .args(["run", "--variant", variant, "--format", "json"])
-        .args(["--width", &spec.width.to_string()])
-        .args(["--height", &spec.height.to_string()])
-        .args(["--maxiter", &spec.maxiter.to_string()])
-        .arg(format!("--region={}", spec.region))
+        .args(mandel_lab_options::ToArgv::to_argv(
+            &mandel_lab_options::ProblemArgs::from(spec),
+        ))
         .args(extra)
         .output()
         .map_err(|source| LabError::Read {

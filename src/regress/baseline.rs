@@ -12,7 +12,7 @@ use crate::{GridSpec, LabError, fsutil};
 /// Version of the baseline's layout.
 pub const SCHEMA_VERSION: u32 = 1;
 /// Where the baseline lives, from the workspace root.
-pub const BASELINE_FILE: &str = "ci/perf-baseline.json";
+pub const BASELINE_FILE: &str = mandel_lab_options::BASELINE_FILE;
 /// A rise beyond this many percent fails the gate, unless a variant sets its own.
 pub const DEFAULT_THRESHOLD_PCT: f64 = 2.0;
 

@@ -103,14 +103,10 @@ pub fn measure(
         variant.name.into(),
         "--report".into(),
         report.display().to_string(),
-        "--width".into(),
-        spec.width.to_string(),
-        "--height".into(),
-        spec.height.to_string(),
-        "--maxiter".into(),
-        spec.maxiter.to_string(),
-        format!("--region={}", spec.region),
     ];
+    args.extend(mandel_lab_options::ToArgv::to_argv(
+        &mandel_lab_options::ProblemArgs::from(spec),
+    ));
     if let Some(t) = tuning.threads {
         args.extend(["--threads".into(), t.to_string()]);
     }

@@ -13,24 +13,31 @@
 //! `docs/gpu.md` between two markers (replacing the last check's). Without a GPU it says what is
 //! missing in one line, exit code 2, and changes nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use clap::Args;
+
 use crate::{interrupt, lab, stdout};
 
-const USAGE: &str = "\
-Usage: cargo xtask gpu-check [--no-tests] [--doc FILE]
-
-On a machine with an NVIDIA driver and a device: the GPU tests, every GPU variant under `run`
-on the tutorial's problem, `sweep sizes --quick` and `report --quick`, then the figures (device,
-driver, CUDA version, date, validation and times) written into docs/gpu.md (or FILE) between
-its gpu-check markers. Without a GPU: one line saying what is missing, exit 2.
-  --no-tests   skip the cargo tests (when they have just been run)
-  --doc FILE   the Markdown file to write the figures into (default docs/gpu.md)
-";
+/// `cargo xtask gpu-check`.
+///
+/// On a machine with an NVIDIA driver and a device: the GPU tests, every GPU variant under `run`
+/// on the tutorial's problem, `sweep sizes --quick` and `report --quick`, then the figures (device,
+/// driver, CUDA version, date, validation and times) written into docs/gpu.md (or FILE) between
+/// its gpu-check markers. Without a GPU: one line saying what is missing, exit 2.
+#[derive(Debug, Args)]
+pub struct GpuCheckArgs {
+    /// Skip the cargo tests (when they have just been run).
+    #[arg(long)]
+    pub no_tests: bool,
+    /// The Markdown file to write the figures into (default docs/gpu.md).
+    #[arg(long, value_name = "FILE")]
+    pub doc: Option<PathBuf>,
+}
 
 /// The markers around the section this command owns in `docs/gpu.md`.
 pub const BEGIN: &str = "<!-- gpu-check: begin (written by cargo xtask gpu-check) -->";
@@ -39,27 +46,12 @@ pub const END: &str = "<!-- gpu-check: end -->";
 /// The tests that prove the GPU variants (each skips what it cannot do here).
 const TESTS: &[&str] = &["gpu", "gpu_compile", "gpu_emulator", "known_answers"];
 
-pub fn run(args: &[String]) -> Result<ExitCode> {
-    let mut tests = true;
-    let mut doc = lab::root().join("docs/gpu.md");
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--help" | "-h" => {
-                return Ok(stdout::print(USAGE).map_or_else(|e| e.exit(), |()| ExitCode::SUCCESS));
-            }
-            "--no-tests" => tests = false,
-            "--doc" => match iter.next() {
-                Some(v) if !v.is_empty() => doc = v.into(),
-                _ => return Ok(lab::bad_input("--doc needs a file")),
-            },
-            other => {
-                return Ok(lab::bad_input(&format!(
-                    "gpu-check: unknown option '{other}' (see cargo xtask gpu-check --help)"
-                )));
-            }
-        }
-    }
+pub fn run(args: &GpuCheckArgs) -> Result<ExitCode> {
+    let tests = !args.no_tests;
+    let doc = args
+        .doc
+        .clone()
+        .unwrap_or_else(|| lab::root().join("docs/gpu.md"));
     let doc_text = match std::fs::read_to_string(&doc) {
         Ok(text) => text,
         Err(e) => return Ok(lab::bad_input(&format!("--doc {}: {e}", doc.display()))),

@@ -13,6 +13,8 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use clap::Args;
+
 use crate::{interrupt, lab, stdout};
 
 /// The environment variable that names the tools' folder instead of `<target>/gpu-tools`; the
@@ -35,55 +37,35 @@ const TOOLS: &[(&str, &str)] = &[
     ("nvdisasm", "nvidia/cu13/bin/nvdisasm"),
 ];
 
-const USAGE: &str = "\
-Usage: cargo xtask gpu-tools [--install] [--python PATH]
+/// `cargo xtask gpu-tools`.
+///
+/// Without --install: says where NVRTC, ptxas and nvdisasm are found and which are missing (exit 1
+/// when any is). With --install, where any is missing: pip installs all three from PyPI into
+/// target/gpu-tools/ ($MANDEL_LAB_GPU_TOOLS where set), with python3 or --python PATH; quick when
+/// all are there already. The lab and `cargo test --test gpu_compile` find them there.
+#[derive(Debug, Args)]
+pub struct GpuToolsArgs {
+    /// pip install the missing tools into target/gpu-tools/.
+    #[arg(long)]
+    pub install: bool,
+    /// The Python whose pip installs them.
+    #[arg(long, value_name = "PATH", default_value = "python3",
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub python: String,
+}
 
-Without --install: says where NVRTC, ptxas and nvdisasm are found and which are missing (exit 1
-when any is). With --install, where any is missing: pip installs all three from PyPI into
-target/gpu-tools/ ($MANDEL_LAB_GPU_TOOLS where set), with python3 or --python PATH; quick when
-all are there already. The lab and `cargo test --test gpu_compile` find them there.
-";
-
-pub fn run(args: &[String]) -> Result<ExitCode> {
-    let mut install = false;
-    let mut python = "python3".to_string();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--help" | "-h" => {
-                return stdout::print(USAGE)
-                    .map(|()| ExitCode::SUCCESS)
-                    .map_err(Into::into);
-            }
-            "--install" => install = true,
-            "--python" => match iter.next() {
-                Some(value) if !value.is_empty() => python = value.clone(),
-                _ => {
-                    return Ok(lab::bad_input(
-                        "--python needs a value: the path of a Python 3 interpreter",
-                    ));
-                }
-            },
-            other => match other.strip_prefix("--python=") {
-                Some(value) if !value.is_empty() => python = value.to_string(),
-                _ => {
-                    return Ok(lab::bad_input(&format!(
-                        "unknown option '{other}' for gpu-tools; options: --install, --python PATH"
-                    )));
-                }
-            },
-        }
-    }
+pub fn run(args: &GpuToolsArgs) -> Result<ExitCode> {
+    let (install, python) = (args.install, &args.python);
     let dir = tools_dir();
     if install {
         if missing(&dir).is_empty() {
             eprintln!("xtask: the GPU tools are in {} already", dir.display());
-        } else if !runnable(&python) {
+        } else if !runnable(python) {
             return Ok(lab::bad_input(&format!(
                 "--python {python}: no such program (give the path of a Python 3 interpreter)"
             )));
         } else {
-            install_into(&dir, &python)?;
+            install_into(&dir, python)?;
         }
     }
     report(&dir)

@@ -70,6 +70,16 @@ pub fn spawn(cmd: &mut Command) -> Result<Child> {
         .with_context(|| format!("cannot run {}", cmd.get_program().to_string_lossy()))
 }
 
+/// Runs `cmd` (dying with xtask) and captures its standard output and error.
+pub fn output(cmd: &mut Command) -> Result<std::process::Output> {
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = spawn(cmd)?;
+    child
+        .wait_with_output()
+        .context("cannot wait for a child process")
+}
+
 /// Waits for `child` until it ends (its status), `deadline` passes (`None`, the child killed),
 /// or xtask is interrupted ([`Interrupted`], the child stopped).
 pub fn wait(child: &mut Child, deadline: Option<Instant>) -> Result<Option<ExitStatus>> {

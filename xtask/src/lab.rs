@@ -5,6 +5,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
+use mandel_lab_options::ToArgv;
 
 use crate::interrupt;
 
@@ -223,37 +224,59 @@ pub fn run_with(binary: &Path, args: &[String], stdout: Stdio) -> Result<ExitCod
 }
 
 /// Builds in release and runs `mandel-lab <command> <args>`: the xtask commands that add nothing
-/// of their own (`profile`, `sweep-chunks`, `sweep-sizes`).
-pub fn build_and_run(command: &str, args: &[String]) -> Result<ExitCode> {
+/// of their own (`profile`, `sweep-chunks`, `sweep-sizes`, `sweep` along most axes).
+pub fn build_and_run(command: &[&str], args: &dyn ToArgv) -> Result<ExitCode> {
     let binary = build_release(&[])?;
-    run(&binary, &with_command(command, args))
+    run(&binary, &argv(command, args))
 }
 
-/// `command` followed by `args`.
-pub fn with_command(command: &str, args: &[String]) -> Vec<String> {
-    std::iter::once(command.to_string())
-        .chain(args.iter().cloned())
+/// The lab's command line: `command` (its words, e.g. `["sweep", "threads"]`) and `args` written
+/// back as options.
+pub fn argv(command: &[&str], args: &dyn ToArgv) -> Vec<String> {
+    command
+        .iter()
+        .map(|c| c.to_string())
+        .chain(args.to_argv())
         .collect()
 }
 
-/// The options of `args` named in `names` (`keep`), or all the others (`!keep`), each with its
-/// value where `names` says it takes one, in `--opt value` or `--opt=value` form.
-pub fn options(args: &[String], names: &[(&str, bool)], keep: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let name = arg.split('=').next().unwrap_or(arg);
-        let named = names.iter().find(|(n, _)| *n == name);
-        let value = match named {
-            Some((_, true)) if !arg.contains('=') => iter.next().cloned(),
-            _ => None,
-        };
-        if named.is_some() == keep {
-            out.push(arg.clone());
-            out.extend(value);
-        }
+/// What xtask needs to know of a variant, as `mandel-lab list --format json` says it: xtask
+/// never names a variant itself, so that the registry stays the one place that does.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct VariantFacts {
+    /// The variant's command-line name.
+    pub name: String,
+    /// Whether it runs under `mpirun` (`cargo xtask mpi`, the MPI rows of the report and sweep).
+    #[serde(default)]
+    pub mpirun: bool,
+}
+
+/// The lab's variants, from `binary list --format json`.
+pub fn variants(binary: &Path) -> Result<Vec<VariantFacts>> {
+    let out = interrupt::output(
+        Command::new(binary)
+            .current_dir(work_dir())
+            .args(["list", "--format", "json"]),
+    )
+    .with_context(|| format!("running {} list", binary.display()))?;
+    if !out.status.success() {
+        bail!(
+            "{} list failed: {}",
+            binary.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
-    out
+    serde_json::from_slice(&out.stdout)
+        .with_context(|| format!("reading {} list --format json", binary.display()))
+}
+
+/// The name of the variant that runs under `mpirun`, as the lab lists it.
+pub fn mpi_variant(binary: &Path) -> Result<String> {
+    variants(binary)?
+        .into_iter()
+        .find(|v| v.mpirun)
+        .map(|v| v.name)
+        .context("the lab lists no variant that runs under mpirun")
 }
 
 /// Prints one error line and returns exit code 2: the contract for bad input.

@@ -1,5 +1,5 @@
-//! `cargo xtask mpi`: build the lab with MPI and run the `mpi` variant under `mpirun`, and the
-//! launcher `sweep-threads` uses for its rank counts.
+//! `cargo xtask mpi`: build the lab with MPI and run the MPI variant under `mpirun`, and the
+//! launcher the thread sweep and the report use for their MPI runs.
 //!
 //! Every failure ends in one line and a non-zero exit, never a hang: `mpirun --timeout` stops
 //! every rank when the run takes too long, and a watchdog here kills `mpirun` itself if it does
@@ -11,29 +11,48 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{interrupt, lab, stdout};
+use clap::Args;
+use mandel_lab_options::{RunArgs, RunOptions};
 
-const HELP: &str = "\
-cargo xtask mpi: run the mpi variant (ParallelPython's job server, on MPI) under mpirun
+use crate::{interrupt, lab};
 
-Usage: cargo xtask mpi [--ranks N] [--hostfile FILE] [--timeout SECS] [--verbose] [RUN OPTIONS]
+/// `cargo xtask mpi`: xtask's launch options and the lab's `run` options.
+///
+/// Builds mandel-lab in release with the `mpi` feature (copied to target/release/xtask/mpi/) and
+/// runs `mpirun -n N mandel-lab run --variant <the MPI variant> [RUN OPTIONS]`. Rank 0 builds the
+/// grid and serves the --chunks work units (default 16) on demand to every rank, itself
+/// included; it validates the counts against the reference and prints the tutorial's lines.
+/// Needs OpenMPI (Debian: sudo apt-get install openmpi-bin libopenmpi-dev libclang-dev).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "xtask options")]
+pub struct MpiArgs {
+    /// MPI processes. On one machine, more ranks than cores oversubscribe.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = parse_ranks)]
+    pub ranks: usize,
+    #[command(flatten)]
+    pub launch: LaunchArgs,
+    /// `mandel-lab run`'s options, for the MPI variant's run.
+    #[command(flatten, next_help_heading = "Run options")]
+    pub run: RunOptions,
+}
 
-Builds mandel-lab in release with the `mpi` feature (copied to target/release/xtask/mpi/) and runs
-`mpirun -n N mandel-lab run --variant mpi [RUN OPTIONS]`. Rank 0 builds the grid and serves the
---chunks work units (default 16) on demand to every rank, itself included; it validates the counts
-against the reference and prints the tutorial's lines.
+/// How mpirun starts the ranks, besides their number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+pub struct LaunchArgs {
+    /// Run across the machines FILE lists (OpenMPI's hostfile format). The binary must be at the
+    /// same path on every machine (build the same checkout there).
+    #[arg(long, value_name = "FILE")]
+    pub hostfile: Option<PathBuf>,
+    /// Stop every rank after SECS seconds (default 600, at most a week).
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<u64>,
+    /// Show mpirun's own notices.
+    #[arg(long)]
+    pub verbose: bool,
+}
 
-Options:
-  --ranks N        MPI processes (default 2). On one machine, more ranks than cores oversubscribe.
-  --hostfile FILE  Run across the machines FILE lists (OpenMPI's hostfile format). The binary must
-                   be at the same path on every machine (build the same checkout there).
-  --timeout SECS   Stop every rank after SECS seconds (default 600).
-  --verbose        Show mpirun's own notices.
-  RUN OPTIONS      Any option of `mandel-lab run`: --width W --height H --maxiter M, --region=...,
-                   --chunks N, --image PATH, --format text|json.
-
-Needs OpenMPI (Debian: sudo apt-get install openmpi-bin libopenmpi-dev libclang-dev).
-";
+/// The lab's cargo feature that links MPI.
+const MPI_FEATURE: &str = "mpi"; // variant-name: allowed (the cargo feature, not the variant)
 
 /// The Debian packages MPI needs.
 pub const INSTALL: &str = "sudo apt-get install openmpi-bin libopenmpi-dev libclang-dev";
@@ -78,62 +97,44 @@ pub fn parse_ranks(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=MAX_RANKS).contains(&n) => Ok(n),
         _ => Err(format!(
-            "--ranks '{text}' is not a rank count between 1 and {MAX_RANKS}"
+            "'{text}' is not a rank count between 1 and {MAX_RANKS}"
+        )),
+    }
+}
+
+/// Why `--timeout` text is not a usable number of seconds.
+fn parse_timeout(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(secs) if (1..=MAX_TIMEOUT_SECS).contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "'{text}' is not a whole number of seconds between 1 and \
+             {MAX_TIMEOUT_SECS} (a week)"
         )),
     }
 }
 
 impl Launch {
-    /// Takes `--hostfile`, `--timeout` and `--verbose` out of `args` (and `--ranks` when
-    /// `with_ranks`), returning the launch and the remaining arguments.
-    pub fn parse(args: &[String], with_ranks: bool) -> Result<(Launch, Vec<String>), String> {
-        let mut launch = Launch::default();
-        let mut rest = Vec::new();
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-                _ => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| iter.next().cloned())
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match name {
-                "--ranks" if with_ranks => launch.ranks = parse_ranks(&value()?)?,
-                "--hostfile" => {
-                    let path = PathBuf::from(value()?);
-                    if !path.is_file() {
-                        return Err(format!("--hostfile {}: no such file", path.display()));
-                    }
-                    // mpirun runs in the work folder: the path must not depend on where
-                    // xtask was typed.
-                    launch.hostfile = Some(std::path::absolute(&path).unwrap_or(path));
-                }
-                "--timeout" => {
-                    let text = value()?;
-                    match text.parse::<u64>() {
-                        Ok(secs) if (1..=MAX_TIMEOUT_SECS).contains(&secs) => {
-                            launch.timeout = Duration::from_secs(secs)
-                        }
-                        _ => {
-                            return Err(format!(
-                                "--timeout '{text}' is not a whole number of seconds between 1 \
-                                 and {MAX_TIMEOUT_SECS} (a week)"
-                            ));
-                        }
-                    }
-                }
-                "--verbose" => launch.verbose = true,
-                _ => rest.push(arg.clone()),
+    /// The launch `args` ask for, with `ranks` where given (checked against this machine).
+    pub fn new(args: &LaunchArgs, ranks: Option<usize>) -> Result<Launch, String> {
+        let mut launch = Launch {
+            verbose: args.verbose,
+            ..Launch::default()
+        };
+        if let Some(secs) = args.timeout {
+            launch.timeout = Duration::from_secs(secs);
+        }
+        if let Some(path) = &args.hostfile {
+            if !path.is_file() {
+                return Err(format!("--hostfile {}: no such file", path.display()));
             }
+            // mpirun runs in the work folder: the path must not depend on where xtask was typed.
+            launch.hostfile = Some(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
         }
-        if with_ranks {
-            launch.check_ranks(launch.ranks)?;
+        if let Some(ranks) = ranks {
+            launch.check_ranks(ranks)?;
+            launch.ranks = ranks;
         }
-        Ok((launch, rest))
+        Ok(launch)
     }
 
     /// Refuses more ranks than this launch can sensibly start: [`RANKS_PER_CORE`] per core on
@@ -237,64 +238,64 @@ fn running_as_root() -> bool {
 /// Builds the lab with the `mpi` feature, after checking that MPI is installed.
 pub fn build() -> Result<PathBuf> {
     if let Some(tool) = missing_tool() {
-        bail!("{tool} not found: the mpi variant needs OpenMPI (Debian: {INSTALL})");
+        bail!("{tool} not found: the MPI variant needs OpenMPI (Debian: {INSTALL})");
     }
-    lab::build_release(&["mpi"]).with_context(|| {
+    // The lab's cargo feature (Cargo.toml's `[features]`), not a variant name.
+    lab::build_release(&[MPI_FEATURE]).with_context(|| {
         format!("building with MPI needs OpenMPI's mpicc and libclang (Debian: {INSTALL})")
     })
 }
 
-pub fn run(args: &[String]) -> Result<ExitCode> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        stdout::print(HELP)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (launch, rest) = match Launch::parse(args, true) {
-        Ok(parsed) => parsed,
+pub fn run(args: &MpiArgs) -> Result<ExitCode> {
+    let launch = match Launch::new(&args.launch, Some(args.ranks)) {
+        Ok(launch) => launch,
         Err(message) => return Ok(lab::bad_input(&message)),
     };
-    if rest
-        .iter()
-        .any(|a| a == "--variant" || a.starts_with("--variant="))
-    {
-        return Ok(lab::bad_input(
-            "cargo xtask mpi always runs --variant mpi; use `cargo run --release -- run` for others",
-        ));
-    }
     let binary = build()?;
+    let run = RunArgs {
+        variant: lab::mpi_variant(&binary)?,
+        options: args.run.clone(),
+    };
+    let lab_args = lab::argv(&["run"], &run);
     eprintln!(
-        "xtask: mpirun -n {}{}: mandel-lab run --variant mpi {}",
+        "xtask: mpirun -n {}{}: mandel-lab {}",
         launch.ranks,
         launch
             .hostfile
             .as_ref()
             .map_or(String::new(), |f| format!(" --hostfile {}", f.display())),
-        rest.join(" ")
+        lab_args.join(" ")
     );
-    let mut lab_args: Vec<String> = ["run", "--variant", "mpi"].map(String::from).to_vec();
-    lab_args.extend(rest);
     launch.run(&binary, &lab_args)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn strings(args: &[&str]) -> Vec<String> {
-        args.iter().map(|s| s.to_string()).collect()
+    #[derive(Debug, Parser)]
+    struct Mpi {
+        #[command(flatten)]
+        args: MpiArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<MpiArgs, String> {
+        let args = Mpi::try_parse_from(std::iter::once("mpi").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?
+            .args;
+        Launch::new(&args.launch, Some(args.ranks))?;
+        Ok(args)
     }
 
     #[test]
     fn launch_options_are_taken_and_the_rest_passed_on() {
-        let (launch, rest) = Launch::parse(
-            &strings(&["--ranks", "3", "--width", "100", "--timeout=9", "--verbose"]),
-            true,
-        )
-        .unwrap();
+        let args = parse(&["--ranks", "3", "--width", "100", "--timeout=9", "--verbose"]).unwrap();
+        let launch = Launch::new(&args.launch, Some(args.ranks)).unwrap();
         assert_eq!(launch.ranks, 3);
         assert_eq!(launch.timeout, Duration::from_secs(9));
         assert!(launch.verbose);
-        assert_eq!(rest, ["--width", "100"]);
+        assert_eq!(args.run.problem.width, 100);
     }
 
     #[test]
@@ -303,15 +304,17 @@ mod tests {
             &["--ranks", "0"][..],
             &["--ranks", "x"],
             &["--ranks"],
+            &["--ranks", "2", "--ranks", "3"],
             &["--timeout", "0"],
             &["--timeout", "18446744073709551615"],
             &["--hostfile", "/no/such/hostfile"],
             &["--ranks", "100000"],
+            &["--variant", "naive"],
         ] {
-            assert!(Launch::parse(&strings(bad), true).is_err(), "{bad:?}");
+            assert!(parse(bad).is_err(), "{bad:?}");
         }
         let too_many = (RANKS_PER_CORE * cores() + 1).to_string();
-        assert!(Launch::parse(&strings(&["--ranks", &too_many]), true).is_err());
+        assert!(parse(&["--ranks", &too_many]).is_err());
         let with_hosts = Launch {
             hostfile: Some("hosts".into()),
             ..Launch::default()

@@ -5,50 +5,58 @@
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
+use clap::Args;
 
 use crate::{interrupt, lab};
 
 /// What `--install` puts into the virtual environment.
 const PACKAGES: &[&str] = &["numpy", "numexpr", "cython", "numba", "ppft", "setuptools"];
 
-pub fn run(args: &[String]) -> Result<ExitCode> {
-    let install = args.iter().any(|a| a == "--install");
-    let rest: Vec<String> = args.iter().filter(|a| *a != "--install").cloned().collect();
-    if !install || rest.iter().any(|a| a == "--help" || a == "-h") {
-        return lab::build_and_run("peers", &rest);
+/// `cargo xtask peers`: the lab's `peers` options, and xtask's `--install`.
+#[derive(Debug, Args)]
+pub struct PeersCommand {
+    #[command(flatten)]
+    pub lab: mandel_lab_options::PeersArgs,
+    /// First make target/peers-venv (with --python, else python3) and pip install numpy,
+    /// numexpr, cython, numba, ppft and setuptools into it; the lab then runs the peers there.
+    #[arg(long, help_heading = "xtask options")]
+    pub install: bool,
+}
+
+pub fn run(args: &PeersCommand) -> Result<ExitCode> {
+    if !args.install {
+        return lab::build_and_run(&["peers"], &args.lab);
     }
     // The environment is made from --python; the lab runs the peers in it.
-    let python = python_of(&rest);
-    if python.is_empty() {
-        return Ok(lab::bad_input(
-            "--python needs a value: the path of a Python 3 interpreter",
-        ));
-    }
+    let python = python_of(&args.lab);
     if !runnable(&python) {
         return Ok(lab::bad_input(&format!(
             "--python {python}: no such program (give the path of a Python 3 interpreter)"
         )));
     }
-    let in_venv = lab::options(&rest, &[("--python", true)], false);
+    let in_venv = mandel_lab_options::PeersArgs {
+        python: None,
+        ..args.lab.clone()
+    };
     // The lab checks the other arguments first, so that a bad one is refused before pip runs.
     let binary = lab::build_release(&[])?;
-    let mut check = lab::with_command("peers", &in_venv);
-    check.push("--check-args".into());
-    let checked = lab::run(&binary, &check)?;
+    let check = mandel_lab_options::PeersArgs {
+        check_args: true,
+        ..in_venv.clone()
+    };
+    let checked = lab::run(&binary, &lab::argv(&["peers"], &check))?;
     if checked != ExitCode::SUCCESS {
         return Ok(checked);
     }
-    install_venv(&rest)?;
-    lab::run(&binary, &lab::with_command("peers", &in_venv))
+    install_venv(&python)?;
+    lab::run(&binary, &lab::argv(&["peers"], &in_venv))
 }
 
-/// The Python `--python` names (its last value), else `python3`.
-fn python_of(args: &[String]) -> String {
-    match lab::options(args, &[("--python", true)], true).last() {
-        Some(a) if a == "--python" => String::new(),
-        Some(a) => a.strip_prefix("--python=").unwrap_or(a).to_string(),
-        None => "python3".into(),
-    }
+/// The Python `--python` names, else `python3`.
+fn python_of(args: &mandel_lab_options::PeersArgs) -> String {
+    args.python
+        .as_ref()
+        .map_or_else(|| "python3".into(), |p| p.display().to_string())
 }
 
 /// Whether `program` names a file to run: a path with a `/` as it is, a bare name on `$PATH`.
@@ -64,12 +72,11 @@ fn runnable(program: &str) -> bool {
 
 /// Creates `target/peers-venv` (with the Python given by `--python`, else python3) and installs
 /// the packages into it with pip; says how to get PyPy where it is missing.
-fn install_venv(args: &[String]) -> Result<()> {
-    let python = python_of(args);
+fn install_venv(python: &str) -> Result<()> {
     let venv = lab::root().join("target/peers-venv");
     if !venv.join("bin/python").exists() {
         eprintln!("xtask: creating {} with {python}", venv.display());
-        let status = interrupt::status(Command::new(&python).arg("-m").arg("venv").arg(&venv))
+        let status = interrupt::status(Command::new(python).arg("-m").arg("venv").arg(&venv))
             .with_context(|| format!("running {python} (install Python 3, or give --python)"))?;
         if !status.success() {
             bail!(

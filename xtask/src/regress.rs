@@ -12,20 +12,62 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
+use clap::Args;
+use mandel_lab_options::{AbArgs, ProblemArgs};
 
 use crate::lab;
 
-pub fn run(args: &[String]) -> Result<ExitCode> {
-    let against = lab::options(args, &[("--against", true)], true);
-    let Some(rev) = against.last() else {
-        let binary = lab::build_release(&[])?;
-        return lab::run(&binary, &lab::with_command("regress", args));
+/// `cargo xtask regress`: the lab's `regress` options, and `--against` with the A/B's options.
+#[derive(Debug, Args)]
+pub struct RegressCommand {
+    #[command(flatten)]
+    pub gate: mandel_lab_options::RegressArgs,
+    /// Wall time, A/B, instead of the gate: build REV (a git worktree under target/ab) and the
+    /// working tree, and run each variant from each alternately (`mandel-lab ab`); --variants
+    /// and --threshold then apply to the A/B.
+    #[arg(long, value_name = "REV", value_parser = clap::builder::NonEmptyStringValueParser::new(),
+          conflicts_with_all = ["baseline", "bless", "reason", "jobs", "markdown"],
+          help_heading = "xtask options (A/B)")]
+    pub against: Option<String>,
+    /// Runs of each binary per variant, alternating (default: ab's, 10).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "against",
+        help_heading = "xtask options (A/B)"
+    )]
+    pub rounds: Option<usize>,
+    /// The A/B's problem (the gate counts its own pinned one).
+    #[command(flatten, next_help_heading = "xtask options (A/B)")]
+    pub problem: ProblemArgs,
+}
+
+pub fn run(args: &RegressCommand) -> Result<ExitCode> {
+    let Some(rev) = &args.against else {
+        if args.problem.is_explicit() {
+            return Ok(lab::bad_input(
+                "--width, --height, --maxiter and --region are the A/B's: give them with \
+                 --against REV (the gate counts its own pinned problem)",
+            ));
+        }
+        return lab::build_and_run(&["regress"], &args.gate);
     };
-    let rev = rev.strip_prefix("--against=").unwrap_or(rev);
-    if rev.is_empty() || rev == "--against" {
-        return Ok(lab::bad_input("--against needs a revision"));
-    }
-    let rest = lab::options(args, &[("--against", true)], false);
+    // ab's defaults (--a and --b are required unless --check).
+    let defaults = AbArgs {
+        check: false,
+        ..mandel_lab_options::parse_args(&["--check"])?
+    };
+    let ab = AbArgs {
+        variants: args
+            .gate
+            .variants
+            .clone()
+            .unwrap_or(defaults.variants.clone()),
+        threshold: args.gate.threshold.unwrap_or(defaults.threshold),
+        rounds: args.rounds.unwrap_or(defaults.rounds),
+        problem: args.problem.clone(),
+        ..defaults
+    };
     let Some(commit) = git(&[
         "rev-parse",
         "--verify",
@@ -54,9 +96,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     // built, so a bad `--rounds` is refused in seconds, not after two builds. It is a copy
     // (see `lab::build_release`), so REV's build below does not replace it.
     let b = lab::build_release(&[])?;
-    let mut check = vec!["ab".to_string(), "--check".to_string()];
-    check.extend(rest.iter().cloned());
-    let checked = lab::run(&b, &check)?;
+    let check = AbArgs {
+        check: true,
+        ..ab.clone()
+    };
+    let checked = lab::run(&b, &lab::argv(&["ab"], &check))?;
     if checked != ExitCode::SUCCESS {
         return Ok(checked);
     }
@@ -66,19 +110,14 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let removed = remove_worktree(&tree);
     built?;
     removed?;
-    let mut ab_args: Vec<String> = vec![
-        "ab".into(),
-        "--a".into(),
-        a.display().to_string(),
-        "--b".into(),
-        b.display().to_string(),
-        "--label-a".into(),
-        short.into(),
-        "--label-b".into(),
-        "working tree".into(),
-    ];
-    ab_args.extend(rest);
-    lab::run(&b, &ab_args)
+    let ab = AbArgs {
+        a: Some(a),
+        b: Some(b.clone()),
+        label_a: short.into(),
+        label_b: "working tree".into(),
+        ..ab
+    };
+    lab::run(&b, &lab::argv(&["ab"], &ab))
 }
 
 fn add_worktree(tree: &Path, commit: &str) -> Result<()> {

@@ -41,11 +41,6 @@ pub fn print(text: impl fmt::Display) -> Result<(), StdoutError> {
         .map_err(StdoutError)
 }
 
-/// [`print`] followed by a newline.
-pub fn println(text: impl fmt::Display) -> Result<(), StdoutError> {
-    print(format_args!("{text}\n"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

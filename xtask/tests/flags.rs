@@ -27,8 +27,15 @@ fn an_unknown_build_is_one_line_and_exit_2_before_any_build() {
 
 #[test]
 fn an_unknown_option_or_missing_list_is_one_line_and_exit_2() {
-    refused(&["--turbo"], "unknown option '--turbo'");
-    refused(&["--variants"], "--variants needs a comma-separated list");
+    refused(&["--turbo"], "unexpected argument '--turbo' found");
+    refused(
+        &["--variants"],
+        "a value is required for '--variants <A,B,...>' but none was supplied",
+    );
+    refused(
+        &["--variants="],
+        "a value is required for '--variants <A,B,...>' but none was supplied",
+    );
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! clap's errors in the lab's one-line form.
+//! What the lab's and xtask's command lines do alike: negative numbers as option values, and
+//! clap's errors in the one-line form.
 //!
 //! clap renders an error over several lines: the message, sometimes an indented list of what it
 //! is about (the missing `--variant <NAME>`, the valid values) or a `tip:`, then a usage block and
@@ -6,10 +7,31 @@
 //! arguments were not provided:" and nothing after it), so the message and its details are joined
 //! into one line and only the usage block and the pointer are dropped.
 
+/// `command` with every option of its subcommands (and of theirs) taking a negative number as its
+/// value, and every list option a value that begins with a hyphen. Without that, clap reads
+/// `--maxiter -1` as the option without a value followed by an unknown flag `-1`, and its error
+/// ("unexpected argument '-1' found") loses the option's name; with it, the value reaches the
+/// option's parser, whose error names both.
+pub fn accept_negative_numbers(command: clap::Command) -> clap::Command {
+    command.mut_subcommands(|sub| {
+        accept_negative_numbers(sub.mut_args(|arg| {
+            let takes_value = arg.get_action().takes_values();
+            // A list of numbers (`--values -1,2`) is no number to clap: its first value may
+            // begin with a hyphen too.
+            let list = arg
+                .get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n.contains(',')));
+            let hyphen = arg.is_allow_hyphen_values_set() || (takes_value && list);
+            arg.allow_negative_numbers(takes_value)
+                .allow_hyphen_values(hyphen)
+        }))
+    })
+}
+
 /// `rendered` (clap's error, rendered without colour) as one line, ending with a pointer to
 /// `help`, e.g. `error: the following required arguments were not provided: --variant <NAME> (see
 /// mandel-lab run --help)`.
-pub(super) fn one_line(rendered: &str, help: &str) -> String {
+pub fn one_line(rendered: &str, help: &str) -> String {
     let mut line = String::new();
     for part in rendered
         .lines()

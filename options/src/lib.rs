@@ -1,0 +1,59 @@
+//! The command-line options that `mandel-lab` and `cargo xtask` share, defined once.
+//!
+//! The lab parses its commands with these clap structs, and xtask flattens the same structs into
+//! its own commands, so the two can no longer drift: an option the lab gains is an option xtask
+//! accepts, documents in its `--help` and passes on. The way back is [`ToArgv`]: every struct
+//! turns into the lab's command line again, and a property test proves that parsing that line
+//! gives the struct back.
+//!
+//! The problem's defaults (the tutorial's 500 × 500 grid, 1000 iterations, its region) live here
+//! too; the lab's `GridSpec::TUTORIAL` is made of them.
+
+mod argv;
+mod cli;
+mod commands;
+pub mod flags;
+mod problem;
+
+pub use argv::{Argv, ToArgv, defaults, parse_args};
+pub use cli::{accept_negative_numbers, one_line};
+pub use commands::{
+    AbArgs, HistoryArgs, PeersArgs, ProfileArgs, RegressArgs, ReportArgs, RunArgs, RunOptions,
+    SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs, TableFormat,
+};
+pub use problem::{Format, ProblemArgs, TuningArgs};
+
+/// The tutorial's pixel width.
+pub const TUTORIAL_WIDTH: usize = 500;
+
+/// The tutorial's pixel height.
+pub const TUTORIAL_HEIGHT: usize = 500;
+
+/// The tutorial's iteration limit.
+pub const TUTORIAL_MAXITER: u32 = 1000;
+
+/// The tutorial's region, `x1, x2, y1, y2 = -2.13, 0.77, -1.3, 1.3`.
+pub const TUTORIAL_REGION: [f64; 4] = [-2.13, 0.77, -1.3, 1.3];
+
+/// [`TUTORIAL_REGION`] as `--region` takes it (and as the lab's `Region` prints it).
+pub const TUTORIAL_REGION_TEXT: &str = "-2.13,0.77,-1.3,1.3";
+
+/// The committed baseline of the instruction-count gate, `regress --baseline`'s default.
+pub const BASELINE_FILE: &str = "ci/perf-baseline.json";
+
+/// The variants `ab` compares by default.
+pub const AB_DEFAULT_VARIANTS: &str = "expanded,rayon-rows,simd-lanes"; // variant-name: allowed (ab's default list, shown in its --help)
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_region_text_is_the_region() {
+        let parsed: Vec<f64> = TUTORIAL_REGION_TEXT
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(parsed, TUTORIAL_REGION);
+    }
+}
