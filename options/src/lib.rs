@@ -38,6 +38,10 @@ pub const TUTORIAL_REGION: [f64; 4] = [-2.13, 0.77, -1.3, 1.3];
 /// [`TUTORIAL_REGION`] as `--region` takes it (and as the lab's `Region` prints it).
 pub const TUTORIAL_REGION_TEXT: &str = "-2.13,0.77,-1.3,1.3";
 
+/// The Python modules the peers import, besides the standard library (as `import` names; pip
+/// takes the same names): what `cargo xtask peers --install` installs and what the lab looks for.
+pub const PYTHON_MODULES: &[&str] = &["numpy", "numexpr", "Cython", "numba", "ppft", "setuptools"];
+
 /// The committed baseline of the instruction-count gate, `regress --baseline`'s default.
 pub const BASELINE_FILE: &str = "ci/perf-baseline.json";
 

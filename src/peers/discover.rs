@@ -12,8 +12,12 @@ use super::registry::{Interpreter, Peer};
 use crate::LabError;
 
 /// The line that installs the Python modules the peers use.
-pub const INSTALL: &str = "cargo xtask peers --install (a virtual environment in \
-                           target/peers-venv with numpy, numexpr, cython, numba, ppft)";
+pub fn install_line() -> String {
+    format!(
+        "cargo xtask peers --install (a virtual environment in target/peers-venv with {})",
+        mandel_lab_options::PYTHON_MODULES.join(", ")
+    )
+}
 /// The line that installs PyPy.
 pub const INSTALL_PYPY: &str = "sudo apt-get install pypy3 (Debian/Ubuntu; elsewhere \
                                 https://pypy.org/download.html)";
@@ -44,7 +48,7 @@ pub struct Toolbox {
 const PROBE: &str = r#"
 import importlib, json, platform, shutil, sys, sysconfig
 mods = {}
-for m in ("numpy", "numexpr", "Cython", "numba", "ppft", "setuptools"):
+for m in sys.argv[1:]:
     try:
         mods[m] = str(importlib.import_module(m).__version__)
     except Exception:
@@ -100,9 +104,10 @@ impl Toolbox {
             .collect();
         if !missing.is_empty() {
             return Err(format!(
-                "{} not installed for {}: {INSTALL}",
+                "{} not installed for {}: {}",
                 missing.join(", "),
-                python.path.display()
+                python.path.display(),
+                install_line()
             ));
         }
         if peer.needs_cc && python.cc.is_none() {
@@ -119,7 +124,8 @@ impl Toolbox {
 /// Runs the probe under `path`: what it is and what it can import.
 fn probe(path: &Path) -> Result<Python, String> {
     let mut cmd = Command::new(path);
-    cmd.args(["-c", PROBE]);
+    cmd.args(["-c", PROBE])
+        .args(mandel_lab_options::PYTHON_MODULES);
     let out =
         super::run::output_within(&mut cmd, Duration::from_secs(120)).map_err(|e| e.to_string())?;
     if !out.success {

@@ -299,6 +299,13 @@ mod tests {
                 .filter(|q| q.stands_for_row && q.variant.name == p.variant.name)
                 .count();
             assert!(standing <= 1, "{}", p.variant.name);
+            for m in p.modules {
+                assert!(
+                    mandel_lab_options::PYTHON_MODULES.contains(m),
+                    "{}: {m} is not among the modules `cargo xtask peers --install` installs",
+                    p.name
+                );
+            }
         }
     }
 }

@@ -9,8 +9,8 @@ use clap::Args;
 
 use crate::{interrupt, lab};
 
-/// What `--install` puts into the virtual environment.
-const PACKAGES: &[&str] = &["numpy", "numexpr", "cython", "numba", "ppft", "setuptools"];
+/// What `--install` puts into the virtual environment: every module a peer imports.
+use mandel_lab_options::PYTHON_MODULES as PACKAGES;
 
 /// `cargo xtask peers`: the lab's `peers` options, and xtask's `--install`.
 #[derive(Debug, Args)]
