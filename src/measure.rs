@@ -5,7 +5,7 @@ use std::time::Instant;
 use std::path::Path;
 
 use mandel_variants::simd::Isa;
-use mandel_variants::{Kernel, Tuning, Variant};
+use mandel_variants::{Kernel, Tuning, Variant, Work};
 
 use crate::bench::{self, BenchSettings, Clock, Timing};
 use crate::reference::Reference;
@@ -23,12 +23,20 @@ pub struct RunOnce {
     pub kernel_seconds: Option<f64>,
     /// The SIMD path that ran, for variants that dispatch at run time.
     pub isa: Option<Isa>,
+    /// For a variant that skips work, what it executed ([`Kernel::work`], counted after the
+    /// timed call); `None` from [`run_kernel`], which counts nothing.
+    pub work: Option<Work>,
 }
 
-/// Prepares `variant` for `grid` (untimed), then times one call of its kernel.
+/// Prepares `variant` for `grid` (untimed), then times one call of its kernel, then counts its
+/// work where it skips some (untimed).
 pub fn run_once(variant: &Variant, grid: &Grid, tuning: &Tuning) -> Result<RunOnce, LabError> {
     let mut kernel = variant.prepare(&grid.problem(), tuning)?;
-    run_kernel(kernel.as_mut(), grid.pixels())
+    let run = run_kernel(kernel.as_mut(), grid.pixels())?;
+    Ok(RunOnce {
+        work: kernel.work(),
+        ..run
+    })
 }
 
 /// Times one call of an already prepared kernel over `pixels` pixels.
@@ -42,6 +50,7 @@ pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, Lab
         seconds,
         kernel_seconds: kernel.kernel_seconds(),
         isa: kernel.isa(),
+        work: None,
     })
 }
 
@@ -67,6 +76,8 @@ pub struct Measured {
     pub kernel_timing: Option<Timing>,
     /// The SIMD path that ran, for variants that dispatch at run time.
     pub isa: Option<Isa>,
+    /// For a variant that skips work, what it executed ([`Kernel::work`], counted untimed).
+    pub work: Option<Work>,
 }
 
 /// Prepares `variant`, validates one run against `reference`, then, unless it failed and when
@@ -86,6 +97,7 @@ pub fn validate_and_measure(
         timing: None,
         kernel_timing: None,
         isa: first.isa,
+        work: kernel.work(),
     };
     let Some(b) = bench.filter(|_| measured.check.status != Status::Fail) else {
         return Ok(measured);

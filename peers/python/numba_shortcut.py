@@ -1,7 +1,7 @@
 """The shortcuts in numba: `numba_expanded.py`'s loop with the lab's `shortcut` variant's two
 proofs that a pixel never escapes, so that its answer (0) is known without running to maxiter:
 the main cardioid and period-2 bulb test (with the same margin: a point is accepted only where
-the attracting cycle's multiplier is at most 1 - 1/64, so rounding cannot carry the orbit out),
+the attracting cycle's multiplier is at most 1 - 1/1024, so rounding cannot carry the orbit out),
 and exact cycle detection (Brent's schedule: z saved at iterations 1, 2, 4, 8, ...; a new z equal
 to the saved one means the orbit repeats forever). The comparison is float equality, which
 differs from bit equality only for signed zeros and NaN: NaN cannot occur before an escape, and
@@ -17,7 +17,7 @@ from numba import njit
 import _peer
 from numba_expanded import setup
 
-MARGIN = 1.0 / 64.0
+MARGIN = 1.0 / 1024.0
 
 
 @njit

@@ -41,14 +41,33 @@ struct RunRecord<'a> {
     isa: Option<&'static str>,
     /// f64 lanes per vector on that path.
     lanes: Option<usize>,
-    /// The reference's inner iterations over `seconds`, G per second.
+    /// The inner iterations the variant executed over `seconds`, G per second: the reference's
+    /// iterations, except for a variant that skips work (`work`).
     throughput_g_per_s: Option<f64>,
+    /// The inner iterations the variant executed.
+    executed_iterations: u64,
+    /// The inner iterations the reference executes on this problem.
+    reference_iterations: u64,
+    /// The reference's inner iterations over `seconds`: the rate of a brute-force kernel as fast
+    /// as this one, G per second.
+    equivalent_g_per_s: Option<f64>,
+    /// For a variant that skips work, its pixels by what decided them.
+    work: Option<WorkRecord>,
     /// Cores the variant used (`None` on a GPU).
     cores: Option<usize>,
     /// This machine's per-core limit (start-up probe), G iterations per second.
     limit_g_per_s: Option<f64>,
     /// `throughput / (limit * cores)`.
     limit_share: Option<f64>,
+}
+
+/// What decided the pixels of a variant that skips work.
+#[derive(Debug, Serialize)]
+struct WorkRecord {
+    escaped: u64,
+    at_maxiter: u64,
+    bulb: u64,
+    cycle: u64,
 }
 
 pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
@@ -81,7 +100,11 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let run = measure::run_once(variant, &grid, &tuning)?;
     let reference = reference::compute(&grid.problem());
     let limit = limit::probe(limit::Effort::Quick);
-    let throughput = limit::throughput(reference.inner_iterations, run.seconds);
+    // A variant that skips work is read against the limit by what it executed; the reference's
+    // iterations over its time say what brute force would have to reach to match it.
+    let executed = run.work.map_or(reference.inner_iterations, |w| w.executed);
+    let throughput = limit::throughput(executed, run.seconds);
+    let equivalent = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ranks = mandel_variants::parallel::mpi_jobs::ranks()
         .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
@@ -120,6 +143,15 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 isa: run.isa.map(|i| i.name()),
                 lanes: run.isa.map(|i| i.lanes()),
                 throughput_g_per_s: throughput,
+                executed_iterations: executed,
+                reference_iterations: reference.inner_iterations,
+                equivalent_g_per_s: equivalent,
+                work: run.work.map(|w| WorkRecord {
+                    escaped: w.escaped,
+                    at_maxiter: w.at_maxiter,
+                    bulb: w.bulb,
+                    cycle: w.cycle,
+                }),
                 cores,
                 limit_g_per_s: limit.per_core(),
                 limit_share: share,
@@ -173,9 +205,23 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                     ),
                     _ => String::new(),
                 };
+                outln!("Throughput: {t:.3} G iterations/s ({executed} inner iterations){against}")?;
+            }
+            if let Some(w) = run.work {
                 outln!(
-                    "Throughput: {t:.3} G iterations/s ({} inner iterations){against}",
-                    reference.inner_iterations
+                    "Work: {executed} of the reference's {} inner iterations executed ({:.1}x \
+                     fewer); reference-equivalent {:.3} G iterations/s",
+                    reference.inner_iterations,
+                    reference.inner_iterations as f64 / executed.max(1) as f64,
+                    equivalent.unwrap_or(0.0)
+                )?;
+                outln!(
+                    "Pixels decided: {} by escape, {} at maxiter, {} by the cardioid and bulb \
+                     test, {} by a repeated orbit",
+                    w.escaped,
+                    w.at_maxiter,
+                    w.bulb,
+                    w.cycle
                 )?;
             }
             outln!(
