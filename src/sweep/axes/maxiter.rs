@@ -91,7 +91,10 @@ impl Axis for Maxiter {
              when it escapes does exactly those iterations and has slope 1.0. A vector kernel \
              with no early exit (vector-fused, numexpr's semantics) iterates every pixel maxiter \
              times, pixels × maxiter in all: its line sits above the others by that ratio, and \
-             the table's last columns fit it against pixels × maxiter instead. The second \
+             the table's last columns fit it against pixels × maxiter instead. The shortcuts \
+             skip the iterations whose answer is known (the pixels that never escape, decided \
+             by the bulb test or by a repeated orbit), so their cost grows more slowly than the \
+             work: their slope says how much of it still grows with maxiter. The second \
              figure divides each time by the inner iterations: flat for a kernel whose cost \
              follows its work, rising with pixels × maxiter over inner iterations for one that \
              does not.",
@@ -113,7 +116,9 @@ impl Axis for Maxiter {
             fits.iter()
                 .map(|f| {
                     let other = per_value.iter().find(|g| g.variant == f.variant);
-                    format!("{} {}: {}", f.variant, f.summary(), follows(f, other))
+                    let skips = mandel_variants::find(&f.variant)
+                        .is_some_and(|v| v.family == mandel_variants::Family::Shortcuts);
+                    format!("{} {}: {}", f.variant, f.summary(), follows(f, other, skips))
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -162,9 +167,28 @@ impl Axis for Maxiter {
 
 /// What a variant's cost follows, read from its slopes against inner iterations (`f`) and
 /// against pixels × maxiter (`other`): the work (slope near 1), or less than either, which is a
-/// fixed cost per pixel on top of a cost per iteration (early iterations dearer than late ones).
-fn follows(f: &Fit, other: Option<&Fit>) -> String {
+/// fixed cost per pixel on top of a cost per iteration (early iterations dearer than late ones),
+/// or, for a variant that `skips` work whose answer it knows, what is left of the work.
+fn follows(f: &Fit, other: Option<&Fit>, skips: bool) -> String {
     const NEAR: f64 = 0.05;
+    if skips {
+        return if f.slope < 1.0 - NEAR {
+            format!(
+                "it skips the work whose answer is known, so its cost grows far more slowly than \
+                 the work (slope {:.2}, not 1): each tenfold maxiter costs it {:.1}× the time, \
+                 the brute-force loop 10×; what still grows is the few pixels near the set's \
+                 edge that neither the bulb test nor a repeated orbit decides",
+                f.slope,
+                10f64.powf(f.slope)
+            )
+        } else {
+            format!(
+                "it skips work, yet its cost grows like the work here (slope {:.2}): on this \
+                 region few pixels are decided early",
+                f.slope
+            )
+        };
+    }
     if (f.slope - 1.0).abs() <= NEAR {
         return "its cost follows the inner iterations".into();
     }
