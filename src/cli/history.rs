@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::history::{self, Entry};
 use crate::profile::ProfileSummary;
-use crate::render::RESULTS_FILE;
+use crate::report::RESULTS_FILE;
 use crate::results::Results;
 
 #[derive(Debug, Args)]

@@ -12,10 +12,11 @@ use tabled::settings::Style;
 
 use super::ProblemArgs;
 use super::progress::Quiet;
+use crate::LabError;
+use crate::measurement as report;
 use crate::profile::{
     self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
 };
-use crate::{LabError, report};
 
 #[derive(Debug, Args)]
 pub(super) struct ProfileArgs {
@@ -177,7 +178,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     }
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
-        generated_at: crate::results::now_rfc3339(),
+        generated_at: crate::units::now_rfc3339(),
         spec,
         callgrind_spec: opts.callgrind,
         seconds,

@@ -9,8 +9,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{Format, ProblemArgs, TuningArgs};
+use crate::measurement as report;
 use crate::validate::{self, Status, Validation};
-use crate::{Region, image, known, limit, measure, reference, report};
+use crate::{Region, image, known, limit, measure, reference};
 
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {

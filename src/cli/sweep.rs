@@ -13,10 +13,12 @@ use tabled::settings::Style;
 use super::ProblemArgs;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::sweep::{self as tables, Table};
+use crate::measurement as report;
+use crate::report::charts;
 use crate::sweep::engine::Plan;
+use crate::sweep::table::{self as tables, Table};
 use crate::sweep::{self, Axis, Baseline};
-use crate::{GridSpec, LabError, charts, fsutil, report};
+use crate::{GridSpec, LabError, fsutil};
 
 #[derive(Debug, Args)]
 pub(super) struct SweepArgs {

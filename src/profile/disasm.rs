@@ -10,7 +10,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 
 use crate::LabError;
-use crate::export::html::esc;
+use crate::markup::esc;
 
 /// Instructions within this many bytes of the hottest one may belong to its loop.
 const WINDOW: u64 = 1024;

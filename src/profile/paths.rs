@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::disasm::{fma_in, vector_width};
 use super::lines;
 use crate::LabError;
-use crate::export::html::esc;
+use crate::markup::esc;
 
 /// One path's inner loop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

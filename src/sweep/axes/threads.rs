@@ -8,8 +8,8 @@ use std::ops::RangeInclusive;
 use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Family, Knob, Tuning, VARIANTS, Variant};
 
-use crate::export::format_seconds;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
+use crate::units::format_seconds;
 use crate::{GridSpec, LabError};
 
 /// The single-core kernel every parallel variant runs, and the baseline of the speed-ups.
