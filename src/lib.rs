@@ -2,12 +2,12 @@
 //!
 //! The kernels live in the `mandel-variants` crate; this crate does everything around them:
 //! it builds the tutorial's exact grid ([`grid`]), knows the tutorial's answers ([`known`]),
-//! computes the [`reference`], runs and validates variants ([`measure`], [`validate`]), writes
-//! results ([`results`]) and renders them ([`table`], [`image`]). The `mandel-lab` binary is a thin
-//! shell over [`cli`].
+//! computes the [`reference`], runs and validates variants ([`measure`], [`validate`]), measures
+//! them all ([`measurement`]), writes results ([`results`]) and renders them: the report page
+//! ([`report`]), the tables ([`export`]) and the picture ([`image`]). The `mandel-lab` binary is a
+//! thin shell over [`cli`].
 
 pub mod bench;
-pub mod charts;
 pub mod cli;
 pub mod error;
 pub mod export;
@@ -20,18 +20,20 @@ pub mod interrupt;
 pub mod known;
 pub mod limit;
 pub mod machine;
+pub mod markup;
 pub mod measure;
+pub mod measurement;
 pub mod objdump;
 pub mod peers;
 pub mod profile;
 pub mod quick;
 pub mod reference;
 pub mod regress;
-pub mod render;
 pub mod report;
 pub mod results;
 pub mod stats;
 pub mod sweep;
+pub mod units;
 pub mod validate;
 
 pub use error::LabError;

@@ -6,6 +6,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 
 use crate::limit::Limit;
+use crate::units::{human_size, now_rfc3339};
 
 /// One level of the CPU's data cache, as sysfs describes cpu0's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ impl Machine {
             rustflags: env!("MANDEL_RUSTFLAGS").into(),
             target_features: env!("MANDEL_TARGET_FEATURES").into(),
             git_revision: git_revision().unwrap_or_else(|| "unknown".into()),
-            date: crate::results::now_rfc3339(),
+            date: now_rfc3339(),
             limit: None,
         }
     }
@@ -98,15 +99,6 @@ impl Machine {
             self.logical_cores,
             caches.join(", ")
         )
-    }
-}
-
-/// `32 KiB`, `2 MiB`.
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
-        b => format!("{b} B"),
     }
 }
 
@@ -225,7 +217,5 @@ mod tests {
         assert_eq!(parse_size("32K"), Some(32 * 1024));
         assert_eq!(parse_size("32M"), Some(32 << 20));
         assert_eq!(count_cpus("0-3,8,10-11"), 7);
-        assert_eq!(human_size(2 << 20), "2 MiB");
-        assert_eq!(human_size(48 << 10), "48 KiB");
     }
 }

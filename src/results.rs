@@ -473,8 +473,3 @@ fn short(v: f64) -> String {
         format!("{v:e}")
     }
 }
-
-/// The current time as RFC 3339 UTC, to the second.
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
-}

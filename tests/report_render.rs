@@ -7,9 +7,8 @@ use common::{assert_one_line_error, lab};
 
 use std::path::{Path, PathBuf};
 
-use mandel_lab::charts;
-use mandel_lab::export::{self, csv, html, json, markdown};
-use mandel_lab::render;
+use mandel_lab::export::{self, csv, json, markdown};
+use mandel_lab::report::{self as render, charts, page, sections};
 use mandel_lab::results::Results;
 
 fn fixture() -> Results {
@@ -96,7 +95,7 @@ fn every_group_chart_renders_as_svg() {
 #[test]
 fn html_page_has_every_section_row_and_warning() {
     let results = fixture();
-    let page = html::render(&results, &export::groups(&results), Default::default()).unwrap();
+    let page = page::render(&results, &export::groups(&results), Default::default()).unwrap();
     for needle in [
         "<!DOCTYPE html>",
         "Single-core loops",
@@ -191,7 +190,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     t.median /= 2.0;
     let before = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     let count = old.variants.len();
-    mandel_lab::report::merge(&mut old, new).unwrap();
+    mandel_lab::measurement::merge(&mut old, new).unwrap();
     assert_eq!(old.variants.len(), count);
     let after = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     assert!((after / before - 2.0).abs() < 1e-9, "{before} -> {after}");
@@ -200,7 +199,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     // Results of another problem are refused as bad input.
     let mut other = fixture();
     other.problem.maxiter += 1;
-    let err = mandel_lab::report::merge(&mut fixture(), other).unwrap_err();
+    let err = mandel_lab::measurement::merge(&mut fixture(), other).unwrap_err();
     assert!(
         err.is_bad_input() && err.to_string().contains("--merge"),
         "{err}"
@@ -249,7 +248,7 @@ fn every_row_is_read_against_the_limit_and_the_ladder_climbs_in_lane_order() {
         .find(|r| r.variant.starts_with("cuda"));
     assert_eq!(gpu.unwrap().limit_cell(), "-", "no CPU limit for a GPU");
 
-    let page = html::render(&results, &groups, html::Extras::default()).unwrap();
+    let page = page::render(&results, &groups, sections::Extras::default()).unwrap();
     for needle in [
         "Against the machine's limit",
         "3 multiplies, 5 adds or subtracts",
@@ -294,7 +293,7 @@ fn results_without_a_limit_say_so_instead_of_guessing() {
             .flat_map(|g| &g.rows)
             .all(|r| r.limit_share.is_none())
     );
-    let page = html::render(&results, &groups, html::Extras::default()).unwrap();
+    let page = page::render(&results, &groups, sections::Extras::default()).unwrap();
     assert!(page.contains("carry no limit measurement"));
 }
 
@@ -389,11 +388,11 @@ fn tutorial_rows_show_2011_python_today_and_rust_in_tables_and_charts() {
         .unwrap()
         .unwrap();
     assert!(svg.contains("Python today") && svg.contains("tutorial, 2011"));
-    let extras = html::Extras {
+    let extras = sections::Extras {
         peers: Some(&peers),
         ..Default::default()
     };
-    let page = html::render(&results, &groups, extras).unwrap();
+    let page = page::render(&results, &groups, extras).unwrap();
     for p in &peers.peers {
         assert!(
             page.contains(&format!("data-peer=\"{}\"", p.name)),
@@ -409,7 +408,7 @@ fn tutorial_rows_show_2011_python_today_and_rust_in_tables_and_charts() {
         .find(|r| r.variant == "ndarray")
         .unwrap();
     assert_eq!(ndarray.python_peer.as_deref(), Some("cython-numpy"));
-    let missing = export::peers::rows_without_python(&results, &peers);
+    let missing = sections::peers::rows_without_python(&results, &peers);
     let names: Vec<&str> = missing.iter().map(|(v, _)| v.as_str()).collect();
     assert_eq!(names, ["cuda-elementwise-f64"]);
     assert!(missing[0].1.contains("pyCUDA needs an NVIDIA GPU"));
@@ -422,18 +421,18 @@ fn tutorial_rows_show_2011_python_today_and_rust_in_tables_and_charts() {
             .python_today
             .is_none()
     );
-    let extras = html::Extras {
+    let extras = sections::Extras {
         peers: Some(&other),
         ..Default::default()
     };
-    let page = html::render(&results, &groups, extras).unwrap();
+    let page = page::render(&results, &groups, extras).unwrap();
     assert!(page.contains("measured on another problem"));
 }
 
 #[test]
 fn a_report_without_peers_says_how_to_measure_them() {
     let results = fixture();
-    let page = html::render(&results, &export::groups(&results), Default::default()).unwrap();
+    let page = page::render(&results, &export::groups(&results), Default::default()).unwrap();
     assert!(page.contains(mandel_lab::peers::HOW_TO_MEASURE));
 }
 
@@ -479,11 +478,11 @@ fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
     assert_eq!(sweeps.len(), 4);
     let results = fixture();
     let groups = export::groups(&results);
-    let extras = html::Extras {
+    let extras = sections::Extras {
         sweeps: &sweeps,
         ..Default::default()
     };
-    let page = html::render(&results, &groups, extras).unwrap();
+    let page = page::render(&results, &groups, extras).unwrap();
     for id in [
         "id=\"sweep\"",
         "id=\"scaling\"",
@@ -516,7 +515,7 @@ fn flags_fixture() -> mandel_lab::flags::FlagResults {
 #[test]
 fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answer() {
     let flags = flags_fixture();
-    let h = export::flags::section(Some(&flags)).unwrap();
+    let h = sections::flags::section(Some(&flags)).unwrap();
     assert!(h.contains("<h2>Compiler flags</h2>"));
     for b in &flags.builds {
         assert!(
@@ -545,7 +544,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     );
     assert!(h.contains("the default build's shape"));
     // The heat map marks the inexact cell.
-    let svg = export::flags::heat_map(&flags).unwrap().unwrap();
+    let svg = charts::flags::heat_map(&flags).unwrap().unwrap();
     assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
     assert!(svg.contains("× 1.20x") && svg.contains("gcc-O3-native-nocontract"));
     assert!(
@@ -555,13 +554,13 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     // The page carries the section where flags.json is given, and says how to make one where not.
     let results = fixture();
     let groups = export::groups(&results);
-    let extras = html::Extras {
+    let extras = sections::Extras {
         flags: Some(&flags),
         ..Default::default()
     };
-    let page = html::render(&results, &groups, extras).unwrap();
+    let page = page::render(&results, &groups, extras).unwrap();
     assert!(page.contains("<section id=\"compiler-flags\">") && page.contains("The answer:"));
-    let page = html::render(&results, &groups, Default::default()).unwrap();
+    let page = page::render(&results, &groups, Default::default()).unwrap();
     assert!(page.contains(mandel_lab::flags::HOW_TO_MEASURE));
 }
 

@@ -134,7 +134,7 @@ fn a_small_size_sweep_compares_each_variant_with_the_baseline_at_each_size() {
     }
     let charts = sweep.axis().charts(&sweep);
     assert_eq!(charts.len(), 2, "speed-up and the fit against pixels");
-    let svg = mandel_lab::charts::sweep_figure(&sweep, &charts[0])
+    let svg = mandel_lab::report::charts::sweep_figure(&sweep, &charts[0])
         .unwrap()
         .expect("expanded is drawn against the baseline");
     assert!(svg.contains("expanded") && svg.contains("rayon-rows (baseline)"));

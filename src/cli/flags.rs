@@ -17,8 +17,10 @@ use crate::bench::BenchSettings;
 use crate::flags::{self, Build, BuildStatus, Cell, FlagResults, Lang, evidence::Listing};
 use crate::machine::Machine;
 use crate::measure::{self, Bench};
-use crate::results::{ProblemInfo, now_rfc3339};
-use crate::{GridSpec, LabError, fsutil, reference, report};
+use crate::measurement as report;
+use crate::results::ProblemInfo;
+use crate::units::now_rfc3339;
+use crate::{GridSpec, LabError, fsutil, reference};
 use mandel_lab_options::flags::{BUILD_LOG_FILE, FlagsCheck};
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::history::{self, Entry};
 use crate::profile::ProfileSummary;
-use crate::render::RESULTS_FILE;
+use crate::report::RESULTS_FILE;
 use crate::results::Results;
 
 pub(super) use mandel_lab_options::HistoryArgs;

@@ -11,10 +11,11 @@ use tabled::settings::Style;
 
 use super::progress::Quiet;
 use super::{ProblemArgs, ProblemSpec};
+use crate::LabError;
+use crate::measurement as report;
 use crate::profile::{
     self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
 };
-use crate::{LabError, report};
 
 pub(super) use mandel_lab_options::ProfileArgs;
 
@@ -152,7 +153,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     }
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
-        generated_at: crate::results::now_rfc3339(),
+        generated_at: crate::units::now_rfc3339(),
         spec,
         callgrind_spec: opts.callgrind,
         seconds,

@@ -12,11 +12,12 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
+use crate::measurement as report;
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};
 use crate::validate::Status;
-use crate::{GridSpec, LabError, fsutil, report};
+use crate::{GridSpec, LabError, fsutil};
 
 pub(super) use mandel_lab_options::{AbArgs, RegressArgs};
 

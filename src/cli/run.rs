@@ -7,8 +7,9 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
+use crate::measurement as report;
 use crate::validate::{self, Status, Validation};
-use crate::{Region, image, known, limit, measure, reference, report};
+use crate::{Region, image, known, limit, measure, reference};
 
 pub(super) use mandel_lab_options::RunArgs;
 

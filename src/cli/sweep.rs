@@ -11,10 +11,12 @@ use tabled::settings::Style;
 use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::export::sweep::{self as tables, Table};
+use crate::measurement as report;
+use crate::report::charts;
 use crate::sweep::engine::Plan;
+use crate::sweep::table::{self as tables, Table};
 use crate::sweep::{self, Axis, Baseline};
-use crate::{GridSpec, LabError, charts, fsutil, report};
+use crate::{GridSpec, LabError, fsutil};
 
 use mandel_lab_options::SweepCommonArgs as CommonArgs;
 pub(super) use mandel_lab_options::{

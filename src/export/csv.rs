@@ -1,4 +1,6 @@
-//! The tables as one CSV file with a family column and raw numbers (seconds, not formatted).
+//! CSV: the lab's one writer ([`line`], RFC 4180 quoting), used by the results' tables here and
+//! by every sweep's `sweeps/<axis>.csv`; and the tables as one CSV file with a family column and
+//! raw numbers (seconds, not formatted).
 
 use super::Group;
 
@@ -29,8 +31,7 @@ const COLUMNS: [&str; 22] = [
 
 /// RFC 4180 CSV: a header line, then one line per variant.
 pub fn render(groups: &[Group]) -> String {
-    let mut out = COLUMNS.join(",");
-    out.push('\n');
+    let mut out = line(&COLUMNS);
     for g in groups {
         for r in &g.rows {
             let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:e}"));
@@ -59,18 +60,40 @@ pub fn render(groups: &[Group]) -> String {
                 num(r.python_today),
                 r.python_peer.clone().unwrap_or_default(),
             ];
-            let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-            out.push_str(&quoted.join(","));
-            out.push('\n');
+            out.push_str(&line(&fields));
         }
     }
     out
 }
 
+/// One CSV record with its line end: the fields joined by commas, each quoted where it holds a
+/// comma, a quote or a line break (RFC 4180).
+pub fn line<S: AsRef<str>>(fields: &[S]) -> String {
+    let quoted: Vec<String> = fields.iter().map(|f| quote(f.as_ref())).collect();
+    let mut out = quoted.join(",");
+    out.push('\n');
+    out
+}
+
+/// A field as RFC 4180 writes it: as is, or in double quotes with its quotes doubled.
 fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n']) {
+    if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+
+    #[test]
+    fn fields_with_commas_quotes_or_line_breaks_are_quoted() {
+        assert_eq!(line(&["a", "b c"]), "a,b c\n");
+        assert_eq!(
+            line(&["x,y", "say \"hi\"", "1\n2"]),
+            "\"x,y\",\"say \"\"hi\"\"\",\"1\n2\"\n"
+        );
     }
 }

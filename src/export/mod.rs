@@ -1,16 +1,11 @@
-//! The report's tables, one row model rendered by one small module per format.
+//! The tabular formats: one row model ([`Row`], [`Group`]) rendered by one small module per
+//! format (terminal, Markdown, CSV, JSON). The HTML page is [`crate::report`]'s.
 //!
 //! Every renderer reads [`Results`] only: nothing here runs a kernel.
 
 pub mod csv;
-pub mod flags;
-pub mod history;
-pub mod html;
 pub mod json;
 pub mod markdown;
-pub mod peers;
-pub mod roofline;
-pub mod sweep;
 pub mod terminal;
 
 use mandel_variants::Family;
@@ -19,6 +14,7 @@ use serde::Serialize;
 use crate::limit::{self, Limit};
 use crate::results::{Results, VariantResult};
 use crate::tutorial;
+use crate::units::format_seconds;
 use crate::validate::Status;
 
 /// A result whose spread (median absolute deviation) exceeds this share of its median is flagged.
@@ -316,7 +312,6 @@ pub fn noise_warnings(results: &Results) -> Vec<String> {
     warnings
 }
 
-/// Seconds with a unit that keeps four significant digits: `1.234 s`, `193.4 ms`, `71.20 µs`.
 /// `12.30 ms ± 1.5%`: a criterion median with its spread; `-` where nothing was measured.
 pub fn format_timing(t: Option<&crate::bench::Timing>) -> String {
     t.map_or("-".into(), |t| {
@@ -326,22 +321,6 @@ pub fn format_timing(t: Option<&crate::bench::Timing>) -> String {
             100.0 * t.relative_spread()
         )
     })
-}
-
-pub fn format_seconds(s: f64) -> String {
-    let (v, unit) = match s {
-        0.0 => return "0".into(),
-        s if s >= 1.0 => (s, "s"),
-        s if s >= 1e-3 => (s * 1e3, "ms"),
-        s if s >= 1e-6 => (s * 1e6, "µs"),
-        s => (s * 1e9, "ns"),
-    };
-    let decimals = match v {
-        v if v >= 100.0 => 1,
-        v if v >= 10.0 => 2,
-        _ => 3,
-    };
-    format!("{v:.decimals$} {unit}")
 }
 
 /// The header shared by the table formats.
@@ -404,7 +383,7 @@ pub fn any_failed(results: &Results) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_seconds, noise_warnings};
+    use super::noise_warnings;
     use crate::results::Results;
 
     #[test]
@@ -443,14 +422,5 @@ mod tests {
                 .any(|w| w.contains("simd-lanes (--isa sse2)")),
             "{warnings:#?}"
         );
-    }
-
-    #[test]
-    fn seconds_get_a_readable_unit() {
-        assert_eq!(format_seconds(1.2345), "1.234 s");
-        assert_eq!(format_seconds(0.19341), "193.4 ms");
-        assert_eq!(format_seconds(7.12e-5), "71.20 µs");
-        assert_eq!(format_seconds(5e-9), "5.000 ns");
-        assert_eq!(format_seconds(0.0), "0");
     }
 }

@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::Machine;
 use crate::reference::Reference;
-use crate::results::{ProblemInfo, now_rfc3339};
+use crate::results::ProblemInfo;
 use crate::stats::{median, median_abs_dev};
+use crate::units::now_rfc3339;
 use crate::validate::{Status, Validation};
 use crate::{GridSpec, LabError, fsutil};
 pub use discover::Toolbox;
@@ -69,7 +70,7 @@ impl PeerResult {
         match (self.median, self.spread) {
             (Some(m), Some(s)) if m > 0.0 => format!(
                 "{} ± {:.1}%",
-                crate::export::format_seconds(m),
+                crate::units::format_seconds(m),
                 100.0 * s / m
             ),
             _ => "-".into(),
@@ -182,7 +183,7 @@ pub enum Step<'a> {
 /// `--peers a,b`: the peers named, in registry order, or every one (for no list or an empty one,
 /// as `--variants` takes it); an unknown name is bad input.
 pub fn select(list: Option<&str>) -> Result<Vec<&'static Peer>, LabError> {
-    let Some(list) = crate::report::named(list) else {
+    let Some(list) = crate::measurement::named(list) else {
         return Ok(PEERS.iter().collect());
     };
     let names: Vec<&str> = list.split(',').map(str::trim).collect();

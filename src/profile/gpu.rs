@@ -9,16 +9,15 @@
 //! nvdisasm (`cargo xtask gpu-tools --install` puts them under `target/gpu-tools/`), never a
 //! driver or a device: it proves what the compiler makes of the source, not how the card runs it.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use askama::Template;
 use mandel_variants::gpu::code::{self, GENERATIONS, GpuCode};
 use mandel_variants::gpu::{self as gpu, ptxas, tools};
 use serde::{Deserialize, Serialize};
 
 use crate::LabError;
-use crate::export::html::esc;
 
 /// One kernel on one generation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,6 +234,46 @@ pub fn summary(p: &GpuProfile) -> String {
     }
 }
 
+/// `gpu.html`: one GPU variant's machine code for one generation.
+#[derive(Template)]
+#[template(path = "profile/gpu.html")]
+struct GpuPage<'a> {
+    title: String,
+    css: &'static str,
+    analogue: &'a str,
+    compiler: &'a str,
+    /// `DFMA` or `FFMA`, and `float64` or `float32`.
+    opcode: &'static str,
+    real: &'static str,
+    /// Fused multiply-adds found in the SASS.
+    fused: usize,
+    threads: u32,
+    arch: &'a str,
+    kernels: Vec<KernelRow>,
+    sass: Vec<SassListing<'a>>,
+}
+
+/// One row of the registers table.
+struct KernelRow {
+    kernel: String,
+    arch: String,
+    /// ` (A100, ...)`: the cards of the generation, or nothing.
+    cards: String,
+    registers: u32,
+    spill_stores: u32,
+    spill_loads: u32,
+    blocks_per_sm: u32,
+    occupancy: String,
+    limited_by: String,
+}
+
+/// One kernel's SASS, each line with whether it is a fused multiply-add, and its PTX.
+struct SassListing<'a> {
+    kernel: &'a str,
+    lines: Vec<(&'a str, bool)>,
+    ptx: Option<String>,
+}
+
 fn render_html(
     p: &GpuProfile,
     code: &GpuCode,
@@ -242,90 +281,58 @@ fn render_html(
     ptx: &str,
     sass: &[&(String, Vec<String>)],
 ) -> String {
-    let title = format!("mandel-lab: {} machine code ({arch})", p.variant);
     let (opcode, real) = if code.double {
         ("DFMA", "float64")
     } else {
         ("FFMA", "float32")
     };
-    let check = if p.fused.is_empty() {
-        format!(
-            "<strong>No {opcode}</strong> in the {real} kernels' SASS: <code>--fmad=false</code> \
-             kept every multiply and add separately rounded, as the reference does them."
-        )
-    } else {
-        format!(
-            "<strong>{} {opcode} instructions</strong> in the SASS: these round a multiply and an \
-             add once, unlike the reference.",
-            p.fused.len()
-        )
-    };
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <style>{CSS}</style></head><body>\n<h1>{t}</h1>\n<p>{analogue}. Compiled from \
-         <code>variants/src/gpu/mandel.cu</code> by {compiler} with the variants' own options \
-         (<code>--fmad=false</code>), assembled by ptxas, disassembled by nvdisasm: on this \
-         machine, without a GPU. This proves what the compiler makes of the kernels for each \
-         generation, not how a card runs them.</p>\n<p>{check}</p>\n<h2>Registers, spills and \
-         theoretical occupancy</h2>\n<p>Launch shape: {threads} threads a block. Occupancy is \
-         CUDA's theoretical figure: warps a multiprocessor holds at once, of its 64.</p>\n\
-         <table><thead><tr><th>kernel</th><th>generation</th><th>registers</th><th>spill \
-         stores</th><th>spill loads</th><th>blocks an SM</th><th>occupancy</th><th>limited \
-         by</th></tr></thead><tbody>\n",
-        t = esc(&title),
-        analogue = esc(code.variant.analogue),
-        compiler = esc(&p.compiler),
-        threads = p.threads_per_block,
-    );
-    for k in &p.kernels {
-        let cards = GENERATIONS
-            .iter()
-            .find(|g| g.arch == k.arch)
-            .map_or(String::new(), |g| format!(" ({})", g.cards));
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{} B\
-             </td><td class=\"n\">{} B</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td>\
-             <td>{}</td></tr>",
-            esc(&k.kernel),
-            esc(&k.arch),
-            esc(&cards),
-            k.registers,
-            k.spill_stores,
-            k.spill_loads,
-            k.blocks_per_sm,
-            100.0 * k.occupancy,
-            esc(&k.limited_by)
-        );
+    let kernels = p
+        .kernels
+        .iter()
+        .map(|k| KernelRow {
+            kernel: k.kernel.clone(),
+            arch: k.arch.clone(),
+            cards: GENERATIONS
+                .iter()
+                .find(|g| g.arch == k.arch)
+                .map_or(String::new(), |g| format!(" ({})", g.cards)),
+            registers: k.registers,
+            spill_stores: k.spill_stores,
+            spill_loads: k.spill_loads,
+            blocks_per_sm: k.blocks_per_sm,
+            occupancy: format!("{:.0}%", 100.0 * k.occupancy),
+            limited_by: k.limited_by.clone(),
+        })
+        .collect();
+    let sass = sass
+        .iter()
+        .map(|(kernel, lines)| SassListing {
+            kernel,
+            lines: lines
+                .iter()
+                .map(|line| {
+                    let fused = code::fused_multiply_adds(std::slice::from_ref(line), code.double);
+                    (line.as_str(), !fused.is_empty())
+                })
+                .collect(),
+            ptx: code::ptx_entry(ptx, kernel),
+        })
+        .collect();
+    GpuPage {
+        title: format!("mandel-lab: {} machine code ({arch})", p.variant),
+        css: CSS,
+        analogue: code.variant.analogue,
+        compiler: &p.compiler,
+        opcode,
+        real,
+        fused: p.fused.len(),
+        threads: p.threads_per_block,
+        arch,
+        kernels,
+        sass,
     }
-    h.push_str("</tbody></table>\n");
-    for (kernel, lines) in sass {
-        let _ = write!(
-            h,
-            "<h2>{k}: SASS ({arch}, {n} instructions)</h2>\n<pre>",
-            k = esc(kernel),
-            n = lines.len()
-        );
-        for line in lines {
-            let fused = code::fused_multiply_adds(std::slice::from_ref(line), code.double);
-            if fused.is_empty() {
-                let _ = writeln!(h, "{}", esc(line));
-            } else {
-                let _ = writeln!(h, "<mark>{}</mark>", esc(line));
-            }
-        }
-        h.push_str("</pre>\n");
-        if let Some(entry) = code::ptx_entry(ptx, kernel) {
-            let _ = write!(
-                h,
-                "<details><summary>{k}: PTX</summary>\n<pre>{}</pre></details>\n",
-                esc(&entry),
-                k = esc(kernel)
-            );
-        }
-    }
-    h.push_str("</body></html>\n");
-    h
+    .render()
+    .expect("the GPU template renders")
 }
 
 const CSS: &str = "body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
@@ -347,5 +354,53 @@ mod tests {
                 .all(|c| c.variant.family == mandel_variants::Family::Gpu)
         );
         assert!(codes(["expanded"]).is_empty());
+    }
+
+    #[test]
+    fn the_page_marks_fused_instructions_and_escapes_the_code() {
+        let code = codes(["cuda-elementwise-f64"])[0];
+        let profile = GpuProfile {
+            variant: "cuda-elementwise-f64".into(),
+            compiler: "NVRTC 12.9".into(),
+            threads_per_block: 256,
+            kernels: vec![GpuKernel {
+                kernel: "mandel<double>".into(),
+                arch: "sm_90".into(),
+                registers: 40,
+                spill_stores: 0,
+                spill_loads: 0,
+                blocks_per_sm: 6,
+                occupancy: 0.75,
+                limited_by: "registers".into(),
+            }],
+            fused: vec!["DFMA R2, R4, R6, R8 ;".into()],
+            page: "cuda-elementwise-f64.gpu.html".into(),
+        };
+        let sass = (
+            "mandel<double>".to_string(),
+            vec![
+                "DMUL R2, R4, R6 ;".to_string(),
+                "DFMA R2, R4, R6, R8 ;".to_string(),
+            ],
+        );
+        let page = render_html(&profile, code, "sm_90", "", &[&sass]);
+        assert!(page.contains("<h1>mandel-lab: cuda-elementwise-f64 machine code (sm_90)</h1>"));
+        assert!(
+            page.contains("<strong>1 DFMA instructions</strong>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<code>mandel&#60;double&#62;</code>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<td class=\"n\">75%</td><td>registers</td>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("\nDMUL R2, R4, R6 ;\n<mark>DFMA R2, R4, R6, R8 ;</mark>\n</pre>"),
+            "{page}"
+        );
+        assert!(page.ends_with("</body></html>"), "{page}");
     }
 }

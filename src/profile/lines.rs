@@ -8,11 +8,11 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::callgrind::Profile;
 use crate::LabError;
-use crate::export::html::esc;
 
 /// One frame of an instruction's inline chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,28 +165,45 @@ pub fn attribute(
     }
 }
 
+/// `lines.html`: the annotated source of every file the kernel's cost landed in.
+#[derive(Template)]
+#[template(path = "profile/lines.html")]
+struct LinesPage<'a> {
+    title: &'a str,
+    css: &'static str,
+    kernel_cost: u64,
+    /// `(function, share)` of each call out of the variant's code.
+    calls_out: Vec<(&'a str, String)>,
+    /// Files with almost no cost, only named: `path (share)`.
+    minor: Vec<String>,
+    files: Vec<SourceFile>,
+}
+
+/// One file of [`LinesPage`], every line of it.
+struct SourceFile {
+    name: String,
+    share: String,
+    rows: Vec<SourceLine>,
+}
+
+/// One source line: its number, hits and share where it cost anything, and its heat.
+struct SourceLine {
+    line: u32,
+    hits: String,
+    share: String,
+    /// The background's opacity, for lines that cost anything.
+    heat: Option<String>,
+    text: String,
+}
+
 /// The annotated source as an HTML page: every line of every file the kernel's cost landed in,
 /// with hits, share and a heat colour.
 pub fn render_html(lp: &LineProfile, title: &str, root: &Path) -> String {
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <style>{CSS}</style></head><body>\n<h1>{t}</h1>\n<p>Instructions executed, from \
-         valgrind's callgrind, attributed to source lines through the inline chains of the debug \
-         info; calls into code outside the variant (libm's <code>hypot</code>, say) count on the \
-         line that made them. Kernel cost: {} instructions.</p>\n",
-        lp.kernel_cost,
-        t = esc(title)
-    );
-    if !lp.calls_out.is_empty() {
-        h.push_str("<p>Calls out of the variant's code: ");
-        let calls: Vec<String> = lp
-            .calls_out
-            .iter()
-            .map(|(f, c)| format!("<code>{}</code> {:.1}%", esc(f), pct(*c, lp.kernel_cost)))
-            .collect();
-        h.push_str(&calls.join(", "));
-        h.push_str(".</p>\n");
-    }
+    let calls_out = lp
+        .calls_out
+        .iter()
+        .map(|(f, c)| (f.as_str(), format!("{:.1}%", pct(*c, lp.kernel_cost))))
+        .collect();
     let max_share = lp
         .lines
         .iter()
@@ -201,52 +218,52 @@ pub fn render_html(lp: &LineProfile, title: &str, root: &Path) -> String {
     let mut files: Vec<(&str, f64)> = shares.into_iter().collect();
     files.sort_by(|a, b| b.1.total_cmp(&a.1));
     let (shown_files, minor): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.1 >= 0.001);
-    if !minor.is_empty() {
-        let names: Vec<String> = minor
-            .iter()
-            .map(|(f, s)| format!("{} ({:.2}%)", esc(&display_path(f, root)), 100.0 * s))
-            .collect();
-        let _ = writeln!(h, "<p>Also, below 0.1% each: {}.</p>", names.join(", "));
+    let minor = minor
+        .iter()
+        .map(|(f, s)| format!("{} ({:.2}%)", display_path(f, root), 100.0 * s))
+        .collect();
+    let files = shown_files
+        .into_iter()
+        .map(|(file, file_share)| {
+            let by_line: HashMap<u32, &LineCost> = lp
+                .lines
+                .iter()
+                .filter(|l| l.file == file)
+                .map(|l| (l.line, l))
+                .collect();
+            let source = std::fs::read_to_string(file).unwrap_or_default();
+            let rows = source
+                .lines()
+                .enumerate()
+                .map(|(i, text)| {
+                    let line = i as u32 + 1;
+                    let cost = by_line.get(&line);
+                    SourceLine {
+                        line,
+                        hits: cost.map_or(String::new(), |l| l.hits.to_string()),
+                        share: cost.map_or(String::new(), |l| format!("{:.1}%", 100.0 * l.share)),
+                        heat: cost.map(|l| format!("{:.3}", 0.08 + 0.72 * l.share / max_share)),
+                        text: text.to_string(),
+                    }
+                })
+                .collect();
+            SourceFile {
+                name: display_path(file, root),
+                share: format!("{:.1}%", 100.0 * file_share),
+                rows,
+            }
+        })
+        .collect();
+    LinesPage {
+        title,
+        css: CSS,
+        kernel_cost: lp.kernel_cost,
+        calls_out,
+        minor,
+        files,
     }
-    for (file, file_share) in shown_files {
-        let by_line: HashMap<u32, &LineCost> = lp
-            .lines
-            .iter()
-            .filter(|l| l.file == file)
-            .map(|l| (l.line, l))
-            .collect();
-        let _ = writeln!(
-            h,
-            "<h2>{} <small>({:.1}% of the kernel)</small></h2>\n<table>\n<thead><tr><th>line</th>\
-             <th>hits</th><th>share</th><th>source</th></tr></thead><tbody>",
-            esc(&display_path(file, root)),
-            100.0 * file_share
-        );
-        let source = std::fs::read_to_string(file).unwrap_or_default();
-        for (i, text) in source.lines().enumerate() {
-            let n = i as u32 + 1;
-            let (hits, share, style) = match by_line.get(&n) {
-                Some(l) => (
-                    l.hits.to_string(),
-                    format!("{:.1}%", 100.0 * l.share),
-                    format!(
-                        " style=\"background: rgba(230, 60, 0, {:.3})\"",
-                        0.08 + 0.72 * l.share / max_share
-                    ),
-                ),
-                None => (String::new(), String::new(), String::new()),
-            };
-            let _ = writeln!(
-                h,
-                "<tr{style}><td class=\"n\">{n}</td><td class=\"n\">{hits}</td><td class=\"n\">\
-                 {share}</td><td><pre>{}</pre></td></tr>",
-                esc(text)
-            );
-        }
-        h.push_str("</tbody></table>\n");
-    }
-    h.push_str("</body></html>\n");
-    h
+    .render()
+    .expect("the lines template renders")
 }
 
 /// A path relative to the workspace root where it lies inside it.
@@ -318,5 +335,46 @@ mod tests {
         assert!((lp.share_of_lines("n.rs", 30, 30) - 0.6).abs() < 1e-12);
         assert!((lp.share_of_lines("n.rs", 31, 31) - 0.4).abs() < 1e-12);
         assert_eq!(lp.calls_out, vec![("hypot".to_string(), 20)]);
+    }
+
+    #[test]
+    fn the_page_shows_every_line_of_a_costly_file_with_its_heat() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.rs");
+        std::fs::write(&file, "fn k() {\n    let z = a < b && c > \"d\";\n}\n").unwrap();
+        let file = file.to_string_lossy().into_owned();
+        let lp = LineProfile {
+            kernel_cost: 1000,
+            lines: vec![LineCost {
+                file: file.clone(),
+                line: 2,
+                cost: 900,
+                hits: 30,
+                share: 0.9,
+            }],
+            calls_out: vec![("hypot<f64>".into(), 100)],
+        };
+        let page = render_html(&lp, "naive: lines", dir.path());
+        assert!(page.contains("<h1>naive: lines</h1>"), "{page}");
+        assert!(
+            page.contains("<code>hypot&#60;f64&#62;</code> 10.0%"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<h2>k.rs <small>(90.0% of the kernel)</small></h2>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "<tr style=\"background: rgba(230, 60, 0, 0.800)\"><td class=\"n\">2</td>\
+             <td class=\"n\">30</td><td class=\"n\">90.0%</td><td><pre>    let z = a &#60; b \
+             &#38;&#38; c &#62; &#34;d&#34;;</pre></td></tr>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<tr><td class=\"n\">3</td><td class=\"n\"></td>"),
+            "{page}"
+        );
     }
 }

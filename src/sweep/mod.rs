@@ -3,13 +3,14 @@
 //! how one value becomes a run's problem and tuning; the engine ([`engine::run`]) validates and
 //! measures every chosen variant at every value with [`crate::measure::validate_and_measure`],
 //! and the result is one [`Sweep`], saved as `reports/sweeps/<axis>.json` (with a CSV beside it).
-//! One chart function ([`crate::charts::sweep_figure`]) and one report section renderer draw
+//! One chart function ([`crate::report::charts::sweep_figure`]) and one report section renderer draw
 //! every axis.
 
 pub mod axes;
 pub mod engine;
 pub mod fit;
 pub mod legacy;
+pub mod table;
 
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -350,21 +351,33 @@ impl Sweep {
         fsutil::atomic_write(&file(dir, &self.axis, "csv"), self.csv().as_bytes())
     }
 
-    /// One line per point.
+    /// One line per point, through the lab's one CSV writer ([`crate::export::csv::line`]).
     pub fn csv(&self) -> String {
-        let mut out = String::from(
-            "variant,value,pixels,inner_iterations,median_s,median_abs_dev_s,min_s,max_s,samples,\
-             kernel_median_s,speedup,efficiency,validation_sum,status\n",
-        );
+        use crate::export::csv::line;
+        let mut out = line(&[
+            "variant",
+            "value",
+            "pixels",
+            "inner_iterations",
+            "median_s",
+            "median_abs_dev_s",
+            "min_s",
+            "max_s",
+            "samples",
+            "kernel_median_s",
+            "speedup",
+            "efficiency",
+            "validation_sum",
+            "status",
+        ]);
         let f = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:e}"));
         for p in &self.points {
             let t = p.timing.as_ref();
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                p.variant,
-                p.value,
-                p.pixels,
-                p.inner_iterations,
+            out.push_str(&line(&[
+                p.variant.clone(),
+                p.value.to_string(),
+                p.pixels.to_string(),
+                p.inner_iterations.to_string(),
                 f(t.map(|t| t.median)),
                 f(t.map(|t| t.median_abs_dev)),
                 f(t.map(|t| t.min)),
@@ -373,9 +386,9 @@ impl Sweep {
                 f(p.kernel_timing.as_ref().map(|t| t.median)),
                 f(p.speedup),
                 f(p.efficiency),
-                p.validation_sum,
-                p.status.label()
-            ));
+                p.validation_sum.to_string(),
+                p.status.label().to_string(),
+            ]));
         }
         out
     }

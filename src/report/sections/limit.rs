@@ -7,10 +7,11 @@ use askama::Template;
 use mandel_variants::Rung;
 use mandel_variants::simd::Isa;
 
-use super::Group;
-use super::html::{filters, strip_xml_decl};
-use crate::charts::{self, LimitBar};
+use super::{Context, Section};
+use crate::export::Group;
 use crate::limit::{self, Limit};
+use crate::markup::{filters, strip_xml_decl};
+use crate::report::charts::{self, LimitBar};
 use crate::results::{Results, VariantResult};
 
 /// `limit.html`: the model, then the probe's figures and the chart, or why there are none.
@@ -200,7 +201,7 @@ pub fn ladder_section(results: &Results) -> String {
                 label,
                 lanes: rung.lanes,
                 cores: rung.cores,
-                median: super::format_timing(rung.result.timing.as_ref()),
+                median: crate::export::format_timing(rung.result.timing.as_ref()),
                 throughput: throughput.map_or("-".into(), |t| format!("{t:.2}")),
                 share: share.unwrap_or_else(|| "-".into()),
                 gain: gain.map_or("-".into(), |g| format!("{g:.2}×")),
@@ -213,7 +214,7 @@ pub fn ladder_section(results: &Results) -> String {
             .filter(on(Rung::Lanes))
             .find(|v| isa(v) == Some(Isa::Portable))
             .and_then(VariantResult::seconds)
-            .map(super::format_seconds);
+            .map(crate::units::format_seconds);
     }
     ladder.render().expect("the ladder template renders")
 }
@@ -251,5 +252,19 @@ fn why(rung: &Step<'_>, first: bool, wide_split: bool) -> String {
               escape test and 32 registers for four vectors in flight."
             .into(),
         n => format!("{n} lanes per instruction."),
+    }
+}
+
+/// "The machine's limit" ([`limit_section`]); the lane ladder is drawn in the SIMD family's
+/// section ([`ladder_section`]).
+pub struct MachineLimit;
+
+impl Section for MachineLimit {
+    fn name(&self) -> &'static str {
+        "limit"
+    }
+
+    fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        limit_section(page.results, page.groups).map(Some)
     }
 }

@@ -152,7 +152,7 @@ pub fn measure_all(
     fill_speedups(&mut variants);
     Ok(Results {
         schema_version: crate::results::SCHEMA_VERSION,
-        generated_at: crate::results::now_rfc3339(),
+        generated_at: crate::units::now_rfc3339(),
         machine: Machine::detect(),
         settings: opts.bench.clone(),
         problem: ProblemInfo::new(&grid, &reference),

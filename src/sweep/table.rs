@@ -3,7 +3,7 @@
 
 use crate::sweep::{Baseline, Sweep};
 
-use super::format_timing;
+use crate::export::format_timing;
 
 /// A table: header and rows of cells.
 #[derive(Debug, Clone, PartialEq)]

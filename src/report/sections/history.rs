@@ -3,11 +3,10 @@
 //! points ringed, machine changes noted, and a table of the latest instructions and time.
 
 use askama::Template;
-use plotters::prelude::*;
 
-use super::html::{filters, strip_xml_decl};
-use crate::charts::draw_lines;
+use super::{Context, Section};
 use crate::history::{self, Entry};
+use crate::markup::{filters, strip_xml_decl};
 
 /// `history.html`: the runs of `history.jsonl`, or a note that there are none yet.
 #[derive(Template)]
@@ -57,7 +56,7 @@ pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String>
                     )
                 })
                 .collect(),
-            chart: strip_xml_decl(&chart(entries)?).to_string(),
+            chart: strip_xml_decl(&crate::report::charts::history::chart(entries)?).to_string(),
             rows: last.variants.iter().map(|p| row(entries, p)).collect(),
         }),
         None => None,
@@ -99,77 +98,20 @@ fn row(entries: &[Entry], p: &history::Point) -> HistoryRow {
     }
 }
 
-/// A variant's name, its points (run index, median over its first median) and the indices of
-/// its change points among them.
-type Line = (String, Vec<(f64, f64)>, Vec<usize>);
+/// "History" ([`section`]), where the page was given a history.
+pub struct History;
 
-/// One line per variant of the latest run: median over its first median, by run index.
-fn chart(entries: &[Entry]) -> Result<String, String> {
-    let last = entries.last().expect("called with entries");
-    let lines: Vec<Line> = last
-        .variants
-        .iter()
-        .map(|p| {
-            let s = history::series(entries, &p.name);
-            let first = s.first().map_or(1.0, |(_, f)| f.median);
-            let points = s
-                .iter()
-                .map(|(i, q)| (*i as f64, q.median / first))
-                .collect();
-            (p.name.clone(), points, history::change_points(&s))
-        })
-        .collect();
-    let (lo, hi) = lines
-        .iter()
-        .flat_map(|(_, pts, _)| pts.iter().map(|p| p.1))
-        .filter(|y| y.is_finite())
-        .fold((1.0_f64, 1.0_f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    // The loader refuses medians no run gives; the axis is made drawable all the same.
-    let (y0, y1, clamped) = crate::charts::axis(lo * 0.95, hi * 1.05, false);
-    let x_hi = (entries.len().max(2) - 1) as f64;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
-        let err = |e: DrawingAreaErrorKind<_>| e.to_string();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "Median time relative to each variant's first run{}",
-                    if clamped { " (axis clamped)" } else { "" }
-                ),
-                ("sans-serif", 20),
-            )
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .build_cartesian_2d(-0.3..x_hi + 0.3, y0..y1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("run (history.jsonl line)")
-            .y_desc("time / first")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.2}"))
-            .draw()
-            .map_err(err)?;
-        for (_, pts, changes) in &lines {
-            chart
-                .draw_series(
-                    changes
-                        .iter()
-                        .map(|&c| Circle::new(pts[c], 9, BLACK.stroke_width(2))),
-                )
-                .map_err(err)?;
-        }
-        draw_lines(
-            &mut chart,
-            lines.into_iter().map(|(n, pts, _)| (n, pts)),
-            SeriesLabelPosition::UpperLeft,
-        )?;
-        root.present().map_err(err)?;
+impl Section for History {
+    fn name(&self) -> &'static str {
+        "history"
     }
-    Ok(svg)
+
+    fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        page.extras
+            .history
+            .map(|h| section(h.entries, h.warnings))
+            .transpose()
+    }
 }
 
 #[cfg(test)]
@@ -189,7 +131,7 @@ mod tests {
         let results = fixture();
         let dir = tempfile::tempdir().unwrap();
         let none = dir.path().join("none");
-        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        crate::report::render_report(&results, dir.path(), &none).unwrap();
         let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert!(page.contains("<section id=\"history\">"));
         assert!(page.contains("No history yet"));
@@ -207,7 +149,7 @@ mod tests {
             p.median *= 1.5;
         }
         history::append(dir.path(), &entry).unwrap();
-        crate::render::render_report(&results, dir.path(), &none).unwrap();
+        crate::report::render_report(&results, dir.path(), &none).unwrap();
         let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert!(page.contains("2 runs in"), "two entries kept");
         assert!(

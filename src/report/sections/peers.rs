@@ -4,10 +4,11 @@
 
 use askama::Template;
 
-use super::format_seconds;
-use super::html::filters;
+use super::{Context, Section};
+use crate::markup::filters;
 use crate::peers::{self, PeerResults};
 use crate::results::Results;
+use crate::units::format_seconds;
 
 /// `peers.html`: the peers measured on the report's problem, or why there are none to compare.
 #[derive(Template)]
@@ -110,7 +111,7 @@ fn row(results: &Results, r: &peers::PeerResult) -> PeerRow {
 /// peer skipped, failed or was not run, or (the GPU rows) it has none.
 pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for group in super::groups_with_peers(results, Some(peers)) {
+    for group in crate::export::groups_with_peers(results, Some(peers)) {
         let rows = group
             .rows
             .iter()
@@ -144,4 +145,17 @@ pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(Strin
         }
     }
     out
+}
+
+/// "Python today" ([`section`]).
+pub struct Peers;
+
+impl Section for Peers {
+    fn name(&self) -> &'static str {
+        "peers"
+    }
+
+    fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        Ok(Some(section(page.results, page.extras.peers)))
+    }
 }

@@ -1,0 +1,88 @@
+//! The render stage: the HTML report and the table exports, from [`Results`] alone.
+//!
+//! [`load`] reads every stage's file, [`page`] puts the page together from [`sections`] (one
+//! file per section, in the `SECTIONS` registry), and [`charts`] holds every plotters call.
+//!
+//! Besides the results, the page reads what the other stages left: `peers.json`, `flags.json`,
+//! `sweeps/*.json` and `history.jsonl` in the report folder, and `profile.json` in the
+//! profiling stage's folder. [`check_inputs`] reads and checks them all without drawing anything,
+//! so that `report` can refuse a corrupt one before it measures (a refusal after the measurement
+//! would leave new results beside the old page) and `report --check` refuses it too. Every figure
+//! is range-checked where it is read ([`crate::results::Check`]): the charts draw what passed.
+
+pub mod charts;
+pub mod load;
+pub mod page;
+pub mod sections;
+
+use std::path::Path;
+
+use crate::export::{self, csv, markdown};
+use crate::markup::relative_link;
+use crate::results::Results;
+use crate::sweep::Legacy;
+use crate::{LabError, fsutil};
+use load::Inputs;
+use sections::{Extras, HistoryRuns, ProfileLinks};
+
+/// File names of the render stage's outputs inside the report folder.
+pub const RESULTS_FILE: &str = "results.json";
+pub const HTML_FILE: &str = "index.html";
+
+/// Reads and checks every input of [`render_report`] but the results: the peers, flags, sweeps
+/// and history in the report folder `dir`, and the profiles in `flamegraphs`. A corrupt one is
+/// one [`LabError::Corrupt`] naming the file and the field; missing ones are fine (their sections
+/// say how to make them), and so are unreadable lines of the history (skipped with a warning).
+pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
+    Inputs::load(dir, flamegraphs, Legacy::ReadOnly).map(drop)
+}
+
+/// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically, and with them
+/// the picture of a measurement not yet rendered ([`Results::picture`]). Runs no kernel:
+/// everything comes from `results`, the other stages' files in `dir` and, where the profiling
+/// stage has run, the `profile.json` in `flamegraphs`, whose views the page links to. Nothing is
+/// written unless every input reads and every chart draws.
+pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
+    results.validate(&dir.join(RESULTS_FILE))?;
+    let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert)?;
+    let groups = export::groups_with_peers(results, inputs.peers.as_ref());
+    // Profiles of another problem (an earlier or interrupted run of another size) are not
+    // linked: the page says which problem they were made for instead.
+    let (summary, other_profiles) = match inputs.profiles {
+        Some(s) if s.spec == results.problem.spec() => (Some(s), None),
+        Some(s) => (None, Some(s.spec)),
+        None => (None, None),
+    };
+    let base = relative_link(dir, flamegraphs);
+    for w in &inputs.warnings {
+        eprintln!("warning: {w}");
+    }
+    let extras = Extras {
+        profiles: summary.as_ref().map(|summary| ProfileLinks {
+            summary,
+            base: &base,
+        }),
+        other_profiles,
+        sweeps: &inputs.sweeps,
+        peers: inputs.peers.as_ref(),
+        flags: inputs.flags.as_ref(),
+        history: Some(HistoryRuns {
+            entries: &inputs.history,
+            warnings: &inputs.warnings,
+        }),
+    };
+    let chart_err = |e: String| LabError::Write {
+        path: dir.join(HTML_FILE),
+        source: std::io::Error::other(format!("cannot draw a chart: {e}")),
+    };
+    let page = page::render(results, &groups, extras).map_err(chart_err)?;
+    fsutil::atomic_write(
+        &dir.join("results.md"),
+        markdown::render(&groups).as_bytes(),
+    )?;
+    fsutil::atomic_write(&dir.join("results.csv"), csv::render(&groups).as_bytes())?;
+    if let Some(png) = &results.picture {
+        fsutil::atomic_write(&dir.join(crate::measurement::IMAGE_FILE), png)?;
+    }
+    fsutil::atomic_write(&dir.join(HTML_FILE), page.as_bytes())
+}
