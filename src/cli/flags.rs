@@ -17,7 +17,7 @@ use crate::bench::BenchSettings;
 use crate::flags::{self, Build, BuildStatus, Cell, FlagResults, Lang, evidence::Listing};
 use crate::machine::Machine;
 use crate::measure::{self, Bench};
-use crate::measurement as report;
+use crate::measurement;
 use crate::results::ProblemInfo;
 use crate::units::now_rfc3339;
 use crate::{GridSpec, LabError, fsutil, reference};
@@ -76,7 +76,7 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
             .filter(available)
             .collect());
     };
-    let chosen = report::select(Some(names))?;
+    let chosen = measurement::select(Some(names))?;
     for v in &chosen {
         if let Availability::Unavailable(why) = v.availability() {
             return Err(LabError::bad_input(format!(
@@ -121,7 +121,7 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
 /// criterion, timing it even where this build changed its answer, and writes the cell.
 pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
     fsutil::check_output_file("--out", &args.out)?;
-    let variant = report::find_variant(&args.variant)?;
+    let variant = measurement::find_variant(&args.variant)?;
     let grid = GridSpec::TUTORIAL.build()?;
     let reference = reference::compute(&grid.problem());
     // Validated as inexact so that a build that broke it is still timed; the status is then

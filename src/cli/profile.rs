@@ -12,7 +12,7 @@ use tabled::settings::Style;
 use super::progress::Quiet;
 use super::{ProblemArgs, ProblemSpec};
 use crate::LabError;
-use crate::measurement as report;
+use crate::measurement;
 use crate::profile::{
     self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
 };
@@ -179,17 +179,17 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The variants `--variants` names, each of which must run here; or, for no list or an empty one
-/// (as `report` takes it, see [`report::named`]), every available one, the others skipped with a
+/// (as `report` takes it, see [`measurement::named`]), every available one, the others skipped with a
 /// line (kept in [`Selection::notes`]).
 ///
 /// The second list is the GPU variants whose machine code can be shown (where NVRTC, ptxas and
 /// nvdisasm are installed): with or without a GPU to run them on.
 fn selection(list: Option<&str>) -> Result<Selection, LabError> {
-    let named = report::named(list).is_some();
+    let named = measurement::named(list).is_some();
     // Looked for (NVRTC loaded) only when a GPU variant is among those asked for.
     let tools = std::cell::OnceCell::new();
     let mut selection = Selection::default();
-    for v in report::select(list)? {
+    for v in measurement::select(list)? {
         let code = mandel_variants::gpu::code::code_of(v.name);
         let mut code_shown = false;
         if let Some(code) = code {
@@ -321,7 +321,7 @@ pub(super) struct KernelOnceArgs {
 }
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
-    let variant = report::find_variant(&args.variant)?;
+    let variant = measurement::find_variant(&args.variant)?;
     let grid = args.problem.spec()?.build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
     let mut out = vec![0u32; grid.pixels()];

@@ -12,7 +12,7 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
-use crate::measurement as report;
+use crate::measurement;
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};
@@ -64,7 +64,7 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         (Some(b), false) => b.problem,
         _ => regress::GATE_PROBLEM,
     };
-    let selection = report::select(args.variants.as_deref())?;
+    let selection = measurement::select(args.variants.as_deref())?;
     let (counted, skipped) = count_all(&selection, &problem, args.jobs)?;
     if let Some(reason) = reason {
         if let Some(bad) = counted.iter().find(|c| c.status == Status::Fail) {
@@ -182,7 +182,7 @@ pub(super) struct CountOnceArgs {
 
 pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
     fsutil::check_output_file("--report", &args.report)?;
-    let variant = report::find_variant(&args.variant)?;
+    let variant = measurement::find_variant(&args.variant)?;
     count::count_once(
         variant,
         &args.problem.spec()?,
@@ -206,7 +206,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
     }
     let spec = args.problem.spec()?;
     spec.build()?;
-    let variants = report::select(Some(&args.variants))?;
+    let variants = measurement::select(Some(&args.variants))?;
     if args.check {
         return Ok(ExitCode::SUCCESS);
     }

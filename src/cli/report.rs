@@ -8,9 +8,9 @@ use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::{self, csv, json, markdown, terminal};
-use crate::measurement::{self as report, MeasureOptions, Step};
+use crate::measurement::{self, MeasureOptions, Step};
 use crate::quick::QuickPlan;
-use crate::report::{self as render, HTML_FILE, RESULTS_FILE};
+use crate::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::results::Results;
 use crate::sweep::Legacy;
 use crate::{GridSpec, LabError, fsutil};
@@ -25,7 +25,7 @@ const REPORT_FILES: [&str; 6] = [
     HTML_FILE,
     "results.md",
     "results.csv",
-    report::IMAGE_FILE,
+    measurement::IMAGE_FILE,
     super::progress::LOG_FILE,
 ];
 
@@ -42,12 +42,12 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
     // Everything the render stage reads besides the results, checked before anything is measured:
     // a corrupt one refused after the measurement would leave new results beside the old page.
-    render::check_inputs(&args.out, &args.flamegraphs)?;
+    report::check_inputs(&args.out, &args.flamegraphs)?;
     if args.check {
         if !args.render_only {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
-            report::select(args.variants.as_deref())?;
+            measurement::select(args.variants.as_deref())?;
             best_chunk(&args.out, &spec, Legacy::ReadOnly)?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -70,7 +70,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            report::merge(&mut results, measure(&args, Some(spec))?)?;
+            measurement::merge(&mut results, measure(&args, Some(spec))?)?;
             results.save(&results_path)?;
             results
         } else {
@@ -78,7 +78,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             results.save(&results_path)?;
             results
         };
-    render::render_report(&results, &args.out, &args.flamegraphs)?;
+    report::render_report(&results, &args.out, &args.flamegraphs)?;
     let peers = crate::peers::PeerResults::load(&args.out)?;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
@@ -98,7 +98,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             // (`cargo xtask report` merges `mpi` into a report that has just said its warnings).
             let mut measured = results.clone();
             if args.merge {
-                let names: Vec<&str> = report::select(args.variants.as_deref())?
+                let names: Vec<&str> = measurement::select(args.variants.as_deref())?
                     .iter()
                     .map(|v| v.name)
                     .collect();
@@ -165,7 +165,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     let (mut spec, bench) = plan(args, None)?;
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
-    let selection = report::select(args.variants.as_deref())?;
+    let selection = measurement::select(args.variants.as_deref())?;
     let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
@@ -177,7 +177,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     } else if quick_chooses_problem(args) {
         eprintln!("Calibrating --quick: every variant once on a small grid...");
         let chosen = crate::quick::plan(
-            &report::runs(&selection, &opts),
+            &measurement::runs(&selection, &opts),
             opts.bench.as_ref(),
             crate::quick::BUDGET_SECS,
         )?;
@@ -186,10 +186,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         quick = Some(chosen);
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
-    let runs = report::runs(&selection, &opts).len();
+    let runs = measurement::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
     let bar = &quiet.bar;
-    let results = report::measure_all(&spec, &selection, &opts, |step| match step {
+    let results = measurement::measure_all(&spec, &selection, &opts, |step| match step {
         Step::Reference => bar.set_message("computing the reference"),
         Step::Validating(v) => bar.set_message(format!("validating {v}")),
         Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),

@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
-use crate::measurement as report;
+use crate::measurement;
 use crate::validate::{self, Status, Validation};
 use crate::{Region, image, known, limit, measure, reference};
 
@@ -77,7 +77,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.image {
         crate::fsutil::check_output_file("--image", path)?;
     }
-    let variant = report::find_variant(variant)?;
+    let variant = measurement::find_variant(variant)?;
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();

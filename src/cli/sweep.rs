@@ -11,7 +11,7 @@ use tabled::settings::Style;
 use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
-use crate::measurement as report;
+use crate::measurement;
 use crate::report::charts;
 use crate::sweep::engine::Plan;
 use crate::sweep::table::{self as tables, Table};
@@ -171,9 +171,9 @@ fn variants(
     names: Option<&str>,
 ) -> Result<Vec<&'static mandel_variants::Variant>, LabError> {
     // An empty list is the axis's own variants, as no option is.
-    let names = report::named(names);
+    let names = measurement::named(names);
     let mut variants = match names {
-        Some(names) => report::select(Some(names))?,
+        Some(names) => measurement::select(Some(names))?,
         None => axis.default_variants(),
     };
     if let Baseline::EachValue(base) = axis.baseline() {

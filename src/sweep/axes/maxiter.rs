@@ -118,7 +118,12 @@ impl Axis for Maxiter {
                     let other = per_value.iter().find(|g| g.variant == f.variant);
                     let skips = mandel_variants::find(&f.variant)
                         .is_some_and(|v| v.family == mandel_variants::Family::Shortcuts);
-                    format!("{} {}: {}", f.variant, f.summary(), follows(f, other, skips))
+                    format!(
+                        "{} {}: {}",
+                        f.variant,
+                        f.summary(),
+                        follows(f, other, skips)
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
