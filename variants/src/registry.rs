@@ -20,6 +20,8 @@ pub const VARIANTS: &[&Variant] = &[
     &shortcuts::bulb_check::VARIANT,
     &shortcuts::cycle_check::VARIANT,
     &shortcuts::shortcut::VARIANT,
+    &shortcuts::simd_shortcut::VARIANT,
+    &shortcuts::simd_shortcut_rayon::VARIANT,
     &gpu::cuda_vector::F32,
     &gpu::cuda_vector::F64,
     &gpu::cuda_elementwise::F32,

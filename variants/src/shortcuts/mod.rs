@@ -33,11 +33,19 @@
 //!   tolerance, since an approximate comparison would change answers.
 //!
 //! Each variant changes one thing from its predecessor: [`bulb_check`] (`expanded` plus the bulb
-//! test), [`cycle_check`] (`expanded` plus cycle detection), [`shortcut`] (both).
+//! test), [`cycle_check`] (`expanded` plus cycle detection), [`shortcut`] (both),
+//! [`simd_shortcut`] (`simd-lanes` plus both: the bulb pass in [`compact`], the lanes with the
+//! cycle check in [`simd_refill`]), [`simd_shortcut_rayon`] (that on every core).
 
 pub mod bulb_check;
+pub mod compact;
 pub mod cycle_check;
 pub mod shortcut;
+pub mod simd_refill;
+pub mod simd_shortcut;
+pub mod simd_shortcut_rayon;
+#[cfg(test)]
+mod simd_tests;
 
 use crate::{Decided, Problem, Work};
 
@@ -49,20 +57,46 @@ pub const MARGIN: f64 = 1.0 / 1024.0;
 
 /// Whether `c = x + iy` is well inside the main cardioid or the period-2 bulb (see the module's
 /// argument): its orbit never escapes, in exact arithmetic or in the reference's.
+///
+/// The tests run in turn and stop at the first answer, which suits a loop over one point at a
+/// time: no square root outside the cardioid's box. [`in_bulb_lanes`] is the same test for
+/// loops over many points.
 #[inline]
 pub fn in_bulb(x: f64, y: f64) -> bool {
-    const LIMIT: f64 = 1.0 - MARGIN;
-    // The period-2 bulb: centre −1, radius 1/4; its 2-cycle's multiplier is 4(c + 1).
+    in_period2_bulb(x, y) || (near_cardioid(x, y) && in_cardioid(x, y))
+}
+
+/// [`in_bulb`], the same parts with the same answer, combined without a branch (`|`, `&`), so
+/// that a loop over points can run them in vector lanes (`simd-shortcut`'s pass: with the
+/// branches LLVM vectorised that loop for AVX-512 only).
+#[inline]
+pub fn in_bulb_lanes(x: f64, y: f64) -> bool {
+    in_period2_bulb(x, y) | (near_cardioid(x, y) & in_cardioid(x, y))
+}
+
+/// The multiplier's limit: accepted points have `|μ| < LIMIT`.
+const LIMIT: f64 = 1.0 - MARGIN;
+
+/// The period-2 bulb's part of [`in_bulb`]: centre −1, radius 1/4; its 2-cycle's multiplier is
+/// `4(c + 1)`.
+#[inline]
+pub(crate) fn in_period2_bulb(x: f64, y: f64) -> bool {
     let dx = x + 1.0;
-    if dx * dx + y * y < (LIMIT / 4.0) * (LIMIT / 4.0) {
-        return true;
-    }
-    // The main cardioid lies within −0.75 ≤ x ≤ 0.25, |y| ≤ 0.65: outside that box, no square
-    // root is taken.
-    if !(-0.8..=0.3).contains(&x) || y.abs() > 0.7 {
-        return false;
-    }
-    // The fixed point's multiplier: μ = 1 − √(1 − 4c), the principal square root.
+    dx * dx + y * y < (LIMIT / 4.0) * (LIMIT / 4.0)
+}
+
+/// The box that holds the main cardioid (−0.75 ≤ x ≤ 0.25, |y| ≤ 0.65) with room to spare:
+/// outside it [`in_bulb`] answers no whatever [`in_cardioid`] says, so a pass over points
+/// needs no square root where none of them is in the box.
+#[inline]
+pub(crate) fn near_cardioid(x: f64, y: f64) -> bool {
+    (-0.8..=0.3).contains(&x) & (y.abs() <= 0.7)
+}
+
+/// The main cardioid's part of [`in_bulb`], trusted only inside [`near_cardioid`]'s box: the
+/// fixed point's multiplier is `μ = 1 − √(1 − 4c)`, the principal square root.
+#[inline]
+fn in_cardioid(x: f64, y: f64) -> bool {
     let (wr, wi) = (1.0 - 4.0 * x, -4.0 * y);
     let modulus = (wr * wr + wi * wi).sqrt();
     let sr = ((modulus + wr) * 0.5).sqrt();
@@ -226,6 +260,26 @@ mod tests {
         }
         // Far away and not a number: refused, never a panic.
         assert!(!in_bulb(1e300, 1e300) && !in_bulb(f64::NAN, 0.0));
+    }
+
+    #[test]
+    fn the_bulb_test_has_the_same_answer_with_and_without_branches() {
+        let steps = 700;
+        for i in 0..=steps {
+            for j in 0..=steps {
+                let x = -2.2 + 3.0 * f64::from(i) / f64::from(steps);
+                let y = -1.4 + 2.8 * f64::from(j) / f64::from(steps);
+                assert_eq!(in_bulb(x, y), in_bulb_lanes(x, y), "({x}, {y})");
+            }
+        }
+        for (x, y) in [
+            (f64::NAN, 0.0),
+            (0.0, f64::NAN),
+            (1e300, -1e300),
+            (-0.8, 0.7),
+        ] {
+            assert_eq!(in_bulb(x, y), in_bulb_lanes(x, y), "({x}, {y})");
+        }
     }
 
     #[test]

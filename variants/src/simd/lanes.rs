@@ -9,8 +9,9 @@
 //! the CPU at run time. That is what makes the safe methods sound: every `unsafe` block below
 //! calls an intrinsic whose target feature the token proves present.
 //!
-//! Only the operations of the reference appear here (add, subtract, multiply, compare): there is
-//! no fused multiply-add anywhere, so the kernels stay exact.
+//! Only the operations of the reference appear here (add, subtract, multiply, compare), besides
+//! the bookkeeping of masks and counters and the shortcuts' bitwise comparison of states: there
+//! is no fused multiply-add anywhere, so the kernels stay exact.
 
 /// The widest vector any path has, in f64 lanes: scratch arrays are this long.
 pub const MAX_LANES: usize = 8;
@@ -67,6 +68,21 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn load_counts(self, a: &[i64; MAX_LANES]) -> Self::I;
     /// Writes the counters into lanes `0..LANES` of `a`.
     fn store_counts(self, n: Self::I, a: &mut [i64; MAX_LANES]);
+
+    // The cycle check's operations (the shortcuts family's lane kernel): the lanes' states are
+    // compared as bit patterns, never as floats, so that `-0.0` and `0.0` differ and a NaN is
+    // equal to itself, as `to_bits` has them.
+
+    /// The lanes of `m` where also `a` and `b` hold the same 64 bits.
+    fn and_eq(self, m: Self::M, a: Self::F, b: Self::F) -> Self::M;
+    /// The lanes of `a` or of `b`.
+    fn or(self, a: Self::M, b: Self::M) -> Self::M;
+    /// The lanes where the counter `n` is at least `at` (both between 0 and 2³²).
+    fn count_ge(self, n: Self::I, at: Self::I) -> Self::M;
+    /// `if m { a } else { b }`, lane by lane, for counters.
+    fn select_counts(self, m: Self::M, a: Self::I, b: Self::I) -> Self::I;
+    /// `a + b`, lane by lane, for counters.
+    fn add_counts(self, a: Self::I, b: Self::I) -> Self::I;
 
     // The refill's operations. The defaults go through memory; AVX-512 has an instruction for
     // each (and the narrow stores then wide reload of the defaults would stall its loads).
@@ -253,6 +269,26 @@ impl Lanes for Portable {
     #[inline(always)]
     fn store_counts(self, n: [i64; 4], a: &mut [i64; MAX_LANES]) {
         a[..4].copy_from_slice(&n);
+    }
+    #[inline(always)]
+    fn and_eq(self, m: [bool; 4], a: [f64; 4], b: [f64; 4]) -> [bool; 4] {
+        std::array::from_fn(|i| m[i] & (a[i].to_bits() == b[i].to_bits()))
+    }
+    #[inline(always)]
+    fn or(self, a: [bool; 4], b: [bool; 4]) -> [bool; 4] {
+        std::array::from_fn(|i| a[i] | b[i])
+    }
+    #[inline(always)]
+    fn count_ge(self, n: [i64; 4], at: [i64; 4]) -> [bool; 4] {
+        std::array::from_fn(|i| n[i] >= at[i])
+    }
+    #[inline(always)]
+    fn select_counts(self, m: [bool; 4], a: [i64; 4], b: [i64; 4]) -> [i64; 4] {
+        std::array::from_fn(|i| if m[i] { a[i] } else { b[i] })
+    }
+    #[inline(always)]
+    fn add_counts(self, a: [i64; 4], b: [i64; 4]) -> [i64; 4] {
+        std::array::from_fn(|i| a[i] + b[i])
     }
 }
 
@@ -446,6 +482,33 @@ mod x86 {
                 ))
             }
         }
+        #[inline(always)]
+        fn and_eq(self, m: __mmask8, a: __m512d, b: __m512d) -> __mmask8 {
+            // SAFETY: see the impl.
+            unsafe {
+                _mm512_mask_cmpeq_epi64_mask(m, _mm512_castpd_si512(a), _mm512_castpd_si512(b))
+            }
+        }
+        #[inline(always)]
+        fn or(self, a: __mmask8, b: __mmask8) -> __mmask8 {
+            a | b
+        }
+        #[inline(always)]
+        fn count_ge(self, n: __m256i, at: __m256i) -> __mmask8 {
+            // The counters are u32 here (see `count`).
+            // SAFETY: see the impl.
+            unsafe { _mm256_cmpge_epu32_mask(n, at) }
+        }
+        #[inline(always)]
+        fn select_counts(self, m: __mmask8, a: __m256i, b: __m256i) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_mask_blend_epi32(m, b, a) }
+        }
+        #[inline(always)]
+        fn add_counts(self, a: __m256i, b: __m256i) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_add_epi32(a, b) }
+        }
     }
 
     /// Expands mask bits into all-ones 64-bit lanes.
@@ -544,6 +607,44 @@ mod x86 {
             // SAFETY: see the impl.
             unsafe { _mm256_storeu_si256(a.as_mut_ptr().cast(), n) }
         }
+        #[inline(always)]
+        fn and_eq(self, m: __m256d, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe {
+                let eq = _mm256_cmpeq_epi64(_mm256_castpd_si256(a), _mm256_castpd_si256(b));
+                _mm256_and_pd(m, _mm256_castsi256_pd(eq))
+            }
+        }
+        #[inline(always)]
+        fn or(self, a: __m256d, b: __m256d) -> __m256d {
+            // SAFETY: see the impl.
+            unsafe { _mm256_or_pd(a, b) }
+        }
+        #[inline(always)]
+        fn count_ge(self, n: __m256i, at: __m256i) -> __m256d {
+            // n >= at is not at > n.
+            // SAFETY: see the impl.
+            unsafe {
+                let below = _mm256_cmpgt_epi64(at, n);
+                _mm256_castsi256_pd(_mm256_xor_si256(below, _mm256_set1_epi64x(-1)))
+            }
+        }
+        #[inline(always)]
+        fn select_counts(self, m: __m256d, a: __m256i, b: __m256i) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe {
+                _mm256_castpd_si256(_mm256_blendv_pd(
+                    _mm256_castsi256_pd(b),
+                    _mm256_castsi256_pd(a),
+                    m,
+                ))
+            }
+        }
+        #[inline(always)]
+        fn add_counts(self, a: __m256i, b: __m256i) -> __m256i {
+            // SAFETY: see the impl.
+            unsafe { _mm256_add_epi64(a, b) }
+        }
     }
 
     // SAFETY (every `unsafe` block in this impl): SSE2 is part of x86-64, and the pointers are to
@@ -635,6 +736,47 @@ mod x86 {
         fn store_counts(self, n: __m128i, a: &mut [i64; MAX_LANES]) {
             // SAFETY: see the impl.
             unsafe { _mm_storeu_si128(a.as_mut_ptr().cast(), n) }
+        }
+        #[inline(always)]
+        fn and_eq(self, m: __m128d, a: __m128d, b: __m128d) -> __m128d {
+            // SSE2 has no 64-bit compare (SSE4.1's `pcmpeqq`): the 32-bit halves are compared,
+            // and a lane is equal where both its halves are (each half ANDed with its partner).
+            // SAFETY: see the impl.
+            unsafe {
+                let halves = _mm_cmpeq_epi32(_mm_castpd_si128(a), _mm_castpd_si128(b));
+                let both = _mm_and_si128(halves, _mm_shuffle_epi32::<0b10_11_00_01>(halves));
+                _mm_and_pd(m, _mm_castsi128_pd(both))
+            }
+        }
+        #[inline(always)]
+        fn or(self, a: __m128d, b: __m128d) -> __m128d {
+            // SAFETY: see the impl.
+            unsafe { _mm_or_pd(a, b) }
+        }
+        #[inline(always)]
+        fn count_ge(self, n: __m128i, at: __m128i) -> __m128d {
+            // SSE2 has no 64-bit compare (SSE4.2's `pcmpgtq`): n >= at where at - n - 1 is
+            // negative (exact, as both lie in 0..2³³), and that sign, in each lane's upper half,
+            // is spread over the lane.
+            // SAFETY: see the impl.
+            unsafe {
+                let d = _mm_sub_epi64(_mm_sub_epi64(at, n), _mm_set1_epi64x(1));
+                let sign = _mm_srai_epi32::<31>(d);
+                _mm_castsi128_pd(_mm_shuffle_epi32::<0b11_11_01_01>(sign))
+            }
+        }
+        #[inline(always)]
+        fn select_counts(self, m: __m128d, a: __m128i, b: __m128i) -> __m128i {
+            // SAFETY: see the impl.
+            unsafe {
+                let m = _mm_castpd_si128(m);
+                _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b))
+            }
+        }
+        #[inline(always)]
+        fn add_counts(self, a: __m128i, b: __m128i) -> __m128i {
+            // SAFETY: see the impl.
+            unsafe { _mm_add_epi64(a, b) }
         }
     }
 }
@@ -739,6 +881,34 @@ mod arm {
         fn store_counts(self, n: int64x2_t, a: &mut [i64; MAX_LANES]) {
             // SAFETY: see the impl.
             unsafe { vst1q_s64(a.as_mut_ptr(), n) }
+        }
+        #[inline(always)]
+        fn and_eq(self, m: uint64x2_t, a: float64x2_t, b: float64x2_t) -> uint64x2_t {
+            // SAFETY: see the impl.
+            unsafe {
+                let eq = vceqq_u64(vreinterpretq_u64_f64(a), vreinterpretq_u64_f64(b));
+                vandq_u64(m, eq)
+            }
+        }
+        #[inline(always)]
+        fn or(self, a: uint64x2_t, b: uint64x2_t) -> uint64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vorrq_u64(a, b) }
+        }
+        #[inline(always)]
+        fn count_ge(self, n: int64x2_t, at: int64x2_t) -> uint64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vcgeq_s64(n, at) }
+        }
+        #[inline(always)]
+        fn select_counts(self, m: uint64x2_t, a: int64x2_t, b: int64x2_t) -> int64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vbslq_s64(m, a, b) }
+        }
+        #[inline(always)]
+        fn add_counts(self, a: int64x2_t, b: int64x2_t) -> int64x2_t {
+            // SAFETY: see the impl.
+            unsafe { vaddq_s64(a, b) }
         }
     }
 }

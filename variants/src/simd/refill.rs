@@ -76,7 +76,7 @@ impl<'a> Feed<'a> {
     /// Up to `want` consecutive pixels as `(first, count)`, or `None` when every pixel has been
     /// handed out.
     #[inline]
-    fn take(&mut self, want: usize) -> Option<(usize, usize)> {
+    pub(crate) fn take(&mut self, want: usize) -> Option<(usize, usize)> {
         if self.cur == self.stop {
             if self.exhausted {
                 return None;
@@ -119,7 +119,7 @@ impl Counts {
     }
 
     #[inline]
-    fn write(&self, index: usize, count: u32) {
+    pub(crate) fn write(&self, index: usize, count: u32) {
         assert!(index < self.len, "pixel {index} outside the grid");
         // SAFETY: in bounds (checked above); each index is written once, by the thread that took
         // it from the feed (see `Send`).
@@ -176,6 +176,7 @@ macro_rules! each_vector {
         }
     }};
 }
+pub(crate) use each_vector;
 
 /// Runs [`escape_counts`] on the path `isa` over the pixels `feed` hands out: four vectors in
 /// flight where there are 32 vector registers (AVX-512), three where there are 16 (measured on

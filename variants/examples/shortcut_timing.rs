@@ -1,0 +1,191 @@
+//! Times the SIMD shortcut kernel beside `simd-lanes` and the scalar `shortcut` on the tutorial's
+//! grid, and the cycle check's schedules against each other (the figures in
+//! `src/shortcuts/simd_shortcut.rs`). Not part of the lab: the lab's `run` and `report` time the
+//! registered variants; this tries schedules no variant runs.
+//!
+//! `cargo run -p mandel-variants --release --example shortcut_timing -- [runs] [maxiter...]`
+
+use std::sync::atomic::AtomicUsize;
+use std::time::Instant;
+
+use mandel_variants::shortcuts::compact::Compacted;
+use mandel_variants::shortcuts::simd_refill::{self, Schedule};
+use mandel_variants::simd::Isa;
+use mandel_variants::simd::refill::{Counts, Feed};
+use mandel_variants::{Problem, Tuning, Work, find};
+
+/// The tutorial's axis: `start`, `start + step`, ... while below `end`.
+fn axis(n: usize, start: f64, end: f64) -> Vec<f64> {
+    let step = (end - start) / n as f64;
+    let mut v = start;
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n && (if step > 0.0 { v < end } else { v > end }) {
+        out.push(v);
+        v += step;
+    }
+    out
+}
+
+/// This thread's CPU time in ms: on a machine shared with other programs, the time they take
+/// from it is not counted (wall-clock time is, and its spread here reached 3×).
+fn cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 * 1e-6
+}
+
+/// The clock: this thread's CPU time, or wall-clock time for runs on several threads.
+fn now(wall: bool) -> f64 {
+    if wall {
+        thread_local!(static START: Instant = Instant::now());
+        START.with(|s| s.elapsed().as_secs_f64() * 1e3)
+    } else {
+        cpu_ms()
+    }
+}
+
+/// Median, minimum and maximum of `runs` timings of `f`, in ms.
+fn time(runs: usize, wall: bool, mut f: impl FnMut()) -> (f64, f64, f64) {
+    f();
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = now(wall);
+            f();
+            now(wall) - start
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    (t[t.len() / 2], t[0], t[t.len() - 1])
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(11);
+    let maxiters: Vec<u32> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let maxiters = if maxiters.is_empty() {
+        vec![1000, 10_000]
+    } else {
+        maxiters
+    };
+    let xs = axis(500, -2.13, 0.77);
+    let ys = axis(500, 1.3, -1.3);
+    let isa = std::env::var("ISA")
+        .ok()
+        .and_then(|i| Isa::parse(&i))
+        .unwrap_or_else(Isa::best);
+    println!("{isa}, {runs} runs each: median (min..max) ms, this thread's CPU time (cpu) or wall");
+    for maxiter in maxiters {
+        let problem = Problem {
+            xs: &xs,
+            ys: &ys,
+            maxiter,
+        };
+        let mut out = vec![0; problem.pixels()];
+        let (qx, qy): (Vec<f64>, Vec<f64>) = problem.points().unzip();
+        let reference = mandel_variants::shortcuts::work::<false, false>(&qx, &qy, maxiter);
+        println!(
+            "maxiter {maxiter}: the reference executes {} iterations",
+            reference.executed
+        );
+        let names: Vec<String> = std::env::var("VARIANTS").map_or(
+            [
+                "simd-lanes",
+                "simd-shortcut",
+                "shortcut",
+                "simd-rayon",
+                "simd-shortcut-rayon",
+            ]
+            .map(String::from)
+            .to_vec(),
+            |v| v.split(',').map(String::from).collect(),
+        );
+        for name in names.iter().map(String::as_str) {
+            let variant = find(name).expect("registered");
+            let tuning = Tuning {
+                isa: variant
+                    .knobs
+                    .contains(&mandel_variants::Knob::Isa)
+                    .then_some(isa),
+                ..Tuning::default()
+            };
+            let mut k = variant.prepare(&problem, &tuning).unwrap();
+            let wall = variant.cores == mandel_variants::Cores::Threads;
+            let (med, lo, hi) = time(runs, wall, || k.run(&mut out).unwrap());
+            let executed = k
+                .work()
+                .map_or(String::new(), |w| format!(", {} iterations", w.executed));
+            let clock = if wall { "wall" } else { "cpu" };
+            println!("  {name:20} {med:8.2} ({lo:.2}..{hi:.2}) {clock}{executed}");
+        }
+        let mut kept = Compacted::new(qx.len());
+        let (med, lo, hi) = time(runs, false, || kept.fill(isa, &qx, &qy, &mut out));
+        println!(
+            "  bulb pass alone      {med:8.2} ({lo:.2}..{hi:.2}), {} kept",
+            kept.len()
+        );
+        let list = |name: &str, default: &[u32]| -> Vec<u32> {
+            std::env::var(name).map_or(default.to_vec(), |p| {
+                p.split(',').filter_map(|x| x.parse().ok()).collect()
+            })
+        };
+        let mut schedules = Vec::new();
+        for period in list("PERIODS", &[24]) {
+            for first_save in list("SAVES", &[0]) {
+                for every in list("EVERY", &[1, 2, 3, 4, 6, 8, 16]) {
+                    schedules.push(Schedule {
+                        every,
+                        first_save,
+                        period,
+                    });
+                }
+            }
+        }
+        let mut go = |schedule: Schedule, tally: bool| {
+            kept.fill(isa, &qx, &qy, &mut out);
+            let next = AtomicUsize::new(0);
+            let mut feed = Feed::new(&next, kept.len(), kept.len());
+            let mut work = Work::default();
+            let counts = Counts::new(&mut out);
+            let limits = (maxiter, schedule);
+            if tally {
+                simd_refill::run::<true>(isa, &kept, limits, &mut feed, counts, &mut work);
+            } else {
+                simd_refill::run::<false>(isa, &kept, limits, &mut feed, counts, &mut work);
+            }
+            work
+        };
+        // Round robin over the schedules, so that the other programs on a shared machine
+        // slow them all alike.
+        let mut times = vec![Vec::new(); schedules.len()];
+        for _ in 0..runs {
+            for (k, &schedule) in schedules.iter().enumerate() {
+                let start = cpu_ms();
+                go(schedule, false);
+                times[k].push(cpu_ms() - start);
+            }
+        }
+        for (k, &schedule) in schedules.iter().enumerate() {
+            let t = &mut times[k];
+            t.sort_by(f64::total_cmp);
+            let w = go(schedule, true);
+            let Schedule {
+                every,
+                first_save,
+                period,
+            } = schedule;
+            println!(
+                "  period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), {} iterations, {} cycles, {} at maxiter",
+                t[t.len() / 2],
+                t[0],
+                t[t.len() - 1],
+                w.executed,
+                w.cycle,
+                w.at_maxiter
+            );
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `simd-shortcut` (beyond the tutorial): `simd-lanes` with both of the scalar `shortcut`'s
+//! shortcuts, every count still the reference's.
+//!
+//! `simd-lanes` runs the tutorial's problem at the FPU's throughput, but 42,501 of its 250,000
+//! pixels lie in the main cardioid or the period-2 bulb and take 42.5 M of its 51.4 M inner
+//! iterations (maxiter 1000) to learn the answer 0. `shortcut` removes that work one pixel at a
+//! time (6.98 M iterations left); here the same two shortcuts feed the lanes, in the kernel of
+//! `simd_refill.rs`:
+//!
+//! - **The bulb test decides pixels before they take a lane.** Each run starts with a pass that
+//!   writes 0 for every pixel [`super::in_bulb`] accepts (the same test and margin) and compacts
+//!   the others, their `c` and grid index, into buffers allocated at prepare
+//!   ([`Compacted`]); the lanes then run over the 207,499 kept pixels and write through the
+//!   index. The pass tests a chunk of 64 points into flags with [`super::in_bulb_lanes`], the
+//!   test without its branches, so LLVM runs it in vectors on every path (with the early
+//!   returns it vectorised the pass for AVX-512 only), and skips the square roots in chunks far
+//!   from the cardioid: 0.89 ms (AVX2), against 1.15 ms with the scalar test and 1.15 ms
+//!   vectorised with every square root taken.
+//! - **Bit-exact cycle detection in every lane.** A lane carries `z` as `(zx², zy², zx·zy)`,
+//!   which alone determines the next step, so a bitwise repeat of the triple proves the orbit
+//!   periodic through values that have all passed the escape test: it never escapes, and the
+//!   answer is 0. The triples are compared as 64-bit patterns ([`Lanes::and_eq`]), never as
+//!   floats. Per lane: a saved triple, and the count at which the next save is due (Brent's
+//!   schedule: the next save when the count has doubled, so the gap between saves keeps
+//!   growing and every period is eventually caught). A lane found periodic retires with 0 at
+//!   the block's end, as a spent one does; the comparison comes after the escape test of the
+//!   same iteration, so an escaping pixel's count is never touched.
+//! - **Check blocks.** The lanes run blocks of iterations between refills; a check only at
+//!   block ends would compare states a multiple of the block length apart and miss most
+//!   periods. Instead every 8th block is a check block: the saves that are due happen at its
+//!   start, and every one of its iterations is compared with the saved triple, and so is the
+//!   state it starts from (without that, a period equal to the spacing of the check blocks
+//!   would never be seen: its repeats would all fall on the unchecked block ends).
+//! - **Shorter blocks, fewer vectors.** With the bulb's pixels gone, most kept pixels escape
+//!   within a few iterations, and a lane waits for its block's end: blocks of 12 iterations
+//!   instead of `simd-lanes`'s 24. With 16 registers, the saved triples take room: two vectors
+//!   in flight instead of three.
+//!
+//! How the schedule was chosen, on the tutorial's problem, median of 11 runs (this thread's CPU
+//! time; the machine, an AMD EPYC Zen 3 with 2 cores, was shared with other work, and
+//! wall-clock times spread up to 3×), AVX2, in ms, then the inner iterations executed:
+//!
+//! | block | check every | maxiter 1000 | maxiter 10,000 |
+//! |------:|------------:|-------------:|---------------:|
+//! |     8 |  1 / 2 / 4 / 8 / 16 | 9.72 / 9.14 / 8.92 / 8.73 / 8.60 | 23.1 / 20.8 / 20.2 / 19.7 / 20.0 |
+//! |    12 |  1 / 2 / 4 / 8 / 16 | 9.56 / 9.09 / 8.86 / 8.74 / 8.55 | 21.6 / 19.8 / 19.3 / 19.2 / 19.1 |
+//! |    16 |  1 / 2 / 4 / 8 / 16 | 9.70 / 9.30 / 9.05 / 8.87 / 8.79 | 21.5 / 20.2 / 19.6 / 19.3 / 19.4 |
+//! |    24 |  1 / 2 / 4 / 8 / 16 | 10.30 / 9.87 / 9.61 / 9.41 / 9.41 | 21.4 / 20.4 / 19.7 / 19.4 / 19.4 |
+//!
+//! (three vectors in flight then). Checking every block costs about 12%; checking every 8th
+//! leaves a little more work (blocks of 12: 6.92 → 6.99 M iterations at maxiter 1000, 22.50 →
+//! 22.89 M at 10,000, against the scalar `shortcut`'s 6.98 M and 22.82 M, which checks every
+//! iteration) for less time; every 16th is no faster at 10,000 and wastes more (23.34 M).
+//! Delaying the first save until a lane has run 64 iterations changed nothing measurable
+//! (within 0.1 ms everywhere), so saves start at once. Vectors in flight (AVX2, blocks of 12,
+//! every 8th; best medians over six alternating runs): two 7.84 / 16.4 ms, three 8.49 /
+//! 17.5 ms, four 7.71 / 15.5 ms but erratic (up to 14 / 34 ms in the same series): two. The
+//! AVX-512 path keeps `simd-lanes`'s four (this CPU has no AVX-512 to measure it on).
+//!
+//! The result, median (min..max) of 21 runs, CPU time, same machine, AVX2 unless said:
+//!
+//! | maxiter | `simd-lanes` | `simd-shortcut` | `shortcut` (scalar) |
+//! |--------:|-------------:|----------------:|--------------------:|
+//! |   1,000 | 31.7 (30.4..32.4) | 7.72 (7.47..7.99) | 23.8 (23.5..24.1) |
+//! |  10,000 | 272 (265..286) | 17.0 (16.7..17.6) | 79.7 (78.0..80.4) |
+//!
+//! SSE2 at maxiter 1000: 43.2 → 12.9 ms. So 4.1× `simd-lanes` at maxiter 1000, and 3.1× the
+//! scalar `shortcut`, where the lanes' 4 pixels alone would promise 4×: the iterations left are
+//! the costly kind for lanes (207,499 short-lived pixels, each a refill, and 3,914 pixels that
+//! run to maxiter without repeating a value: 3.9 M of the 6.99 M iterations). The bulb pass is
+//! 0.9 ms of the 7.7.
+//!
+//! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
+//! function): a pixel's executed iterations are those up to the one that decided it, +1, as
+//! the scalar `orbit` counts them, so a cycle counts from the check that found it.
+//!
+//! [`Lanes::and_eq`]: crate::simd::lanes::Lanes::and_eq
+
+use std::sync::atomic::AtomicUsize;
+
+use super::compact::Compacted;
+use super::simd_refill::{self, SCHEDULE};
+use crate::simd::Isa;
+use crate::simd::refill::{self, Counts, Feed};
+use crate::{
+    Cores, Exactness, Family, HotCode, Kernel, Knob, Problem, SweepAxis, SweepRole, Tuning,
+    Variant, VariantError, Work, always_available,
+};
+
+/// Registry entry.
+pub const VARIANT: Variant = Variant {
+    name: "simd-shortcut",
+    family: Family::Shortcuts,
+    analogue: "beyond the tutorial",
+    summary: "simd-lanes plus both shortcuts: the bulb test before a pixel takes a lane, bit-exact cycle detection in the lanes",
+    exactness: Exactness::Exact,
+    knobs: &[Knob::Isa],
+    cores: Cores::One,
+    tutorial: None,
+    hot_code: Some(HotCode::Paths(simd_refill::SOURCE)),
+    rung: None,
+    sweeps: &[(SweepAxis::Maxiter, SweepRole::Member)],
+    probe: always_available,
+    prepare,
+};
+
+struct SimdShortcut {
+    qx: Vec<f64>,
+    qy: Vec<f64>,
+    maxiter: u32,
+    isa: Isa,
+    /// The pixels the bulb test leaves, refilled by each run; allocated here, outside the timing.
+    kept: Compacted,
+}
+
+fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+    let isa = Isa::resolve(VARIANT.name, tuning.isa)?;
+    refill::check_grid(VARIANT.name, problem)?;
+    let (qx, qy): (Vec<f64>, Vec<f64>) = problem.points().unzip();
+    Ok(Box::new(SimdShortcut {
+        kept: Compacted::new(qx.len()),
+        qx,
+        qy,
+        maxiter: problem.maxiter,
+        isa,
+    }))
+}
+
+/// One run on one core: the bulb pass, then the lanes over the pixels it kept. Where `TALLY`,
+/// the work it did is counted into `work`.
+fn one_core<const TALLY: bool>(
+    (qx, qy, maxiter, isa): (&[f64], &[f64], u32, Isa),
+    kept: &mut Compacted,
+    out: &mut [u32],
+    work: &mut Work,
+) {
+    kept.fill(isa, qx, qy, out);
+    let next = AtomicUsize::new(0);
+    // One core: one grab of every kept pixel.
+    let mut feed = Feed::new(&next, kept.len(), kept.len());
+    let limits = (maxiter, SCHEDULE);
+    simd_refill::run::<TALLY>(isa, kept, limits, &mut feed, Counts::new(out), work);
+}
+
+impl Kernel for SimdShortcut {
+    fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
+        let args = (&self.qx[..], &self.qy[..], self.maxiter, self.isa);
+        one_core::<false>(args, &mut self.kept, out, &mut Work::default());
+        Ok(())
+    }
+
+    fn isa(&self) -> Option<Isa> {
+        Some(self.isa)
+    }
+
+    /// An instrumented run of this very kernel (the tally instantiation): each pixel's executed
+    /// iterations are those up to the one that decided it, as the scalar `shortcut` counts them.
+    fn work(&self) -> Option<Work> {
+        let mut kept = Compacted::new(self.qx.len());
+        let mut out = vec![0; self.qx.len()];
+        let mut work = Work::default();
+        let args = (&self.qx[..], &self.qy[..], self.maxiter, self.isa);
+        one_core::<true>(args, &mut kept, &mut out, &mut work);
+        work.bulb = (self.qx.len() - kept.len()) as u64;
+        Some(work)
+    }
+}

@@ -1,0 +1,125 @@
+//! `simd-shortcut-rayon` (beyond the tutorial): `simd-shortcut` on every core, as `simd-rayon`
+//! is `simd-lanes` on every core.
+//!
+//! The bulb pass runs first, on the calling thread (0.9 ms on the tutorial's problem); then
+//! every worker runs the lanes of `simd_refill.rs` over the kept pixels, taking them from one
+//! shared counter in grabs sized as `simd-rayon`'s ([`grab`]), so the workers finish together
+//! even though the kept pixels' costs differ far more than the grid's. `--threads` sets the
+//! workers, `--isa` the path; the counts are exact.
+//!
+//! Measured on the tutorial's problem, AMD EPYC Zen 3, 2 cores shared with other work, so
+//! wall-clock times, median (min..max) of 21 runs, are only as good as the other core was free;
+//! from the series where it was: maxiter 1000, `simd-rayon` 15.5 (15.2..15.9) ms, this variant
+//! 4.49 (4.44..8.14), against `simd-shortcut`'s 7.72 on one core; maxiter 10,000, `simd-rayon`
+//! 132 (128..343), this variant 9.79 (9.24..17.6), against 15.7 on one core. The serial pass
+//! (0.9 ms) is then a fifth of the run at maxiter 1000; splitting it across the workers (each
+//! compacting its part, then one move to close the gaps) is the next step.
+
+use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
+
+use rayon::ThreadPool;
+
+use super::compact::Compacted;
+use super::simd_refill::{self, SCHEDULE};
+use crate::simd::Isa;
+use crate::simd::refill::{self, Counts, Feed};
+use crate::simd::simd_rayon::grab;
+use crate::tuning::thread_pool;
+use crate::{
+    Cores, Exactness, Family, HotCode, Kernel, Knob, Problem, SweepAxis, SweepRole, Tuning,
+    Variant, VariantError, Work, always_available,
+};
+
+/// Registry entry.
+pub const VARIANT: Variant = Variant {
+    name: "simd-shortcut-rayon",
+    family: Family::Shortcuts,
+    analogue: "beyond the tutorial",
+    summary: "simd-shortcut on every core, the kept pixels fed from one shared counter in small grabs",
+    exactness: Exactness::Exact,
+    knobs: &[Knob::Threads, Knob::Isa],
+    cores: Cores::Threads,
+    tutorial: None,
+    hot_code: Some(HotCode::Paths(simd_refill::SOURCE)),
+    rung: None,
+    sweeps: &[(SweepAxis::Maxiter, SweepRole::Member)],
+    probe: always_available,
+    prepare,
+};
+
+struct SimdShortcutRayon {
+    qx: Vec<f64>,
+    qy: Vec<f64>,
+    maxiter: u32,
+    isa: Isa,
+    pool: ThreadPool,
+    kept: Compacted,
+}
+
+fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
+    let isa = Isa::resolve(VARIANT.name, tuning.isa)?;
+    refill::check_grid(VARIANT.name, problem)?;
+    let pool = thread_pool(VARIANT.name, tuning.threads)?;
+    let (qx, qy): (Vec<f64>, Vec<f64>) = problem.points().unzip();
+    Ok(Box::new(SimdShortcutRayon {
+        kept: Compacted::new(qx.len()),
+        qx,
+        qy,
+        maxiter: problem.maxiter,
+        isa,
+        pool,
+    }))
+}
+
+impl SimdShortcutRayon {
+    /// One run: the bulb pass, then every worker's lanes over the kept pixels. Where `TALLY`,
+    /// the work every worker did is counted into `work`.
+    fn all_cores<const TALLY: bool>(
+        &self,
+        kept: &mut Compacted,
+        out: &mut [u32],
+        work: &Mutex<Work>,
+    ) {
+        kept.fill(self.isa, &self.qx, &self.qy, out);
+        let next = AtomicUsize::new(0);
+        let counts = Counts::new(out);
+        let grab = grab(kept.len(), self.pool.current_num_threads());
+        let kept = &*kept;
+        let limits = (self.maxiter, SCHEDULE);
+        self.pool.broadcast(|_| {
+            let mut feed = Feed::new(&next, kept.len(), grab);
+            let mut mine = Work::default();
+            simd_refill::run::<TALLY>(self.isa, kept, limits, &mut feed, counts, &mut mine);
+            if TALLY {
+                work.lock().unwrap_or_else(|e| e.into_inner()).merge(mine);
+            }
+        });
+    }
+}
+
+impl Kernel for SimdShortcutRayon {
+    fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
+        let mut kept = std::mem::take(&mut self.kept);
+        self.all_cores::<false>(&mut kept, out, &Mutex::new(Work::default()));
+        self.kept = kept;
+        Ok(())
+    }
+
+    fn isa(&self) -> Option<Isa> {
+        Some(self.isa)
+    }
+
+    /// An instrumented run of this very kernel on the same workers (the tally instantiation).
+    /// Which lane a pixel takes depends on the workers' timing, and with it the check block that
+    /// finds a cycle, so two tallies can differ by a few check blocks' iterations per cycle.
+    fn work(&self) -> Option<Work> {
+        let mut kept = Compacted::new(self.qx.len());
+        let mut out = vec![0; self.qx.len()];
+        let work = Mutex::new(Work::default());
+        self.all_cores::<true>(&mut kept, &mut out, &work);
+        let mut work = work.into_inner().unwrap_or_else(|e| e.into_inner());
+        work.bulb = (self.qx.len() - kept.len()) as u64;
+        Some(work)
+    }
+}
