@@ -10,7 +10,7 @@
 //! `each_vector!`) are shared.
 
 use crate::simd::lanes::{Lanes, MAX_LANES, all_bits};
-use crate::simd::refill::{Counts, Feed, each_vector};
+use crate::simd::refill::{Counts, Feed, Retired, each_vector};
 use crate::simd::{Isa, WithLanes, with_isa};
 use crate::{Decided, Work};
 
@@ -236,14 +236,9 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
                     let finished = (escaped & !cycled, spent & !cycled, cycled);
                     tally(s, n[v], &found_at[v], finished, maxiter, work);
                 }
-                retired.push(
-                    s,
-                    n[v],
-                    pixel[v],
-                    (escaped, spent | cycled),
-                    out,
-                    kept.index,
-                );
+                retired.push(s, n[v], pixel[v], (escaped, spent | cycled), out, |p| {
+                    kept.index[p as usize] as usize
+                });
             }
             let empty = done | idle[v];
             if empty != 0 {
@@ -279,7 +274,7 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
             busy |= idle[v] != full;
         });
         if !busy {
-            retired.write(out, kept.index);
+            retired.write(out, |p| kept.index[p as usize] as usize);
             return;
         }
         if most == maxiter {
@@ -397,57 +392,5 @@ fn tally<S: Lanes>(
             continue;
         };
         work.add(decided, executed as u64);
-    }
-}
-
-/// Finished pixels waiting to be written, as in `simd/refill.rs`, but the lanes hold indices of
-/// kept pixels: the write goes through their grid index.
-struct Retired {
-    pixels: [u32; RETIRED + MAX_LANES],
-    counts: [u32; RETIRED + MAX_LANES],
-    len: usize,
-}
-
-/// Pixels gathered before they are written out.
-const RETIRED: usize = 256;
-
-impl Retired {
-    fn new() -> Retired {
-        Retired {
-            pixels: [0; RETIRED + MAX_LANES],
-            counts: [0; RETIRED + MAX_LANES],
-            len: 0,
-        }
-    }
-
-    /// Gathers the finished lanes: `n - 1` for the `escaped` ones, 0 for the others.
-    #[inline(always)]
-    fn push<S: Lanes>(
-        &mut self,
-        s: S,
-        n: S::I,
-        pixel: S::I,
-        finished: (u32, u32),
-        out: Counts,
-        index: &[u32],
-    ) {
-        let len = self.len;
-        self.len += s.pack_finished(
-            (n, pixel),
-            finished,
-            &mut self.pixels[len..],
-            &mut self.counts[len..],
-        );
-        if self.len >= RETIRED {
-            self.write(out, index);
-        }
-    }
-
-    /// Writes every gathered count at its pixel's grid index.
-    fn write(&mut self, out: Counts, index: &[u32]) {
-        for (&pixel, &count) in self.pixels[..self.len].iter().zip(&self.counts[..self.len]) {
-            out.write(index[pixel as usize] as usize, count);
-        }
-        self.len = 0;
     }
 }

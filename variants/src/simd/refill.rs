@@ -253,7 +253,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
                 0
             };
             if escaped | spent != 0 {
-                retired.push(s, n[v], pixel[v], (escaped, spent), out);
+                retired.push(s, n[v], pixel[v], (escaped, spent), out, |p| p as usize);
             }
             let empty = escaped | spent | idle[v];
             if empty != 0 {
@@ -285,7 +285,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
             busy |= idle[v] != full;
         });
         if !busy {
-            retired.write(out);
+            retired.write(out, |p| p as usize);
             return; // Every lane is idle: every pixel is done.
         }
         if most == maxiter {
@@ -305,8 +305,10 @@ pub fn escape_counts<S: Lanes, const U: usize>(
 }
 
 /// Finished pixels waiting to be written: appended a vector's worth at a time (packed, with no
-/// loop over lanes), written out in one predictable loop when [`RETIRED`] have gathered.
-struct Retired {
+/// loop over lanes), written out in one predictable loop when [`RETIRED`] have gathered. A lane
+/// holds a pixel's index in the arrays the kernel reads; `at` turns it into the pixel's index in
+/// the grid (the identity here; through the index of the kept pixels in the shortcuts' kernel).
+pub(crate) struct Retired {
     pixels: [u32; RETIRED + MAX_LANES],
     counts: [u32; RETIRED + MAX_LANES],
     len: usize,
@@ -316,7 +318,7 @@ struct Retired {
 const RETIRED: usize = 256;
 
 impl Retired {
-    fn new() -> Retired {
+    pub(crate) fn new() -> Retired {
         Retired {
             pixels: [0; RETIRED + MAX_LANES],
             counts: [0; RETIRED + MAX_LANES],
@@ -327,7 +329,15 @@ impl Retired {
     /// Gathers the lanes that finished: `n - 1` (the iteration of escape) for the `escaped`
     /// lanes, 0 for the `spent` ones, which stayed bounded for maxiter iterations.
     #[inline(always)]
-    fn push<S: Lanes>(&mut self, s: S, n: S::I, pixel: S::I, finished: (u32, u32), out: Counts) {
+    pub(crate) fn push<S: Lanes>(
+        &mut self,
+        s: S,
+        n: S::I,
+        pixel: S::I,
+        finished: (u32, u32),
+        out: Counts,
+        at: impl Fn(u32) -> usize,
+    ) {
         let len = self.len;
         self.len += s.pack_finished(
             (n, pixel),
@@ -336,14 +346,14 @@ impl Retired {
             &mut self.counts[len..],
         );
         if self.len >= RETIRED {
-            self.write(out);
+            self.write(out, at);
         }
     }
 
-    /// Writes every gathered count into `out`.
-    fn write(&mut self, out: Counts) {
+    /// Writes every gathered count into `out`, at the grid index `at` gives.
+    pub(crate) fn write(&mut self, out: Counts, at: impl Fn(u32) -> usize) {
         for (&pixel, &count) in self.pixels[..self.len].iter().zip(&self.counts[..self.len]) {
-            out.write(pixel as usize, count);
+            out.write(at(pixel), count);
         }
         self.len = 0;
     }
