@@ -155,9 +155,13 @@ fn the_gate_passes_unchanged_code_five_times_in_a_row_with_the_same_counts() {
             let pooled = mandel_variants::find(name)
                 .is_some_and(|v| v.knobs.contains(&mandel_variants::Knob::Threads));
             if pooled {
-                // The pool's hand-off leaves a few dozen instructions to the host's timing.
+                // The pool's hand-off leaves a few dozen instructions to the host's timing: a
+                // share of a large count, or a few hundred of a small one (the shortcuts').
                 let drift = (*a as f64 - *b as f64).abs() / *a as f64;
-                assert!(drift < 1e-5, "run {run}: {name} {a} then {b}");
+                assert!(
+                    drift < 1e-5 || a.abs_diff(*b) < 500,
+                    "run {run}: {name} {a} then {b}"
+                );
             } else {
                 assert_eq!(a, b, "run {run}: {name} is not deterministic");
             }
