@@ -5,7 +5,8 @@
 //! independent vectors with nothing else (no memory, no refill, no escapes) at every SIMD width the
 //! CPU has; the fastest width's rate, in G lane-iterations per second, is one core's limit. A
 //! variant's throughput is the problem's inner iterations (exact, from the reference) over its
-//! time, and its share of the limit divides that by the limit times the cores it used.
+//! time, and its share of the limit divides that by the limit times the cores it used; a variant
+//! that skips work is read by the iterations it executed (counted untimed).
 //!
 //! The probe takes about half a second for a report ([`Effort::Full`]) and 50 ms for a single
 //! `run` ([`Effort::Quick`]). On a shared machine it keeps the best of several short runs, as a
@@ -22,7 +23,9 @@ subtracts and a compare per pixel; the start-up probe times that mix alone (inde
 no memory traffic, no refill, no escapes) at every SIMD width this CPU has, and the fastest \
 width's rate is one core's limit. A variant's throughput is the problem's inner iterations \
 (exact, from the reference) divided by its time, and its share of the limit divides that by the \
-limit times the cores it used.";
+limit times the cores it used. A variant that skips work is read by the iterations it executed; \
+its reference-equivalent rate, the reference's iterations over its time, is what a kernel that \
+skipped nothing would need to match it.";
 
 /// The probe's rate at one SIMD width.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,12 +8,16 @@ use mandel_variants::{Tuning, VARIANTS, Variant};
 
 use crate::bench::{self, BenchSettings};
 use crate::machine::Machine;
-use crate::results::{ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult};
+use crate::results::{ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo};
 use crate::validate::{self, Status};
-use crate::{GridSpec, LabError, image, known, measure, reference};
+use crate::{Grid, GridSpec, LabError, image, known, measure, reference};
 
 /// File name of the Mandelbrot picture inside the report folder.
 pub const IMAGE_FILE: &str = "mandelbrot.png";
+
+/// File name of the picture of who decides each pixel, and at what cost, inside the report
+/// folder: made where a variant that skips work was measured.
+pub const WORK_IMAGE_FILE: &str = "work.png";
 
 /// Resolves a comma-separated list of variant names; `None` or an empty list selects every variant.
 pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
@@ -115,6 +119,7 @@ pub fn measure_all(
             isa: None,
             speedup_vs_naive: None,
             error: None,
+            work: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
@@ -137,6 +142,7 @@ pub fn measure_all(
                 result.timing = m.timing;
                 result.kernel_timing = m.kernel_timing;
                 result.isa = m.isa.map(|i| i.name().to_string());
+                result.work = m.work.map(WorkInfo::from);
             });
             if let Err(e) = measured {
                 result.status = Status::Fail;
@@ -150,6 +156,12 @@ pub fn measure_all(
         bench::final_summary(&criterion_dir);
     }
     fill_speedups(&mut variants);
+    // Like the counts' picture, kept for the render stage; made (untimed) only where a variant
+    // that skips work was measured, since only then does the page explain that work.
+    let work_picture = variants
+        .iter()
+        .any(|v| v.work.is_some())
+        .then(|| work_picture(&grid));
     Ok(Results {
         schema_version: crate::results::SCHEMA_VERSION,
         generated_at: crate::units::now_rfc3339(),
@@ -160,7 +172,25 @@ pub fn measure_all(
         variants,
         quick: None,
         picture: Some(picture),
+        work_image: work_picture.is_some().then(|| WORK_IMAGE_FILE.into()),
+        work_picture,
     })
+}
+
+/// The picture of who decides each pixel of `grid` with both shortcuts (the cardioid and bulb
+/// test, then the cycle check: the scalar `shortcut`'s [`mandel_variants::shortcuts::orbit`]),
+/// coloured by [`image::work_colour`]. Untimed, and computed here because the render stage runs
+/// no kernel.
+pub fn work_picture(grid: &Grid) -> Vec<u8> {
+    let problem = grid.problem();
+    let pixels: Vec<_> = problem
+        .points()
+        .map(|(x, y)| {
+            let o = mandel_variants::shortcuts::orbit::<true, true>(x, y, problem.maxiter);
+            (o.decided, o.executed)
+        })
+        .collect();
+    image::encode_work_png(&pixels, grid.columns(), problem.maxiter)
 }
 
 /// Every run the measurement makes: each variant with its tuning and, for `simd-lanes` (unless a
@@ -230,6 +260,9 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     old.generated_at = new.generated_at;
     // The same problem gives the same picture; rendering it again restores one that went missing.
     old.picture = new.picture.or(old.picture.take());
+    // The work picture is the problem's too; the new run's where it made one.
+    old.work_image = new.work_image.or(old.work_image.take());
+    old.work_picture = new.work_picture.or(old.work_picture.take());
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::ops::RangeInclusive;
 use std::path::Path;
 
-use mandel_variants::{Availability, Exactness, Tuning, Variant};
+use mandel_variants::{Availability, Exactness, Tuning, Variant, Work};
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchSettings, Timing};
@@ -123,6 +123,45 @@ impl From<&Tuning> for TuningInfo {
     }
 }
 
+/// What a variant that skips work did over the grid ([`Work`], counted in an untimed pass): the
+/// inner iterations it executed, and its pixels by what decided them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkInfo {
+    /// Inner iterations executed (the reference executes [`ProblemInfo::inner_iterations`]).
+    pub executed: u64,
+    /// Pixels that escaped.
+    pub escaped: u64,
+    /// Pixels run to `maxiter`.
+    pub at_maxiter: u64,
+    /// Pixels decided by the cardioid and bulb test, without iterating.
+    pub bulb: u64,
+    /// Pixels decided by a repeated orbit value.
+    pub cycle: u64,
+}
+
+impl From<Work> for WorkInfo {
+    fn from(w: Work) -> WorkInfo {
+        WorkInfo {
+            executed: w.executed,
+            escaped: w.escaped,
+            at_maxiter: w.at_maxiter,
+            bulb: w.bulb,
+            cycle: w.cycle,
+        }
+    }
+}
+
+impl WorkInfo {
+    /// The share of the reference's `inner_iterations` this work left out (0 where the reference
+    /// executes none).
+    pub fn skipped_share(&self, inner_iterations: u64) -> f64 {
+        if inner_iterations == 0 {
+            return 0.0;
+        }
+        1.0 - self.executed.min(inner_iterations) as f64 / inner_iterations as f64
+    }
+}
+
 /// One variant's outcome in a report run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantResult {
@@ -146,9 +185,19 @@ pub struct VariantResult {
     pub speedup_vs_naive: Option<f64>,
     /// What went wrong, when the variant was available but failed to run.
     pub error: Option<String>,
+    /// For a variant that skips work (the shortcuts), what its validation run executed; `None`
+    /// for a variant that runs every pixel as the reference does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work: Option<WorkInfo>,
 }
 
 impl VariantResult {
+    /// The inner iterations this variant executed: its [`WorkInfo::executed`], else the
+    /// reference's `inner_iterations`.
+    pub fn executed(&self, inner_iterations: u64) -> u64 {
+        self.work.map_or(inner_iterations, |w| w.executed)
+    }
+
     /// The figure tables show: criterion's median, else the single run's time.
     pub fn seconds(&self) -> Option<f64> {
         self.timing
@@ -180,6 +229,14 @@ pub struct Results {
     /// saved; `None` in results read back, whose picture is already in the report folder.
     #[serde(skip)]
     pub picture: Option<Vec<u8>>,
+    /// The picture of who decides each pixel and at what cost, relative to the report folder:
+    /// made where a variant that skips work was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_image: Option<String>,
+    /// That picture as a PNG, from a measurement not yet rendered, written by the render stage
+    /// as [`Results::picture`] is. Never saved.
+    #[serde(skip)]
+    pub work_picture: Option<Vec<u8>>,
 }
 
 impl Results {
@@ -225,6 +282,9 @@ impl Results {
             }
             if let Some(s) = v.speedup_vs_naive {
                 check.ratio(&field("speedup_vs_naive"), s)?;
+            }
+            if let Some(w) = &v.work {
+                check.work(&field("work"), w, &self.problem)?;
             }
         }
         if let Some(q) = &self.quick {
@@ -327,6 +387,32 @@ impl<'a> Check<'a> {
             field,
             &format!("{v}, outside {} to {}", range.start(), range.end()),
         ))
+    }
+
+    /// A variant's work on `problem`: at most the reference's inner iterations executed (each
+    /// pixel's at most the reference's), each count of pixels at most the grid's, and every
+    /// pixel decided once.
+    pub fn work(&self, field: &str, w: &WorkInfo, problem: &ProblemInfo) -> Result<(), LabError> {
+        self.count(
+            &format!("{field}.executed"),
+            w.executed,
+            0..=problem.inner_iterations,
+        )?;
+        let pixels = problem.pixels as u64;
+        for (name, v) in [
+            ("escaped", w.escaped),
+            ("at_maxiter", w.at_maxiter),
+            ("bulb", w.bulb),
+            ("cycle", w.cycle),
+        ] {
+            self.count(&format!("{field}.{name}"), v, 0..=pixels)?;
+        }
+        let decided = w.escaped + w.at_maxiter + w.bulb + w.cycle;
+        self.count(
+            &format!("{field} (pixels decided)"),
+            decided,
+            pixels..=pixels,
+        )
     }
 
     /// A criterion measurement: its times, spreads, samples and confidence.

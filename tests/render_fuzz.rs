@@ -151,8 +151,16 @@ fn inputs() -> Vec<Input> {
         lines: false,
         value: vec![value],
     };
+    // The fixture with rows that counted their work, so that every field of `work` is fuzzed too.
+    let mut with_work = read(fixtures.join("results.json"));
+    let rows = read(fixtures.join("shortcut-rows.json"));
+    with_work["variants"]
+        .as_array_mut()
+        .unwrap()
+        .extend(rows.as_array().unwrap().iter().cloned());
+    with_work["work_image"] = json!("work.png");
     vec![
-        one("reports/results.json", read(fixtures.join("results.json"))),
+        one("reports/results.json", with_work),
         one("reports/peers.json", read(fixtures.join("peers.json"))),
         one("reports/flags.json", read(fixtures.join("flags.json"))),
         one(

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::{assert_one_line_error, lab};
 
 /// The report's files that must not change when a report is refused or stopped.
-const KEPT: [&str; 3] = ["results.json", "index.html", "mandelbrot.png"];
+const KEPT: [&str; 4] = ["results.json", "index.html", "mandelbrot.png", "work.png"];
 
 /// A report folder with an earlier report in it (the fixture's results, a page and a picture
 /// that are recognisably old) and an empty profiles folder beside it.
@@ -25,6 +25,7 @@ fn old_report() -> (tempfile::TempDir, PathBuf, PathBuf) {
     std::fs::copy(fixtures.join("results.json"), out.join("results.json")).unwrap();
     std::fs::write(out.join("index.html"), "the old page").unwrap();
     std::fs::write(out.join("mandelbrot.png"), "the old picture").unwrap();
+    std::fs::write(out.join("work.png"), "the old work picture").unwrap();
     (dir, out, flamegraphs)
 }
 
@@ -123,6 +124,52 @@ fn a_report_writes_its_picture_with_its_results_and_page() {
     assert!(png.starts_with(b"\x89PNG"), "the new picture is written");
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("mandelbrot.png"), "and the page shows it");
+}
+
+#[test]
+fn a_report_of_a_shortcut_writes_the_work_picture_and_explains_the_work() {
+    let (_dir, out, flamegraphs) = old_report();
+    let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
+    let mut args = tiny(o, f);
+    args[2] = "shortcut,expanded";
+    args.push("--no-criterion");
+    let run = lab(&args);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let png = std::fs::read(out.join("work.png")).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "the new work picture is written"
+    );
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("<section id=\"work\">") && page.contains("<img src=\"work.png\""),
+        "and the page explains it"
+    );
+    let results = mandel_lab::results::Results::load(&out.join("results.json")).unwrap();
+    let work = results.variant("shortcut").unwrap().work.expect("its work");
+    assert_eq!(
+        work.escaped + work.at_maxiter + work.bulb + work.cycle,
+        results.problem.pixels as u64
+    );
+    assert!(work.executed < results.problem.inner_iterations);
+    assert!(results.variant("expanded").unwrap().work.is_none());
+    assert_eq!(results.work_image.as_deref(), Some("work.png"));
+
+    // A report of variants that skip nothing has no work to explain: no section, no picture.
+    let (_dir, out, flamegraphs) = old_report();
+    std::fs::remove_file(out.join("work.png")).unwrap();
+    let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
+    let mut args = tiny(o, f);
+    args.push("--no-criterion");
+    assert_eq!(lab(&args).status.code(), Some(0));
+    assert!(!out.join("work.png").exists());
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!page.contains("id=\"work\""));
 }
 
 #[test]

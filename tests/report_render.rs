@@ -582,3 +582,195 @@ fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
         page
     );
 }
+
+/// The fixture with two shortcut rows that counted their work (`fixtures/shortcut-rows.json`:
+/// the scalar `shortcut` and `simd-shortcut` on AVX-512, the tutorial's problem) and the work
+/// picture a measurement of them makes.
+fn with_shortcuts() -> Results {
+    let mut results = fixture();
+    let rows: Vec<mandel_lab::results::VariantResult> = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shortcut-rows.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    results.variants.extend(rows);
+    results
+        .variants
+        .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
+    results.work_image = Some(mandel_lab::measurement::WORK_IMAGE_FILE.into());
+    results
+        .validate(Path::new("with-shortcuts.json"))
+        .expect("the shortcut rows are in range");
+    results
+}
+
+#[test]
+fn a_shortcut_row_is_read_against_the_limit_by_what_it_executed() {
+    let groups = export::groups(&with_shortcuts());
+    let rows = &groups
+        .iter()
+        .find(|g| g.family == "shortcuts")
+        .unwrap()
+        .rows;
+    let simd = rows.iter().find(|r| r.variant == "simd-shortcut").unwrap();
+    // 6,991,702 iterations executed in 4.9 ms: 1.43 G/s, 26% of the 5.5 G/s limit; the
+    // reference's 51,414,419 in the same time, 10.49 G/s, which no brute-force kernel reaches here.
+    assert!((simd.throughput.unwrap() - 1.4269).abs() < 1e-3, "{simd:?}");
+    assert!((simd.equivalent_throughput.unwrap() - 10.4927).abs() < 1e-3);
+    assert_eq!(simd.limit_cell(), "26% of 1 core");
+    assert_eq!(
+        (simd.throughput_cell(), simd.equivalent_cell()),
+        ("1.43 G/s".into(), "10.49 G/s".into())
+    );
+    // A row that skips nothing has one rate in both columns.
+    for r in groups.iter().flat_map(|g| &g.rows) {
+        if !r.variant.contains("shortcut") {
+            assert_eq!(r.throughput, r.equivalent_throughput, "{}", r.variant);
+        }
+    }
+    let md = markdown::render(&groups);
+    assert!(
+        md.contains("| 1.43 G/s | 26% of 1 core | 10.49 G/s |"),
+        "{md}"
+    );
+    let csv = csv::render(&groups);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("equivalent_g_iterations_per_s")
+    );
+    assert!(csv.contains(",1.4269,1,0.2594,10.4927,"), "{csv}");
+}
+
+#[test]
+fn the_work_section_shows_what_each_shortcut_executed_and_skipped_and_the_picture() {
+    let results = with_shortcuts();
+    let page = page::render(&results, &export::groups(&results), Default::default()).unwrap();
+    let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    // Right after the families' sections, before the rest of the page.
+    assert!(at("<section id=\"gpu\">") < at("<section id=\"work\">"));
+    assert!(at("<section id=\"work\">") < at("<section id=\"limit\">"));
+    let work = &page[at("<section id=\"work\">")..];
+    let work = &work[..work.find("</section>").unwrap()];
+    for needle in [
+        "<h2>The work you do not do</h2>",
+        // What each step removes, every shortcut named.
+        "bulb-check removes the pixels inside the main cardioid",
+        "cycle-check the ones whose orbit repeats",
+        "shortcut both; simd-shortcut and simd-shortcut-rayon do the same work on SIMD lanes",
+        "the reference executes 51.41 M inner iterations",
+        // shortcut: 5.51 M of 51.41 M executed (10.7%), 89.3% skipped; its pixels by decider.
+        "<tr data-work=\"shortcut\"><td>shortcut</td><td>5.51 M</td><td>10.7%</td><td>89.3%</td>\
+         <td>43972 (17.6%)</td><td>3018 (1.2%)</td><td>199934 (80.0%)</td><td>3076 (1.2%)</td>",
+        "<td>1.43 G/s</td><td>10.49 G/s</td>",
+        "The bulb test decides 17.6% of the pixels without an iteration; a repeated orbit value \
+         ends 1.2% early. The 3076 pixels that still run to maxiter take 55.8% of the 5.51 M",
+        "the rest run on avx512 lanes",
+        // The fastest against expanded and simd-lanes (avx512) from the same run.
+        "The fastest shortcut, simd-shortcut (avx512) at 4.900 ms, is 11.5× expanded at \
+         56.59 ms and 2.4× simd-lanes (avx512) at 11.90 ms from this run",
+        "<img src=\"work.png\"",
+        "class=\"swatch\" style=\"background: #285aaa\"",
+        "decided by the cardioid and bulb test",
+        "run to maxiter",
+    ] {
+        assert!(work.contains(needle), "{needle} missing from\n{work}");
+    }
+    // Its rows are not result rows: the results tables keep one row per variant.
+    assert_eq!(page.matches("<tr class=").count(), results.variants.len());
+}
+
+#[test]
+fn without_work_there_is_no_work_section_and_without_a_picture_it_says_why() {
+    let results = fixture();
+    let page = page::render(&results, &export::groups(&results), Default::default()).unwrap();
+    assert!(!page.contains("id=\"work\""));
+    assert!(sections::work::section(&results).unwrap().is_none());
+
+    // Results with work but no picture (measured before the lab made one): the table, no image.
+    let mut results = with_shortcuts();
+    results.work_image = None;
+    let html = sections::work::section(&results).unwrap().unwrap();
+    assert!(html.contains("<td>5.51 M</td>") && !html.contains("<img"));
+    assert!(html.contains("No picture of who decides each pixel"));
+
+    // Without expanded and simd-lanes the section says what to measure instead of a speed-up.
+    let mut results = with_shortcuts();
+    results.variants.retain(|v| v.info.family == "shortcuts");
+    let html = sections::work::section(&results).unwrap().unwrap();
+    assert!(
+        html.contains("measure expanded and simd-lanes in the same run"),
+        "{html}"
+    );
+}
+
+#[test]
+fn results_round_trip_with_and_without_work_and_old_files_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.json");
+    // With work: saved and read back whole; the pictures themselves are never saved.
+    let mut results = with_shortcuts();
+    results.work_picture = Some(vec![1, 2, 3]);
+    results.save(&path).unwrap();
+    let back = Results::load(&path).unwrap();
+    assert_eq!(back.work_picture, None);
+    results.work_picture = None;
+    assert_eq!(back, results);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches("\"work\":").count(), 2);
+    assert!(text.contains("\"work_image\": \"work.png\""));
+    // Without: no `work` field is written, and a file without one (every older file) loads.
+    let results = fixture();
+    results.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("\"work") && !text.contains("work_image"));
+    assert_eq!(Results::load(&path).unwrap(), results);
+}
+
+#[test]
+fn implausible_work_is_refused_in_one_line_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.json");
+    let saved = with_shortcuts();
+    let i = saved
+        .variants
+        .iter()
+        .position(|v| v.work.is_some())
+        .unwrap();
+    type Spoil = fn(&mut mandel_lab::results::WorkInfo);
+    let cases: [(&str, Spoil); 3] = [
+        // More than the reference executes on the whole grid.
+        ("work.executed", |w| w.executed = 51_414_420),
+        // More pixels than the grid has.
+        ("work.bulb", |w| w.bulb = 250_001),
+        // Pixels decided twice.
+        ("pixels decided", |w| w.escaped += 1),
+    ];
+    for (field, spoil) in cases {
+        let mut results = saved.clone();
+        spoil(results.variants[i].work.as_mut().unwrap());
+        results.save(&path).unwrap();
+        let err = Results::load(&path).unwrap_err();
+        let line = err.to_string();
+        assert!(err.is_bad_input(), "{line}");
+        assert!(
+            line.contains(field) && line.contains("results.json"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'), "{line}");
+    }
+    // A negative or fractional count is not a count.
+    let mut value = serde_json::to_value(&saved).unwrap();
+    for bad in [serde_json::json!(-1), serde_json::json!(2.5)] {
+        value["variants"][i]["work"]["cycle"] = bad;
+        std::fs::write(&path, value.to_string()).unwrap();
+        let err = Results::load(&path).unwrap_err();
+        assert!(
+            err.is_bad_input() && err.to_string().contains("results.json"),
+            "{err}"
+        );
+    }
+}

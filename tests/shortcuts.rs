@@ -17,10 +17,13 @@ fn grid(x: f64, y: f64, span: f64, n: usize) -> (Vec<f64>, Vec<f64>) {
     (axis(x), axis(y))
 }
 
+/// A grid's axes: its column and row coordinates.
+type Axes = (Vec<f64>, Vec<f64>);
+
 /// The places the shortcuts could go wrong: the cardioid's cusp, the neck between cardioid and
 /// bulb, the bulb's far edge, points on the cardioid's rim (at a rational and an irrational
 /// angle), and the edges of two period-3 bulbs.
-fn risky() -> Vec<(&'static str, (Vec<f64>, Vec<f64>))> {
+fn risky() -> Vec<(&'static str, Axes)> {
     let rim = |theta: f64| {
         let (c, s) = (theta.cos(), theta.sin());
         (c / 2.0 - (c * c - s * s) / 4.0, s / 2.0 - 2.0 * s * c / 4.0)

@@ -20,12 +20,13 @@ use crate::{GridSpec, LabError, fsutil};
 pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
 
 /// The files `report` writes in its folder (criterion's own pages, in `criterion/`, aside).
-const REPORT_FILES: [&str; 6] = [
+const REPORT_FILES: [&str; 7] = [
     RESULTS_FILE,
     HTML_FILE,
     "results.md",
     "results.csv",
     measurement::IMAGE_FILE,
+    measurement::WORK_IMAGE_FILE,
     super::progress::LOG_FILE,
 ];
 

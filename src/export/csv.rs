@@ -4,7 +4,7 @@
 
 use super::Group;
 
-const COLUMNS: [&str; 22] = [
+const COLUMNS: [&str; 23] = [
     "family",
     "variant",
     "tuning",
@@ -24,6 +24,7 @@ const COLUMNS: [&str; 22] = [
     "g_iterations_per_s",
     "cores",
     "limit_share",
+    "equivalent_g_iterations_per_s",
     "tutorial_s",
     "python_today_s",
     "python_peer",
@@ -56,6 +57,8 @@ pub fn render(groups: &[Group]) -> String {
                 r.throughput.map_or(String::new(), |t| format!("{t:.4}")),
                 r.cores.map_or(String::new(), |c| c.to_string()),
                 r.limit_share.map_or(String::new(), |s| format!("{s:.4}")),
+                r.equivalent_throughput
+                    .map_or(String::new(), |t| format!("{t:.4}")),
                 num(r.tutorial_seconds),
                 num(r.python_today),
                 r.python_peer.clone().unwrap_or_default(),

@@ -54,12 +54,18 @@ pub struct Row {
     pub python_peer: Option<String>,
     /// The SIMD path that ran, for variants that dispatch.
     pub isa: Option<String>,
-    /// The problem's inner iterations over the median, G per second.
+    /// The inner iterations the variant executed over the median, G per second: the problem's
+    /// (the reference's), except for a variant that skips work, whose executed ones
+    /// ([`VariantResult::work`]) are what the limit is read against.
     pub throughput: Option<f64>,
     /// Cores the run used (`None` on a GPU).
     pub cores: Option<usize>,
     /// `throughput / (per-core limit x cores)`, where the machine's limit was measured.
     pub limit_share: Option<f64>,
+    /// The problem's inner iterations (the reference's) over the median, G per second: the rate
+    /// a kernel that skipped nothing would need to be as fast. [`Row::throughput`] for every
+    /// variant but those that skip work.
+    pub equivalent_throughput: Option<f64>,
 }
 
 /// What a row is read against: the problem's work and the machine's limit.
@@ -114,10 +120,11 @@ impl Row {
         .filter_map(|(flag, n)| n.map(|n| format!("{flag} {n}")))
         .collect();
         flags.extend(t.isa.iter().map(|isa| format!("--isa {isa}")));
-        let throughput = v
-            .seconds()
-            .filter(|_| v.status != Status::Fail)
-            .and_then(|s| limit::throughput(ctx.inner_iterations, s));
+        let seconds = v.seconds().filter(|_| v.status != Status::Fail);
+        let throughput =
+            seconds.and_then(|s| limit::throughput(v.executed(ctx.inner_iterations), s));
+        let equivalent_throughput =
+            seconds.and_then(|s| limit::throughput(ctx.inner_iterations, s));
         let cores = limit::cores_used(&v.info.name, t.threads, ctx.logical_cores);
         let limit_share = match (throughput, cores, ctx.limit) {
             (Some(t), Some(c), Some(l)) => l.share(t, c),
@@ -150,6 +157,7 @@ impl Row {
             throughput,
             cores,
             limit_share,
+            equivalent_throughput,
         }
     }
 
@@ -166,13 +174,12 @@ impl Row {
 
     /// `3.97 G/s`, or `-`.
     pub fn throughput_cell(&self) -> String {
-        self.throughput.map_or("-".into(), |t| {
-            if t >= 0.1 {
-                format!("{t:.2} G/s")
-            } else {
-                format!("{:.1} M/s", t * 1e3)
-            }
-        })
+        rate_cell(self.throughput)
+    }
+
+    /// The reference-equivalent rate: `9.32 G/s`, or `-`.
+    pub fn equivalent_cell(&self) -> String {
+        rate_cell(self.equivalent_throughput)
     }
 
     /// `79% of 1 core`, or `-` where the limit was not measured (or on a GPU).
@@ -234,6 +241,17 @@ impl Row {
     pub fn sum_cell(&self) -> String {
         self.validation_sum.map_or("-".into(), |s| s.to_string())
     }
+}
+
+/// A rate in G iterations per second as the tables show it: `3.97 G/s`, `41.2 M/s`, or `-`.
+fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or("-".into(), |t| {
+        if t >= 0.1 {
+            format!("{t:.2} G/s")
+        } else {
+            format!("{:.1} M/s", t * 1e3)
+        }
+    })
 }
 
 /// The results as the tutorial's four tables, in report order; empty groups are kept so a report
@@ -323,8 +341,10 @@ pub fn format_timing(t: Option<&crate::bench::Timing>) -> String {
     })
 }
 
-/// The header shared by the table formats.
-pub const HEADER: [&str; 10] = [
+/// The header shared by the table formats. "G iterations/s" is what a variant executed (read
+/// against the limit in "% of limit"); the reference-equivalent rate beside it is the
+/// reference's iterations over the same time, higher only for a variant that skips work.
+pub const HEADER: [&str; COLUMNS] = [
     "variant",
     "tutorial analogue",
     "2011 · Python today",
@@ -332,12 +352,18 @@ pub const HEADER: [&str; 10] = [
     "speed-up vs naive",
     "G iterations/s",
     "% of limit",
+    "reference-equivalent G iterations/s",
     "validation sum",
     "status",
     "exactness",
 ];
 
-/// A row's cells in [`HEADER`] order.
+/// The number of columns of the table formats.
+pub const COLUMNS: usize = 11;
+
+/// The index of the status cell in [`HEADER`].
+const STATUS: usize = 9;
+
 /// The reasons the skipped rows give, each once with the variants it applies to, in row order:
 /// said under a table instead of in every row.
 pub fn skip_reasons(rows: &[Row]) -> Vec<(&str, Vec<&str>)> {
@@ -353,15 +379,16 @@ pub fn skip_reasons(rows: &[Row]) -> Vec<(&str, Vec<&str>)> {
 }
 
 /// [`cells`] for a table with [`skip_reasons`] under it: a skipped row's status is just `SKIP`.
-pub fn cells_noting_skips(row: &Row) -> [String; 10] {
+pub fn cells_noting_skips(row: &Row) -> [String; COLUMNS] {
     let mut cells = cells(row);
     if row.status == "SKIP" {
-        cells[8] = "SKIP (see below)".into();
+        cells[STATUS] = "SKIP (see below)".into();
     }
     cells
 }
 
-pub fn cells(row: &Row) -> [String; 10] {
+/// A row's cells in [`HEADER`] order.
+pub fn cells(row: &Row) -> [String; COLUMNS] {
     [
         row.label(),
         row.analogue.clone(),
@@ -370,6 +397,7 @@ pub fn cells(row: &Row) -> [String; 10] {
         row.speedup_cell(),
         row.throughput_cell(),
         row.limit_cell(),
+        row.equivalent_cell(),
         row.sum_cell(),
         row.status_cell(),
         row.exactness.clone(),

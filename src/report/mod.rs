@@ -38,7 +38,8 @@ pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
 }
 
 /// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically, and with them
-/// the picture of a measurement not yet rendered ([`Results::picture`]). Runs no kernel:
+/// the pictures of a measurement not yet rendered ([`Results::picture`],
+/// [`Results::work_picture`]). Runs no kernel:
 /// everything comes from `results`, the other stages' files in `dir` and, where the profiling
 /// stage has run, the `profile.json` in `flamegraphs`, whose views the page links to. Nothing is
 /// written unless every input reads and every chart draws.
@@ -83,6 +84,9 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
     fsutil::atomic_write(&dir.join("results.csv"), csv::render(&groups).as_bytes())?;
     if let Some(png) = &results.picture {
         fsutil::atomic_write(&dir.join(crate::measurement::IMAGE_FILE), png)?;
+    }
+    if let Some(png) = &results.work_picture {
+        fsutil::atomic_write(&dir.join(crate::measurement::WORK_IMAGE_FILE), png)?;
     }
     fsutil::atomic_write(&dir.join(HTML_FILE), page.as_bytes())
 }

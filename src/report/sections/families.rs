@@ -6,7 +6,7 @@ use askama::Template;
 use mandel_variants::Family;
 
 use super::{Context, Extras, ProfileLinks as Profiles, Section};
-use crate::export::{Group, HEADER, Row, cells_noting_skips, format_timing, skip_reasons};
+use crate::export::{COLUMNS, Group, HEADER, Row, cells_noting_skips, format_timing, skip_reasons};
 use crate::markup::strip_xml_decl;
 use crate::report::charts;
 use crate::results::{Results, VariantResult};
@@ -48,7 +48,7 @@ struct GroupSection<'a> {
 #[derive(Template)]
 #[template(path = "report/results_table.html")]
 struct ResultsTable {
-    header: [&'static str; 10],
+    header: [&'static str; COLUMNS],
     with_profiles: bool,
     rows: Vec<ResultRow>,
 }
@@ -56,7 +56,7 @@ struct ResultsTable {
 struct ResultRow {
     class: &'static str,
     variant: String,
-    cells: [String; 10],
+    cells: [String; COLUMNS],
     /// `(href, label)`: flamegraph, lines, machine code.
     links: Vec<(String, &'static str)>,
 }

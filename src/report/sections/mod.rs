@@ -15,6 +15,7 @@ pub mod peers;
 pub mod profiles;
 pub mod sweeps;
 mod tutorial;
+pub mod work;
 
 use crate::export::Group;
 use crate::profile::ProfileSummary;
@@ -34,6 +35,7 @@ pub trait Section: Sync {
 pub const SECTIONS: &[&dyn Section] = &[
     &overview::Overview,
     &families::Families,
+    &work::Work,
     &sweeps::OwnSweeps,
     &peers::Peers,
     &flags::Flags,
