@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
 use crate::measurement;
+use crate::results::WorkInfo;
 use crate::validate::{self, Status, Validation};
 use crate::{Region, image, known, limit, measure, reference};
 
@@ -52,23 +53,14 @@ struct RunRecord<'a> {
     /// The reference's inner iterations over `seconds`: the rate of a brute-force kernel as fast
     /// as this one, G per second.
     equivalent_g_per_s: Option<f64>,
-    /// For a variant that skips work, its pixels by what decided them.
-    work: Option<WorkRecord>,
+    /// For a variant that skips work, what it executed and its pixels by what decided them.
+    work: Option<WorkInfo>,
     /// Cores the variant used (`None` on a GPU).
     cores: Option<usize>,
     /// This machine's per-core limit (start-up probe), G iterations per second.
     limit_g_per_s: Option<f64>,
     /// `throughput / (limit * cores)`.
     limit_share: Option<f64>,
-}
-
-/// What decided the pixels of a variant that skips work.
-#[derive(Debug, Serialize)]
-struct WorkRecord {
-    escaped: u64,
-    at_maxiter: u64,
-    bulb: u64,
-    cycle: u64,
 }
 
 pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
@@ -147,12 +139,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 executed_iterations: executed,
                 reference_iterations: reference.inner_iterations,
                 equivalent_g_per_s: equivalent,
-                work: run.work.map(|w| WorkRecord {
-                    escaped: w.escaped,
-                    at_maxiter: w.at_maxiter,
-                    bulb: w.bulb,
-                    cycle: w.cycle,
-                }),
+                work: run.work.map(WorkInfo::from),
                 cores,
                 limit_g_per_s: limit.per_core(),
                 limit_share: share,

@@ -14,6 +14,9 @@
 //! 132 (128..343), this variant 9.79 (9.24..17.6), against 15.7 on one core. The serial pass
 //! (0.9 ms) is then a fifth of the run at maxiter 1000; splitting it across the workers (each
 //! compacting its part, then one move to close the gaps) is the next step.
+//!
+//! Criterion, one run with the other core free, margin 1/1024, maxiter 1000: 4.013 ms ± 1.2%
+//! (MAD), 1.67× `simd-shortcut`'s 6.689 ms; `simd-rayon` 15.01 ms ± 1.3%.
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
