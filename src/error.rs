@@ -45,6 +45,16 @@ impl LabError {
     }
 }
 
+/// True when anything in the error's chain is the user's to fix (exit code 2).
+pub fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<LabError>()
+            .is_some_and(LabError::is_bad_input)
+            || c.downcast_ref::<VariantError>()
+                .is_some_and(variant_is_bad_input)
+    })
+}
+
 /// True when a variant refused what the user asked of it (a tuning out of range, a variant this
 /// machine cannot run) rather than failing while it ran.
 pub fn variant_is_bad_input(e: &VariantError) -> bool {

@@ -24,6 +24,7 @@ pub mod markup;
 pub mod measure;
 pub mod measurement;
 pub mod objdump;
+pub mod output;
 pub mod peers;
 pub mod profile;
 pub mod quick;

@@ -203,9 +203,13 @@ fn an_interrupted_report_leaves_the_old_picture_with_the_old_results() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // criterion makes its folder when the first variant's measurement starts.
+    // criterion makes its folder when the first variant's measurement starts, in the report
+    // folder's staging copy (`.reports.staging-<pid>`, beside it).
+    let staged = out
+        .with_file_name(format!(".reports.staging-{}", child.id()))
+        .join("criterion");
     let started = Instant::now();
-    while !out.join("criterion").exists() {
+    while !staged.exists() {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the measurement never started"

@@ -19,7 +19,7 @@
 //! render) that must land together: xtask holds the transactions and names them to its children
 //! in [`STAGED_ENV`] ([`Transaction::env`]); a child's [`physical`] maps any path inside a staged
 //! folder to the same path inside its staging copy, and the child neither locks nor commits that
-//! folder itself ([`staged_copy`]).
+//! folder itself.
 
 mod copy;
 mod error;
@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::Error;
 use lock::Lock;
-pub use staged::{STAGED_ENV, physical, staged_copy};
+pub use staged::{STAGED_ENV, physical};
 
 /// The prefix of a staging copy's name, after the dot and the folder's own name.
 const STAGING_MARK: &str = ".staging-";
@@ -45,8 +45,9 @@ pub struct Transaction {
     folder: PathBuf,
     /// The copy the command writes into.
     staging: PathBuf,
-    /// Whether this transaction created the (empty) folder, to remove it again on failure.
-    created: bool,
+    /// The folders this transaction created (the folder itself and any missing on the way to
+    /// it, deepest first), removed again on failure where still empty.
+    created: Vec<PathBuf>,
     /// Whether the copy has been exchanged with the folder.
     committed: bool,
     _lock: Lock,
@@ -61,9 +62,7 @@ impl Transaction {
         let lock = match Lock::acquire(&folder, path) {
             Ok(lock) => lock,
             Err(e) => {
-                if created {
-                    let _ = fs::remove_dir(&folder);
-                }
+                remove_empty(&created);
                 return Err(e);
             }
         };
@@ -109,6 +108,14 @@ impl Transaction {
     /// `RENAME_EXCHANGE`), the folder is renamed aside and the copy renamed into its place: two
     /// renames, with an instant between them in which the folder is missing but never mixed.
     pub fn commit(mut self) -> Result<(), Error> {
+        self.swap()
+    }
+
+    /// The exchange of [`commit`](Transaction::commit) alone: the old content stays at the staging
+    /// copy's name until the transaction is dropped. For several folders that must change
+    /// together: swap them all, then drop them all, so that the instants between the swaps are
+    /// not lengthened by the removals.
+    pub fn swap(&mut self) -> Result<(), Error> {
         let io_err = |what, path: &Path| {
             let path = path.to_path_buf();
             move |source| Error::Io { what, path, source }
@@ -127,9 +134,8 @@ impl Transaction {
                         source,
                     });
                 }
-                self.committed = true;
-                let _ = fs::remove_dir_all(&aside);
-                return Ok(());
+                // The old content where the drop removes it.
+                let _ = fs::rename(&aside, &self.staging);
             }
             Err(source) => {
                 return Err(Error::Io {
@@ -140,40 +146,50 @@ impl Transaction {
             }
         }
         self.committed = true;
-        // The old content; a failure here leaves a hidden copy that the next run removes.
-        let _ = fs::remove_dir_all(&self.staging);
         Ok(())
     }
 }
 
 impl Drop for Transaction {
     fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
+        // The copy of a transaction that failed, or the old content of one that committed; a
+        // failure here leaves a hidden folder that the next transaction removes.
         let _ = fs::remove_dir_all(&self.staging);
-        if self.created {
-            // Empty unless something other than this transaction wrote there; then it stays.
-            let _ = fs::remove_dir(&self.folder);
+        if !self.committed {
+            remove_empty(&self.created);
         }
     }
 }
 
+/// Removes each of `folders` (deepest first) that is empty: one that something else wrote into
+/// meanwhile stays.
+fn remove_empty(folders: &[PathBuf]) {
+    for folder in folders {
+        let _ = fs::remove_dir(folder);
+    }
+}
+
 /// The folder `path` names, absolute, symbolic links resolved; created (with the folders on the
-/// way) where nothing stands, which the second value says.
-fn resolve(path: &Path) -> Result<(PathBuf, bool), Error> {
+/// way) where nothing stands, with the list of the folders created, deepest first.
+fn resolve(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
     let io_err = |what| {
         let path = path.to_path_buf();
         move |source| Error::Io { what, path, source }
     };
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
-            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, false))
+            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, Vec::new()))
         }
         Ok(_) => Err(Error::NotAFolder(path.to_path_buf())),
         Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_err() => {
+            let abs = std::path::absolute(path).map_err(io_err("cannot resolve"))?;
+            let missing: Vec<PathBuf> = abs
+                .ancestors()
+                .take_while(|a| fs::symlink_metadata(a).is_err())
+                .map(Path::to_path_buf)
+                .collect();
             fs::create_dir_all(path).map_err(io_err("cannot create"))?;
-            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, true))
+            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, missing))
         }
         Err(source) => Err(Error::Io {
             what: "cannot read",

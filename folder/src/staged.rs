@@ -40,12 +40,6 @@ fn staged() -> &'static [(PathBuf, PathBuf)] {
     })
 }
 
-/// The staging copy of the folder at `path`, where a parent process staged that folder (then
-/// the parent holds its lock and commits it; the caller writes into the copy and nothing else).
-pub fn staged_copy(path: &Path) -> Option<PathBuf> {
-    copy_in(staged(), path)
-}
-
 /// `path`, or, where it lies inside a folder a parent process staged, the same path inside the
 /// staging copy: what a command reads and writes in place of a path it was given.
 pub fn physical(path: &Path) -> PathBuf {

@@ -106,7 +106,7 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
     };
     fsutil::check_output_dir("--out", &args.out, &[flags::JSON_FILE])?;
     let results = collect(&dir, &variants, args.quick)?;
-    results.save(&args.out)?;
+    crate::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     for lang in [Lang::Rust, Lang::C] {
         outln!("{}", flags::answer_sentence(&flags::answer(&results, lang)))?;
     }

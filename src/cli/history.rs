@@ -14,21 +14,24 @@ pub(super) use mandel_lab_options::HistoryArgs;
 pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
     if args.append {
         crate::fsutil::check_output_dir("--out", &args.out, &[history::HISTORY_FILE])?;
-        let results = Results::load(&args.out.join(RESULTS_FILE))?;
-        // A corrupt profile.json only loses the instruction counts of this line.
-        let profiles = ProfileSummary::load(&args.flamegraphs).unwrap_or_else(|e| {
-            eprintln!("warning: {e}; the history line has no instruction counts");
-            None
-        });
-        history::append(&args.out, &Entry::new(&results, profiles.as_ref()))?;
+        let flamegraphs = mandel_lab_folder::physical(&args.flamegraphs);
+        let revision = crate::output::OutputFolder::write_in(&args.out, |dir| {
+            let results = Results::load(&dir.join(RESULTS_FILE))?;
+            // A corrupt profile.json only loses the instruction counts of this line.
+            let profiles = ProfileSummary::load(&flamegraphs).unwrap_or_else(|e| {
+                eprintln!("warning: {e}; the history line has no instruction counts");
+                None
+            });
+            history::append(dir, &Entry::new(&results, profiles.as_ref()))?;
+            Ok(results.machine.git_revision)
+        })?;
         eprintln!(
-            "Appended {} to {}",
-            results.machine.git_revision,
+            "Appended {revision} to {}",
             args.out.join(history::HISTORY_FILE).display()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let (entries, warnings) = history::load(&args.out)?;
+    let (entries, warnings) = history::load(&mandel_lab_folder::physical(&args.out))?;
     for w in warnings {
         eprintln!("warning: {w}");
     }

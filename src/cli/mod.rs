@@ -276,11 +276,5 @@ fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::validate::St
 /// Exit code 2 for bad input anywhere in the error's chain, 1 for everything else.
 fn exit_code_for(e: &anyhow::Error) -> ExitCode {
     // A variant's own error may reach here without the lab's error wrapped round it (`kernel-once`).
-    let bad_input = e.chain().any(|c| {
-        c.downcast_ref::<LabError>()
-            .is_some_and(LabError::is_bad_input)
-            || c.downcast_ref::<mandel_variants::VariantError>()
-                .is_some_and(crate::error::variant_is_bad_input)
-    });
-    ExitCode::from(if bad_input { 2 } else { 1 })
+    ExitCode::from(if crate::error::is_bad_input(e) { 2 } else { 1 })
 }

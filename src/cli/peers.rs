@@ -61,7 +61,7 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     });
     bar.finish_and_clear();
     let results = results?;
-    results.save(&args.out)?;
+    crate::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     let p = &results.problem;
     outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \

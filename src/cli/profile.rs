@@ -33,8 +33,27 @@ const MAX_FREQUENCY: i32 = 10_000;
 /// The fewest samples per variant `--seconds` times `--frequency` may promise.
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
 
-pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(mut args: ProfileArgs) -> anyhow::Result<ExitCode> {
     crate::fsutil::check_output_dir("--out", &args.out, &[profile::SUMMARY_FILE])?;
+    // A report's results that `cargo xtask report` has staged are read from its copy.
+    if let Some(path) = args.problem_from.as_mut() {
+        *path = mandel_lab_folder::physical(path);
+    }
+    let named = args.out.clone();
+    // One transaction: the views and profile.json appear together, or not at all.
+    crate::output::OutputFolder::write_in(&named, |dir| {
+        profile_into(
+            ProfileArgs {
+                out: dir.to_path_buf(),
+                ..args
+            },
+            &named,
+        )
+    })
+}
+
+/// `profile` with `args.out` the staging copy of the folder the user named `named`.
+fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<ExitCode> {
     let seconds = if args.quick {
         QUICK_SECONDS
     } else {
@@ -174,7 +193,7 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     {
         outln!("{}: {}", g.variant, profile::gpu::summary(g))?;
     }
-    outln!("Profiles written to {}/", args.out.display())?;
+    outln!("Profiles written to {}/", named.display())?;
     Ok(ExitCode::SUCCESS)
 }
 

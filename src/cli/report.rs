@@ -13,7 +13,10 @@ use crate::quick::QuickPlan;
 use crate::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::results::Results;
 use crate::sweep::Legacy;
+use crate::markup::relative_link;
+use crate::output::OutputFolder;
 use crate::{GridSpec, LabError, fsutil};
+use mandel_lab_folder::physical;
 
 /// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
 /// and `peers --quick`.
@@ -39,20 +42,42 @@ fn quick_chooses_problem(args: &ReportArgs) -> bool {
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let results_path = args.out.join(RESULTS_FILE);
     fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
+    // Where `cargo xtask report` staged the folders, what it has written so far is in its copies.
+    let (out, flamegraphs) = (physical(&args.out), physical(&args.flamegraphs));
     // Everything the render stage reads besides the results, checked before anything is measured:
     // a corrupt one refused after the measurement would leave new results beside the old page.
-    report::check_inputs(&args.out, &args.flamegraphs)?;
+    report::check_inputs(&out, &flamegraphs)?;
     if args.check {
         if !args.render_only {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
             measurement::select(args.variants.as_deref())?;
-            best_chunk(&args.out, &spec, Legacy::ReadOnly)?;
+            best_chunk(&out, &spec, Legacy::ReadOnly)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // One transaction: the results, exports, pictures, page, criterion's folder and its log
+    // appear together when the command succeeds, and not at all otherwise.
+    let folder = OutputFolder::begin(&args.out)?;
+    let staged = ReportArgs {
+        out: folder.path().to_path_buf(),
+        flamegraphs,
+        ..args.clone()
+    };
+    let base = relative_link(&args.out, &args.flamegraphs);
+    let result = write(&staged, &base);
+    let code = folder.finish(result)?;
+    if args.format == TableFormat::Table {
+        outln!("Report written to {}", args.out.join(HTML_FILE).display())?;
+    }
+    Ok(code)
+}
+
+/// Measures (or loads) and renders into `args.out`, the staging copy of the report folder, with
+/// the page's links to the profiles relative to `base`.
+fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
+    let results_path = args.out.join(RESULTS_FILE);
     let results =
         if args.render_only {
             Results::load(&results_path)?
@@ -60,7 +85,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             // Read first, so that a missing or corrupt file is refused before anything runs.
             let mut results = Results::load(&results_path)?;
             // The problems compared before measuring too, so a refused merge writes nothing.
-            let (spec, _) = plan(&args, results.quick.as_ref())?;
+            let (spec, _) = plan(args, results.quick.as_ref())?;
             if results.problem.spec() != spec {
                 let p = &results.problem;
                 return Err(LabError::bad_input(format!(
@@ -71,15 +96,15 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            measurement::merge(&mut results, measure(&args, Some(spec))?)?;
+            measurement::merge(&mut results, measure(args, Some(spec))?)?;
             results.save(&results_path)?;
             results
         } else {
-            let results = measure(&args, None)?;
+            let results = measure(args, None)?;
             results.save(&results_path)?;
             results
         };
-    report::render_report(&results, &args.out, &args.flamegraphs)?;
+    report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?;
     let peers = crate::peers::PeerResults::load(&args.out)?;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
@@ -116,7 +141,6 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                     crate::peers::HOW_TO_MEASURE
                 )?;
             }
-            outln!("Report written to {}", args.out.join(HTML_FILE).display())?;
         }
         TableFormat::Markdown => out!("{}", markdown::render(&groups))?,
         TableFormat::Csv => out!("{}", csv::render(&groups))?,

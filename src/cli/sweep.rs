@@ -55,6 +55,26 @@ fn sweep_along(
     let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
     files.push(super::progress::LOG_FILE);
     fsutil::check_output_dir("--out", &args.out, &files)?;
+    let named = args.out.clone();
+    // One transaction: the sweep's files, criterion's folder and its log appear together.
+    crate::output::OutputFolder::write_in(&named, |dir| {
+        let args = CommonArgs {
+            out: dir.to_path_buf(),
+            ..args
+        };
+        sweep_into(axis, flag, values, args, &named)
+    })
+}
+
+/// Measures, saves and prints the sweep, with `args.out` the staging copy of the folder the user
+/// named `named`.
+fn sweep_into(
+    axis: &'static dyn Axis,
+    flag: &str,
+    values: Option<&str>,
+    args: CommonArgs,
+    named: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let spec = problem(axis, &args)?;
     let values = match values {
         Some(text) => sweep::parse_values(axis, &spec, flag, text)?,
@@ -131,9 +151,9 @@ fn sweep_along(
     }
     outln!(
         "Written {}, {} and {}",
-        sweep::json_path(&args.out, axis.name()).display(),
-        sweep::file(&args.out, axis.name(), "csv").display(),
-        svg_path.display()
+        sweep::json_path(named, axis.name()).display(),
+        sweep::file(named, axis.name(), "csv").display(),
+        sweep::file(named, axis.name(), "svg").display()
     )?;
     Ok(super::exit_code_for_statuses(
         sweep.points.iter().map(|p| p.status),

@@ -44,6 +44,18 @@ pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
 /// stage has run, the `profile.json` in `flamegraphs`, whose views the page links to. Nothing is
 /// written unless every input reads and every chart draws.
 pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
+    render_report_linking(results, dir, flamegraphs, &relative_link(dir, flamegraphs))
+}
+
+/// [`render_report`] with the page's links to the profiles made relative to `base`: where the
+/// folders are staging copies (see [`crate::output`]), the link is the one between the folders'
+/// own names, not between the copies.
+pub fn render_report_linking(
+    results: &Results,
+    dir: &Path,
+    flamegraphs: &Path,
+    base: &str,
+) -> Result<(), LabError> {
     results.validate(&dir.join(RESULTS_FILE))?;
     let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert)?;
     let groups = export::groups_with_peers(results, inputs.peers.as_ref());
@@ -54,14 +66,13 @@ pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Resul
         Some(s) => (None, Some(s.spec)),
         None => (None, None),
     };
-    let base = relative_link(dir, flamegraphs);
     for w in &inputs.warnings {
         eprintln!("warning: {w}");
     }
     let extras = Extras {
         profiles: summary.as_ref().map(|summary| ProfileLinks {
             summary,
-            base: &base,
+            base,
         }),
         other_profiles,
         sweeps: &inputs.sweeps,

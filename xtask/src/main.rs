@@ -14,6 +14,7 @@ mod mpi;
 mod peers;
 mod regress;
 mod report;
+mod staged;
 mod stdout;
 mod sweep;
 

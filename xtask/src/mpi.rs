@@ -177,6 +177,10 @@ impl Launch {
             cmd.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
                 .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
         }
+        // The folders xtask staged for this command reach rank 0, which writes into them.
+        if std::env::var_os(mandel_lab_folder::STAGED_ENV).is_some() {
+            cmd.args(["-x", mandel_lab_folder::STAGED_ENV]);
+        }
         cmd.arg(binary).args(args);
         let started = Instant::now();
         let mut child = interrupt::spawn(&mut cmd).context("cannot start mpirun")?;

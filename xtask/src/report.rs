@@ -16,6 +16,7 @@ use mandel_lab_options::{HistoryArgs, ProfileArgs, defaults};
 
 use crate::lab;
 use crate::mpi::{self, Launch};
+use crate::staged::Staged;
 
 /// `cargo xtask report`: the lab's `report` options, and xtask's own.
 #[derive(Debug, Args)]
@@ -36,12 +37,51 @@ pub fn run(args: &ReportCommand) -> Result<ExitCode> {
     if report.render_only || report.check {
         return lab::run(&binary, &lab::argv(&["report"], report));
     }
-    let code = measure_and_render(&binary, report)?;
+    // Every option checked before anything runs: a typo is refused now, not after profiling.
+    let check = mandel_lab_options::ReportArgs {
+        check: true,
+        ..report.clone()
+    };
+    let code = lab::run(&binary, &lab::argv(&["report"], &check))?;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
+    // One transaction for the whole command: the report folder (results, exports, pictures,
+    // page, criterion's folder and log, the history line) and the profiles change together at
+    // the end, or not at all.
+    let mut folders = vec![report.out.as_path()];
+    if !args.no_profile {
+        folders.push(report.flamegraphs.as_path());
+    }
+    let staged = match Staged::begin(&folders) {
+        Ok(staged) => staged,
+        Err(message) => return Ok(lab::bad_input(&message)),
+    };
+    let code = steps(args, &binary)?;
+    if code != ExitCode::SUCCESS {
+        eprintln!(
+            "xtask: {} are as they were before this command (nothing of this run was kept)",
+            staged.names()
+        );
+        return Ok(code);
+    }
+    staged.commit()?;
+    eprintln!(
+        "xtask: {} re-rendered with the profiles and the history",
+        report.out.join("index.html").display()
+    );
+    Ok(code)
+}
+
+/// The steps of `report` after the check, each a lab command into the staged folders.
+fn steps(args: &ReportCommand, binary: &std::path::Path) -> Result<ExitCode> {
+    let report = &args.lab;
+    let code = measure_and_render(binary, report)?;
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }
     if !args.no_profile {
-        let code = lab::run(&binary, &lab::argv(&["profile"], &profile_args(report)?))?;
+        let code = lab::run(binary, &lab::argv(&["profile"], &profile_args(report)?))?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
@@ -51,7 +91,7 @@ pub fn run(args: &ReportCommand) -> Result<ExitCode> {
         out: report.out.clone(),
         flamegraphs: report.flamegraphs.clone(),
     };
-    let append = lab::run(&binary, &lab::argv(&["history"], &history))?;
+    let append = lab::run(binary, &lab::argv(&["history"], &history))?;
     if append != ExitCode::SUCCESS {
         return Ok(append);
     }
@@ -61,14 +101,7 @@ pub fn run(args: &ReportCommand) -> Result<ExitCode> {
         flamegraphs: report.flamegraphs.clone(),
         ..defaults()?
     };
-    let code = lab::run_with(&binary, &lab::argv(&["report"], &again), Stdio::null())?;
-    if code == ExitCode::SUCCESS {
-        eprintln!(
-            "xtask: {} re-rendered with the profiles and the history",
-            report.out.join("index.html").display()
-        );
-    }
-    Ok(code)
+    lab::run_with(binary, &lab::argv(&["report"], &again), Stdio::null())
 }
 
 /// The profiling stage of `report`: its variants and `--quick`, on the problem the report
@@ -83,21 +116,12 @@ fn profile_args(report: &mandel_lab_options::ReportArgs) -> Result<ProfileArgs> 
     })
 }
 
-/// Checks every option, then measures and renders; where the report's variants include the MPI
+/// Measures and renders; where the report's variants include the MPI
 /// one and OpenMPI is installed, measures it under mpirun and merges it in.
 fn measure_and_render(
     binary: &std::path::Path,
     report: &mandel_lab_options::ReportArgs,
 ) -> Result<ExitCode> {
-    // Every option checked before anything runs: a typo is refused now, not after profiling.
-    let check = mandel_lab_options::ReportArgs {
-        check: true,
-        ..report.clone()
-    };
-    let code = lab::run(binary, &lab::argv(&["report"], &check))?;
-    if code != ExitCode::SUCCESS {
-        return Ok(code);
-    }
     let mpi_variant = lab::mpi_variant(binary)?;
     let with_mpi = selects(report.variants.as_deref(), &mpi_variant);
     let missing = with_mpi.then(mpi::missing_tool).flatten();

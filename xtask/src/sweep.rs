@@ -11,6 +11,7 @@ use mandel_lab_options::{SweepCommonArgs, SweepThreadsArgs as LabThreadsArgs, To
 
 use crate::lab;
 use crate::mpi::{self, Launch, LaunchArgs};
+use crate::staged::Staged;
 
 /// The axis whose sweep xtask completes with the MPI variant.
 const THREADS: &str = "threads";
@@ -117,11 +118,41 @@ fn threads<T: ToArgv>(
         }
     }
     let binary = lab::build_release(&[])?;
-    let code = lab::run(&binary, &lab::argv(command, sweep))?;
-    if code != ExitCode::SUCCESS || opts.no_mpi {
+    if opts.no_mpi {
+        return lab::run(&binary, &lab::argv(command, sweep));
+    }
+    // One transaction: the sweep and every rank count's merged point land together, or none.
+    let staged = match Staged::begin(&[common.out.as_path()]) {
+        Ok(staged) => staged,
+        Err(message) => return Ok(lab::bad_input(&message)),
+    };
+    let code = threads_steps(command, sweep, common, opts, &launch, &binary, mpi_run)?;
+    if code != ExitCode::SUCCESS {
+        eprintln!(
+            "xtask: {} is as it was before this command (nothing of this run was kept)",
+            staged.names()
+        );
         return Ok(code);
     }
-    let mpi_variant = lab::mpi_variant(&binary)?;
+    staged.commit()?;
+    Ok(code)
+}
+
+/// The thread sweep and the MPI variant's points, into the staged report folder.
+fn threads_steps<T: ToArgv>(
+    command: &[&str],
+    sweep: &dyn ToArgv,
+    common: &SweepCommonArgs,
+    opts: &MpiSweepArgs,
+    launch: &Launch,
+    binary: &std::path::Path,
+    mpi_run: impl Fn(SweepCommonArgs) -> T,
+) -> Result<ExitCode> {
+    let code = lab::run(binary, &lab::argv(command, sweep))?;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
+    let mpi_variant = lab::mpi_variant(binary)?;
     if let Some(tool) = mpi::missing_tool() {
         eprintln!(
             "xtask: {mpi_variant} not swept: {tool} not found (install OpenMPI: {}; then rerun)",

@@ -19,6 +19,7 @@ mod cells;
 mod make;
 
 use std::fs;
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
@@ -27,6 +28,7 @@ use clap::Args;
 use clap::builder::NonEmptyStringValueParser;
 use mandel_lab_options::flags::{BUILD_LOG_FILE, BuildStatus, FlagsCheck};
 
+use crate::staged::Staged;
 use crate::{interrupt, lab};
 use builds::{BUILDS, Build, select};
 use make::Made;
@@ -159,25 +161,34 @@ pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
     if opts.quick {
         collect.push("--quick".into());
     }
+    // flags.json and the page that shows it land together.
+    let reports = Path::new("reports");
+    let staged = match Staged::begin(&[reports]) {
+        Ok(staged) => staged,
+        Err(message) => return Ok(lab::bad_input(&message)),
+    };
     let code = lab::run(&default, &collect)?;
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }
-    if lab::work_dir().join("reports/results.json").exists() {
-        lab::run_with(
+    if lab::work_dir().join(reports).join("results.json").exists() {
+        let code = lab::run_with(
             &default,
             &["report".into(), "--render-only".into()],
             Stdio::null(),
-        )
-    } else {
-        Ok(ExitCode::SUCCESS)
+        )?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
+        }
     }
+    staged.commit()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Asks the lab (`flags --check`) which variants `variants` selects and which of them is C; the
 /// lab's refusal of a bad list is passed on with its exit code.
 fn check(
-    default: &std::path::Path,
+    default: &Path,
     variants: Option<&str>,
 ) -> Result<Result<FlagsCheck, ExitCode>> {
     let mut args = vec!["flags".to_string(), "--check".into()];
