@@ -61,12 +61,11 @@ impl OutputFolder {
         })?;
         // Registered with the interruption handler: Ctrl-C removes the copy, and the folder
         // stays as it was.
-        let registered = Registered::folder(txn.staging().to_path_buf()).map_err(|source| {
-            LabError::Write {
+        let registered =
+            Registered::folder(txn.staging().to_path_buf()).map_err(|source| LabError::Write {
                 path: named.to_path_buf(),
                 source,
-            }
-        })?;
+            })?;
         Ok(OutputFolder {
             named: named.to_path_buf(),
             path: txn.staging().to_path_buf(),

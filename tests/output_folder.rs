@@ -173,12 +173,22 @@ fn a_command_into_a_folder_another_is_writing_is_refused_in_one_line() {
         ["report", "--render-only", "--out", &o, "--flamegraphs", &f].to_vec(),
         ["history", "--append", "--out", &o, "--flamegraphs", &f].to_vec(),
         [
-            &["sweep", "chunks", "--quick", "--values", "10,100", "--out", &o][..],
+            &[
+                "sweep", "chunks", "--quick", "--values", "10,100", "--out", &o,
+            ][..],
             &small,
         ]
         .concat(),
         [
-            &["profile", "--variants", "expanded", "--seconds", "0.1", "--out", &o][..],
+            &[
+                "profile",
+                "--variants",
+                "expanded",
+                "--seconds",
+                "0.1",
+                "--out",
+                &o,
+            ][..],
             &small,
         ]
         .concat(),
@@ -211,7 +221,10 @@ fn a_command_writes_into_the_copy_its_parent_staged_and_leaves_the_commit_to_it(
     );
     // The messages name the folder the user gave, not the copy.
     let said = String::from_utf8_lossy(&staged.stdout);
-    assert!(said.contains(&format!("{}/index.html", out.display())), "{said}");
+    assert!(
+        said.contains(&format!("{}/index.html", out.display())),
+        "{said}"
+    );
     assert!(!said.contains(".staging-"), "{said}");
     assert!(snapshot(&out) == before, "the parent had not committed");
     let new = snapshot(txn.staging());
@@ -260,7 +273,10 @@ fn a_report_on_a_full_disk_leaves_its_folder_as_it_was() {
     let err = String::from_utf8_lossy(&full.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("as it was before this command"), "{err}");
-    assert!(snapshot(&out) == before, "a full disk left the folder changed");
+    assert!(
+        snapshot(&out) == before,
+        "a full disk left the folder changed"
+    );
     assert_eq!(names(&disk), ["filler", "reports"]);
 }
 

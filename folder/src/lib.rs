@@ -177,9 +177,10 @@ fn resolve(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
         move |source| Error::Io { what, path, source }
     };
     match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, Vec::new()))
-        }
+        Ok(meta) if meta.is_dir() => Ok((
+            fs::canonicalize(path).map_err(io_err("cannot resolve"))?,
+            Vec::new(),
+        )),
         Ok(_) => Err(Error::NotAFolder(path.to_path_buf())),
         Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_err() => {
             let abs = std::path::absolute(path).map_err(io_err("cannot resolve"))?;
@@ -189,7 +190,10 @@ fn resolve(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
                 .map(Path::to_path_buf)
                 .collect();
             fs::create_dir_all(path).map_err(io_err("cannot create"))?;
-            Ok((fs::canonicalize(path).map_err(io_err("cannot resolve"))?, missing))
+            Ok((
+                fs::canonicalize(path).map_err(io_err("cannot resolve"))?,
+                missing,
+            ))
         }
         Err(source) => Err(Error::Io {
             what: "cannot read",

@@ -100,9 +100,16 @@ mod tests {
 
     #[test]
     fn pairs_survive_the_environment_whatever_bytes_their_paths_hold() {
-        let a = (PathBuf::from("/w/re,ports=x"), PathBuf::from("/w/.re.staging-1"));
+        let a = (
+            PathBuf::from("/w/re,ports=x"),
+            PathBuf::from("/w/.re.staging-1"),
+        );
         let b = (PathBuf::from("/w/fl\u{e9}mes"), PathBuf::from("/w/.f"));
-        let value = encode([&a, &b].into_iter().map(|(f, c)| (f.as_path(), c.as_path())));
+        let value = encode(
+            [&a, &b]
+                .into_iter()
+                .map(|(f, c)| (f.as_path(), c.as_path())),
+        );
         assert_eq!(decode(&value), Some(vec![a, b]));
         assert_eq!(decode("zz=00"), None);
         assert_eq!(decode(""), Some(vec![]));

@@ -25,8 +25,14 @@ fn a_committed_transaction_replaces_the_folder_whole() {
     assert!(!reports.join("added.json").exists());
     txn.commit().unwrap();
     assert_eq!(fs::read_to_string(reports.join("old.json")).unwrap(), "new");
-    assert_eq!(fs::read_to_string(reports.join("added.json")).unwrap(), "added");
-    assert_eq!(fs::read_to_string(reports.join("sweeps/kept.json")).unwrap(), "kept");
+    assert_eq!(
+        fs::read_to_string(reports.join("added.json")).unwrap(),
+        "added"
+    );
+    assert_eq!(
+        fs::read_to_string(reports.join("sweeps/kept.json")).unwrap(),
+        "kept"
+    );
     // Nothing is left beside it.
     assert_eq!(names(dir.path()), ["reports"]);
 }
@@ -41,7 +47,10 @@ fn a_dropped_transaction_leaves_the_folder_as_it_was_and_nothing_beside_it() {
         let txn = Transaction::begin(&reports).unwrap();
         fs::write(txn.staging().join("results.json"), "half").unwrap();
     }
-    assert_eq!(fs::read_to_string(reports.join("results.json")).unwrap(), "old");
+    assert_eq!(
+        fs::read_to_string(reports.join("results.json")).unwrap(),
+        "old"
+    );
     assert_eq!(names(dir.path()), ["reports"]);
     // A folder the transaction created is removed again, with those it made on the way.
     let fresh = dir.path().join("a/b/fresh");
@@ -78,7 +87,12 @@ fn a_link_to_a_folder_is_followed_and_stays_a_link() {
     assert_eq!(txn.folder(), fs::canonicalize(&real).unwrap());
     fs::write(txn.staging().join("index.html"), "page").unwrap();
     txn.commit().unwrap();
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(fs::read_to_string(real.join("index.html")).unwrap(), "page");
 }
 
@@ -115,7 +129,10 @@ fn copies_a_killed_run_left_are_removed_by_the_next_transaction() {
     fs::create_dir(&other).unwrap();
     let txn = Transaction::begin(&reports).unwrap();
     assert!(!left.exists());
-    assert!(other.exists(), "another folder's copy is not this lock's to remove");
+    assert!(
+        other.exists(),
+        "another folder's copy is not this lock's to remove"
+    );
     txn.commit().unwrap();
 }
 

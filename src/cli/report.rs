@@ -8,13 +8,13 @@ use super::ProblemSpec;
 use super::progress::Quiet;
 use crate::bench::BenchSettings;
 use crate::export::{self, csv, json, markdown, terminal};
+use crate::markup::relative_link;
 use crate::measurement::{self, MeasureOptions, Step};
+use crate::output::OutputFolder;
 use crate::quick::QuickPlan;
 use crate::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::results::Results;
 use crate::sweep::Legacy;
-use crate::markup::relative_link;
-use crate::output::OutputFolder;
 use crate::{GridSpec, LabError, fsutil};
 use mandel_lab_folder::physical;
 

@@ -70,10 +70,9 @@ pub fn render_report_linking(
         eprintln!("warning: {w}");
     }
     let extras = Extras {
-        profiles: summary.as_ref().map(|summary| ProfileLinks {
-            summary,
-            base,
-        }),
+        profiles: summary
+            .as_ref()
+            .map(|summary| ProfileLinks { summary, base }),
         other_profiles,
         sweeps: &inputs.sweeps,
         peers: inputs.peers.as_ref(),

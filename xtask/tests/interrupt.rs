@@ -1,7 +1,8 @@
 //! Interrupting `cargo xtask report`, the sweeps, `profile` and `flags` at a random moment: Ctrl-C
 //! as a terminal sends it (SIGINT to the whole process group), SIGINT to xtask alone (as `kill`
 //! sends it), and SIGINT followed at once by SIGKILL of xtask. Each must leave the previous
-//! report, its JSON and the profiles whole and readable, no temporary file in `reports/`,
+//! report, its JSON and the profiles byte for byte as they were (each folder is one transaction:
+//! a run that does not finish changes nothing), no temporary file in `reports/`,
 //! `flamegraphs/` or the temporary folder, and no process of its own (the lab, valgrind, cargo)
 //! still running.
 //!
@@ -12,11 +13,12 @@
 
 mod common;
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{work_dir, xtask};
+use common::{snapshot, work_dir, xtask};
 
 const SMALL: &[&str] = &["--width", "20", "--height", "20", "--maxiter", "50"];
 
@@ -101,7 +103,7 @@ struct Proc {
     name: String,
     pgrp: Option<u32>,
     /// `/proc/PID/cwd`, where it may be read.
-    cwd: Option<std::path::PathBuf>,
+    cwd: Option<PathBuf>,
 }
 
 /// Every live process, from /proc.
@@ -230,6 +232,13 @@ fn assert_whole(work: &Path, killed: bool, context: &str) {
     }
 }
 
+/// Every file of `reports/` and `flamegraphs/` with its bytes.
+fn folders(work: &Path) -> Vec<BTreeMap<PathBuf, Vec<u8>>> {
+    ["reports", "flamegraphs"]
+        .map(|d| snapshot(&work.join(d)))
+        .into()
+}
+
 /// `args` with its `--maxiter` value (if any) replaced by `maxiter`.
 fn with_maxiter(args: &[&'static str], maxiter: &'static str) -> Vec<&'static str> {
     let mut out = args.to_vec();
@@ -308,6 +317,7 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
             Interruption::KillIntThenKill,
         ] {
             let args = &with_maxiter(args, maxiters.next().unwrap());
+            let before = folders(work.path());
             let mut child = start(work.path(), args);
             let pid = child.id();
             // Past xtask's no-op build (about a second), into the lab's work.
@@ -338,6 +348,13 @@ fn interrupting_any_command_keeps_the_previous_results_whole_and_leaves_nothing_
             assert!(left.is_empty(), "{context}: processes left: {left:?}");
             assert_whole(work.path(), killed, &context);
             assert_views_match_summary(work.path(), &context);
+            // Each folder is one transaction: a run that did not finish changed nothing at all.
+            if !status.success() {
+                assert!(
+                    folders(work.path()) == before,
+                    "{context}: the folders changed, though the run did not finish"
+                );
+            }
             // The case count stays bounded even on a slow machine.
             assert!(i < commands.len() && started.elapsed() < Duration::from_secs(300));
         }

@@ -187,10 +187,7 @@ pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
 
 /// Asks the lab (`flags --check`) which variants `variants` selects and which of them is C; the
 /// lab's refusal of a bad list is passed on with its exit code.
-fn check(
-    default: &Path,
-    variants: Option<&str>,
-) -> Result<Result<FlagsCheck, ExitCode>> {
+fn check(default: &Path, variants: Option<&str>) -> Result<Result<FlagsCheck, ExitCode>> {
     let mut args = vec!["flags".to_string(), "--check".into()];
     args.extend(variants.map(|v| format!("--variants={v}")));
     let output = interrupt::output(
