@@ -45,8 +45,10 @@ const AFTER_LONG_HELP: &str = "\
 xtask works on the checkout it is run in (cargo's $CARGO_MANIFEST_DIR, else the workspace of the
 current folder), whichever checkout it was built from, and names it to the lab in
 $MANDEL_LAB_WORKSPACE. The lab runs in the workspace root (so its outputs go to reports/ and
-flamegraphs/ there), or in $MANDEL_LAB_WORK_DIR where that is set. Ctrl-C stops the running step
-and keeps the previous reports and profiles whole.";
+flamegraphs/ there), or in $MANDEL_LAB_WORK_DIR where that is set. Each folder a command writes
+changes all at once when it succeeds, or not at all: Ctrl-C, a failed step or a full disk keep the
+previous reports and profiles as they were, and a second command into a folder being written is
+refused.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
