@@ -305,3 +305,40 @@ impl Drop for Unmount {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
+
+#[test]
+fn a_report_without_a_shortcut_leaves_no_work_picture_of_an_earlier_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let small = [
+        "--width",
+        "20",
+        "--height",
+        "20",
+        "--maxiter",
+        "20",
+        "--no-criterion",
+    ];
+    let o = out.display().to_string();
+    let with_shortcut = common::lab(
+        &[
+            &["report", "--variants", "shortcut", "--out", &o][..],
+            &small,
+        ]
+        .concat(),
+    );
+    assert!(with_shortcut.status.success());
+    assert!(out.join("work.png").is_file());
+    let without = common::lab(
+        &[
+            &["report", "--variants", "expanded", "--out", &o][..],
+            &small,
+        ]
+        .concat(),
+    );
+    assert!(without.status.success());
+    assert!(
+        !out.join("work.png").exists(),
+        "work.png of the earlier run stayed"
+    );
+}

@@ -102,6 +102,11 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
         } else {
             let results = measure(args, None)?;
             results.save(&results_path)?;
+            // The folder holds this run's record alone: a work picture an earlier run of a
+            // shortcut left is not this run's.
+            if results.work_image.is_none() {
+                remove_stale(&args.out.join(measurement::WORK_IMAGE_FILE))?;
+            }
             results
         };
     report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?;
@@ -151,6 +156,18 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Removes the file at `path` in the staging copy, where one is (a regular file: the output
+/// rule refused anything else before the run).
+fn remove_stale(path: &std::path::Path) -> Result<(), LabError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(LabError::Write {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The problem and criterion settings the options ask for. Under `--quick` without a problem,
