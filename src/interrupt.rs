@@ -59,6 +59,17 @@ pub fn install() {
     let _ = ctrlc::set_handler(on_signal);
 }
 
+/// Set once the command's output folder has been committed ([`committed`]).
+static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that the command's output folder now holds this run's files: from here on an
+/// interruption is ignored (what is left is cleaning up and printing), so that exit code 130
+/// always means that the folders are as they were. Called inside [`uninterrupted`], right after
+/// the commit.
+pub fn committed() {
+    COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Held while a step that must not be cut in two runs (see [`uninterrupted`]).
 static CRITICAL: Mutex<()> = Mutex::new(());
 
@@ -75,6 +86,11 @@ pub fn uninterrupted<T>(step: impl FnOnce() -> T) -> T {
 fn on_signal() {
     // Taken first, and before the litter's lock, which the step may need for its own files.
     let _critical = CRITICAL.lock().unwrap_or_else(PoisonError::into_inner);
+    if COMMITTED.load(std::sync::atomic::Ordering::SeqCst) {
+        // The command's folder has changed already: it ends as a success in a moment, and an
+        // exit code 130 would claim the folder was kept as it was.
+        return;
+    }
     let mut l = litter();
     l.interrupted = true;
     for child in &l.children {

@@ -116,7 +116,12 @@ impl OutputFolder {
         };
         // Only the exchange is kept from an interruption; the old content, now at the copy's
         // name, is removed after it (by the handler, if one comes).
-        crate::interrupt::uninterrupted(|| txn.swap()).map_err(lab_error)
+        crate::interrupt::uninterrupted(|| {
+            txn.swap()?;
+            crate::interrupt::committed();
+            Ok(())
+        })
+        .map_err(lab_error)
     }
 
     /// What the folder holds after a failure, for the error's line.

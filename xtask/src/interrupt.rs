@@ -89,8 +89,9 @@ pub fn wait(child: &mut Child, deadline: Option<Instant>) -> Result<Option<ExitS
             .context("cannot wait for a child process")?
         {
             // A child that ended because of the same Ctrl-C (cargo, the lab) is an interruption,
-            // not a failure of its own.
-            if interrupted() {
+            // not a failure of its own; one that finished its work first has finished it (a lab
+            // command has committed its folder), and the next step is refused instead.
+            if interrupted() && !status.success() {
                 return Err(Interrupted.into());
             }
             return Ok(Some(status));
