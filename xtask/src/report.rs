@@ -59,10 +59,7 @@ pub fn run(args: &ReportCommand) -> Result<ExitCode> {
     };
     let code = steps(args, &binary)?;
     if code != ExitCode::SUCCESS {
-        eprintln!(
-            "xtask: {} are as they were before this command (nothing of this run was kept)",
-            staged.names()
-        );
+        staged.say_kept(code);
         return Ok(code);
     }
     staged.commit()?;

@@ -6,6 +6,7 @@
 //! `mandel-lab-folder` crate).
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Result;
 use mandel_lab_folder::{STAGED_ENV, Transaction};
@@ -70,13 +71,18 @@ impl Staged {
         Ok(())
     }
 
-    /// The folders, as named, for a message: `reports and flamegraphs`.
-    pub fn names(&self) -> String {
-        self.named
-            .iter()
-            .map(|n| n.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" and ")
+    /// Says, after a step ended with `code`, that the folders are as they were. Not after a
+    /// refusal (exit code 2): its one line, the last, says all, and nothing had been written.
+    pub fn say_kept(&self, code: ExitCode) {
+        if code == ExitCode::from(2) {
+            return;
+        }
+        let names: Vec<String> = self.named.iter().map(|n| n.display().to_string()).collect();
+        let verb = if names.len() == 1 { "is" } else { "are" };
+        eprintln!(
+            "xtask: {} {verb} as before this command (nothing of this run was kept)",
+            names.join(" and ")
+        );
     }
 }
 

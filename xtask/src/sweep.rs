@@ -128,10 +128,7 @@ fn threads<T: ToArgv>(
     };
     let code = threads_steps(command, sweep, common, opts, &launch, &binary, mpi_run)?;
     if code != ExitCode::SUCCESS {
-        eprintln!(
-            "xtask: {} is as it was before this command (nothing of this run was kept)",
-            staged.names()
-        );
+        staged.say_kept(code);
         return Ok(code);
     }
     staged.commit()?;

@@ -169,6 +169,7 @@ pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
     };
     let code = lab::run(&default, &collect)?;
     if code != ExitCode::SUCCESS {
+        staged.say_kept(code);
         return Ok(code);
     }
     if lab::work_dir().join(reports).join("results.json").exists() {
@@ -178,6 +179,7 @@ pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
             Stdio::null(),
         )?;
         if code != ExitCode::SUCCESS {
+            staged.say_kept(code);
             return Ok(code);
         }
     }
