@@ -90,10 +90,10 @@ pub fn append(dir: &Path, entry: &Entry) -> Result<(), LabError> {
 /// is an empty history.
 pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
     let path = dir.join(HISTORY_FILE);
-    if !path.exists() {
+    let Some(bytes) = crate::input::read(&path)? else {
         return Ok((Vec::new(), Vec::new()));
-    }
-    let text = String::from_utf8_lossy(&crate::fsutil::read(&path)?).into_owned();
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
     for (i, line) in text.lines().enumerate() {

@@ -565,7 +565,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
 }
 
 #[test]
-fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
+fn render_only_includes_the_saved_flags_and_leaves_a_corrupt_file_out_saying_why() {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for f in ["results.json", "flags.json"] {
@@ -574,12 +574,23 @@ fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
     render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap();
     let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(page.contains("<tr data-build=\"gcc-O3-native\">"));
+    assert!(!page.contains("id=\"unread-inputs\""));
     std::fs::write(dir.path().join("flags.json"), "{\"schema_version\": 1}").unwrap();
-    let err = render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap_err();
-    assert!(err.to_string().contains("flags.json"), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("index.html")).unwrap(),
-        page
+    let inputs = render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap();
+    assert_eq!(inputs.broken.len(), 1);
+    assert!(
+        inputs.broken[0].why.contains("flags.json"),
+        "{:?}",
+        inputs.broken
+    );
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(
+        !page.contains("id=\"compiler-flags\""),
+        "the section is left out"
+    );
+    assert!(
+        page.contains("id=\"unread-inputs\"") && page.contains("flags.json"),
+        "and the page says which file and why"
     );
 }
 

@@ -41,11 +41,12 @@ fn quick_chooses_problem(args: &ReportArgs) -> bool {
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
     fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
-    // Everything the render stage reads besides the results, checked before anything is measured:
-    // a corrupt one refused after the measurement would leave new results beside the old page.
-    report::check_inputs(&args.out, &args.flamegraphs)?;
+    // A side file that cannot be used costs its section, said on the page (see `report::load`),
+    // so it blocks neither the render nor the measurement, and `--check` leaves it to them.
     if args.check {
-        if !args.render_only {
+        if args.render_only {
+            Results::load(&results_path)?;
+        } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
             measurement::select(args.variants.as_deref())?;
@@ -79,8 +80,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             results.save(&results_path)?;
             results
         };
-    report::render_report(&results, &args.out, &args.flamegraphs)?;
-    let peers = crate::peers::PeerResults::load(&args.out)?;
+    let peers = report::render_report(&results, &args.out, &args.flamegraphs)?.peers;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
         TableFormat::Table => {
@@ -202,14 +202,15 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     Ok(results)
 }
 
-/// `vector-chunked` at the best size of a sweep of the same problem, where one was run.
+/// `vector-chunked` at the best size of a sweep of the same problem, where one was run. A sweep
+/// file that cannot be used gives no best size: the page says why it left the sweep out.
 fn best_chunk(
     dir: &std::path::Path,
     spec: &GridSpec,
     legacy: Legacy,
 ) -> Result<Vec<(&'static str, mandel_variants::Tuning)>, LabError> {
     let axis = crate::sweep::find_axis("chunks")?;
-    let Some(sweep) = crate::sweep::load_as(dir, axis, legacy)? else {
+    let Ok(Some(sweep)) = crate::sweep::load_as(dir, axis, legacy) else {
         return Ok(Vec::new());
     };
     Ok(sweep

@@ -15,6 +15,7 @@ pub mod peers;
 pub mod profiles;
 pub mod sweeps;
 mod tutorial;
+mod unread;
 pub mod work;
 
 use crate::export::Group;
@@ -34,6 +35,7 @@ pub trait Section: Sync {
 /// Every section, in the order the page shows them.
 pub const SECTIONS: &[&dyn Section] = &[
     &overview::Overview,
+    &unread::Unread,
     &families::Families,
     &work::Work,
     &sweeps::OwnSweeps,
@@ -71,6 +73,18 @@ pub struct Extras<'a> {
     /// The runs of `reports/history.jsonl` and the warnings from reading it; without them the
     /// page has no History section.
     pub history: Option<HistoryRuns<'a>>,
+    /// The side files that could not be used: the page says which and why.
+    pub broken: &'a [crate::report::load::Broken],
+}
+
+impl Extras<'_> {
+    /// Whether the side file named `file` (`peers.json`) could not be used: its section is left
+    /// out, rather than saying the stage has not run.
+    pub fn is_broken(&self, file: &str) -> bool {
+        self.broken
+            .iter()
+            .any(|b| b.path.file_name().is_some_and(|n| n == file))
+    }
 }
 
 /// The report's history, as read from `history.jsonl`.
