@@ -73,16 +73,19 @@ impl Entry {
                 .iter()
                 .filter_map(|v| {
                     let t = v.timing.as_ref()?;
-                    // The profile counts the variant's own choice of path, never a forced one.
-                    let profiled = profiles.filter(|_| v.tuning.isa.is_none());
+                    // The profile counts the variant's own choice of path, never a forced one,
+                    // and only a profile made for this problem is this run's.
+                    let instructions = profiles.filter(|_| v.tuning.isa.is_none()).and_then(|s| {
+                        let own = s.variant(&v.info.name)?;
+                        let ours = own.problem(s) == results.problem.spec();
+                        Some(own.line_profile.as_ref().filter(|_| ours)?.kernel_cost)
+                    });
                     Some(Point {
                         name: v.info.name.clone(),
                         path: v.isa.clone(),
                         median: t.median,
                         spread: t.median_abs_dev / t.median.max(f64::MIN_POSITIVE),
-                        instructions: profiled
-                            .and_then(|s| s.variant(&v.info.name)?.line_profile.as_ref())
-                            .map(|lp| lp.kernel_cost),
+                        instructions,
                     })
                 })
                 .collect(),

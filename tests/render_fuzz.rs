@@ -255,6 +255,8 @@ fn profile_for(results: &Results) -> ProfileSummary {
             hot_loop_page: Some("naive.asm.html".into()),
             paths: Vec::new(),
             notes: Vec::new(),
+            spec: None,
+            callgrind_spec: None,
         }],
     }
 }

@@ -45,23 +45,18 @@ pub fn render_report(
     results.validate(&dir.join(RESULTS_FILE))?;
     let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert);
     let groups = export::groups_with_peers(results, inputs.peers.as_ref());
-    // Profiles of another problem (an earlier or interrupted run of another size) are not
-    // linked: the page says which problem they were made for instead.
-    let (summary, other_profiles) = match &inputs.profiles {
-        Some(s) if s.spec == results.problem.spec() => (Some(s), None),
-        Some(s) => (None, Some(s.spec)),
-        None => (None, None),
-    };
     let base = relative_link(dir, flamegraphs);
     for w in inputs.warnings() {
         eprintln!("warning: {w}");
     }
     let extras = Extras {
-        profiles: summary.map(|summary| ProfileLinks {
+        // A variant profiled on another problem (an earlier run of another size) is linked and
+        // marked as such, with the problem it was made for.
+        profiles: inputs.profiles.as_ref().map(|summary| ProfileLinks {
             summary,
             base: &base,
+            problem: results.problem.spec(),
         }),
-        other_profiles,
         sweeps: &inputs.sweeps,
         peers: inputs.peers.as_ref(),
         flags: inputs.flags.as_ref(),

@@ -61,9 +61,6 @@ pub struct Context<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Extras<'a> {
     pub profiles: Option<ProfileLinks<'a>>,
-    /// The problem of the profiles found beside the report when it is not the report's own: they
-    /// are not linked, and the page says so.
-    pub other_profiles: Option<crate::GridSpec>,
     /// The sweeps found beside the report, in the registry's order.
     pub sweeps: &'a [Sweep],
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
@@ -101,6 +98,21 @@ pub struct ProfileLinks<'a> {
     pub summary: &'a ProfileSummary,
     /// Relative link from the report's folder to the flamegraphs folder, e.g. `../flamegraphs`.
     pub base: &'a str,
+    /// The report's problem: a variant profiled on another is marked so wherever it is linked.
+    pub problem: crate::GridSpec,
+}
+
+impl ProfileLinks<'_> {
+    /// The problem `variant`'s profile was made for, where it is not the report's.
+    pub fn other_problem(&self, variant: &crate::profile::VariantProfile) -> Option<String> {
+        let spec = variant.problem(self.summary);
+        (spec != self.problem).then(|| {
+            format!(
+                "{} × {}, maxiter {}, region {}",
+                spec.width, spec.height, spec.maxiter, spec.region
+            )
+        })
+    }
 }
 
 /// An askama error as the sections report it.
