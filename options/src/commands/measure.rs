@@ -143,7 +143,10 @@ impl ToArgv for ProfileArgs {
             argv.args(&self.problem);
         }
         argv.some_path("--problem-from", self.problem_from.as_deref());
-        argv.path("--report", &self.report);
+        // Left out at its default, so that a command line that never names it stays as it was.
+        if self.report != std::path::Path::new("reports") {
+            argv.path("--report", &self.report);
+        }
         argv.path("--out", &self.out);
     }
 }
