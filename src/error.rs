@@ -23,6 +23,10 @@ pub enum LabError {
     /// holding figures no run gives.
     #[error("cannot use {}: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
+    /// A file the lab reads back is not a file, too large, empty, not JSON or unreadable
+    /// ([`crate::input`]).
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     /// A variant refused or failed.
     #[error(transparent)]
     Variant(#[from] VariantError),
@@ -39,6 +43,7 @@ impl LabError {
         match self {
             LabError::BadInput(_) | LabError::Corrupt { .. } => true,
             LabError::Read { source, .. } => source.kind() == io::ErrorKind::NotFound,
+            LabError::Input(e) => e.is_bad_input(),
             LabError::Variant(e) => variant_is_bad_input(e),
             LabError::Write { source, .. } => is_bad_path(source),
         }

@@ -304,19 +304,12 @@ pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Lab
 }
 
 /// Reads JSON from `path` if the file exists: `None` when it does not, an error naming the file
-/// when it cannot be read or is not what the lab wrote.
+/// when it cannot be read or is not what the lab wrote. Through [`crate::input::read_json`], so a
+/// FIFO, a device, a folder or a huge file there is refused at once.
 pub fn read_json_if_exists<T: serde::de::DeserializeOwned>(
     path: &Path,
 ) -> Result<Option<T>, LabError> {
-    if !path.exists() {
-        return Ok(None);
-    }
-    serde_json::from_slice(&read(path)?)
-        .map(Some)
-        .map_err(|e| LabError::Corrupt {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+    Ok(crate::input::read_json(path)?)
 }
 
 /// Reads a schema-versioned JSON file the lab wrote, if it exists: `None` when it does not, and a

@@ -5,6 +5,11 @@
 //! Append-only JSON lines, so that a line is never rewritten and a corrupt line (a crash mid-write
 //! on another system, a hand edit) costs only itself: readers skip it with a warning. Each line
 //! is written with one `write` on a file opened with `O_APPEND`, so lines never interleave.
+//!
+//! A series is one variant on one SIMD path ([`Point::path`]): a report measures `simd-lanes` at
+//! every path this CPU has, and the paths' times differ by the lanes they use, not by any change.
+//! Lines written before the path was recorded read as points without one; where such a line holds
+//! a variant more than once (the narrower paths, unnamed), its first point is the variant's.
 
 use std::path::Path;
 
@@ -35,10 +40,14 @@ pub struct Entry {
     pub variants: Vec<Point>,
 }
 
-/// One variant in one run.
+/// One variant on one SIMD path in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub name: String,
+    /// The SIMD path that ran, for a variant that dispatches to one (`avx2`); absent for the
+    /// others, and in lines written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Criterion's median, seconds.
     pub median: f64,
     /// Median absolute deviation over the median.
@@ -64,13 +73,19 @@ impl Entry {
                 .iter()
                 .filter_map(|v| {
                     let t = v.timing.as_ref()?;
+                    // The profile counts the variant's own choice of path, never a forced one,
+                    // and only a profile made for this problem is this run's.
+                    let instructions = profiles.filter(|_| v.tuning.isa.is_none()).and_then(|s| {
+                        let own = s.variant(&v.info.name)?;
+                        let ours = own.problem(s) == results.problem.spec();
+                        Some(own.line_profile.as_ref().filter(|_| ours)?.kernel_cost)
+                    });
                     Some(Point {
                         name: v.info.name.clone(),
+                        path: v.isa.clone(),
                         median: t.median,
                         spread: t.median_abs_dev / t.median.max(f64::MIN_POSITIVE),
-                        instructions: profiles
-                            .and_then(|s| s.variant(&v.info.name)?.line_profile.as_ref())
-                            .map(|lp| lp.kernel_cost),
+                        instructions,
                     })
                 })
                 .collect(),
@@ -90,10 +105,10 @@ pub fn append(dir: &Path, entry: &Entry) -> Result<(), LabError> {
 /// is an empty history.
 pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
     let path = dir.join(HISTORY_FILE);
-    if !path.exists() {
+    let Some(bytes) = crate::input::read(&path)? else {
         return Ok((Vec::new(), Vec::new()));
-    }
-    let text = String::from_utf8_lossy(&crate::fsutil::read(&path)?).into_owned();
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -112,15 +127,42 @@ pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
     Ok((entries, warnings))
 }
 
-/// One variant's series: `(index of the entry, point)` for the entries that measured it on the
-/// latest entry's problem.
-pub fn series<'a>(entries: &'a [Entry], name: &str) -> Vec<(usize, &'a Point)> {
+impl Point {
+    /// The series the point belongs to: its variant and its path.
+    pub fn key(&self) -> (&str, Option<&str>) {
+        (&self.name, self.path.as_deref())
+    }
+
+    /// The series' name on the page: `simd-lanes (avx2)`, or the variant's name alone.
+    pub fn label(&self) -> String {
+        match &self.path {
+            Some(path) => format!("{} ({path})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// The series of the latest entry, one per variant and path, in its order (a key an old line
+/// repeats counted once).
+pub fn latest_series(entries: &[Entry]) -> Vec<&Point> {
+    let mut points: Vec<&Point> = Vec::new();
+    for p in entries.last().map_or(&[][..], |e| &e.variants) {
+        if !points.iter().any(|q| q.key() == p.key()) {
+            points.push(p);
+        }
+    }
+    points
+}
+
+/// The series of `point`'s variant and path: `(index of the entry, point)` for the entries that
+/// measured it on the latest entry's problem.
+pub fn series<'a>(entries: &'a [Entry], point: &Point) -> Vec<(usize, &'a Point)> {
     let problem = entries.last().map(|e| e.problem.as_str());
     entries
         .iter()
         .enumerate()
         .filter(|(_, e)| Some(e.problem.as_str()) == problem)
-        .filter_map(|(i, e)| Some((i, e.variants.iter().find(|p| p.name == name)?)))
+        .filter_map(|(i, e)| Some((i, e.variants.iter().find(|p| p.key() == point.key())?)))
         .collect()
 }
 
@@ -168,6 +210,7 @@ mod tests {
             problem: "500 x 500, maxiter 1000".into(),
             variants: vec![Point {
                 name: "expanded".into(),
+                path: None,
                 median,
                 spread: 0.01,
                 instructions: Some(instructions),
@@ -193,6 +236,55 @@ mod tests {
         assert_eq!(load(&dir.path().join("none")).unwrap().0, Vec::new());
     }
 
+    /// A run of `simd-lanes` at three paths, each at its own median.
+    fn paths(rev: &str, medians: [f64; 3]) -> Entry {
+        let mut e = entry(rev, "m1", 0.1, 1000);
+        e.variants = ["avx2", "sse2", "portable"]
+            .iter()
+            .zip(medians)
+            .map(|(path, median)| Point {
+                name: "simd-lanes".into(),
+                path: Some(path.to_string()),
+                median,
+                spread: 0.01,
+                instructions: None,
+            })
+            .collect();
+        e
+    }
+
+    #[test]
+    fn each_simd_path_is_a_series_of_its_own_and_old_lines_without_one_still_read() {
+        let entries = vec![
+            paths("a", [0.010, 0.030, 0.080]),
+            paths("b", [0.011, 0.030, 0.080]),
+        ];
+        let latest = latest_series(&entries);
+        assert_eq!(latest.len(), 3);
+        assert_eq!(latest[1].label(), "simd-lanes (sse2)");
+        for p in latest {
+            let s = series(&entries, p);
+            assert_eq!(s.len(), 2, "{}", p.label());
+            assert!(s.iter().all(|(_, q)| q.path == p.path), "{}", p.label());
+        }
+        // Lines written before the path was recorded: the variant's first point is its series,
+        // the repeats (its narrower paths, unnamed) are not counted again.
+        let old = r#"{"revision":"o","date":"d","machine":"m1","rustc":"r","target":"t","problem":"500 x 500, maxiter 1000","variants":[{"name":"simd-lanes","median":0.01,"spread":0.0,"instructions":null},{"name":"simd-lanes","median":0.03,"spread":0.0,"instructions":null}]}"#;
+        let dir = tempfile::tempdir().unwrap();
+        crate::fsutil::append(
+            &dir.path().join(HISTORY_FILE),
+            format!("{old}\n").as_bytes(),
+        )
+        .unwrap();
+        let (read, warnings) = load(dir.path()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let latest = latest_series(&read);
+        assert_eq!(latest.len(), 1);
+        assert_eq!((latest[0].path.as_deref(), latest[0].median), (None, 0.01));
+        let line = serde_json::to_string(&paths("c", [0.01; 3])).unwrap();
+        assert!(line.contains("\"path\":\"sse2\""), "{line}");
+    }
+
     #[test]
     fn steps_beyond_noise_are_change_points_and_machines_are_noted() {
         let entries = vec![
@@ -201,7 +293,7 @@ mod tests {
             entry("c", "m1", 0.120, 1000),
             entry("d", "m2", 0.121, 1050),
         ];
-        let s = series(&entries, "expanded");
+        let s = series(&entries, &entries[0].variants[0]);
         assert_eq!(change_points(&s), [2, 3]);
         assert_eq!(machine_changes(&entries), [3]);
     }

@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod grid;
 pub mod history;
 pub mod image;
+pub mod input;
 pub mod interrupt;
 pub mod known;
 pub mod limit;

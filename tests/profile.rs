@@ -50,6 +50,9 @@ fn profiles_show_the_tutorials_lessons() {
         "1",
         "--out",
         dir.path().to_str().unwrap(),
+        // No report there: the tutorial's problem, whatever this checkout's reports/ holds.
+        "--report",
+        dir.path().join("no-report").to_str().unwrap(),
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -166,6 +169,8 @@ fn every_simd_path_shows_its_vector_width_and_no_fma() {
         "--quick",
         "--out",
         dir.path().to_str().unwrap(),
+        "--report",
+        dir.path().join("no-report").to_str().unwrap(),
     ]);
     assert!(
         out.status.success(),
@@ -210,4 +215,103 @@ fn every_simd_path_shows_its_vector_width_and_no_fma() {
             "{page}"
         );
     }
+}
+
+#[test]
+fn profile_without_a_problem_profiles_the_reports_and_keeps_the_other_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, flamegraphs) = (dir.path().join("reports"), dir.path().join("flamegraphs"));
+    let (r, f) = (reports.to_str().unwrap(), flamegraphs.to_str().unwrap());
+    let report = lab(&[
+        "report",
+        "--variants",
+        "naive,expanded",
+        "--width",
+        "20",
+        "--height",
+        "20",
+        "--maxiter",
+        "20",
+        "--no-criterion",
+        "--out",
+        r,
+        "--flamegraphs",
+        f,
+    ]);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    // An earlier profile of `expanded` for another problem, as the code before wrote it (no
+    // problem per variant), and its flamegraph.
+    let earlier = serde_json::json!({
+        "schema_version": mandel_lab::profile::SCHEMA_VERSION,
+        "generated_at": "2026-12-01T00:00:00Z",
+        "spec": {"region": {"x1": -2.13, "x2": 0.77, "y1": -1.3, "y2": 1.3},
+                 "width": 500, "height": 500, "maxiter": 300},
+        "callgrind_spec": mandel_lab::profile::QUICK_CALLGRIND_PROBLEM,
+        "seconds": 0.25, "frequency": 997,
+        "variants": [{
+            "variant": "expanded", "samples": 50, "kernel_share": 1.0, "top_functions": [],
+            "flamegraph": "expanded.svg", "folded": "expanded.folded", "line_profile": null,
+            "line_profile_page": null, "hot_loop": null, "hot_loop_page": null, "notes": []
+        }]
+    });
+    std::fs::create_dir_all(&flamegraphs).unwrap();
+    std::fs::write(flamegraphs.join("profile.json"), earlier.to_string()).unwrap();
+    std::fs::write(flamegraphs.join("expanded.svg"), "earlier").unwrap();
+
+    // What README shows, against that report folder.
+    let run = lab(&[
+        "profile",
+        "--variants",
+        "naive",
+        "--quick",
+        "--report",
+        r,
+        "--out",
+        f,
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: profiling 20 x 20, maxiter 20") && stderr.contains(r),
+        "the problem chosen and why: {stderr}"
+    );
+    let summary = ProfileSummary::load(&flamegraphs).unwrap().unwrap();
+    let problem = |name: &str| summary.variant(name).unwrap().problem(&summary);
+    assert_eq!((problem("naive").width, problem("naive").maxiter), (20, 20));
+    assert_eq!(
+        problem("expanded").maxiter,
+        300,
+        "the other variant's entry is kept"
+    );
+    let svg = std::fs::read_to_string(flamegraphs.join("expanded.svg")).unwrap();
+    assert_eq!(svg, "earlier");
+
+    // The page links both, the other problem's marked with the problem it was made for.
+    let render = lab(&["report", "--render-only", "--out", r, "--flamegraphs", f]);
+    assert!(
+        render.status.success(),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let page = std::fs::read_to_string(reports.join("index.html")).unwrap();
+    assert!(
+        page.contains("../flamegraphs/naive.svg") && page.contains("../flamegraphs/expanded.svg")
+    );
+    assert_eq!(
+        page.matches("This profile was made for another problem")
+            .count(),
+        1
+    );
+    assert!(
+        page.contains("another problem (500 × 500, maxiter 300"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"#profile-expanded\""),
+        "the table marks it"
+    );
 }

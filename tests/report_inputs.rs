@@ -1,7 +1,8 @@
-//! What a report that cannot finish leaves: the old report, whole. A corrupt input of the render
-//! stage (`peers.json`, `flags.json`, `sweeps/*.json`, `profile.json`) is refused before anything
-//! is measured, by `report --check` too; a measurement interrupted before the render leaves the
-//! old picture beside the old results and page; and a finished one writes the picture with them.
+//! What a report leaves: a corrupt side file of the render stage (`peers.json`, `flags.json`,
+//! `profile.json`) blocks neither `report --check` nor the measurement, and the new page says
+//! which file it left out and why (`every_input_kind.rs` tries every kind of bad file); a
+//! measurement interrupted before the render leaves the old picture beside the old results and
+//! page; and a finished one writes the picture with them.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_one_line_error, lab};
+use common::lab;
 
 /// The report's files that must not change when a report is refused or stopped.
 const KEPT: [&str; 4] = ["results.json", "index.html", "mandelbrot.png", "work.png"];
@@ -61,49 +62,55 @@ fn tiny<'a>(out: &'a str, flamegraphs: &'a str) -> Vec<&'a str> {
 }
 
 #[test]
-fn a_corrupt_input_of_the_render_is_refused_before_measuring_and_by_check() {
-    // Each input the page reads, the file the refusal must name, and how it is corrupted.
-    let cases: [(&str, &str, &str); 6] = [
-        ("reports/peers.json", "peers.json", "{"),
-        ("reports/flags.json", "flags.json", "{"),
-        ("reports/sweeps/maxiter.json", "maxiter.json", "{"),
-        ("flamegraphs/profile.json", "profile.json", "{"),
-        // Not what the stage writes: another schema, or a figure no measurement gives.
-        (
-            "flamegraphs/profile.json",
-            "profile.json",
-            "{\"schema_version\": 7}",
-        ),
-        ("reports/peers.json", "peers.json", ""),
-    ];
+fn a_corrupt_side_file_blocks_neither_the_measurement_nor_check_and_the_page_says_why() {
+    // Each side file the page reads, and how it is corrupted: not JSON, another schema, a figure
+    // no measurement gives.
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut peers: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixtures.join("peers.json")).unwrap()).unwrap();
     peers["peers"][0]["median"] = serde_json::json!(1e306);
     let huge_median = peers.to_string();
-    for (at, name, text) in cases {
-        let text = if text.is_empty() { &huge_median } else { text };
+    let cases = [
+        ("reports/flags.json", "{"),
+        ("flamegraphs/profile.json", "{\"schema_version\": 7}"),
+        ("reports/peers.json", huge_median.as_str()),
+    ];
+    for (at, text) in cases {
         let (dir, out, flamegraphs) = old_report();
         let path = dir.path().join(at);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        let before = snapshot(&out);
+        let name = path.file_name().unwrap().to_str().unwrap();
         let (o, f) = (out.to_str().unwrap(), flamegraphs.to_str().unwrap());
-        let measure = tiny(o, f);
-        let mut check = measure.clone();
+        let mut check = tiny(o, f);
         check.push("--check");
-        let render_only = ["report", "--render-only", "--out", o, "--flamegraphs", f];
-        for args in [&measure[..], &check[..], &render_only[..]] {
-            assert_one_line_error(&lab(args), args, name);
-            assert!(
-                snapshot(&out) == before,
-                "{at}: {args:?} changed the old report"
-            );
-            assert!(
-                !out.join("criterion").exists(),
-                "{at}: {args:?} measured before refusing"
-            );
-        }
+        let checked = lab(&check);
+        assert_eq!(checked.status.code(), Some(0), "{at}: --check refused it");
+        assert!(
+            checked.stderr.is_empty(),
+            "{at}: --check said more than the render"
+        );
+        let before = snapshot(&out);
+        let mut measure = tiny(o, f);
+        measure.push("--no-criterion");
+        let run = lab(&measure);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(0), "{at}: {stderr}");
+        assert_eq!(
+            stderr.lines().filter(|l| l.contains(name)).count(),
+            1,
+            "{at}: one warning names the file: {stderr}"
+        );
+        assert!(snapshot(&out) != before, "{at}: nothing new was written");
+        let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(
+            page.contains("id=\"unread-inputs\"") && page.contains(at),
+            "{at}: the page does not say which file it could not use"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "{at} changed"
+        );
     }
 }
 

@@ -321,6 +321,8 @@ fn profiles_for(dir: &Path, spec: mandel_lab::GridSpec) {
             hot_loop_page: None,
             paths: Vec::new(),
             notes: Vec::new(),
+            spec: None,
+            callgrind_spec: None,
         }],
     };
     std::fs::create_dir_all(dir).unwrap();
@@ -332,31 +334,35 @@ fn profiles_for(dir: &Path, spec: mandel_lab::GridSpec) {
 }
 
 #[test]
-fn the_report_links_only_profiles_of_its_own_problem() {
+fn profiles_of_another_problem_are_linked_and_marked_with_their_problem() {
     let results = fixture();
     let dir = tempfile::tempdir().unwrap();
     let (reports, flamegraphs) = (dir.path().join("reports"), dir.path().join("flamegraphs"));
     let page = || std::fs::read_to_string(reports.join("index.html")).unwrap();
 
-    // Profiles of the report's own problem are linked.
+    // Profiles of the report's own problem are linked, unmarked.
     profiles_for(&flamegraphs, results.problem.spec());
     render::render_report(&results, &reports, &flamegraphs).unwrap();
     assert!(page().contains("../flamegraphs/naive.svg"), "{}", page());
+    assert!(!page().contains("made for another problem"));
 
     // Profiles of another problem (here `--quick`'s maxiter 300 beside full results, as an
-    // interrupted `cargo xtask report --quick` leaves them) are not linked, and the page says
-    // which problem they came from.
+    // interrupted `cargo xtask report --quick` leaves them) are linked all the same, each marked
+    // with the problem it was made for.
     let mut quick = results.problem.spec();
     quick.maxiter = 300;
     assert_ne!(quick, results.problem.spec());
     profiles_for(&flamegraphs, quick);
     render::render_report(&results, &reports, &flamegraphs).unwrap();
     let html = page();
-    assert!(!html.contains("naive.svg"), "a stale profile is linked");
+    assert!(
+        html.contains("../flamegraphs/naive.svg"),
+        "the links are kept"
+    );
     assert!(
         html.contains("made for another problem")
             && html.contains(&format!("maxiter {}", quick.maxiter)),
-        "the page does not say where the profiles came from"
+        "the page does not say which problem the profile was made for"
     );
 }
 
@@ -565,7 +571,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
 }
 
 #[test]
-fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
+fn render_only_includes_the_saved_flags_and_leaves_a_corrupt_file_out_saying_why() {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for f in ["results.json", "flags.json"] {
@@ -574,12 +580,23 @@ fn render_only_includes_the_saved_flags_and_refuses_a_corrupt_file() {
     render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap();
     let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(page.contains("<tr data-build=\"gcc-O3-native\">"));
+    assert!(!page.contains("id=\"unread-inputs\""));
     std::fs::write(dir.path().join("flags.json"), "{\"schema_version\": 1}").unwrap();
-    let err = render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap_err();
-    assert!(err.to_string().contains("flags.json"), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("index.html")).unwrap(),
-        page
+    let inputs = render::render_report(&fixture(), dir.path(), &dir.path().join("none")).unwrap();
+    assert_eq!(inputs.broken.len(), 1);
+    assert!(
+        inputs.broken[0].why.contains("flags.json"),
+        "{:?}",
+        inputs.broken
+    );
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(
+        !page.contains("id=\"compiler-flags\""),
+        "the section is left out"
+    );
+    assert!(
+        page.contains("id=\"unread-inputs\"") && page.contains("flags.json"),
+        "and the page says which file and why"
     );
 }
 

@@ -94,13 +94,18 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             .problem
             .spec_for(args.quick, super::report::QUICK_MAXITER)?,
     };
+    // Without a problem of its own, the profiles are of the report whose page links them.
+    let (spec, chosen) = match report_problem(&args) {
+        Some((report, why)) => (report.unwrap_or(spec), Some(why)),
+        None => (spec, None),
+    };
     spec.build()?;
     let selection = selection(args.variants.as_deref())?;
     // The views are written to a scratch folder and moved in with profile.json at the end: an
     // interrupted run leaves the previous views and summary, never a mix of two problems.
     let staging = profile::Staging::create(&args.out)?;
     // Said once the output folder is known to be usable: a refused --out stays one line.
-    for note in &selection.notes {
+    for note in chosen.iter().chain(&selection.notes) {
         eprintln!("{note}");
     }
     let mut opts = ProfileOptions {
@@ -195,6 +200,50 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     }
     outln!("Profiles written to {}/", named.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `profile` was given no problem of its own (no `--problem-from`, size, maxiter or
+/// region): the problem of the report in `--report` (`None` where there is no report to take it
+/// from) and the line that says which problem it profiles and why.
+fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String)> {
+    if args.problem_from.is_some() || args.problem.is_explicit() {
+        return None;
+    }
+    let path = mandel_lab_folder::physical(&args.report.join(crate::report::RESULTS_FILE));
+    let fallback = if args.quick {
+        "report --quick's problem"
+    } else {
+        "the tutorial's problem"
+    };
+    Some(match crate::results::Results::load(&path) {
+        Ok(results) => {
+            let s = results.problem.spec();
+            let line = format!(
+                "note: profiling {} x {}, maxiter {}, region {}: the problem of the report in {}, \
+                 whose page links these profiles (give a problem or --problem-from for another)",
+                s.width,
+                s.height,
+                s.maxiter,
+                s.region,
+                args.report.display()
+            );
+            (Some(s), line)
+        }
+        Err(LabError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => (
+            None,
+            format!(
+                "note: profiling {fallback}: there is no report in {} to take one from",
+                args.report.display()
+            ),
+        ),
+        Err(e) => (
+            None,
+            format!(
+                "note: profiling {fallback}: {:#}",
+                anyhow::Error::from(e).context("the report's problem is unknown")
+            ),
+        ),
+    })
 }
 
 /// The variants `--variants` names, each of which must run here; or, for no list or an empty one

@@ -45,11 +45,12 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
     // Where `cargo xtask report` staged the folders, what it has written so far is in its copies.
     let (out, flamegraphs) = (physical(&args.out), physical(&args.flamegraphs));
-    // Everything the render stage reads besides the results, checked before anything is measured:
-    // a corrupt one refused after the measurement would leave new results beside the old page.
-    report::check_inputs(&out, &flamegraphs)?;
+    // A side file that cannot be used costs its section, said on the page (see `report::load`),
+    // so it blocks neither the render nor the measurement, and `--check` leaves it to them.
     if args.check {
-        if !args.render_only {
+        if args.render_only {
+            Results::load(&out.join(RESULTS_FILE))?;
+        } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
             measurement::select(args.variants.as_deref())?;
@@ -109,8 +110,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             }
             results
         };
-    report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?;
-    let peers = crate::peers::PeerResults::load(&args.out)?;
+    let peers = report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?.peers;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
         TableFormat::Table => {
@@ -243,14 +243,15 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     Ok(results)
 }
 
-/// `vector-chunked` at the best size of a sweep of the same problem, where one was run.
+/// `vector-chunked` at the best size of a sweep of the same problem, where one was run. A sweep
+/// file that cannot be used gives no best size: the page says why it left the sweep out.
 fn best_chunk(
     dir: &std::path::Path,
     spec: &GridSpec,
     legacy: Legacy,
 ) -> Result<Vec<(&'static str, mandel_variants::Tuning)>, LabError> {
     let axis = crate::sweep::find_axis("chunks")?;
-    let Some(sweep) = crate::sweep::load_as(dir, axis, legacy)? else {
+    let Ok(Some(sweep)) = crate::sweep::load_as(dir, axis, legacy) else {
         return Ok(Vec::new());
     };
     Ok(sweep

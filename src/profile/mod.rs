@@ -108,6 +108,25 @@ pub struct VariantProfile {
     pub paths: Vec<paths::PathLoop>,
     /// What could not be done here, and how to fix it.
     pub notes: Vec<String>,
+    /// The problem this variant was sampled on, and the one callgrind ran for it: a set of
+    /// profiles is updated a variant at a time, so each carries its own. Absent in files written
+    /// before, where the summary's are every variant's ([`ProfileSummary::load`] fills them in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<GridSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callgrind_spec: Option<GridSpec>,
+}
+
+impl VariantProfile {
+    /// The problem this variant was sampled on (see [`VariantProfile::spec`]).
+    pub fn problem(&self, summary: &ProfileSummary) -> GridSpec {
+        self.spec.unwrap_or(summary.spec)
+    }
+
+    /// The problem callgrind ran for this variant's lines and machine code.
+    pub fn callgrind_problem(&self, summary: &ProfileSummary) -> GridSpec {
+        self.callgrind_spec.unwrap_or(summary.callgrind_spec)
+    }
 }
 
 impl ProfileSummary {
@@ -122,7 +141,17 @@ impl ProfileSummary {
             return Ok(None);
         };
         summary.validate(&path)?;
-        Ok(Some(summary))
+        Ok(Some(summary.with_problems()))
+    }
+
+    /// Every variant with its own problems written out, from the summary's where the file
+    /// left them out.
+    fn with_problems(mut self) -> ProfileSummary {
+        for v in &mut self.variants {
+            v.spec.get_or_insert(self.spec);
+            v.callgrind_spec.get_or_insert(self.callgrind_spec);
+        }
+        self
     }
 
     /// Refuses figures no profile gives (see [`crate::results::Check`]); `path` is the file they
@@ -146,6 +175,11 @@ impl ProfileSummary {
         }
         for (i, v) in self.variants.iter().enumerate() {
             let field = |name: &str| format!("variants[{i}] ({}).{name}", v.variant);
+            for (name, spec) in [("spec", &v.spec), ("callgrind_spec", &v.callgrind_spec)] {
+                if let Some(spec) = spec {
+                    check.spec(&field(name), spec)?;
+                }
+            }
             check.number(&field("kernel_share"), v.kernel_share, 0.0..=1.0, "")?;
             for (j, f) in v.top_functions.iter().enumerate() {
                 let share = |name: &str| field(&format!("top_functions[{j}].{name}"));
@@ -164,21 +198,23 @@ impl ProfileSummary {
         Ok(())
     }
 
-    /// Merges `self` into the summary saved in its folder (so profiling some variants keeps the
-    /// others' views) and writes it atomically. Views of another problem are dropped, not merged:
-    /// `spec` is the problem of every view the summary lists.
-    pub fn save_merged(mut self, dir: &Path) -> Result<ProfileSummary, LabError> {
+    /// Merges `self` into the summary saved in its folder and writes it atomically: the variants
+    /// profiled now replace their earlier entries, and every other variant's entry (and views)
+    /// stays, with the problem it was made for ([`VariantProfile::spec`]), so that profiling one
+    /// variant updates the set instead of replacing it. The summary's own `spec` and settings are
+    /// the latest run's. A saved summary that cannot be used is replaced.
+    pub fn save_merged(self, dir: &Path) -> Result<ProfileSummary, LabError> {
+        let mut this = self.with_problems();
         if let Ok(Some(old)) = ProfileSummary::load(dir) {
-            let same_problem = old.spec == self.spec && old.callgrind_spec == self.callgrind_spec;
-            for v in old.variants.into_iter().filter(|_| same_problem) {
-                if !self.variants.iter().any(|n| n.variant == v.variant) {
-                    self.variants.push(v);
+            for v in old.variants {
+                if !this.variants.iter().any(|n| n.variant == v.variant) {
+                    this.variants.push(v);
                 }
             }
             // The machine code does not depend on the problem.
             for g in old.gpu {
-                if !self.gpu.iter().any(|n| n.variant == g.variant) {
-                    self.gpu.push(g);
+                if !this.gpu.iter().any(|n| n.variant == g.variant) {
+                    this.gpu.push(g);
                 }
             }
         }
@@ -187,10 +223,10 @@ impl ProfileSummary {
                 .iter()
                 .position(|v| v.name == name)
         };
-        self.variants.sort_by_key(|v| order(&v.variant));
-        self.gpu.sort_by_key(|g| order(&g.variant));
-        fsutil::write_json(&dir.join(SUMMARY_FILE), &self)?;
-        Ok(self)
+        this.variants.sort_by_key(|v| order(&v.variant));
+        this.gpu.sort_by_key(|g| order(&g.variant));
+        fsutil::write_json(&dir.join(SUMMARY_FILE), &this)?;
+        Ok(this)
     }
 
     /// The profile of `variant`.
@@ -389,6 +425,8 @@ pub fn profile_variant(
         hot_loop_page: None,
         paths: Vec::new(),
         notes: Vec::new(),
+        spec: Some(opts.spec),
+        callgrind_spec: Some(opts.callgrind),
     };
     match callgrind::available() {
         Ok(()) if !opts.line_level => profile.notes.push(NO_LINE_LEVEL.into()),
@@ -534,6 +572,8 @@ mod tests {
                     hot_loop_page: None,
                     paths: Vec::new(),
                     notes: Vec::new(),
+                    spec: None,
+                    callgrind_spec: None,
                 })
                 .collect(),
         }
@@ -595,6 +635,28 @@ mod tests {
             assert!(out.path().join(&v.flamegraph).is_file());
         }
         assert!(scratch_folders(out.path()).is_empty());
+    }
+
+    #[test]
+    fn profiling_one_variant_updates_its_entry_and_keeps_the_others_with_their_problems() {
+        // Written by the old code: no problem per variant, the summary's is theirs.
+        let out = tempfile::tempdir().unwrap();
+        let mut old = serde_json::to_value(summary(100, &["naive", "expanded"])).unwrap();
+        for v in old["variants"].as_array_mut().unwrap() {
+            v.as_object_mut().unwrap().remove("spec");
+        }
+        std::fs::write(out.path().join(SUMMARY_FILE), old.to_string()).unwrap();
+        let read = ProfileSummary::load(out.path()).unwrap().unwrap();
+        assert!(read.variants.iter().all(|v| v.spec.unwrap().maxiter == 100));
+
+        let saved = summary(200, &["naive"]).save_merged(out.path()).unwrap();
+        assert_eq!(ProfileSummary::load(out.path()).unwrap().unwrap(), saved);
+        let problem = |name: &str| saved.variant(name).unwrap().problem(&saved).maxiter;
+        assert_eq!((problem("naive"), problem("expanded")), (200, 100));
+        assert_eq!(
+            saved.spec.maxiter, 200,
+            "the summary's own is the latest run's"
+        );
     }
 
     #[test]

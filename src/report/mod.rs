@@ -5,10 +5,11 @@
 //!
 //! Besides the results, the page reads what the other stages left: `peers.json`, `flags.json`,
 //! `sweeps/*.json` and `history.jsonl` in the report folder, and `profile.json` in the
-//! profiling stage's folder. [`check_inputs`] reads and checks them all without drawing anything,
-//! so that `report` can refuse a corrupt one before it measures (a refusal after the measurement
-//! would leave new results beside the old page) and `report --check` refuses it too. Every figure
-//! is range-checked where it is read ([`crate::results::Check`]): the charts draw what passed.
+//! profiling stage's folder. One rule for them ([`load`]): a side file that cannot be used costs
+//! its own section, and the page says which file and why (and a warning on standard error, once);
+//! the results alone are refused, since there is no page without them. So a broken side file
+//! blocks neither a render nor a measurement. Every figure is range-checked where it is read
+//! ([`crate::results::Check`]): the charts draw what passed.
 
 pub mod charts;
 pub mod load;
@@ -29,21 +30,18 @@ use sections::{Extras, HistoryRuns, ProfileLinks};
 pub const RESULTS_FILE: &str = "results.json";
 pub const HTML_FILE: &str = "index.html";
 
-/// Reads and checks every input of [`render_report`] but the results: the peers, flags, sweeps
-/// and history in the report folder `dir`, and the profiles in `flamegraphs`. A corrupt one is
-/// one [`LabError::Corrupt`] naming the file and the field; missing ones are fine (their sections
-/// say how to make them), and so are unreadable lines of the history (skipped with a warning).
-pub fn check_inputs(dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
-    Inputs::load(dir, flamegraphs, Legacy::ReadOnly).map(drop)
-}
-
 /// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically, and with them
 /// the pictures of a measurement not yet rendered ([`Results::picture`],
 /// [`Results::work_picture`]). Runs no kernel:
 /// everything comes from `results`, the other stages' files in `dir` and, where the profiling
 /// stage has run, the `profile.json` in `flamegraphs`, whose views the page links to. Nothing is
-/// written unless every input reads and every chart draws.
-pub fn render_report(results: &Results, dir: &Path, flamegraphs: &Path) -> Result<(), LabError> {
+/// written unless the results are valid and every chart draws; a side file that cannot be used
+/// is left out, said on the page and warned of once on standard error. Returns the inputs read.
+pub fn render_report(
+    results: &Results,
+    dir: &Path,
+    flamegraphs: &Path,
+) -> Result<Inputs, LabError> {
     render_report_linking(results, dir, flamegraphs, &relative_link(dir, flamegraphs))
 }
 
@@ -55,32 +53,29 @@ pub fn render_report_linking(
     dir: &Path,
     flamegraphs: &Path,
     base: &str,
-) -> Result<(), LabError> {
+) -> Result<Inputs, LabError> {
     results.validate(&dir.join(RESULTS_FILE))?;
-    let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert)?;
+    let inputs = Inputs::load(dir, flamegraphs, Legacy::Convert);
     let groups = export::groups_with_peers(results, inputs.peers.as_ref());
-    // Profiles of another problem (an earlier or interrupted run of another size) are not
-    // linked: the page says which problem they were made for instead.
-    let (summary, other_profiles) = match inputs.profiles {
-        Some(s) if s.spec == results.problem.spec() => (Some(s), None),
-        Some(s) => (None, Some(s.spec)),
-        None => (None, None),
-    };
-    for w in &inputs.warnings {
+    for w in inputs.warnings() {
         eprintln!("warning: {w}");
     }
     let extras = Extras {
-        profiles: summary
-            .as_ref()
-            .map(|summary| ProfileLinks { summary, base }),
-        other_profiles,
+        // A variant profiled on another problem (an earlier run of another size) is linked and
+        // marked as such, with the problem it was made for.
+        profiles: inputs.profiles.as_ref().map(|summary| ProfileLinks {
+            summary,
+            base,
+            problem: results.problem.spec(),
+        }),
         sweeps: &inputs.sweeps,
         peers: inputs.peers.as_ref(),
         flags: inputs.flags.as_ref(),
-        history: Some(HistoryRuns {
-            entries: &inputs.history,
+        history: inputs.history.as_deref().map(|entries| HistoryRuns {
+            entries,
             warnings: &inputs.warnings,
         }),
+        broken: &inputs.broken,
     };
     let chart_err = |e: String| LabError::Write {
         path: dir.join(HTML_FILE),
@@ -98,5 +93,6 @@ pub fn render_report_linking(
     if let Some(png) = &results.work_picture {
         fsutil::atomic_write(&dir.join(crate::measurement::WORK_IMAGE_FILE), png)?;
     }
-    fsutil::atomic_write(&dir.join(HTML_FILE), page.as_bytes())
+    fsutil::atomic_write(&dir.join(HTML_FILE), page.as_bytes())?;
+    Ok(inputs)
 }

@@ -111,8 +111,9 @@ pub struct ProfileArgs {
     /// pprof sampling frequency.
     #[arg(long, value_name = "HZ", default_value_t = 997)]
     pub frequency: i32,
-    /// One second of sampling per variant, on `report --quick`'s problem (maxiter 300, unless
-    /// the problem is given).
+    /// A quarter of a second of sampling per variant and a smaller line profile; without a
+    /// report to take the problem from, `report --quick`'s problem (maxiter 300, unless the
+    /// problem is given).
     #[arg(long)]
     pub quick: bool,
     #[command(flatten)]
@@ -121,6 +122,11 @@ pub struct ProfileArgs {
     /// the profiles belong to the report, whatever problem `--quick` chose).
     #[arg(long, value_name = "FILE")]
     pub problem_from: Option<PathBuf>,
+    /// The report folder whose page links these profiles: without a problem of its own (no
+    /// --problem-from, size, maxiter or region), profile the problem of its results.json, where
+    /// there is one.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub report: PathBuf,
     /// The flamegraphs folder.
     #[arg(long, value_name = "DIR", default_value = "flamegraphs")]
     pub out: PathBuf,
@@ -137,6 +143,10 @@ impl ToArgv for ProfileArgs {
             argv.args(&self.problem);
         }
         argv.some_path("--problem-from", self.problem_from.as_deref());
+        // Left out at its default, so that a command line that never names it stays as it was.
+        if self.report != std::path::Path::new("reports") {
+            argv.path("--report", &self.report);
+        }
         argv.path("--out", &self.out);
     }
 }

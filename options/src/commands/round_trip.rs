@@ -138,16 +138,20 @@ fn profile() -> impl Strategy<Value = ProfileArgs> {
         problem(),
         prop::option::of(path()),
         path(),
+        path(),
     )
         .prop_map(
-            |(variants, seconds, frequency, quick, problem, problem_from, out)| ProfileArgs {
-                variants,
-                seconds,
-                frequency,
-                quick,
-                problem,
-                problem_from,
-                out,
+            |(variants, seconds, frequency, quick, problem, problem_from, report, out)| {
+                ProfileArgs {
+                    variants,
+                    seconds,
+                    frequency,
+                    quick,
+                    problem,
+                    problem_from,
+                    report,
+                    out,
+                }
             },
         )
 }

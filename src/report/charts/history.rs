@@ -1,28 +1,28 @@
-//! The History section's chart: each variant's median run after run, change points circled.
+//! The History section's chart: each series' median run after run (a variant on one SIMD path),
+//! change points circled.
 
 use plotters::prelude::*;
 
 use super::{axis, draw_lines, frame, svg};
 use crate::history::{self, Entry};
 
-/// A variant's name, its points (run index, median over its first median) and the indices of
+/// A series' label, its points (run index, median over its first median) and the indices of
 /// its change points among them.
 type Line = (String, Vec<(f64, f64)>, Vec<usize>);
 
-/// One line per variant of the latest run: median over its first median, by run index.
+/// One line per series of the latest run (a variant on one SIMD path): median over its first
+/// median, by run index.
 pub fn chart(entries: &[Entry]) -> Result<String, String> {
-    let last = entries.last().expect("called with entries");
-    let lines: Vec<Line> = last
-        .variants
-        .iter()
+    let lines: Vec<Line> = history::latest_series(entries)
+        .into_iter()
         .map(|p| {
-            let s = history::series(entries, &p.name);
+            let s = history::series(entries, p);
             let first = s.first().map_or(1.0, |(_, f)| f.median);
             let points = s
                 .iter()
                 .map(|(i, q)| (*i as f64, q.median / first))
                 .collect();
-            (p.name.clone(), points, history::change_points(&s))
+            (p.label(), points, history::change_points(&s))
         })
         .collect();
     let (lo, hi) = lines

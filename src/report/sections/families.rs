@@ -145,7 +145,8 @@ fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String,
     .map_err(|e| e.to_string())
 }
 
-/// Links to a variant's flamegraph, line profile and disassembly, where they exist.
+/// Links to a variant's flamegraph, line profile and disassembly, where they exist; for a profile
+/// made for another problem, last a link to the Profiles section's note saying which.
 pub(super) fn profile_links(p: Profiles<'_>, variant: &str) -> Vec<(String, &'static str)> {
     let Some(v) = p.summary.variant(variant) else {
         return Vec::new();
@@ -156,6 +157,12 @@ pub(super) fn profile_links(p: Profiles<'_>, variant: &str) -> Vec<(String, &'st
     }
     if let Some(page) = &v.hot_loop_page {
         links.push((format!("{}/{page}", p.base), "machine code"));
+    }
+    if p.other_problem(v).is_some() {
+        links.push((
+            format!("#profile-{}", v.variant),
+            "made for another problem",
+        ));
     }
     links
 }

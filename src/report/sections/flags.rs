@@ -304,6 +304,9 @@ impl Section for Flags {
     }
 
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        if page.extras.is_broken(flags::JSON_FILE) {
+            return Ok(None);
+        }
         section(page.extras.flags).map(Some)
     }
 }

@@ -1,5 +1,5 @@
-//! The report's "History" section: each variant's median time across the runs in
-//! `reports/history.jsonl` (relative to its first point, so every variant fits one chart), change
+//! The report's "History" section: each variant's median time on each SIMD path across the runs
+//! in `reports/history.jsonl` (relative to its first point, so every series fits one chart), change
 //! points ringed, machine changes noted, and a table of the latest instructions and time.
 
 use askama::Template;
@@ -28,7 +28,7 @@ struct Runs {
     rows: Vec<HistoryRow>,
 }
 
-/// One variant of the latest run.
+/// One series (a variant on one SIMD path) of the latest run.
 struct HistoryRow {
     name: String,
     runs: usize,
@@ -57,7 +57,10 @@ pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String>
                 })
                 .collect(),
             chart: strip_xml_decl(&crate::report::charts::history::chart(entries)?).to_string(),
-            rows: last.variants.iter().map(|p| row(entries, p)).collect(),
+            rows: history::latest_series(entries)
+                .into_iter()
+                .map(|p| row(entries, p))
+                .collect(),
         }),
         None => None,
     };
@@ -72,7 +75,7 @@ pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String>
 }
 
 fn row(entries: &[Entry], p: &history::Point) -> HistoryRow {
-    let s = history::series(entries, &p.name);
+    let s = history::series(entries, p);
     let first = s.first().map_or(p.median, |(_, f)| f.median);
     let changes: Vec<String> = history::change_points(&s)
         .into_iter()
@@ -87,7 +90,7 @@ fn row(entries: &[Entry], p: &history::Point) -> HistoryRow {
         })
         .collect();
     HistoryRow {
-        name: p.name.clone(),
+        name: p.label(),
         runs: s.len(),
         median: format!("{:.2} ms", 1e3 * p.median),
         vs_first: format!("{:+.1}%", 100.0 * (p.median / first - 1.0)),
@@ -124,6 +127,26 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn one_run_at_every_simd_path_reads_zero_against_its_own_first_run() {
+        // The fixture measured simd-lanes at AVX-512 (its own choice), AVX2, SSE2 and portable.
+        let entry = Entry::new(&fixture(), None);
+        let paths: Vec<_> = entry
+            .variants
+            .iter()
+            .filter(|p| p.name == "simd-lanes") // variant-name: allowed (the fixture's ladder)
+            .map(|p| p.path.as_deref().unwrap_or("none"))
+            .collect();
+        assert_eq!(paths, ["avx512", "avx2", "sse2", "portable"]);
+        let html = super::section(std::slice::from_ref(&entry), &[]).unwrap();
+        assert!(html.contains("simd-lanes (sse2)"), "a row per path: {html}");
+        assert_eq!(
+            html.matches("+0.0%").count(),
+            entry.variants.len(),
+            "after one run, every row reads +0.0% against its own first run: {html}"
+        );
     }
 
     #[test]

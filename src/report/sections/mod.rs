@@ -15,6 +15,7 @@ pub mod peers;
 pub mod profiles;
 pub mod sweeps;
 mod tutorial;
+mod unread;
 pub mod work;
 
 use crate::export::Group;
@@ -34,6 +35,7 @@ pub trait Section: Sync {
 /// Every section, in the order the page shows them.
 pub const SECTIONS: &[&dyn Section] = &[
     &overview::Overview,
+    &unread::Unread,
     &families::Families,
     &work::Work,
     &sweeps::OwnSweeps,
@@ -59,9 +61,6 @@ pub struct Context<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Extras<'a> {
     pub profiles: Option<ProfileLinks<'a>>,
-    /// The problem of the profiles found beside the report when it is not the report's own: they
-    /// are not linked, and the page says so.
-    pub other_profiles: Option<crate::GridSpec>,
     /// The sweeps found beside the report, in the registry's order.
     pub sweeps: &'a [Sweep],
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
@@ -71,6 +70,18 @@ pub struct Extras<'a> {
     /// The runs of `reports/history.jsonl` and the warnings from reading it; without them the
     /// page has no History section.
     pub history: Option<HistoryRuns<'a>>,
+    /// The side files that could not be used: the page says which and why.
+    pub broken: &'a [crate::report::load::Broken],
+}
+
+impl Extras<'_> {
+    /// Whether the side file named `file` (`peers.json`) could not be used: its section is left
+    /// out, rather than saying the stage has not run.
+    pub fn is_broken(&self, file: &str) -> bool {
+        self.broken
+            .iter()
+            .any(|b| b.path.file_name().is_some_and(|n| n == file))
+    }
 }
 
 /// The report's history, as read from `history.jsonl`.
@@ -87,6 +98,21 @@ pub struct ProfileLinks<'a> {
     pub summary: &'a ProfileSummary,
     /// Relative link from the report's folder to the flamegraphs folder, e.g. `../flamegraphs`.
     pub base: &'a str,
+    /// The report's problem: a variant profiled on another is marked so wherever it is linked.
+    pub problem: crate::GridSpec,
+}
+
+impl ProfileLinks<'_> {
+    /// The problem `variant`'s profile was made for, where it is not the report's.
+    pub fn other_problem(&self, variant: &crate::profile::VariantProfile) -> Option<String> {
+        let spec = variant.problem(self.summary);
+        (spec != self.problem).then(|| {
+            format!(
+                "{} × {}, maxiter {}, region {}",
+                spec.width, spec.height, spec.maxiter, spec.region
+            )
+        })
+    }
 }
 
 /// An askama error as the sections report it.

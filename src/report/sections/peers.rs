@@ -156,6 +156,9 @@ impl Section for Peers {
     }
 
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        if page.extras.is_broken(peers::JSON_FILE) {
+            return Ok(None);
+        }
         Ok(Some(section(page.results, page.extras.peers)))
     }
 }

@@ -1,6 +1,7 @@
 //! The pstats-like view (`profiles.html`): per variant, where the samples went, the hottest
-//! lines and the loop, with links to the profiling stage's pages; or which problem the profiles
-//! beside the report were made for, when it is not the report's.
+//! lines and the loop, with links to the profiling stage's pages; a variant whose profile was
+//! made for another problem than the report's (the set is updated a variant at a time) is shown
+//! with a note naming that problem.
 
 use askama::Template;
 
@@ -16,23 +17,10 @@ impl Section for Profiles {
     }
 
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
-        Ok(match (page.extras.profiles, &page.extras.other_profiles) {
-            (Some(pr), _) => Some(profile_section(pr, page.results)),
-            (None, Some(other)) => Some(
-                ProfileSection {
-                    other: Some(format!(
-                        "{} × {}, maxiter {}, region {}",
-                        other.width, other.height, other.maxiter, other.region
-                    )),
-                    about: String::new(),
-                    variants: Vec::new(),
-                    gpu: Vec::new(),
-                }
-                .render()
-                .map_err(template_err)?,
-            ),
-            (None, None) => None,
-        })
+        page.extras
+            .profiles
+            .map(|pr| profile_section(pr, page.results).map_err(template_err))
+            .transpose()
     }
 }
 
@@ -40,8 +28,6 @@ impl Section for Profiles {
 #[derive(Template)]
 #[template(path = "report/profiles.html")]
 struct ProfileSection {
-    /// The problem of profiles that are not this report's, instead of them.
-    other: Option<String>,
     about: String,
     variants: Vec<ProfileView>,
     /// The GPU variants' machine code: `(variant, page, summary)`.
@@ -59,18 +45,23 @@ struct ProfileView {
     lines: Vec<(String, String)>,
     hot_loop: Option<String>,
     paths: Option<String>,
+    /// The problem the profile was made for, where it is not the report's.
+    other: Option<String>,
+    /// Where its lines and machine code come from another callgrind problem than the latest
+    /// run's (named in the section's introduction).
+    callgrind: Option<String>,
     notes: Vec<String>,
 }
 
 /// The pstats-like view: per variant, where the samples went, the hottest lines and the loop.
-fn profile_section(p: ProfileLinks<'_>, results: &Results) -> String {
+fn profile_section(p: ProfileLinks<'_>, results: &Results) -> Result<String, askama::Error> {
     let s = p.summary;
     let c = &s.callgrind_spec;
     let about = format!(
         "Sampling: pprof at {} Hz for {} s per variant on {} × {}, maxiter {}, drawn with \
          inferno. Lines and machine code: valgrind's callgrind on {} × {}, maxiter {}: \
          instructions executed, attributed to source lines through the inline chains. \
-         Generated {}.",
+         Latest profiling run {}; a variant profiled in another run on another problem says so.",
         s.frequency,
         s.seconds,
         s.spec.width,
@@ -100,11 +91,18 @@ fn profile_section(p: ProfileLinks<'_>, results: &Results) -> String {
                     })
                     .collect()
             });
+            let mut links = super::families::profile_links(p, &v.variant);
+            // The note is right here: no link to it.
+            links.retain(|(href, _)| !href.starts_with('#'));
+            let c = v.callgrind_problem(s);
             ProfileView {
                 name: v.variant.clone(),
                 samples: v.samples,
                 own_share: format!("{:.0}%", 100.0 * v.kernel_share),
-                links: super::families::profile_links(p, &v.variant),
+                links,
+                other: p.other_problem(v),
+                callgrind: (c != s.callgrind_spec && v.line_profile.is_some())
+                    .then(|| format!("{} × {}, maxiter {}", c.width, c.height, c.maxiter)),
                 functions: v
                     .top_functions
                     .iter()
@@ -147,11 +145,9 @@ fn profile_section(p: ProfileLinks<'_>, results: &Results) -> String {
         })
         .collect();
     ProfileSection {
-        other: None,
         about,
         variants,
         gpu,
     }
     .render()
-    .expect("the profiles template renders")
 }
