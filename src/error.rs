@@ -14,14 +14,14 @@ pub enum LabError {
     BadInput(String),
     /// A file could not be read. (The `source` is the io error; it prints as the next link of
     /// the chain, so the message leaves it out.)
-    #[error("cannot read {}", path.display())]
+    #[error("cannot read {}", shown(path))]
     Read { path: PathBuf, source: io::Error },
     /// A file could not be written.
-    #[error("cannot write {}", path.display())]
+    #[error("cannot write {}", shown(path))]
     Write { path: PathBuf, source: io::Error },
     /// A file the lab reads is not what it wrote: damaged, of another schema version, or
     /// holding figures no run gives.
-    #[error("cannot use {}: {message}", path.display())]
+    #[error("cannot use {}: {message}", shown(path))]
     Corrupt { path: PathBuf, message: String },
     /// A file the lab reads back is not a file, too large, empty, not JSON or unreadable
     /// ([`crate::input`]).
@@ -30,6 +30,12 @@ pub enum LabError {
     /// A variant refused or failed.
     #[error(transparent)]
     Variant(#[from] VariantError),
+}
+
+/// A path as messages show it: a staging copy's part written as the folder it stands for (see
+/// [`crate::output`]), so that no message names a hidden folder that is gone when it is read.
+pub fn shown(path: &std::path::Path) -> String {
+    mandel_lab_folder::public(path).display().to_string()
 }
 
 impl LabError {

@@ -43,7 +43,7 @@ pub enum Problem {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.display();
+        let path = crate::error::shown(&self.path);
         match &self.problem {
             Problem::NotAFile(kind) => write!(f, "cannot use {path}: it is {kind}, not a file"),
             Problem::TooLarge { bytes } => write!(

@@ -274,6 +274,10 @@ fn a_report_on_a_full_disk_leaves_its_folder_as_it_was() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("as it was before this command"), "{err}");
     assert!(
+        !err.contains(".staging-"),
+        "a message named the hidden copy: {err}"
+    );
+    assert!(
         snapshot(&out) == before,
         "a full disk left the folder changed"
     );

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::Error;
 use lock::Lock;
-pub use staged::{STAGED_ENV, physical};
+pub use staged::{STAGED_ENV, physical, public};
 
 /// The prefix of a staging copy's name, after the dot and the folder's own name.
 const STAGING_MARK: &str = ".staging-";
@@ -69,6 +69,7 @@ impl Transaction {
         let (parent, name) = parent_and_name(&folder);
         remove_abandoned(&parent, &name);
         let staging = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+        staged::register(&folder, &staging);
         let txn = Transaction {
             folder,
             staging,
@@ -152,6 +153,7 @@ impl Transaction {
 
 impl Drop for Transaction {
     fn drop(&mut self) {
+        staged::unregister(&self.staging);
         // The copy of a transaction that failed, or the old content of one that committed; a
         // failure here leaves a hidden folder that the next transaction removes.
         let _ = fs::remove_dir_all(&self.staging);

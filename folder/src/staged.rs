@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, PoisonError};
 
 /// The environment variable naming the staged folders: `FOLDER=COPY` pairs, comma-separated,
 /// each path hex-encoded (any byte a path may hold survives, and the separators cannot clash).
@@ -29,21 +29,56 @@ fn decode(value: &str) -> Option<Vec<(PathBuf, PathBuf)>> {
         .collect()
 }
 
-/// The staged folders this process was given (none where the variable is unset or malformed).
-fn staged() -> &'static [(PathBuf, PathBuf)] {
-    static STAGED: OnceLock<Vec<(PathBuf, PathBuf)>> = OnceLock::new();
-    STAGED.get_or_init(|| {
+/// The staged folders of this process: those a parent named in [`STAGED_ENV`], read on first
+/// use, and this process's own open transactions ([`register`]).
+static TABLE: Mutex<Option<Vec<(PathBuf, PathBuf)>>> = Mutex::new(None);
+
+/// Runs `f` on the table, read from the environment the first time.
+fn with_table<R>(f: impl FnOnce(&mut Vec<(PathBuf, PathBuf)>) -> R) -> R {
+    let mut table = TABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    let table = table.get_or_insert_with(|| {
         std::env::var(STAGED_ENV)
             .ok()
             .and_then(|v| decode(&v))
             .unwrap_or_default()
-    })
+    });
+    f(table)
 }
 
-/// `path`, or, where it lies inside a folder a parent process staged, the same path inside the
-/// staging copy: what a command reads and writes in place of a path it was given.
+/// Adds a transaction of this process: its folder and its copy.
+pub(crate) fn register(folder: &Path, copy: &Path) {
+    with_table(|t| t.push((folder.to_path_buf(), copy.to_path_buf())));
+}
+
+/// Removes a transaction of this process, by its copy.
+pub(crate) fn unregister(copy: &Path) {
+    with_table(|t| t.retain(|(_, c)| c != copy));
+}
+
+/// `path`, or, where it lies inside a staged folder (a parent's, or one of this process's open
+/// transactions), the same path inside the staging copy: what a command reads and writes in place
+/// of a path it was given.
 pub fn physical(path: &Path) -> PathBuf {
-    physical_in(staged(), path)
+    let staged: Vec<(PathBuf, PathBuf)> = with_table(|t| t.clone());
+    physical_in(&staged, path)
+}
+
+/// The path a reader of messages knows: `path` with a staging copy's part (this process's own or
+/// a parent's) written as the folder it stands for. Staging copies never show in a message.
+pub fn public(path: &Path) -> PathBuf {
+    with_table(|t| public_in(t, path))
+}
+
+fn public_in(staged: &[(PathBuf, PathBuf)], path: &Path) -> PathBuf {
+    for (folder, copy) in staged {
+        if let Ok(rest) = path.strip_prefix(copy) {
+            return match rest.as_os_str().is_empty() {
+                true => folder.clone(),
+                false => folder.join(rest),
+            };
+        }
+    }
+    path.to_path_buf()
 }
 
 fn copy_in(staged: &[(PathBuf, PathBuf)], path: &Path) -> Option<PathBuf> {
@@ -135,5 +170,25 @@ mod tests {
         let other = dir.path().join("flamegraphs");
         assert_eq!(physical_in(&staged, &other), other);
         assert_eq!(physical_in(&[], &folder), folder);
+    }
+
+    #[test]
+    fn a_path_inside_a_copy_is_written_as_the_folder_it_stands_for() {
+        let staged = vec![(
+            PathBuf::from("/w/reports"),
+            PathBuf::from("/w/.reports.staging-7"),
+        )];
+        assert_eq!(
+            public_in(&staged, Path::new("/w/.reports.staging-7/flags.json")),
+            Path::new("/w/reports/flags.json")
+        );
+        assert_eq!(
+            public_in(&staged, Path::new("/w/.reports.staging-7")),
+            Path::new("/w/reports")
+        );
+        assert_eq!(
+            public_in(&staged, Path::new("/w/.reports.staging-70/x")),
+            Path::new("/w/.reports.staging-70/x")
+        );
     }
 }

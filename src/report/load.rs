@@ -145,7 +145,7 @@ fn load_history(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
     history.retain(|e| match plausible_entry(&check, e) {
         Ok(()) => true,
         Err(LabError::Corrupt { message, .. }) => {
-            warnings.push(format!("{}: {message}", path.display()));
+            warnings.push(format!("{}: {message}", crate::error::shown(&path)));
             false
         }
         Err(other) => {
