@@ -27,6 +27,7 @@ pub mod objdump;
 pub mod peers;
 pub mod profile;
 pub mod quick;
+pub mod ranks;
 pub mod reference;
 pub mod regress;
 pub mod report;

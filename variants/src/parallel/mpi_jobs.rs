@@ -78,6 +78,25 @@ pub fn ranks() -> Option<usize> {
     imp::ranks()
 }
 
+/// One rank's part in a run, as ParallelPython's job server printed it per node: where the rank
+/// ran, how many work units it computed and how long it spent computing them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankStat {
+    pub rank: usize,
+    /// The rank's host name (`MPI_Get_processor_name`: its machine's `gethostname`).
+    pub host: String,
+    pub units: usize,
+    /// Seconds inside the kernel loop, not counting messages or waits.
+    pub busy_seconds: f64,
+}
+
+/// Every rank's [`RankStat`] from the last run of this variant on rank 0, taken: the next call
+/// says `None` until the variant runs again, so a caller reading it after another variant's run
+/// never gets figures that are not that run's.
+pub fn take_rank_stats() -> Option<Vec<RankStat>> {
+    imp::take_rank_stats()
+}
+
 fn probe() -> Availability {
     match imp::ranks() {
         Some(_) => Availability::Available,
@@ -117,6 +136,10 @@ mod imp {
         None
     }
 
+    pub(super) fn take_rank_stats() -> Option<Vec<super::RankStat>> {
+        None
+    }
+
     pub(super) fn prepare(
         _: &Problem<'_>,
         _: usize,
@@ -128,15 +151,16 @@ mod imp {
 #[cfg(feature = "mpi")]
 mod imp {
     use std::ops::Range;
+    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use mpi::Threading;
     use mpi::environment::Universe;
     use mpi::point_to_point::{Destination, MatchedReceiveVec, Message, Source, Status};
     use mpi::topology::{Communicator, SimpleCommunicator};
 
-    use super::{Launch, Problem, Session, VARIANT, VariantError};
+    use super::{Launch, Problem, RankStat, Session, VARIANT, VariantError};
     use crate::Kernel;
     use crate::parallel::chunk_range;
     use crate::scalar::expanded_math::calculate_z;
@@ -151,6 +175,11 @@ mod imp {
     const TAG_QY: i32 = 3;
     const TAG_RESULT: i32 = 4;
     const TAG_STOP: i32 = 5;
+    const TAG_HOST: i32 = 6;
+
+    /// A result message starts with the unit number and the worker's busy nanoseconds (low and
+    /// high 32 bits), then the counts: one message carries all of it.
+    const RESULT_HEADER: usize = 3;
 
     /// How long a waiting rank sleeps between polls: briefly while work is flowing, longer once
     /// it has waited `IDLE_AFTER` (between runs), so an idle rank costs its core almost nothing.
@@ -163,6 +192,12 @@ mod imp {
 
     /// The world size, once rank 0 has started MPI (0 before).
     static RANKS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Each rank's host name, gathered by rank 0 at launch.
+    static HOSTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    /// The last run's statistics, until taken.
+    static LAST: Mutex<Option<Vec<RankStat>>> = Mutex::new(None);
 
     /// Fault injection for the reliability tests: `MANDEL_LAB_MPI_FAULT=die:R` makes rank R abort
     /// on its first work unit, `hang:R` makes it stop answering.
@@ -201,7 +236,16 @@ mod imp {
             return Launch::Alone;
         };
         let world = universe.world();
+        // The host names go to rank 0 before any work, so each result can be said per host.
+        let host = mpi::environment::processor_name().unwrap_or_else(|_| "?".into());
         if world.rank() == 0 {
+            let mut hosts = vec![host];
+            for rank in 1..world.size() {
+                let (name, _): (Vec<u8>, _) =
+                    world.process_at_rank(rank).receive_vec_with_tag(TAG_HOST);
+                hosts.push(String::from_utf8_lossy(&name).into_owned());
+            }
+            *HOSTS.lock().unwrap_or_else(|e| e.into_inner()) = hosts;
             RANKS.store(world.size() as usize, Ordering::SeqCst);
             Launch::Leader(Session {
                 _universe: Leader {
@@ -209,6 +253,9 @@ mod imp {
                 },
             })
         } else {
+            world
+                .process_at_rank(0)
+                .send_with_tag(host.as_bytes(), TAG_HOST);
             let result = serve(&world);
             drop(universe);
             Launch::WorkerDone(result)
@@ -220,6 +267,10 @@ mod imp {
             0 => None,
             n => Some(n),
         }
+    }
+
+    pub(super) fn take_rank_stats() -> Option<Vec<RankStat>> {
+        LAST.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// A probed message, to be received with `matched_receive_vec`.
@@ -273,10 +324,13 @@ mod imp {
                     if qx.len() != qy.len() {
                         return Err(format!("rank {rank}: qx and qy differ in length"));
                     }
-                    // The unit number leads the counts so that one message carries both.
-                    let mut result = vec![0u32; qx.len() + 1];
+                    let mut result = vec![0u32; qx.len() + RESULT_HEADER];
+                    let started = Instant::now();
+                    calculate_z(&qx, &qy, maxiter as u32, &mut result[RESULT_HEADER..]);
+                    let busy = started.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
                     result[0] = unit as u32;
-                    calculate_z(&qx, &qy, maxiter as u32, &mut result[1..]);
+                    result[1] = busy as u32;
+                    result[2] = (busy >> 32) as u32;
                     root.send_with_tag(&result[..], TAG_RESULT);
                 }
                 other => return Err(format!("rank {rank}: unexpected message tag {other}")),
@@ -317,6 +371,8 @@ mod imp {
         jobs: &'a MpiJobs,
         next: usize,
         outstanding: usize,
+        /// Per rank: the units it computed and its busy time.
+        done: Vec<(usize, Duration)>,
     }
 
     impl Server<'_> {
@@ -347,10 +403,12 @@ mod imp {
         fn collect(&mut self, probed: Probed, out: &mut [u32]) -> Result<(), VariantError> {
             let (result, status): (Vec<u32>, _) = probed.matched_receive_vec();
             let rank = status.source_rank();
-            let Some((&k, counts)) = result.split_first() else {
-                return Err(runtime(format!("rank {rank} sent an empty result")));
-            };
-            let k = k as usize;
+            if result.len() < RESULT_HEADER {
+                return Err(runtime(format!("rank {rank} sent a result without its header")));
+            }
+            let (header, counts) = result.split_at(RESULT_HEADER);
+            let k = header[0] as usize;
+            let busy = u64::from(header[1]) | (u64::from(header[2]) << 32);
             if k >= self.jobs.chunks || counts.len() != self.unit(k).len() {
                 return Err(runtime(format!(
                     "rank {rank} sent {} counts for unit {k}",
@@ -358,6 +416,10 @@ mod imp {
                 )));
             }
             out[self.unit(k)].copy_from_slice(counts);
+            if let Some(done) = self.done.get_mut(rank as usize) {
+                done.0 += 1;
+                done.1 += Duration::from_nanos(busy);
+            }
             self.outstanding -= 1;
             self.hand_out(rank);
             Ok(())
@@ -385,6 +447,7 @@ mod imp {
                 jobs: self,
                 next: 0,
                 outstanding: 0,
+                done: vec![(0, Duration::ZERO); size as usize],
             };
             for rank in 1..size {
                 server.hand_out(rank);
@@ -394,14 +457,17 @@ mod imp {
                     // Rank 0's own unit, a piece at a time, answering the others in between.
                     let range = server.unit(k);
                     let mut start = range.start;
+                    server.done[0].0 += 1;
                     while start < range.end {
                         let end = (start + LEADER_PIECE).min(range.end);
+                        let started = Instant::now();
                         calculate_z(
                             &self.qx[start..end],
                             &self.qy[start..end],
                             self.maxiter,
                             &mut out[start..end],
                         );
+                        server.done[0].1 += started.elapsed();
                         start = end;
                         server.poll(out)?;
                     }
@@ -409,9 +475,26 @@ mod imp {
                     let probed = wait(&server.world.any_process(), Some(TAG_RESULT));
                     server.collect(probed, out)?;
                 } else {
+                    record(&server.done);
                     return Ok(());
                 }
             }
         }
+    }
+
+    /// Keeps one run's per-rank figures for [`take_rank_stats`], with each rank's host.
+    fn record(done: &[(usize, Duration)]) {
+        let hosts = HOSTS.lock().unwrap_or_else(|e| e.into_inner());
+        let stats = done
+            .iter()
+            .enumerate()
+            .map(|(rank, &(units, busy))| RankStat {
+                rank,
+                host: hosts.get(rank).cloned().unwrap_or_else(|| "?".into()),
+                units,
+                busy_seconds: busy.as_secs_f64(),
+            })
+            .collect();
+        *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(stats);
     }
 }
