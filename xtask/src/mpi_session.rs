@@ -130,7 +130,10 @@ impl Notices {
                 if let Some(died) = rank_death(&line) {
                     keep.died.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(died);
                 }
-                if verbose || !(dashes || in_box) {
+                // The lab's rank 0 says it was interrupted when mpirun stops it after another
+                // rank failed or timed out; the line xtask prints then says what happened.
+                let stopped = line.starts_with("error: interrupted");
+                if verbose || !(dashes || in_box || stopped) {
                     let _ = writeln!(std::io::stderr(), "{line}");
                 }
                 if dashes {

@@ -278,7 +278,7 @@ mod imp {
 
     /// Waits for a message with `tag` from `source` (any tag when `None`), polling and sleeping.
     fn wait<S: Source>(source: &S, tag: Option<i32>) -> Probed {
-        let since = std::time::Instant::now();
+        let since = Instant::now();
         loop {
             let probed = match tag {
                 Some(tag) => source.immediate_matched_probe_with_tag(tag),
