@@ -137,7 +137,7 @@ fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
     on_cluster(3, 1, |cluster, work| {
         let image = work.join("picture.png");
         let args = ["--width", "3000", "--height", "3000", "--maxiter", "3000", "--timeout", "120"];
-        let mut child = mpi(cluster, work, 3, &args)
+        let child = mpi(cluster, work, 3, &args)
             .arg("--image")
             .arg(&image)
             .stdout(Stdio::null())

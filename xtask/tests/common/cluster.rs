@@ -228,7 +228,7 @@ impl Drop for Cluster {
 /// or when this test process dies without dropping it. It ignores the terminal's Ctrl-C.
 fn reaper(cleanup: &str) -> Result<(Child, ChildStdin), String> {
     let script = format!("trap '' INT TERM HUP\ncat >/dev/null\n{cleanup}");
-    let child = Command::new("setsid")
+    let mut child = Command::new("setsid")
         .args(["sh", "-c", &script])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
