@@ -115,8 +115,12 @@ impl Cluster {
             cleanup += &format!("ip netns del {} 2>/dev/null\n", h.netns);
             cleanup += &format!("ip link del {} 2>/dev/null\n", h.veth);
         }
-        cleanup += &format!("ip link del {bridge} 2>/dev/null\ntrue\n");
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        // The hostfile and agent go too when the reaper cleans up after a killed test.
+        cleanup += &format!(
+            "ip link del {bridge} 2>/dev/null\nrm -rf '{}'\ntrue\n",
+            dir.path().display()
+        );
         let mut cluster = Cluster {
             subnet,
             hostfile: dir.path().join("hostfile"),
