@@ -134,7 +134,13 @@ mod tests {
     fn the_table_has_a_line_per_rank_with_its_share() {
         let lines = table(&[rank(0, "node0", 1, 0.25), rank(1, "node1", 3, 0.75)]);
         assert_eq!(lines.len(), 3);
-        assert!(lines[1].contains("node0") && lines[1].contains("25.0%"), "{lines:?}");
-        assert!(lines[2].contains("75.0%") && lines[2].contains("0.750000"), "{lines:?}");
+        assert!(
+            lines[1].contains("node0") && lines[1].contains("25.0%"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[2].contains("75.0%") && lines[2].contains("0.750000"),
+            "{lines:?}"
+        );
     }
 }

@@ -296,7 +296,11 @@ impl Results {
                 check.count(&rank("units"), r.units as u64, 0..=MAX_SIDE * MAX_SIDE)?;
                 check.number(&rank("busy_seconds"), r.busy_seconds, SPREAD, " s")?;
                 let len = r.host.chars().count() as u64;
-                check.count(&rank("host (characters)"), len, 1..=crate::ranks::MAX_HOST as u64)?;
+                check.count(
+                    &rank("host (characters)"),
+                    len,
+                    1..=crate::ranks::MAX_HOST as u64,
+                )?;
             }
         }
         if let Some(q) = &self.quick {

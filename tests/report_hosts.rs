@@ -50,7 +50,10 @@ fn ranks_on_several_hosts_are_shown_per_host_in_the_multi_core_section() {
     let at = page.find("across 2 hosts").expect("the per-host table");
     let section = page.find("Multi-core and multi-machine").unwrap();
     assert!(at > section, "the table belongs to the multi-core section");
-    for needle in ["<td>alpha</td><td>1</td><td>6</td><td>37.5%</td>", "<td>beta</td><td>2</td><td>10</td><td>62.5%</td>"] {
+    for needle in [
+        "<td>alpha</td><td>1</td><td>6</td><td>37.5%</td>",
+        "<td>beta</td><td>2</td><td>10</td><td>62.5%</td>",
+    ] {
         assert!(page.contains(needle), "missing {needle}");
     }
     assert_eq!(page.matches("<tr class=").count(), results.variants.len());
@@ -58,8 +61,14 @@ fn ranks_on_several_hosts_are_shown_per_host_in_the_multi_core_section() {
 
 #[test]
 fn ranks_on_one_host_add_no_table() {
-    let page = page_of(&with_ranks(vec![rank(0, "vm", 8, 0.5), rank(1, "vm", 8, 0.5)]));
-    assert!(!page.contains("across 1 host"), "a table that says nothing new");
+    let page = page_of(&with_ranks(vec![
+        rank(0, "vm", 8, 0.5),
+        rank(1, "vm", 8, 0.5),
+    ]));
+    assert!(
+        !page.contains("across 1 host"),
+        "a table that says nothing new"
+    );
     assert!(!page.contains("hosts-"));
 }
 
@@ -80,11 +89,16 @@ fn implausible_ranks_are_refused_naming_the_field() {
     for (ranks, field) in [
         (vec![rank(0, "a", 1, f64::NAN)], "ranks[0].busy_seconds"),
         (vec![rank(0, "a", 1, -1.0)], "ranks[0].busy_seconds"),
-        (vec![rank(0, "a", 1, 0.1), rank(5, "b", 1, 0.1)], "ranks[1].rank"),
+        (
+            vec![rank(0, "a", 1, 0.1), rank(5, "b", 1, 0.1)],
+            "ranks[1].rank",
+        ),
         (vec![rank(0, "", 1, 0.1)], "ranks[0].host"),
         (vec![rank(0, &"h".repeat(300), 1, 0.1)], "ranks[0].host"),
     ] {
-        let err = with_ranks(ranks).validate(Path::new("results.json")).unwrap_err();
+        let err = with_ranks(ranks)
+            .validate(Path::new("results.json"))
+            .unwrap_err();
         assert!(err.to_string().contains(field), "{field}: {err}");
     }
 }

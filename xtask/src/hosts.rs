@@ -88,7 +88,9 @@ fn check_host(host: &str) -> Result<(), String> {
     let valid = host.len() <= 253
         && host.split('.').all(|label| {
             (1..=63).contains(&label.len())
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
         });
     if !valid {
@@ -104,9 +106,7 @@ fn check_host(host: &str) -> Result<(), String> {
 
 /// Why `--tcp-include` text is not an IPv4 network in CIDR form (`10.1.2.0/24`).
 pub fn parse_cidr(text: &str) -> Result<String, String> {
-    let refuse = || {
-        format!("'{text}' is not an IPv4 network in CIDR form, such as 10.1.2.0/24")
-    };
+    let refuse = || format!("'{text}' is not an IPv4 network in CIDR form, such as 10.1.2.0/24");
     let (address, bits) = text.split_once('/').ok_or_else(refuse)?;
     let address: Ipv4Addr = address.parse().map_err(|_| refuse())?;
     let bits: u32 = match bits.parse() {
@@ -127,9 +127,11 @@ pub fn parse_cidr(text: &str) -> Result<String, String> {
 /// (a path, or a name on PATH).
 pub fn check_agent(agent: &str) -> Result<(), String> {
     let Some(program) = agent.split_whitespace().next() else {
-        return Err("--rsh-agent is empty: give the program that starts a command on a host, \
+        return Err(
+            "--rsh-agent is empty: give the program that starts a command on a host, \
                     called like ssh (AGENT HOST COMMAND...)"
-            .into());
+                .into(),
+        );
     };
     let runnable = |p: &Path| {
         use std::os::unix::fs::PermissionsExt;
@@ -148,7 +150,11 @@ pub fn check_agent(agent: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "--rsh-agent {agent}: '{program}' is not an executable file{}",
-            if program.contains('/') { "" } else { " on PATH" }
+            if program.contains('/') {
+                ""
+            } else {
+                " on PATH"
+            }
         ))
     }
 }
@@ -159,7 +165,8 @@ mod tests {
 
     #[test]
     fn a_hostfile_of_addresses_and_slots_is_read() {
-        let file = parse_hostfile("# cluster\n10.0.0.1 slots=2\n\n127.0.0.1 slots=1 # me\n").unwrap();
+        let file =
+            parse_hostfile("# cluster\n10.0.0.1 slots=2\n\n127.0.0.1 slots=1 # me\n").unwrap();
         assert_eq!(file.hosts, ["10.0.0.1", "127.0.0.1"]);
         assert_eq!(file.slots, Some(3));
         let without = parse_hostfile("127.0.0.1\nlocalhost slots=4\n").unwrap();
@@ -186,7 +193,14 @@ mod tests {
     fn cidr_blocks_are_checked() {
         assert!(parse_cidr("10.213.7.0/24").is_ok());
         assert!(parse_cidr("0.0.0.0/0").is_ok());
-        for bad in ["10.0.0.0", "10.0.0/24", "10.0.0.0/33", "10.0.0.1/24", "x/8", "10.0.0.0/+8"] {
+        for bad in [
+            "10.0.0.0",
+            "10.0.0/24",
+            "10.0.0.0/33",
+            "10.0.0.1/24",
+            "x/8",
+            "10.0.0.0/+8",
+        ] {
             assert!(parse_cidr(bad).is_err(), "{bad}");
         }
     }

@@ -8,9 +8,9 @@
 mod flags;
 mod gpu_check;
 mod gpu_tools;
+mod hosts;
 mod interrupt;
 mod lab;
-mod hosts;
 mod mpi;
 mod mpi_session;
 mod peers;

@@ -177,7 +177,9 @@ impl Launch {
     /// [`MAX_RANKS`].
     pub fn check_ranks(&self, ranks: usize) -> Result<(), String> {
         let cores = cores();
-        if let (Some(file), Some(slots)) = (&self.hostfile, self.hosts.as_ref().and_then(|h| h.slots)) {
+        if let (Some(file), Some(slots)) =
+            (&self.hostfile, self.hosts.as_ref().and_then(|h| h.slots))
+        {
             if ranks > slots {
                 return Err(format!(
                     "--ranks {ranks} is more than the {slots} slots --hostfile {} lists",
@@ -224,15 +226,20 @@ impl Launch {
             cmd.args(["--mca", "plm_rsh_agent", agent]);
         }
         if let Some(cidr) = &self.tcp_include {
-            cmd.args(["--mca", "btl_tcp_if_include", cidr])
-                .args(["--mca", "oob_tcp_if_include", cidr]);
+            cmd.args(["--mca", "btl_tcp_if_include", cidr]).args([
+                "--mca",
+                "oob_tcp_if_include",
+                cidr,
+            ]);
         }
         if running_as_root() {
             // OpenMPI refuses root unless told; containers and CI run as root.
             cmd.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
                 .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
         }
-        cmd.arg(binary).args(args).stderr(std::process::Stdio::piped());
+        cmd.arg(binary)
+            .args(args)
+            .stderr(std::process::Stdio::piped());
         let started = Instant::now();
         let mut child = interrupt::spawn(&mut cmd).context("cannot start mpirun")?;
         let notices = child

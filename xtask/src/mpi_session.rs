@@ -54,7 +54,11 @@ impl Session {
             return 0;
         };
         for entry in procs.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
                 continue;
             };
             if pid == me {
@@ -128,7 +132,10 @@ impl Notices {
                 let Ok(line) = line else { break };
                 let dashes = line.len() >= 20 && line.bytes().all(|b| b == b'-');
                 if let Some(died) = rank_death(&line) {
-                    keep.died.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(died);
+                    keep.died
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(died);
                 }
                 // The lab's rank 0 says it was interrupted when mpirun stops it after another
                 // rank failed or timed out; the line xtask prints then says what happened.

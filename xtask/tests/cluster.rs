@@ -32,7 +32,9 @@ fn have_mpi() -> bool {
             std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
             "MANDEL_LAB_REQUIRE_MPI is set but {tool} is not installed"
         );
-        eprintln!("skip: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)");
+        eprintln!(
+            "skip: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
+        );
     }
     missing.is_none()
 }
@@ -74,7 +76,10 @@ fn on_cluster(hosts: usize, slots: usize, test: impl FnOnce(&Cluster, &std::path
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert!(sessions.is_empty(), "mpirun's session folder is left: {sessions:?}");
+        assert!(
+            sessions.is_empty(),
+            "mpirun's session folder is left: {sessions:?}"
+        );
     }
     assert_eq!(machine_state(), before, "the machine's network changed");
 }
@@ -106,12 +111,19 @@ fn check_exact(out: &Output, cluster: &Cluster, ranks: usize, per_host: usize) -
 #[ignore = "full tier: a simulated cluster of network namespaces (root), OpenMPI"]
 fn three_hosts_one_rank_each_give_the_tutorials_sum_over_tcp() {
     on_cluster(3, 1, |cluster, work| {
-        let out = mpi(cluster, work, 3, &["--format", "json"]).output().unwrap();
+        let out = mpi(cluster, work, 3, &["--format", "json"])
+            .output()
+            .unwrap();
         let record = check_exact(&out, cluster, 3, 1);
         assert_eq!(record["validation_sum"], record["known_sum"], "{record}");
         // Each host's units went over its cable: the work units' points are 16 bytes a pixel.
         for (i, h) in cluster.hosts.iter().enumerate() {
-            assert!(cluster.bytes(i) > 100_000, "{}: {} bytes", h.name, cluster.bytes(i));
+            assert!(
+                cluster.bytes(i) > 100_000,
+                "{}: {} bytes",
+                h.name,
+                cluster.bytes(i)
+            );
         }
     });
 }
@@ -120,14 +132,32 @@ fn three_hosts_one_rank_each_give_the_tutorials_sum_over_tcp() {
 #[ignore = "full tier: a simulated cluster of network namespaces (root), OpenMPI"]
 fn two_hosts_two_ranks_each_match_the_reference_over_tcp() {
     on_cluster(2, 2, |cluster, work| {
-        let args = ["--width", "400", "--height", "300", "--maxiter", "300", "--chunks", "24"];
+        let args = [
+            "--width",
+            "400",
+            "--height",
+            "300",
+            "--maxiter",
+            "300",
+            "--chunks",
+            "24",
+        ];
         let before = cluster.bytes(1);
-        let out = mpi(cluster, work, 4, &[&args[..], &["--format", "json"]].concat())
-            .output()
-            .unwrap();
+        let out = mpi(
+            cluster,
+            work,
+            4,
+            &[&args[..], &["--format", "json"]].concat(),
+        )
+        .output()
+        .unwrap();
         check_exact(&out, cluster, 4, 2);
         // The second host's two ranks got their units over TCP, through its cable.
-        assert!(cluster.bytes(1) - before > 20_000, "{} bytes", cluster.bytes(1));
+        assert!(
+            cluster.bytes(1) - before > 20_000,
+            "{} bytes",
+            cluster.bytes(1)
+        );
     });
 }
 
@@ -136,7 +166,16 @@ fn two_hosts_two_ranks_each_match_the_reference_over_tcp() {
 fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
     on_cluster(3, 1, |cluster, work| {
         let image = work.join("picture.png");
-        let args = ["--width", "3000", "--height", "3000", "--maxiter", "3000", "--timeout", "120"];
+        let args = [
+            "--width",
+            "3000",
+            "--height",
+            "3000",
+            "--maxiter",
+            "3000",
+            "--timeout",
+            "120",
+        ];
         let child = mpi(cluster, work, 3, &args)
             .arg("--image")
             .arg(&image)
@@ -150,7 +189,10 @@ fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
             if let Some(pid) = cluster.pid_of(2, "mandel-lab") {
                 break pid;
             }
-            assert!(Instant::now() < until, "the rank on the last host never started");
+            assert!(
+                Instant::now() < until,
+                "the rank on the last host never started"
+            );
             std::thread::sleep(Duration::from_millis(50));
         };
         std::thread::sleep(Duration::from_millis(1500));
@@ -160,7 +202,11 @@ fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
             libc::kill(pid as libc::pid_t, libc::SIGKILL);
         }
         let out = child.wait_with_output().unwrap();
-        assert!(killed.elapsed() < Duration::from_secs(60), "{:?}", killed.elapsed());
+        assert!(
+            killed.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            killed.elapsed()
+        );
         let err = stderr(&out);
         assert!(!out.status.success(), "{err}");
         let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
@@ -170,7 +216,10 @@ fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
             errors[0].contains("a rank died") && errors[0].contains(&format!("on host {host}")),
             "{err}"
         );
-        assert!(!image.exists(), "a picture of a run that failed was written");
+        assert!(
+            !image.exists(),
+            "a picture of a run that failed was written"
+        );
     });
 }
 
@@ -179,7 +228,9 @@ fn a_rank_killed_on_one_host_is_named_and_leaves_nothing_behind() {
 fn a_host_that_does_not_answer_ends_the_run_in_one_line_within_the_timeout() {
     on_cluster(3, 1, |cluster, work| {
         // Build first, so that the timeout measures the run alone.
-        let out = mpi(cluster, work, 3, &["--width", "20", "--height", "20"]).output().unwrap();
+        let out = mpi(cluster, work, 3, &["--width", "20", "--height", "20"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         cluster.unplug(2);
         let started = Instant::now();
@@ -203,7 +254,11 @@ fn a_host_that_does_not_answer_ends_the_run_in_one_line_within_the_timeout() {
 fn a_hostfile_naming_an_unknown_host_is_refused_before_anything_starts() {
     let work = common::work_dir();
     let hostfile = work.path().join("hosts");
-    std::fs::write(&hostfile, "127.0.0.1 slots=1\nno-such-host.invalid slots=1\n").unwrap();
+    std::fs::write(
+        &hostfile,
+        "127.0.0.1 slots=1\nno-such-host.invalid slots=1\n",
+    )
+    .unwrap();
     let out = common::xtask_fast(work.path())
         .args(["mpi", "--ranks", "2", "--hostfile"])
         .arg(&hostfile)
@@ -211,8 +266,15 @@ fn a_hostfile_naming_an_unknown_host_is_refused_before_anything_starts() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "not one line, or something started: {err}");
-    assert!(err.contains("line 2: unknown host 'no-such-host.invalid'"), "{err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "not one line, or something started: {err}"
+    );
+    assert!(
+        err.contains("line 2: unknown host 'no-such-host.invalid'"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -226,9 +288,15 @@ fn bad_cluster_options_are_refused_in_one_line_before_anything_starts() {
         (&["--tcp-include", "10.0.0.0"], "CIDR"),
         (&["--tcp-include", "eth0"], "CIDR"),
         (&["--rsh-agent", "/bin/sh"], "needs --hostfile"),
-        (&["--hostfile", hosts, "--rsh-agent", "/no/such/agent"], "not an executable"),
+        (
+            &["--hostfile", hosts, "--rsh-agent", "/no/such/agent"],
+            "not an executable",
+        ),
         (&["--hostfile", hosts, "--rsh-agent", ""], "empty"),
-        (&["--hostfile", hosts, "--ranks", "3"], "more than the 2 slots"),
+        (
+            &["--hostfile", hosts, "--ranks", "3"],
+            "more than the 2 slots",
+        ),
     ] {
         let out = common::xtask_fast(work.path())
             .arg("mpi")

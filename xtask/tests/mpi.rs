@@ -70,7 +70,10 @@ fn validates_on(ranks: &str, chunks: &str) {
     // Every unit was computed by some rank, each rank on this one machine.
     let units: u64 = list.iter().map(|r| r["units"].as_u64().unwrap()).sum();
     assert_eq!(units, chunks.parse::<u64>().unwrap());
-    assert!(list.iter().all(|r| r["host"] == list[0]["host"]), "{record}");
+    assert!(
+        list.iter().all(|r| r["host"] == list[0]["host"]),
+        "{record}"
+    );
     assert_eq!(record["status"], "OK", "{record}");
     assert_eq!(record["mismatched_pixels"], 0);
     assert_eq!(record["validation_sum"], record["expected_sum"]);
@@ -157,7 +160,11 @@ fn processes_naming(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
         .filter(|e| e.file_name().to_str() != Some(me.as_str()))
         .filter(|e| {
             ["cmdline", "environ"].iter().any(|f| {
@@ -185,7 +192,17 @@ fn an_mpi_run_interrupted_by_ctrl_c_leaves_no_session_folder_and_no_rank() {
         return;
     }
     let work = common::work_dir();
-    let args = ["mpi", "--ranks", "2", "--width", "3000", "--height", "3000", "--maxiter", "3000"];
+    let args = [
+        "mpi",
+        "--ranks",
+        "2",
+        "--width",
+        "3000",
+        "--height",
+        "3000",
+        "--maxiter",
+        "3000",
+    ];
     let child = common::xtask(work.path())
         .args(args)
         .stdout(std::process::Stdio::null())
@@ -215,7 +232,10 @@ fn an_mpi_run_interrupted_by_ctrl_c_leaves_no_session_folder_and_no_rank() {
     }
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert_eq!(session_folders(work.path()), Vec::<std::ffi::OsString>::new());
+    assert_eq!(
+        session_folders(work.path()),
+        Vec::<std::ffi::OsString>::new()
+    );
     assert_eq!(processes_naming(work.path()), Vec::<String>::new());
 }
 
@@ -233,6 +253,9 @@ fn a_rank_that_dies_leaves_no_session_folder_and_no_rank() {
         .unwrap();
     assert!(!out.status.success());
     assert!(stderr(&out).contains("a rank died"), "{}", stderr(&out));
-    assert_eq!(session_folders(work.path()), Vec::<std::ffi::OsString>::new());
+    assert_eq!(
+        session_folders(work.path()),
+        Vec::<std::ffi::OsString>::new()
+    );
     assert_eq!(processes_naming(work.path()), Vec::<String>::new());
 }

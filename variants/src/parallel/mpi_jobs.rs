@@ -404,7 +404,9 @@ mod imp {
             let (result, status): (Vec<u32>, _) = probed.matched_receive_vec();
             let rank = status.source_rank();
             if result.len() < RESULT_HEADER {
-                return Err(runtime(format!("rank {rank} sent a result without its header")));
+                return Err(runtime(format!(
+                    "rank {rank} sent a result without its header"
+                )));
             }
             let (header, counts) = result.split_at(RESULT_HEADER);
             let k = header[0] as usize;

@@ -44,11 +44,16 @@ pub struct Cluster {
 
 /// What the tests compare before and after: this machine's namespaces, links and routes.
 pub fn machine_state() -> String {
-    ["ip netns list", "ip -o link show", "ip route show", "ip -6 route show"]
-        .iter()
-        .map(|c| sh(c).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
+    [
+        "ip netns list",
+        "ip -o link show",
+        "ip route show",
+        "ip -6 route show",
+    ]
+    .iter()
+    .map(|c| sh(c).unwrap_or_default())
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 /// Why no cluster can be made here, if so (not root, `ip`, `unshare` or `hostname` missing).
@@ -60,9 +65,15 @@ fn missing() -> Option<String> {
     if !root {
         return Some("network namespaces need root (run the tests as root, as CI does)".into());
     }
-    for (tool, package) in [("ip", "iproute2"), ("unshare", "util-linux"), ("hostname", "hostname")] {
+    for (tool, package) in [
+        ("ip", "iproute2"),
+        ("unshare", "util-linux"),
+        ("hostname", "hostname"),
+    ] {
         if sh(&format!("command -v {tool}")).is_err() {
-            return Some(format!("{tool} not found (Debian: apt-get install {package})"));
+            return Some(format!(
+                "{tool} not found (Debian: apt-get install {package})"
+            ));
         }
     }
     None
@@ -80,7 +91,10 @@ impl Cluster {
         match made {
             Ok(cluster) => Some(cluster),
             Err(why) => {
-                assert!(std::env::var_os(REQUIRE).is_none(), "{REQUIRE} is set but: {why}");
+                assert!(
+                    std::env::var_os(REQUIRE).is_none(),
+                    "{REQUIRE} is set but: {why}"
+                );
                 eprintln!("skip: simulated cluster ({why})");
                 None
             }
@@ -277,7 +291,9 @@ fn remove_stale() {
     let names = sh("ip netns list; ip -o link show").unwrap_or_default();
     let mut dead = std::collections::BTreeSet::new();
     for word in names.split(|c: char| c.is_whitespace() || c == ':' || c == '@') {
-        let Some(rest) = word.strip_prefix("mlt") else { continue };
+        let Some(rest) = word.strip_prefix("mlt") else {
+            continue;
+        };
         let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if !pid.is_empty() && !std::path::Path::new("/proc").join(&pid).exists() {
             dead.insert(word.to_string());
