@@ -177,15 +177,14 @@ impl Launch {
     /// [`MAX_RANKS`].
     pub fn check_ranks(&self, ranks: usize) -> Result<(), String> {
         let cores = cores();
-        if let (Some(file), Some(slots)) =
-            (&self.hostfile, self.hosts.as_ref().and_then(|h| h.slots))
+        let slots = self.hosts.as_ref().and_then(|h| h.slots);
+        if let (Some(file), Some(slots)) = (&self.hostfile, slots)
+            && ranks > slots
         {
-            if ranks > slots {
-                return Err(format!(
-                    "--ranks {ranks} is more than the {slots} slots --hostfile {} lists",
-                    file.display()
-                ));
-            }
+            return Err(format!(
+                "--ranks {ranks} is more than the {slots} slots --hostfile {} lists",
+                file.display()
+            ));
         }
         match self.hostfile {
             None if ranks > RANKS_PER_CORE * cores => Err(format!(
