@@ -53,17 +53,17 @@ pub fn parse_hostfile(text: &str) -> Result<Hostfile, String> {
         let mut line_slots = None;
         for word in words {
             let (key, value) = word.split_once('=').unwrap_or((word, ""));
+            if !matches!(key, "slots" | "max_slots" | "max-slots") {
+                return Err(at(format!(
+                    "'{word}' is not slots=N or max_slots=N (OpenMPI's hostfile format: HOST \
+                     [slots=N] [max_slots=N])"
+                )));
+            }
             let n = match value.parse::<usize>() {
                 Ok(n) if (1..=MAX_SLOTS).contains(&n) => n,
-                _ if matches!(key, "slots" | "max_slots" | "max-slots") => {
-                    return Err(at(format!(
-                        "'{word}': {key} must be a whole number from 1 to {MAX_SLOTS}"
-                    )));
-                }
                 _ => {
                     return Err(at(format!(
-                        "'{word}' is not slots=N or max_slots=N (OpenMPI's hostfile format: \
-                         HOST [slots=N] [max_slots=N])"
+                        "'{word}': {key} must be a whole number from 1 to {MAX_SLOTS}"
                     )));
                 }
             };
@@ -211,6 +211,10 @@ mod tests {
         assert!(check_agent("/bin/sh").is_ok());
         assert!(check_agent("").is_err());
         assert!(check_agent("/no/such/agent").is_err());
-        assert!(check_agent("/etc/hostname").is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("not-a-program");
+        std::fs::write(&plain, "text").unwrap();
+        assert!(check_agent(plain.to_str().unwrap()).is_err());
+        assert!(check_agent(dir.path().to_str().unwrap()).is_err());
     }
 }
