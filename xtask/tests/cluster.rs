@@ -250,6 +250,35 @@ fn a_host_that_does_not_answer_ends_the_run_in_one_line_within_the_timeout() {
 }
 
 #[test]
+#[ignore = "full tier: a simulated cluster of network namespaces (root), OpenMPI"]
+fn the_thread_sweeps_mpi_step_runs_across_the_cluster() {
+    on_cluster(2, 1, |cluster, work| {
+        let out = common::xtask(work)
+            .args([
+                "sweep", "threads", "--quick", "--values", "1", "--ranks", "2",
+            ])
+            .arg("--hostfile")
+            .arg(&cluster.hostfile)
+            .arg("--rsh-agent")
+            .arg(&cluster.agent)
+            .args(["--tcp-include", &cluster.subnet])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let file = work.join("reports/sweeps/threads.json");
+        let sweep: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+        let points = sweep["points"].as_array().unwrap();
+        let mpi = points
+            .iter()
+            .find(|p| p["value"] == 2 && p["status"] == "OK" && p["variant"] == "mpi")
+            .unwrap_or_else(|| panic!("no exact point on 2 ranks: {sweep}"));
+        assert_eq!(mpi["mismatched_pixels"], 0);
+        // Its units went to the second host over its cable.
+        assert!(cluster.bytes(1) > 20_000, "{} bytes", cluster.bytes(1));
+    });
+}
+
+#[test]
 #[ignore = "full tier: resolves a host name that does not exist"]
 fn a_hostfile_naming_an_unknown_host_is_refused_before_anything_starts() {
     let work = common::work_dir();
