@@ -163,7 +163,9 @@ impl Launch {
             }
             hosts::check_agent(agent)?;
         }
-        launch.rsh_agent = args.rsh_agent.clone();
+        // mpirun runs in the work folder: a relative agent path must not depend on where xtask
+        // was typed.
+        launch.rsh_agent = args.rsh_agent.as_deref().map(absolute_program);
         launch.tcp_include = args.tcp_include.clone();
         if let Some(ranks) = ranks {
             launch.check_ranks(ranks)?;
@@ -251,6 +253,7 @@ impl Launch {
         let waited = interrupt::wait(&mut child, Some(started + deadline));
         // A daemon that lost mpirun may hold its standard error open: end it before reading on.
         session.kill_leftovers();
+        notices.finish(Duration::from_secs(2));
         let Some(status) = waited? else {
             bail!(
                 "mpirun did not stop within {} s of its --timeout; killed it",
@@ -265,7 +268,7 @@ impl Launch {
         if status.success() {
             return Ok(ExitCode::SUCCESS);
         }
-        if let Some(died) = notices.rank_death(Duration::from_secs(2)) {
+        if let Some(died) = notices.rank_death() {
             bail!("the MPI run failed: a rank died: {died}{hint}");
         }
         let hosts = if self.hostfile.is_some() {
@@ -288,6 +291,18 @@ impl Launch {
                 self.ranks
             ),
         }
+    }
+}
+
+/// `agent` with its program made absolute where it is a relative path (`./agent -v`).
+fn absolute_program(agent: &str) -> String {
+    let program = agent.split_whitespace().next().unwrap_or_default();
+    if !program.contains('/') || program.starts_with('/') {
+        return agent.to_string();
+    }
+    match std::path::absolute(program) {
+        Ok(path) => agent.replacen(program, &path.to_string_lossy(), 1),
+        Err(_) => agent.to_string(),
     }
 }
 
@@ -379,6 +394,17 @@ mod tests {
         assert_eq!(launch.timeout, Duration::from_secs(9));
         assert!(launch.verbose);
         assert_eq!(args.run.problem.width, 100);
+    }
+
+    #[test]
+    fn a_relative_agent_is_made_absolute_and_keeps_its_arguments() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            absolute_program("./agent -v"),
+            format!("{} -v", cwd.join("agent").display())
+        );
+        assert_eq!(absolute_program("ssh -x"), "ssh -x");
+        assert_eq!(absolute_program("/usr/bin/ssh"), "/usr/bin/ssh");
     }
 
     #[test]

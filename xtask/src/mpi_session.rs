@@ -152,13 +152,17 @@ impl Notices {
         notices
     }
 
-    /// Which rank died where, once mpirun has said it (waiting up to `patience` for the end of
-    /// its output).
-    pub fn rank_death(&self, patience: Duration) -> Option<String> {
+    /// Waits up to `patience` for the end of mpirun's output, so that nothing it passed on is
+    /// lost when xtask exits (a daemon left holding the pipe would keep it open: kill it first).
+    pub fn finish(&self, patience: Duration) {
         let until = Instant::now() + patience;
         while !*self.done.lock().unwrap_or_else(|e| e.into_inner()) && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Which rank died where, if mpirun said so.
+    pub fn rank_death(&self) -> Option<String> {
         self.died.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
