@@ -128,8 +128,13 @@ impl Notices {
         let keep = notices.clone();
         std::thread::spawn(move || {
             let mut in_box = false;
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
+            let mut reader = BufReader::new(stderr);
+            let mut bytes = Vec::new();
+            // Read to the end whatever the bytes: a pipe left unread would stall mpirun.
+            while reader.read_until(b'\n', &mut bytes).is_ok_and(|n| n > 0) {
+                let text = String::from_utf8_lossy(&bytes);
+                let line = text.trim_end_matches(['\n', '\r']).to_string();
+                bytes.clear();
                 let dashes = line.len() >= 20 && line.bytes().all(|b| b == b'-');
                 if let Some(died) = rank_death(&line) {
                     keep.died
@@ -193,6 +198,26 @@ mod tests {
             Some("rank 2 on host 10.213.9.12 exited on signal 9 (Killed)")
         );
         assert_eq!(rank_death("error: the lab failed"), None);
+    }
+
+    #[test]
+    fn notices_are_read_to_the_end_through_bytes_that_are_not_text() {
+        let dashes = "-".repeat(74);
+        let mut stream = b"error: \xff not text\n".to_vec();
+        stream.extend_from_slice(
+            format!(
+                "{dashes}\nmpirun noticed that process rank 1 with PID 7 on node hostb exited on \
+                 signal 6 (Aborted).\n{dashes}\n"
+            )
+            .as_bytes(),
+        );
+        let notices = Notices::read(std::io::Cursor::new(stream), false);
+        notices.finish(Duration::from_secs(10));
+        assert!(*notices.done.lock().unwrap(), "not read to the end");
+        assert_eq!(
+            notices.rank_death().as_deref(),
+            Some("rank 1 on host hostb exited on signal 6 (Aborted)")
+        );
     }
 
     #[test]
