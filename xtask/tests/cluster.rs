@@ -278,6 +278,59 @@ fn the_thread_sweeps_mpi_step_runs_across_the_cluster() {
     });
 }
 
+/// Set in the child of [`a_cluster_whose_test_process_is_killed_is_removed_all_the_same`].
+const CHILD: &str = "MANDEL_LAB_CLUSTER_TEST_CHILD";
+
+#[test]
+#[ignore = "full tier: a simulated cluster of network namespaces (root)"]
+fn a_cluster_whose_test_process_is_killed_is_removed_all_the_same() {
+    if std::env::var_os(CHILD).is_some() {
+        // The child: makes a cluster, says so, and waits to be killed.
+        let _cluster = Cluster::up(3, 1).expect("a cluster");
+        println!("cluster up");
+        std::thread::sleep(Duration::from_secs(600));
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = machine_state();
+    for signal in [libc::SIGKILL, libc::SIGINT] {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", "--nocapture"])
+            .arg("a_cluster_whose_test_process_is_killed_is_removed_all_the_same")
+            .env(CHILD, "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines =
+            std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+        let up = lines.any(|l| l.is_ok_and(|l| l.contains("cluster up")));
+        if !up {
+            let out = child.wait_with_output().unwrap();
+            let err = stderr(&out);
+            // Where no cluster can be made here, the child said `skip:` and why.
+            assert!(err.contains("skip: simulated cluster"), "{err}");
+            return;
+        }
+        assert_ne!(machine_state(), before, "the child's cluster is not there");
+        // SAFETY: kill(2) has no memory-safety preconditions; the child has not been waited for.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        let _ = child.wait();
+        // The reaper removes it as soon as the child's end of its pipe closes.
+        let until = Instant::now() + Duration::from_secs(20);
+        while machine_state() != before && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            machine_state(),
+            before,
+            "signal {signal}: the cluster is left"
+        );
+    }
+}
+
 #[test]
 #[ignore = "full tier: resolves a host name that does not exist"]
 fn a_hostfile_naming_an_unknown_host_is_refused_before_anything_starts() {
