@@ -29,6 +29,7 @@ pub mod output;
 pub mod peers;
 pub mod profile;
 pub mod quick;
+pub mod ranks;
 pub mod reference;
 pub mod regress;
 pub mod report;

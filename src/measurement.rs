@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
+use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::simd::Isa;
 use mandel_variants::{Tuning, VARIANTS, Variant};
 
 use crate::bench::{self, BenchSettings};
 use crate::machine::Machine;
+use crate::ranks::RankInfo;
 use crate::results::{ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo};
 use crate::validate::{self, Status};
 use crate::{Grid, GridSpec, LabError, image, known, measure, reference};
@@ -120,6 +122,7 @@ pub fn measure_all(
             speedup_vs_naive: None,
             error: None,
             work: None,
+            ranks: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
@@ -148,6 +151,10 @@ pub fn measure_all(
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());
             }
+            // Only the `mpi` variant's runs leave rank statistics behind, and they are taken
+            // here, after its last run, so that no other variant's result can carry them.
+            result.ranks = mpi_jobs::take_rank_stats()
+                .map(|ranks| ranks.into_iter().map(RankInfo::from).collect());
         }
         progress(Step::Done(variant.name));
         variants.push(result);

@@ -189,6 +189,10 @@ pub struct VariantResult {
     /// for a variant that runs every pixel as the reference does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work: Option<WorkInfo>,
+    /// For the `mpi` variant, each rank's host, units and busy time in its last measured run;
+    /// absent for the others (and in files written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranks: Option<Vec<crate::ranks::RankInfo>>,
 }
 
 impl VariantResult {
@@ -285,6 +289,18 @@ impl Results {
             }
             if let Some(w) = &v.work {
                 check.work(&field("work"), w, &self.problem)?;
+            }
+            for (j, r) in v.ranks.iter().flatten().enumerate() {
+                let rank = |name: &str| field(&format!("ranks[{j}].{name}"));
+                check.count(&rank("rank"), r.rank as u64, j as u64..=j as u64)?;
+                check.count(&rank("units"), r.units as u64, 0..=MAX_SIDE * MAX_SIDE)?;
+                check.number(&rank("busy_seconds"), r.busy_seconds, SPREAD, " s")?;
+                let len = r.host.chars().count() as u64;
+                check.count(
+                    &rank("host (characters)"),
+                    len,
+                    1..=crate::ranks::MAX_HOST as u64,
+                )?;
             }
         }
         if let Some(q) = &self.quick {

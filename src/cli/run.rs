@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
 use crate::measurement;
+use crate::ranks::{self, RankInfo};
 use crate::results::WorkInfo;
 use crate::validate::{self, Status, Validation};
 use crate::{Region, image, known, limit, measure, reference};
@@ -37,8 +38,8 @@ struct RunRecord<'a> {
     chunk: Option<usize>,
     chunks: Option<usize>,
     threads: Option<usize>,
-    /// MPI ranks the `mpi` variant ran on.
-    ranks: Option<usize>,
+    /// The `mpi` variant's ranks: each one's host, work units and busy seconds.
+    ranks: Option<Vec<RankInfo>>,
     /// The SIMD path that ran, for variants that dispatch at run time.
     isa: Option<&'static str>,
     /// f64 lanes per vector on that path.
@@ -91,6 +92,8 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let run = measure::run_once(variant, &grid, &tuning)?;
+    let rank_stats: Option<Vec<RankInfo>> = mandel_variants::parallel::mpi_jobs::take_rank_stats()
+        .map(|stats| stats.into_iter().map(RankInfo::from).collect());
     let reference = reference::compute(&grid.problem());
     let limit = limit::probe(limit::Effort::Quick);
     // A variant that skips work is read against the limit by what it executed; the reference's
@@ -132,7 +135,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 chunk: tuning.chunk,
                 chunks: tuning.chunks,
                 threads: tuning.threads,
-                ranks,
+                ranks: rank_stats,
                 isa: run.isa.map(|i| i.name()),
                 lanes: run.isa.map(|i| i.lanes()),
                 throughput_g_per_s: throughput,
@@ -172,8 +175,17 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
             if let Some(isa) = run.isa {
                 outln!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes())?;
             }
-            if let Some(ranks) = ranks {
-                outln!("MPI ranks: {ranks} (rank 0 serves the work units and computes too)")?;
+            if let Some(stats) = &rank_stats {
+                let hosts = ranks::per_host(stats).len();
+                outln!(
+                    "MPI ranks: {} on {hosts} host{} (rank 0 serves the work units and computes \
+                     too); per rank, as ParallelPython's job statistics:",
+                    stats.len(),
+                    if hosts == 1 { "" } else { "s" }
+                )?;
+                for line in ranks::table(stats) {
+                    outln!("{line}")?;
+                }
             }
             outln!("calculate_z took {:.6} seconds", run.seconds)?;
             if let Some(k) = run.kernel_seconds {

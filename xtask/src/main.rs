@@ -8,9 +8,11 @@
 mod flags;
 mod gpu_check;
 mod gpu_tools;
+mod hosts;
 mod interrupt;
 mod lab;
 mod mpi;
+mod mpi_session;
 mod peers;
 mod regress;
 mod report;

@@ -3,7 +3,12 @@
 //!
 //! Every failure ends in one line and a non-zero exit, never a hang: `mpirun --timeout` stops
 //! every rank when the run takes too long, and a watchdog here kills `mpirun` itself if it does
-//! not stop. mpirun's own multi-line notices are quietened (`-q`); `--verbose` brings them back.
+//! not stop. mpirun's own multi-line notices are withheld (`--verbose` brings them back), and a
+//! rank that died is named with its host (`mpi_session`). Each launch has its own session folder,
+//! removed afterwards with whatever still uses it.
+//!
+//! Across several hosts (`--hostfile`, with `--rsh-agent` and `--tcp-include`), the ranks talk
+//! over TCP (shared memory only between ranks of one host), on the network `--tcp-include` names.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,6 +19,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use mandel_lab_options::{RunArgs, RunOptions};
 
+use crate::hosts::{self, Hostfile};
+use crate::mpi_session::{Notices, Session};
 use crate::{interrupt, lab};
 
 /// `cargo xtask mpi`: xtask's launch options and the lab's `run` options.
@@ -39,10 +46,19 @@ pub struct MpiArgs {
 /// How mpirun starts the ranks, besides their number.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct LaunchArgs {
-    /// Run across the machines FILE lists (OpenMPI's hostfile format). The binary must be at the
-    /// same path on every machine (build the same checkout there).
+    /// Run across the machines FILE lists (OpenMPI's hostfile format: HOST [slots=N] per line,
+    /// each HOST an address or a name that resolves). The binary must be at the same path on
+    /// every machine (build the same checkout there, or share the folder).
     #[arg(long, value_name = "FILE")]
     pub hostfile: Option<PathBuf>,
+    /// How mpirun starts its daemons on the hosts of --hostfile, called like ssh
+    /// (CMD HOST COMMAND...): OpenMPI's plm_rsh_agent. Default: ssh.
+    #[arg(long, value_name = "CMD")]
+    pub rsh_agent: Option<String>,
+    /// The network the ranks and daemons talk over, as an IPv4 CIDR block such as 10.1.2.0/24
+    /// (OpenMPI's btl_tcp_if_include and oob_tcp_if_include).
+    #[arg(long, value_name = "CIDR", value_parser = hosts::parse_cidr)]
+    pub tcp_include: Option<String>,
     /// Stop every rank after SECS seconds (default 600, at most a week).
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<u64>,
@@ -65,6 +81,10 @@ const TOOLS: [&str; 2] = ["mpirun", "mpicc"];
 pub struct Launch {
     pub ranks: usize,
     pub hostfile: Option<PathBuf>,
+    /// What the hostfile lists, read and checked when the launch was made.
+    pub hosts: Option<Hostfile>,
+    pub rsh_agent: Option<String>,
+    pub tcp_include: Option<String>,
     pub timeout: Duration,
     pub verbose: bool,
 }
@@ -74,6 +94,9 @@ impl Default for Launch {
         Launch {
             ranks: 2,
             hostfile: None,
+            hosts: None,
+            rsh_agent: None,
+            tcp_include: None,
             timeout: Duration::from_secs(600),
             verbose: false,
         }
@@ -127,9 +150,23 @@ impl Launch {
             if !path.is_file() {
                 return Err(format!("--hostfile {}: no such file", path.display()));
             }
+            launch.hosts = Some(hosts::read_hostfile(path)?);
             // mpirun runs in the work folder: the path must not depend on where xtask was typed.
             launch.hostfile = Some(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
         }
+        if let Some(agent) = &args.rsh_agent {
+            if launch.hostfile.is_none() {
+                return Err(format!(
+                    "--rsh-agent {agent} needs --hostfile: the agent starts mpirun's daemons on \
+                     the hosts the hostfile lists"
+                ));
+            }
+            hosts::check_agent(agent)?;
+        }
+        // mpirun runs in the work folder: a relative agent path must not depend on where xtask
+        // was typed.
+        launch.rsh_agent = args.rsh_agent.as_deref().map(absolute_program);
+        launch.tcp_include = args.tcp_include.clone();
         if let Some(ranks) = ranks {
             launch.check_ranks(ranks)?;
             launch.ranks = ranks;
@@ -138,9 +175,19 @@ impl Launch {
     }
 
     /// Refuses more ranks than this launch can sensibly start: [`RANKS_PER_CORE`] per core on
-    /// this machine alone; with a hostfile, [`MAX_RANKS`].
+    /// this machine alone; with a hostfile, its slots where every line gives them, else
+    /// [`MAX_RANKS`].
     pub fn check_ranks(&self, ranks: usize) -> Result<(), String> {
         let cores = cores();
+        let slots = self.hosts.as_ref().and_then(|h| h.slots);
+        if let (Some(file), Some(slots)) = (&self.hostfile, slots)
+            && ranks > slots
+        {
+            return Err(format!(
+                "--ranks {ranks} is more than the {slots} slots --hostfile {} lists",
+                file.display()
+            ));
+        }
         match self.hostfile {
             None if ranks > RANKS_PER_CORE * cores => Err(format!(
                 "--ranks {ranks} is more processes than this machine can sensibly start: at most \
@@ -154,23 +201,37 @@ impl Launch {
 
     /// Runs `binary args` on the ranks under `mpirun`, and turns its failures into one line.
     pub fn run(&self, binary: &Path, args: &[String]) -> Result<ExitCode> {
+        // Dropped last, on every way out of here: what is left of the launch ends with it.
+        let session = Session::create().context("cannot make mpirun's session folder")?;
         let mut cmd = Command::new("mpirun");
         cmd.current_dir(lab::work_dir())
             .args(["-n", &self.ranks.to_string()])
             // The ranks share the cores with the OS scheduler; binding would pin rank 0's threads.
             .args(["--bind-to", "none"])
-            .args(["--timeout", &self.timeout.as_secs().to_string()]);
-        if !self.verbose {
-            cmd.arg("-q");
-        }
+            .args(["--timeout", &self.timeout.as_secs().to_string()])
+            .args(["--mca", "orte_tmpdir_base"])
+            .arg(session.dir());
         match &self.hostfile {
             Some(file) => {
-                cmd.arg("--hostfile").arg(file);
+                // Shared memory only between ranks on one host; TCP between hosts.
+                cmd.arg("--hostfile")
+                    .arg(file)
+                    .args(["--mca", "btl", "self,vader,tcp"]);
             }
             None if self.ranks > cores() => {
                 cmd.arg("--oversubscribe");
             }
             None => {}
+        }
+        if let Some(agent) = &self.rsh_agent {
+            cmd.args(["--mca", "plm_rsh_agent", agent]);
+        }
+        if let Some(cidr) = &self.tcp_include {
+            cmd.args(["--mca", "btl_tcp_if_include", cidr]).args([
+                "--mca",
+                "oob_tcp_if_include",
+                cidr,
+            ]);
         }
         if running_as_root() {
             // OpenMPI refuses root unless told; containers and CI run as root.
@@ -181,12 +242,23 @@ impl Launch {
         if std::env::var_os(mandel_lab_folder::STAGED_ENV).is_some() {
             cmd.args(["-x", mandel_lab_folder::STAGED_ENV]);
         }
-        cmd.arg(binary).args(args);
+        cmd.arg(binary)
+            .args(args)
+            .stderr(std::process::Stdio::piped());
         let started = Instant::now();
         let mut child = interrupt::spawn(&mut cmd).context("cannot start mpirun")?;
+        let notices = child
+            .stderr
+            .take()
+            .map(|stderr| Notices::read(stderr, self.verbose))
+            .unwrap_or_default();
         // mpirun's --timeout should stop the ranks; this bounds mpirun itself.
         let deadline = self.timeout + Duration::from_secs(30);
-        let Some(status) = interrupt::wait(&mut child, Some(started + deadline))? else {
+        let waited = interrupt::wait(&mut child, Some(started + deadline));
+        // A daemon that lost mpirun may hold its standard error open: end it before reading on.
+        session.kill_leftovers();
+        notices.finish(Duration::from_secs(2));
+        let Some(status) = waited? else {
             bail!(
                 "mpirun did not stop within {} s of its --timeout; killed it",
                 deadline.as_secs()
@@ -197,22 +269,44 @@ impl Launch {
         } else {
             "; rerun with --verbose for mpirun's own messages"
         };
+        if status.success() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(died) = notices.rank_death() {
+            bail!("the MPI run failed: a rank died: {died}{hint}");
+        }
+        let hosts = if self.hostfile.is_some() {
+            ", or a host of --hostfile did not answer"
+        } else {
+            ""
+        };
         match status.code() {
-            Some(0) => Ok(ExitCode::SUCCESS),
             // The lab's own exit codes: it has printed its one line already.
             Some(code @ (1 | 2)) => Ok(ExitCode::from(code as u8)),
             _ if started.elapsed() >= self.timeout => bail!(
                 "the MPI run did not finish within {} s (--timeout): a rank hung or was too \
-                 slow, and mpirun stopped every rank",
+                 slow{hosts}, and mpirun stopped every rank",
                 self.timeout.as_secs()
             ),
             code => bail!(
                 "the MPI run failed: mpirun ended with {} (a rank died, or mpirun could not \
-                 start the {} ranks){hint}",
+                 start the {} ranks{hosts}){hint}",
                 code.map_or("a signal".to_string(), |c| format!("exit status {c}")),
                 self.ranks
             ),
         }
+    }
+}
+
+/// `agent` with its program made absolute where it is a relative path (`./agent -v`).
+fn absolute_program(agent: &str) -> String {
+    let program = agent.split_whitespace().next().unwrap_or_default();
+    if !program.contains('/') || program.starts_with('/') {
+        return agent.to_string();
+    }
+    match std::path::absolute(program) {
+        Ok(path) => agent.replacen(program, &path.to_string_lossy(), 1),
+        Err(_) => agent.to_string(),
     }
 }
 
@@ -261,13 +355,17 @@ pub fn run(args: &MpiArgs) -> Result<ExitCode> {
         options: args.run.clone(),
     };
     let lab_args = lab::argv(&["run"], &run);
+    let hosts = launch.hosts.as_ref().map_or(String::new(), |h| {
+        format!(
+            " on {} host{} ({})",
+            h.hosts.len(),
+            if h.hosts.len() == 1 { "" } else { "s" },
+            h.hosts.join(", ")
+        )
+    });
     eprintln!(
-        "xtask: mpirun -n {}{}: mandel-lab {}",
+        "xtask: mpirun -n {}{hosts}: mandel-lab {}",
         launch.ranks,
-        launch
-            .hostfile
-            .as_ref()
-            .map_or(String::new(), |f| format!(" --hostfile {}", f.display())),
         lab_args.join(" ")
     );
     launch.run(&binary, &lab_args)
@@ -300,6 +398,17 @@ mod tests {
         assert_eq!(launch.timeout, Duration::from_secs(9));
         assert!(launch.verbose);
         assert_eq!(args.run.problem.width, 100);
+    }
+
+    #[test]
+    fn a_relative_agent_is_made_absolute_and_keeps_its_arguments() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            absolute_program("./agent -v"),
+            format!("{} -v", cwd.join("agent").display())
+        );
+        assert_eq!(absolute_program("ssh -x"), "ssh -x");
+        assert_eq!(absolute_program("/usr/bin/ssh"), "/usr/bin/ssh");
     }
 
     #[test]

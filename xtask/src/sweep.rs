@@ -69,8 +69,8 @@ pub fn run(args: SweepCommand) -> Result<ExitCode> {
     if args.lab.axis != THREADS {
         if args.mpi != MpiSweepArgs::default() {
             return Ok(lab::bad_input(&format!(
-                "--ranks, --no-mpi, --hostfile, --timeout and --verbose belong to `sweep \
-                 {THREADS}`, not `sweep {}`",
+                "--ranks, --no-mpi, --hostfile, --rsh-agent, --tcp-include, --timeout and \
+                 --verbose belong to `sweep {THREADS}`, not `sweep {}`",
                 args.lab.axis
             )));
         }

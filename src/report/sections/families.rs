@@ -107,6 +107,9 @@ fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<Str
         section
             .extras
             .push(gpu.render().map_err(|e| e.to_string())?);
+        section
+            .extras
+            .extend(super::hosts::hosts_note(results, g.family)?);
         for sw in extras.sweeps {
             if sw.axis().family() == Some(g.family) {
                 section.extras.push(super::sweeps::sweep_section(sw)?);

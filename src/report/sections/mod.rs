@@ -9,6 +9,7 @@ mod data;
 pub mod families;
 pub mod flags;
 pub mod history;
+mod hosts;
 pub mod limit;
 mod overview;
 pub mod peers;

@@ -3,6 +3,8 @@
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
