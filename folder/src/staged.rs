@@ -45,9 +45,18 @@ fn with_table<R>(f: impl FnOnce(&mut Vec<(PathBuf, PathBuf)>) -> R) -> R {
     f(table)
 }
 
+/// Every staging copy this process has known, kept after its transaction ends: an error made
+/// inside a transaction is printed after it, and still names the folder, not the copy.
+static SHOWN: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
 /// Adds a transaction of this process: its folder and its copy.
 pub(crate) fn register(folder: &Path, copy: &Path) {
-    with_table(|t| t.push((folder.to_path_buf(), copy.to_path_buf())));
+    let pair = (folder.to_path_buf(), copy.to_path_buf());
+    SHOWN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(pair.clone());
+    with_table(|t| t.push(pair));
 }
 
 /// Removes a transaction of this process, by its copy.
@@ -66,7 +75,8 @@ pub fn physical(path: &Path) -> PathBuf {
 /// The path a reader of messages knows: `path` with a staging copy's part (this process's own or
 /// a parent's) written as the folder it stands for. Staging copies never show in a message.
 pub fn public(path: &Path) -> PathBuf {
-    with_table(|t| public_in(t, path))
+    let path = with_table(|t| public_in(t, path));
+    public_in(&SHOWN.lock().unwrap_or_else(PoisonError::into_inner), &path)
 }
 
 fn public_in(staged: &[(PathBuf, PathBuf)], path: &Path) -> PathBuf {
