@@ -129,7 +129,7 @@ fn hex(path: &Path) -> String {
 
 fn unhex(text: &str) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStringExt;
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let bytes = (0..text.len())
