@@ -73,9 +73,20 @@ enum Command {
     /// Validate and measure one variant from this build (a cell of `cargo xtask flags`).
     #[command(hide = true)]
     FlagsCell(flags::FlagsCellArgs),
+    /// Print this binary's build (its fingerprint and the checkout it was compiled in) as JSON:
+    /// how `cargo xtask` checks that the binary it built is its own checkout's.
+    #[command(hide = true)]
+    BuildId,
 }
 
 pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
+
+/// `build-id`: [`crate::build_id::BuildId::this`] as one JSON line.
+fn build_id() -> anyhow::Result<ExitCode> {
+    let id = serde_json::to_string(&crate::build_id::BuildId::this())?;
+    out::outln!("{id}")?;
+    Ok(ExitCode::SUCCESS)
+}
 
 /// What the lab makes of the shared problem options (`mandel_lab_options::ProblemArgs`).
 pub(crate) trait ProblemSpec {
@@ -224,6 +235,7 @@ fn lab_main() -> ExitCode {
         Command::Peers(args) => peers::run(args),
         Command::Flags(args) => flags::run(args),
         Command::FlagsCell(args) => flags::cell(args),
+        Command::BuildId => build_id(),
     };
     match result {
         Ok(code) => code,

@@ -97,7 +97,13 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             out!("{}", terminal::render(&groups))?;
             // A merge warns of what it measured: the rest was warned of when it was measured
             // (`cargo xtask report` merges `mpi` into a report that has just said its warnings).
+            // A re-render measured nothing, so it says none: `cargo xtask report` re-renders
+            // after profiling, and the warnings the measurement said would come twice (the page
+            // keeps them).
             let mut measured = results.clone();
+            if args.render_only {
+                measured.variants.clear();
+            }
             if args.merge {
                 let names: Vec<&str> = measurement::select(args.variants.as_deref())?
                     .iter()

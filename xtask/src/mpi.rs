@@ -240,9 +240,15 @@ pub fn build() -> Result<PathBuf> {
     if let Some(tool) = missing_tool() {
         bail!("{tool} not found: the MPI variant needs OpenMPI (Debian: {INSTALL})");
     }
-    // The lab's cargo feature (Cargo.toml's `[features]`), not a variant name.
-    lab::build_release(&[MPI_FEATURE]).with_context(|| {
-        format!("building with MPI needs OpenMPI's mpicc and libclang (Debian: {INSTALL})")
+    // The lab's cargo feature (Cargo.toml's `[features]`), not a variant name. An interrupted
+    // build is said to be interrupted, not blamed on what may be missing.
+    lab::build_release(&[MPI_FEATURE]).map_err(|e| {
+        if e.is::<interrupt::Interrupted>() {
+            return e;
+        }
+        e.context(format!(
+            "building with MPI needs OpenMPI's mpicc and libclang (Debian: {INSTALL})"
+        ))
     })
 }
 

@@ -20,7 +20,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub quick: bool,
     /// Comma-separated variants to run (default: all).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     /// Re-render the report from the saved results.json; runs no kernel.
     #[arg(long)]
@@ -103,7 +103,7 @@ impl TableFormat {
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct ProfileArgs {
     /// Comma-separated variants to profile (default: every available one).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     /// Seconds pprof samples each variant while criterion runs it repeatedly.
     #[arg(long, value_name = "S", default_value_t = 3.0)]
