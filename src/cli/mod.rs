@@ -5,6 +5,7 @@
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
 mod flags;
+mod given;
 mod history;
 mod list;
 pub(crate) mod out;
@@ -93,18 +94,23 @@ pub(crate) trait ProblemSpec {
     /// The problem asked for.
     fn spec(&self) -> Result<GridSpec, LabError>;
 
-    /// The problem, with the iteration limit `quick_maxiter` under `--quick` when the user set
-    /// none of the problem's options.
+    /// The problem; under `--quick`, what was given kept and the rest `--quick`'s, with the
+    /// iteration limit `quick_maxiter` (see [`given`]).
     fn spec_for(&self, quick: bool, quick_maxiter: u32) -> Result<GridSpec, LabError> {
-        let mut spec = self.spec()?;
-        if quick && !self.is_explicit() {
-            spec.maxiter = quick_maxiter;
-        }
-        Ok(spec)
+        let spec = self.spec()?;
+        Ok(match quick {
+            true => self.given().quick(spec, quick_maxiter),
+            false => spec,
+        })
     }
 
-    /// Whether the user set any of the problem's options (so `--quick` keeps them).
-    fn is_explicit(&self) -> bool;
+    /// Which of the problem's options the user set (so `--quick` keeps them).
+    fn given(&self) -> given::Given;
+
+    /// Whether the user set any of the problem's options.
+    fn is_explicit(&self) -> bool {
+        self.given().any()
+    }
 }
 
 impl ProblemSpec for ProblemArgs {
@@ -117,8 +123,8 @@ impl ProblemSpec for ProblemArgs {
         })
     }
 
-    fn is_explicit(&self) -> bool {
-        ProblemArgs::is_explicit(self)
+    fn given(&self) -> given::Given {
+        given::Given::of(self)
     }
 }
 

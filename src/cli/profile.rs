@@ -81,9 +81,15 @@ pub(super) fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
                 .collect();
             results.problem.spec()
         }
-        None => args
-            .problem
-            .spec_for(args.quick, super::report::QUICK_MAXITER)?,
+        None => {
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
+            if let Some(note) =
+                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+            {
+                eprintln!("{note}.");
+            }
+            spec
+        }
     };
     spec.build()?;
     let selection = selection(args.variants.as_deref(), &in_report)?;

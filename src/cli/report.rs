@@ -33,9 +33,10 @@ const REPORT_FILES: [&str; 7] = [
 pub(super) use mandel_lab_options::ReportArgs;
 use mandel_lab_options::TableFormat;
 
-/// Whether `--quick` chooses the problem (none was given on the command line).
+/// Whether `--quick` sizes the grid to the machine (neither side was given on the command line).
 fn quick_chooses_problem(args: &ReportArgs) -> bool {
-    args.quick && !args.problem.is_explicit()
+    let given = super::ProblemSpec::given(&args.problem);
+    args.quick && !given.width && !given.height
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -182,15 +183,23 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     if let Some(given) = given {
         spec = given;
     } else if quick_chooses_problem(args) {
+        if let Some(note) = super::ProblemSpec::given(&args.problem).quick_note(&spec, true) {
+            eprintln!("{note}.");
+        }
         eprintln!("Calibrating --quick: every variant once on a small grid...");
         let chosen = crate::quick::plan(
             &measurement::runs(&selection, &opts),
             opts.bench.as_ref(),
             crate::quick::BUDGET_SECS,
+            &spec,
         )?;
         eprintln!("{}.", chosen.describe());
         spec = chosen.spec(spec.region);
         quick = Some(chosen);
+    } else if args.quick {
+        if let Some(note) = super::ProblemSpec::given(&args.problem).quick_note(&spec, false) {
+            eprintln!("{note}.");
+        }
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = measurement::runs(&selection, &opts).len();

@@ -91,6 +91,9 @@ fn root_from_cargo() -> Option<PathBuf> {
 /// xtask's arguments needs no release build; builds with features (`mpi`) are still made.
 pub const BINARY_ENV: &str = "MANDEL_LAB_BINARY";
 
+/// The folder in the target folder that holds xtask's copies of the lab, one folder per checkout.
+pub const COPIES: &str = "xtask-labs";
+
 /// The target folder: `$CARGO_TARGET_DIR`, else the workspace's `target/`.
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -106,9 +109,10 @@ pub fn target_dir() -> PathBuf {
 /// xtask never runs what cargo leaves at the shared `release/mandel-lab`: another checkout
 /// sharing the target folder, or a build with other features, may put its own there at any
 /// moment. Under the build lock, the executable cargo names for this build is copied to
-/// `release/xtask/<checkout>/<features, or "default">/mandel-lab` (keeping its name, which is the
-/// process name MPI's ranks are found by), one folder per checkout, and the copy is asked which
-/// checkout it was compiled in before it is used (see [`build_in`]).
+/// `<target>/xtask-labs/<checkout>/<features, or "default">/mandel-lab` (keeping its name, which
+/// is the process name MPI's ranks are found by), one folder per checkout, and the copy is asked
+/// which checkout it was compiled in before it is used (see [`build_in`]). The folder is not
+/// under `release/`, where cargo puts each binary of the workspace by its name (xtask's too).
 pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if features.is_empty() {
         if let Some(binary) = std::env::var_os(BINARY_ENV) {
@@ -128,8 +132,7 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     };
     let root = root();
     let copy = target_dir()
-        .join("release")
-        .join("xtask")
+        .join(COPIES)
         .join(build::checkout_key(&root))
         .join(name)
         .join("mandel-lab");

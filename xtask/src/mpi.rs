@@ -18,7 +18,7 @@ use crate::{interrupt, lab};
 
 /// `cargo xtask mpi`: xtask's launch options and the lab's `run` options.
 ///
-/// Builds mandel-lab in release with the `mpi` feature (copied to target/release/xtask/mpi/) and
+/// Builds mandel-lab in release with the `mpi` feature (copied to target/xtask-labs/<checkout>/mpi/) and
 /// runs `mpirun -n N mandel-lab run --variant <the MPI variant> [RUN OPTIONS]`. Rank 0 builds the
 /// grid and serves the --chunks work units (default 16) on demand to every rank, itself
 /// included; it validates the counts against the reference and prints the tutorial's lines.
