@@ -106,11 +106,6 @@ pub(crate) trait ProblemSpec {
 
     /// Which of the problem's options the user set (so `--quick` keeps them).
     fn given(&self) -> given::Given;
-
-    /// Whether the user set any of the problem's options.
-    fn is_explicit(&self) -> bool {
-        self.given().any()
-    }
 }
 
 impl ProblemSpec for ProblemArgs {

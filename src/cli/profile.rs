@@ -379,7 +379,9 @@ mod tests {
         }
         let in_report = [mpi.to_string()];
         let notes = selection(None, &in_report).unwrap().notes;
-        let about: Vec<&String> = notes.iter().filter(|n| n.contains(mpi)).collect();
+        let about: Vec<&String> = (notes.iter())
+            .filter(|n| n.split(' ').nth(1) == Some(mpi))
+            .collect();
         assert_eq!(about.len(), 1, "{notes:?}");
         assert!(
             about[0].starts_with(&format!("note: {mpi} is measured in the report")),

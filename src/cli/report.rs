@@ -35,7 +35,7 @@ use mandel_lab_options::TableFormat;
 
 /// Whether `--quick` sizes the grid to the machine (neither side was given on the command line).
 fn quick_chooses_problem(args: &ReportArgs) -> bool {
-    let given = super::ProblemSpec::given(&args.problem);
+    let given = args.problem.given();
     args.quick && !given.width && !given.height
 }
 
@@ -183,7 +183,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     if let Some(given) = given {
         spec = given;
     } else if quick_chooses_problem(args) {
-        if let Some(note) = super::ProblemSpec::given(&args.problem).quick_note(&spec, true) {
+        if let Some(note) = args.problem.given().quick_note(&spec, true) {
             eprintln!("{note}.");
         }
         eprintln!("Calibrating --quick: every variant once on a small grid...");
@@ -197,7 +197,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         spec = chosen.spec(spec.region);
         quick = Some(chosen);
     } else if args.quick {
-        if let Some(note) = super::ProblemSpec::given(&args.problem).quick_note(&spec, false) {
+        if let Some(note) = args.problem.given().quick_note(&spec, false) {
             eprintln!("{note}.");
         }
     }
