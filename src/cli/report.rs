@@ -196,10 +196,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         eprintln!("{}.", chosen.describe());
         spec = chosen.spec(spec.region);
         quick = Some(chosen);
-    } else if args.quick {
-        if let Some(note) = args.problem.given().quick_note(&spec, false) {
-            eprintln!("{note}.");
-        }
+    } else if let Some(note) =
+        (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+    {
+        eprintln!("{note}.");
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = measurement::runs(&selection, &opts).len();
