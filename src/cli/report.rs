@@ -15,7 +15,7 @@ use crate::results::Results;
 use crate::sweep::Legacy;
 use crate::{GridSpec, LabError, fsutil};
 
-/// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
+/// The iteration limit of `--quick` (unless `--maxiter` is given), shared by `profile --quick`
 /// and `peers --quick`.
 pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
 
