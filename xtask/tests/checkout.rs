@@ -176,17 +176,21 @@ fn a_report_in_one_clone_measures_that_clones_code_after_another_clone_built() {
     );
     // The fingerprint recorded is that of the binary xtask ran: its copy for clone 1.
     let copies = target_dir().join("xtask-labs");
-    let ids: Vec<serde_json::Value> = std::fs::read_dir(&copies)
+    let ids: Vec<(PathBuf, serde_json::Value)> = std::fs::read_dir(&copies)
         .unwrap()
         .flatten()
-        .map(|e| e.path().join("default/mandel-lab"))
-        .filter(|p| p.is_file())
-        .filter_map(|p| Command::new(p).arg("build-id").output().ok())
-        .filter_map(|o| serde_json::from_slice(&o.stdout).ok())
+        .map(|e| e.path())
+        .filter(|dir| dir.join("default/mandel-lab").is_file())
+        .filter_map(|dir| {
+            let out = Command::new(dir.join("default/mandel-lab"))
+                .arg("build-id")
+                .output();
+            Some((dir, serde_json::from_slice(&out.ok()?.stdout).ok()?))
+        })
         .collect();
-    let ours = ids
+    let (folder, ours) = ids
         .iter()
-        .find(|id| Path::new(id["checkout"].as_str().unwrap_or("")) == checkout)
+        .find(|(_, id)| Path::new(id["checkout"].as_str().unwrap_or("")) == checkout)
         .unwrap_or_else(|| {
             panic!(
                 "no copy of clone 1's lab under {}: {ids:?}",
@@ -201,4 +205,6 @@ fn a_report_in_one_clone_measures_that_clones_code_after_another_clone_built() {
         page.contains(build["fingerprint"].as_str().unwrap()),
         "the page lacks the build ID"
     );
+    // The copy of a clone about to be removed is of no further use (50 MB each run).
+    std::fs::remove_dir_all(folder).unwrap();
 }
