@@ -8,6 +8,7 @@
 //! thin shell over [`cli`].
 
 pub mod bench;
+pub mod build_id;
 pub mod cli;
 pub mod error;
 pub mod export;

@@ -5,6 +5,7 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use crate::build_id::BuildId;
 use crate::limit::Limit;
 use crate::units::{human_size, now_rfc3339};
 
@@ -37,8 +38,13 @@ pub struct Machine {
     pub target: String,
     pub rustflags: String,
     pub target_features: String,
-    /// `git describe`-like revision of the working tree, `-dirty` when it has changes.
+    /// The revision of the checkout the binary was compiled in (see [`BuildId::checkout`]),
+    /// `-dirty` when its tracked files had uncommitted changes.
     pub git_revision: String,
+    /// The build that ran: the binary's own fingerprint and its checkout. `None` in records from
+    /// a lab that did not record it.
+    #[serde(default)]
+    pub build: Option<BuildId>,
     /// RFC 3339 UTC date of the measurement.
     pub date: String,
     /// The start-up probe: the clock and the inner iteration's rate at each SIMD width.
@@ -71,6 +77,7 @@ impl Machine {
             rustflags: env!("MANDEL_RUSTFLAGS").into(),
             target_features: env!("MANDEL_TARGET_FEATURES").into(),
             git_revision: git_revision().unwrap_or_else(|| "unknown".into()),
+            build: Some(BuildId::this()),
             date: now_rfc3339(),
             limit: None,
         }
@@ -192,10 +199,17 @@ fn count_cpus(list: &str) -> usize {
         .max(1)
 }
 
-/// The working tree's revision, `-dirty` with uncommitted changes to tracked files.
+/// The revision of the checkout the binary was compiled in, `-dirty` with uncommitted changes to
+/// tracked files; where that folder is gone, the current folder's. That checkout, not the folder
+/// the lab runs in, holds the code measured: the revision and the build's fingerprint then name
+/// the same code.
 pub fn git_revision() -> Option<String> {
+    let checkout = crate::build_id::checkout();
+    let dir = Path::new(&checkout);
+    let dir = if dir.is_dir() { dir } else { Path::new(".") };
     let git = |args: &[&str]| {
         Command::new("git")
+            .current_dir(dir)
             .args(args)
             .output()
             .ok()

@@ -29,9 +29,9 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
     names.split(',').map(|n| find_variant(n.trim())).collect()
 }
 
-/// The list `--variants` gives, or `None` for the command's default (for `report`, every variant):
-/// to every command an empty list means the same as no option (`--variants ''` is what a script's
-/// empty variable gives), never an empty selection.
+/// The list `--variants` gives, or `None` for the command's default (for `report`, every variant).
+/// The command line never gives an empty list (`mandel_lab_options::variant_list` refuses it, for
+/// the lab and xtask alike); one made in code is read as no list, never as an empty selection.
 pub fn named(list: Option<&str>) -> Option<&str> {
     list.filter(|l| !l.trim().is_empty())
 }

@@ -82,18 +82,19 @@ impl QuickPlan {
     }
 }
 
-/// Calibrates `runs` on the tutorial's region at [`MAXITER`] and chooses the grid that fits
-/// `budget_secs` under criterion's `settings` (`None`: one validation run each, no criterion).
+/// Calibrates `runs` on `problem`'s region and iteration limit (the tutorial's region at
+/// [`MAXITER`], unless given) and chooses the square grid that fits `budget_secs` under
+/// criterion's `settings` (`None`: one validation run each, no criterion).
 pub fn plan(
     runs: &[(&'static Variant, Tuning)],
     settings: Option<&BenchSettings>,
     budget_secs: f64,
+    problem: &GridSpec,
 ) -> Result<QuickPlan, LabError> {
     let calibration = GridSpec {
         width: CALIBRATION_SIDE,
         height: CALIBRATION_SIDE,
-        maxiter: MAXITER,
-        ..GridSpec::TUTORIAL
+        ..*problem
     }
     .build()?;
     let pixels = calibration.pixels() as f64;
@@ -117,7 +118,10 @@ pub fn plan(
             per_pixel.push((name, once.seconds / pixels));
         }
     }
-    Ok(choose(&per_pixel, settings, budget_secs))
+    Ok(QuickPlan {
+        maxiter: problem.maxiter,
+        ..choose(&per_pixel, settings, budget_secs)
+    })
 }
 
 /// The largest side whose predicted cost fits `budget_secs`, from each run's seconds per pixel

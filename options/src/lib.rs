@@ -14,6 +14,7 @@ mod cli;
 mod commands;
 pub mod flags;
 mod problem;
+mod variants;
 
 pub use argv::{Argv, ToArgv, defaults, parse_args};
 pub use cli::{accept_negative_numbers, one_line};
@@ -22,6 +23,14 @@ pub use commands::{
     SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs, TableFormat,
 };
 pub use problem::{Format, ProblemArgs, TuningArgs};
+pub use variants::variant_list;
+
+/// The checkout this crate was compiled in, as `.cargo/config.toml` names it to every cargo
+/// command run there (`None` for a build outside cargo or from an older checkout). Reading it is
+/// what keys this crate's build to its checkout: cargo records the value and rebuilds the crate
+/// where another checkout sharing the target folder built it last (see that file). The lab and
+/// xtask depend on this crate, so they are rebuilt with it.
+pub const CHECKOUT: Option<&str> = option_env!("MANDEL_LAB_CHECKOUT");
 
 /// The tutorial's pixel width.
 pub const TUTORIAL_WIDTH: usize = 500;

@@ -26,7 +26,7 @@ use mandel_lab_options::flags::{BUILD_LOG_FILE, FlagsCheck};
 #[derive(Debug, Args)]
 pub(super) struct FlagsArgs {
     /// Variants to run from every build (default: the single-core loops and simd-lanes).
-    #[arg(long, value_name = "A,B")]
+    #[arg(long, value_name = "A,B", value_parser = mandel_lab_options::variant_list)]
     variants: Option<String>,
     /// Resolve the variants, print them and the C one as JSON (`FlagsCheck`), and stop.
     #[arg(long)]

@@ -5,6 +5,7 @@
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
 mod flags;
+mod given;
 mod history;
 mod list;
 pub(crate) mod out;
@@ -73,27 +74,38 @@ enum Command {
     /// Validate and measure one variant from this build (a cell of `cargo xtask flags`).
     #[command(hide = true)]
     FlagsCell(flags::FlagsCellArgs),
+    /// Print this binary's build (its fingerprint and the checkout it was compiled in) as JSON:
+    /// how `cargo xtask` checks that the binary it built is its own checkout's.
+    #[command(hide = true)]
+    BuildId,
 }
 
 pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
+
+/// `build-id`: [`crate::build_id::BuildId::this`] as one JSON line.
+fn build_id() -> anyhow::Result<ExitCode> {
+    let id = serde_json::to_string(&crate::build_id::BuildId::this())?;
+    out::outln!("{id}")?;
+    Ok(ExitCode::SUCCESS)
+}
 
 /// What the lab makes of the shared problem options (`mandel_lab_options::ProblemArgs`).
 pub(crate) trait ProblemSpec {
     /// The problem asked for.
     fn spec(&self) -> Result<GridSpec, LabError>;
 
-    /// The problem, with the iteration limit `quick_maxiter` under `--quick` when the user set
-    /// none of the problem's options.
+    /// The problem; under `--quick`, what was given kept and the rest `--quick`'s, with the
+    /// iteration limit `quick_maxiter` (see [`given`]).
     fn spec_for(&self, quick: bool, quick_maxiter: u32) -> Result<GridSpec, LabError> {
-        let mut spec = self.spec()?;
-        if quick && !self.is_explicit() {
-            spec.maxiter = quick_maxiter;
-        }
-        Ok(spec)
+        let spec = self.spec()?;
+        Ok(match quick {
+            true => self.given().quick(spec, quick_maxiter),
+            false => spec,
+        })
     }
 
-    /// Whether the user set any of the problem's options (so `--quick` keeps them).
-    fn is_explicit(&self) -> bool;
+    /// Which of the problem's options the user set (so `--quick` keeps them).
+    fn given(&self) -> given::Given;
 }
 
 impl ProblemSpec for ProblemArgs {
@@ -106,8 +118,8 @@ impl ProblemSpec for ProblemArgs {
         })
     }
 
-    fn is_explicit(&self) -> bool {
-        ProblemArgs::is_explicit(self)
+    fn given(&self) -> given::Given {
+        given::Given::of(self)
     }
 }
 
@@ -224,6 +236,7 @@ fn lab_main() -> ExitCode {
         Command::Peers(args) => peers::run(args),
         Command::Flags(args) => flags::run(args),
         Command::FlagsCell(args) => flags::cell(args),
+        Command::BuildId => build_id(),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,9 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     if args.check_args {
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(note) = (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick) {
+        eprintln!("{note}.");
+    }
     // The peer programs and the lab's Python scratch live in the checkout `cargo xtask` names
     // (else the one the lab was built from), whatever folder the lab runs in.
     let Some(workspace) = crate::profile::workspace() else {

@@ -81,6 +81,9 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
         ))
         .into());
     }
+    // The variants the report measured: one this build cannot run (`mpi`, measured under
+    // mpirun by the same `cargo xtask report`) is noted as measured there, never as skipped.
+    let mut in_report = Vec::new();
     let spec = match &args.problem_from {
         Some(_) if args.problem.is_explicit() => {
             return Err(LabError::bad_input(
@@ -89,10 +92,23 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             )
             .into());
         }
-        Some(path) => crate::results::Results::load(path)?.problem.spec(),
-        None => args
-            .problem
-            .spec_for(args.quick, super::report::QUICK_MAXITER)?,
+        Some(path) => {
+            let results = crate::results::Results::load(path)?;
+            in_report = (results.variants.iter())
+                .filter(|v| v.status != crate::validate::Status::Skip)
+                .map(|v| v.info.name.clone())
+                .collect();
+            results.problem.spec()
+        }
+        None => {
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
+            if let Some(note) =
+                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+            {
+                eprintln!("{note}.");
+            }
+            spec
+        }
     };
     // Without a problem of its own, the profiles are of the report whose page links them.
     let (spec, chosen) = match report_problem(&args) {
@@ -100,7 +116,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
         None => (spec, None),
     };
     spec.build()?;
-    let selection = selection(args.variants.as_deref())?;
+    let selection = selection(args.variants.as_deref(), &in_report)?;
     // The views are written to a scratch folder and moved in with profile.json at the end: an
     // interrupted run leaves the previous views and summary, never a mix of two problems.
     let staging = profile::Staging::create(&args.out)?;
@@ -251,8 +267,9 @@ fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String
 /// line (kept in [`Selection::notes`]).
 ///
 /// The second list is the GPU variants whose machine code can be shown (where NVRTC, ptxas and
-/// nvdisasm are installed): with or without a GPU to run them on.
-fn selection(list: Option<&str>) -> Result<Selection, LabError> {
+/// nvdisasm are installed): with or without a GPU to run them on. A variant this build cannot run
+/// that is `in_report` (measured in the report these profiles are for) gets a note saying so.
+fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabError> {
     let named = measurement::named(list).is_some();
     // Looked for (NVRTC loaded) only when a GPU variant is among those asked for.
     let tools = std::cell::OnceCell::new();
@@ -273,6 +290,13 @@ fn selection(list: Option<&str>) -> Result<Selection, LabError> {
         }
         match v.availability() {
             Availability::Available => selection.sampled.push(v),
+            Availability::Unavailable(why) if in_report.iter().any(|n| n == v.name) => {
+                selection.notes.push(format!(
+                    "note: {} is measured in the report, not profiled: this build cannot run it \
+                     ({why})",
+                    v.name
+                ))
+            }
             Availability::Unavailable(why) if named && !code_shown => {
                 return Err(LabError::bad_input(format!(
                     "variant {} cannot be profiled here: {why}",
@@ -405,12 +429,51 @@ mod tests {
     #[test]
     fn an_empty_variant_list_profiles_every_available_variant_as_no_list_does() {
         let names = |list| -> Vec<&str> {
-            let s = selection(list).unwrap();
+            let s = selection(list, &[]).unwrap();
             let gpu = s.gpu.iter().map(|c| c.variant.name);
             s.sampled.iter().map(|v| v.name).chain(gpu).collect()
         };
         assert_eq!(names(Some("")), names(None));
         assert_eq!(names(Some(" ")), names(None));
         assert_eq!(names(Some("naive")), ["naive"]);
+    }
+
+    #[test]
+    fn a_variant_the_report_measured_but_this_build_cannot_run_is_noted_never_skipped() {
+        let mpi = mandel_variants::parallel::mpi_jobs::VARIANT.name;
+        if mpi_available() {
+            println!("skip: built with the mpi feature, where {mpi} runs and is profiled");
+            return;
+        }
+        let in_report = [mpi.to_string()];
+        let notes = selection(None, &in_report).unwrap().notes;
+        let about: Vec<&String> = (notes.iter())
+            .filter(|n| n.split(' ').nth(1) == Some(mpi))
+            .collect();
+        assert_eq!(about.len(), 1, "{notes:?}");
+        assert!(
+            about[0].starts_with(&format!("note: {mpi} is measured in the report")),
+            "{about:?}"
+        );
+        // Named, it is noted too, where a variant that cannot run is otherwise refused.
+        let named = selection(Some(mpi), &in_report).unwrap();
+        assert!(
+            named.sampled.is_empty() && named.notes.len() == 1,
+            "{:?}",
+            named.notes
+        );
+        // Outside a report it is still a skip.
+        let alone = selection(None, &[]).unwrap().notes;
+        assert!(
+            alone
+                .iter()
+                .any(|n| n.starts_with(&format!("skip: {mpi} ("))),
+            "{alone:?}"
+        );
+    }
+
+    fn mpi_available() -> bool {
+        mandel_variants::parallel::mpi_jobs::VARIANT.availability()
+            == mandel_variants::Availability::Available
     }
 }

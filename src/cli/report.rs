@@ -18,7 +18,7 @@ use crate::sweep::Legacy;
 use crate::{GridSpec, LabError, fsutil};
 use mandel_lab_folder::physical;
 
-/// The iteration limit of `--quick` (unless the problem is given), shared by `profile --quick`
+/// The iteration limit of `--quick` (unless `--maxiter` is given), shared by `profile --quick`
 /// and `peers --quick`.
 pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
 
@@ -36,9 +36,10 @@ const REPORT_FILES: [&str; 7] = [
 pub(super) use mandel_lab_options::ReportArgs;
 use mandel_lab_options::TableFormat;
 
-/// Whether `--quick` chooses the problem (none was given on the command line).
+/// Whether `--quick` sizes the grid to the machine (neither side was given on the command line).
 fn quick_chooses_problem(args: &ReportArgs) -> bool {
-    args.quick && !args.problem.is_explicit()
+    let given = args.problem.given();
+    args.quick && !given.width && !given.height
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -127,7 +128,13 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             out!("{}", terminal::render(&groups))?;
             // A merge warns of what it measured: the rest was warned of when it was measured
             // (`cargo xtask report` merges `mpi` into a report that has just said its warnings).
+            // A re-render measured nothing, so it says none: `cargo xtask report` re-renders
+            // after profiling, and the warnings the measurement said would come twice (the page
+            // keeps them).
             let mut measured = results.clone();
+            if args.render_only {
+                measured.variants.clear();
+            }
             if args.merge {
                 let names: Vec<&str> = measurement::select(args.variants.as_deref())?
                     .iter()
@@ -217,15 +224,23 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     if let Some(given) = given {
         spec = given;
     } else if quick_chooses_problem(args) {
+        if let Some(note) = args.problem.given().quick_note(&spec, true) {
+            eprintln!("{note}.");
+        }
         eprintln!("Calibrating --quick: every variant once on a small grid...");
         let chosen = crate::quick::plan(
             &measurement::runs(&selection, &opts),
             opts.bench.as_ref(),
             crate::quick::BUDGET_SECS,
+            &spec,
         )?;
         eprintln!("{}.", chosen.describe());
         spec = chosen.spec(spec.region);
         quick = Some(chosen);
+    } else if let Some(note) =
+        (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+    {
+        eprintln!("{note}.");
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = measurement::runs(&selection, &opts).len();

@@ -190,7 +190,7 @@ fn variants(
     axis: &dyn Axis,
     names: Option<&str>,
 ) -> Result<Vec<&'static mandel_variants::Variant>, LabError> {
-    // An empty list is the axis's own variants, as no option is.
+    // An empty list (refused on the command line) is the axis's own variants, as no option is.
     let names = measurement::named(names);
     let mut variants = match names {
         Some(names) => measurement::select(Some(names))?,

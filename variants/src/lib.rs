@@ -22,6 +22,13 @@ pub mod vector;
 pub use registry::{SPEEDUP_BASELINE, VARIANTS, find, names, report_order, sweep_baseline};
 pub use tutorial::TutorialFigure;
 
+/// The checkout this crate was compiled in, as `.cargo/config.toml` names it to every cargo
+/// command run there. Reading it keys the kernels' build to their checkout: two checkouts sharing
+/// one target folder otherwise share this crate's artifacts, and a checkout whose files are older
+/// than the other's build would run the other's kernels (cargo records the value and rebuilds the
+/// crate when it differs).
+pub const CHECKOUT: Option<&str> = option_env!("MANDEL_LAB_CHECKOUT");
+
 use thiserror::Error;
 
 /// The inputs every kernel sees: the grid's column and row coordinates and the iteration limit.

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result, bail};
 use mandel_lab_options::ToArgv;
 
-use crate::interrupt;
+use crate::{build, interrupt};
 
 /// `cargo` arguments that build the lab's release binary, and nothing else.
 pub const BUILD_LAB: &[&str] = &[
@@ -91,6 +91,9 @@ fn root_from_cargo() -> Option<PathBuf> {
 /// xtask's arguments needs no release build; builds with features (`mpi`) are still made.
 pub const BINARY_ENV: &str = "MANDEL_LAB_BINARY";
 
+/// The folder in the target folder that holds xtask's copies of the lab, one folder per checkout.
+pub const COPIES: &str = "xtask-labs";
+
 /// The target folder: `$CARGO_TARGET_DIR`, else the workspace's `target/`.
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -98,16 +101,18 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
-/// Builds the `mandel-lab` binary in release mode with `features`, and returns its path (or
-/// `$MANDEL_LAB_BINARY`'s, for a build without features, where that is set).
+/// Builds the `mandel-lab` binary of this checkout in release mode with `features`, and returns
+/// its path (or `$MANDEL_LAB_BINARY`'s, for a build without features, where that is set).
 ///
-/// Every build shares the workspace's one target folder, so a build with features recompiles
-/// only the two lab crates (cargo keeps both feature sets' artifacts side by side, and switching
-/// back is free). But cargo puts either build's binary at the same `release/mandel-lab`, so
-/// xtask never runs that file: under the build lock, each build is copied to
-/// `release/xtask/<features, or "default">/mandel-lab` (keeping its name, which is the process
-/// name MPI's ranks are found by), and a build with other features started meanwhile by another
-/// xtask cannot swap the binary under a running command.
+/// Every build shares the one target folder, so a build with features recompiles only the lab's
+/// crates (cargo keeps both feature sets' artifacts side by side, and switching back is free).
+/// xtask never runs what cargo leaves at the shared `release/mandel-lab`: another checkout
+/// sharing the target folder, or a build with other features, may put its own there at any
+/// moment. Under the build lock, the executable cargo names for this build is copied to
+/// `<target>/xtask-labs/<checkout>/<features, or "default">/mandel-lab` (keeping its name, which
+/// is the process name MPI's ranks are found by), one folder per checkout, and the copy is asked
+/// which checkout it was compiled in before it is used (see [`build_in`]). The folder is not
+/// under `release/`, where cargo puts each binary of the workspace by its name (xtask's too).
 pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     if features.is_empty() {
         if let Some(binary) = std::env::var_os(BINARY_ENV) {
@@ -125,20 +130,24 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     } else {
         features.join("+")
     };
+    let root = root();
     let copy = target_dir()
-        .join("release")
-        .join("xtask")
+        .join(COPIES)
+        .join(build::checkout_key(&root))
         .join(name)
         .join("mandel-lab");
-    build_in(&root(), features, Some(&copy))?;
+    build_in(&root, features, &copy)?;
+    build::check_checkout(&copy, &root, || build_in(&root, features, &copy))?;
     Ok(copy)
 }
 
 /// Builds the lab of the checkout at `tree` (the workspace, or a worktree of another revision)
-/// in release with `features`, into the workspace's target folder, and copies the binary to
-/// `copy_to` where given. Holds [`build_lock`] throughout, so that no other build of this
-/// workspace's tools replaces `release/mandel-lab` between the build and the copy.
-pub fn build_in(tree: &Path, features: &[&str], copy_to: Option<&Path>) -> Result<()> {
+/// in release with `features`, into the workspace's target folder, and copies the executable
+/// cargo names for this build (its `compiler-artifact` message) to `copy_to`. Cargo 1.95 names
+/// the shared `release/mandel-lab`, which it links again on every build, fresh or not; holding
+/// [`build_lock`] throughout keeps every other xtask's build from replacing it before the copy
+/// (a plain `cargo build` elsewhere is caught by [`build::check_checkout`]).
+pub fn build_in(tree: &Path, features: &[&str], copy_to: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = target_dir();
     let _lock = build_lock(&target)?;
@@ -150,26 +159,23 @@ pub fn build_in(tree: &Path, features: &[&str], copy_to: Option<&Path>) -> Resul
     if !features.is_empty() {
         cmd.args(["--features", &features.join(",")]);
     }
-    let status = interrupt::status(&mut cmd).with_context(|| format!("running {cargo}"))?;
-    if !status.success() {
-        bail!(
+    let built = build::run_cargo(&mut cmd).with_context(|| format!("running {cargo}"))?;
+    let built = match built {
+        Ok(executable) => executable,
+        Err(status) => bail!(
             "cargo build --release of {} failed ({status})",
             tree.display()
-        );
+        ),
+    };
+    if let Some(dir) = copy_to.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    if let Some(to) = copy_to {
-        let built = target.join("release").join("mandel-lab");
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        // Through a temporary name: a copy still running (an mpirun of the last build) keeps
-        // its file, where copying over it would fail with "text file busy".
-        let tmp = to.with_extension("partial");
-        std::fs::copy(&built, &tmp)
-            .and_then(|_| std::fs::rename(&tmp, to))
-            .with_context(|| format!("cannot copy {} to {}", built.display(), to.display()))?;
-    }
+    // Through a temporary name: a copy still running (an mpirun of the last build) keeps its
+    // file, where copying over it would fail with "text file busy".
+    let tmp = copy_to.with_extension("partial");
+    std::fs::copy(&built, &tmp)
+        .and_then(|_| std::fs::rename(&tmp, copy_to))
+        .with_context(|| format!("cannot copy {} to {}", built.display(), copy_to.display()))?;
     Ok(())
 }
 

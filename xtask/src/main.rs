@@ -5,6 +5,7 @@
 //! struct from `mandel-lab-options`, flattened into xtask's command beside xtask's own options:
 //! one definition, one `--help`, and the lab's command line written back with `to_argv`.
 
+mod build;
 mod flags;
 mod gpu_check;
 mod gpu_tools;

@@ -25,7 +25,7 @@ use crate::{interrupt, lab};
 
 /// `cargo xtask mpi`: xtask's launch options and the lab's `run` options.
 ///
-/// Builds mandel-lab in release with the `mpi` feature (copied to target/release/xtask/mpi/) and
+/// Builds mandel-lab in release with the `mpi` feature (copied to target/xtask-labs/<checkout>/mpi/) and
 /// runs `mpirun -n N mandel-lab run --variant <the MPI variant> [RUN OPTIONS]`. Rank 0 builds the
 /// grid and serves the --chunks work units (default 16) on demand to every rank, itself
 /// included; it validates the counts against the reference and prints the tutorial's lines.
@@ -338,9 +338,15 @@ pub fn build() -> Result<PathBuf> {
     if let Some(tool) = missing_tool() {
         bail!("{tool} not found: the MPI variant needs OpenMPI (Debian: {INSTALL})");
     }
-    // The lab's cargo feature (Cargo.toml's `[features]`), not a variant name.
-    lab::build_release(&[MPI_FEATURE]).with_context(|| {
-        format!("building with MPI needs OpenMPI's mpicc and libclang (Debian: {INSTALL})")
+    // The lab's cargo feature (Cargo.toml's `[features]`), not a variant name. An interrupted
+    // build is said to be interrupted, not blamed on what may be missing.
+    lab::build_release(&[MPI_FEATURE]).map_err(|e| {
+        if e.is::<interrupt::Interrupted>() {
+            return e;
+        }
+        e.context(format!(
+            "building with MPI needs OpenMPI's mpicc and libclang (Debian: {INSTALL})"
+        ))
     })
 }
 

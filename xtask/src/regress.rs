@@ -4,7 +4,7 @@
 //!
 //! The working tree is built first, and its lab checks the options; then REV is built with the
 //! workspace's own target folder, so the dependencies it shares with the working tree are not
-//! compiled again (only the two lab crates are: cargo keys them by name, not by checkout; about a
+//! compiled again (only the lab's crates are, keyed to their checkout by `.cargo/config.toml`; about a
 //! minute on 2 cores). Each build's binary is copied out (the working tree's by
 //! `lab::build_release`, REV's into `target/ab/`) before the next replaces `target/release/`.
 
@@ -106,7 +106,7 @@ pub fn run(args: &RegressCommand) -> Result<ExitCode> {
     }
     eprintln!("xtask: building {rev} ({short}) in {}", tree.display());
     let a = dir.join(format!("mandel-lab-{short}"));
-    let built = add_worktree(&tree, &commit).and_then(|()| lab::build_in(&tree, &[], Some(&a)));
+    let built = add_worktree(&tree, &commit).and_then(|()| lab::build_in(&tree, &[], &a));
     let removed = remove_worktree(&tree);
     built?;
     removed?;

@@ -21,7 +21,7 @@ pub struct RegressArgs {
     #[arg(long, value_name = "TEXT", requires = "bless")]
     pub reason: Option<String>,
     /// Comma-separated variants to count (default: every CPU variant).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     /// Percent rise that fails the gate, for variants without their own (default: the baseline's).
     #[arg(long, value_name = "PCT")]
@@ -62,7 +62,7 @@ pub struct AbArgs {
     #[arg(long, value_name = "NAME", default_value = "B")]
     pub label_b: String,
     /// Comma-separated variants.
-    #[arg(long, value_name = "A,B,...", default_value = AB_DEFAULT_VARIANTS)]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list, default_value = AB_DEFAULT_VARIANTS)]
     pub variants: String,
     /// Runs of each binary per variant, alternating.
     #[arg(long, value_name = "N", default_value_t = 10)]

@@ -16,11 +16,12 @@ pub struct ReportArgs {
     /// A smaller problem and short criterion settings, sized to about 20 s of measurement on
     /// this machine: maxiter 300 on the tutorial's region, at the largest grid up to 500 x 500
     /// that fits (every variant is run once on 100 x 100 to predict it; the report says what
-    /// was chosen). A problem given on the command line is kept as it is.
+    /// was chosen). Problem options given are kept (a width or height alone sets both), and one
+    /// line says what was kept and what chosen.
     #[arg(long)]
     pub quick: bool,
     /// Comma-separated variants to run (default: all).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     /// Re-render the report from the saved results.json; runs no kernel.
     #[arg(long)]
@@ -103,7 +104,7 @@ impl TableFormat {
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct ProfileArgs {
     /// Comma-separated variants to profile (default: every available one).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     /// Seconds pprof samples each variant while criterion runs it repeatedly.
     #[arg(long, value_name = "S", default_value_t = 3.0)]
@@ -112,8 +113,8 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "HZ", default_value_t = 997)]
     pub frequency: i32,
     /// A quarter of a second of sampling per variant and a smaller line profile; without a
-    /// report to take the problem from, `report --quick`'s problem (maxiter 300, unless the
-    /// problem is given).
+    /// report to take the problem from, `report --quick`'s problem (maxiter 300 unless given; a
+    /// width or height alone sets both).
     #[arg(long)]
     pub quick: bool,
     #[command(flatten)]
@@ -178,7 +179,8 @@ impl ToArgv for HistoryArgs {
 pub struct PeersArgs {
     #[command(flatten)]
     pub problem: ProblemArgs,
-    /// A smaller problem (maxiter 300, unless the problem is given) and 2 runs per peer.
+    /// A smaller problem (maxiter 300 unless given; a width or height alone sets both) and 2
+    /// runs per peer.
     #[arg(long)]
     pub quick: bool,
     /// Comma-separated peers to run (default: all).

@@ -43,6 +43,20 @@ fn opt_text() -> impl Strategy<Value = Option<String>> {
     prop::option::of("[a-z0-9,._ -]{0,12}")
 }
 
+/// A variant list as `--variants` takes it: one to four distinct names, each with spaces around
+/// it or not (the names need not exist: the lab, not the parser, knows them).
+fn variants() -> impl Strategy<Value = String> {
+    prop::collection::btree_set("[a-z0-9._-]{1,6}", 1..5).prop_flat_map(|names| {
+        let names: Vec<String> = names.into_iter().collect();
+        prop::collection::vec(any::<bool>(), names.len()).prop_map(move |spaced| {
+            let parts: Vec<String> = (names.iter().zip(spaced))
+                .map(|(n, s)| if s { format!(" {n}") } else { n.clone() })
+                .collect();
+            parts.join(",")
+        })
+    })
+}
+
 fn path() -> impl Strategy<Value = PathBuf> {
     "-?[a-z0-9_./]{1,12}".prop_map(PathBuf::from)
 }
@@ -95,7 +109,7 @@ fn report() -> impl Strategy<Value = ReportArgs> {
         (
             problem(),
             any::<bool>(),
-            opt_text(),
+            prop::option::of(variants()),
             any::<(bool, bool, bool)>(),
         ),
         (
@@ -131,7 +145,7 @@ fn report() -> impl Strategy<Value = ReportArgs> {
 
 fn profile() -> impl Strategy<Value = ProfileArgs> {
     (
-        opt_text(),
+        prop::option::of(variants()),
         number(),
         any::<i32>(),
         any::<bool>(),
@@ -158,7 +172,7 @@ fn profile() -> impl Strategy<Value = ProfileArgs> {
 
 fn common() -> impl Strategy<Value = SweepCommonArgs> {
     (
-        opt_text(),
+        prop::option::of(variants()),
         problem(),
         any::<bool>(),
         prop::option::of(any::<usize>()),
@@ -250,7 +264,12 @@ fn commands() -> impl Strategy<Value = Command> {
         (opt_text(), common())
             .prop_map(|(sizes, common)| Command::SweepSizes(SweepSizesArgs { sizes, common })),
         (
-            (path(), any::<bool>(), opt_text(), opt_text()),
+            (
+                path(),
+                any::<bool>(),
+                opt_text(),
+                prop::option::of(variants())
+            ),
             (
                 prop::option::of(number()),
                 any::<usize>(),
@@ -278,7 +297,13 @@ fn commands() -> impl Strategy<Value = Command> {
                 text(),
                 text()
             ),
-            (text(), any::<usize>(), number(), problem(), any::<bool>()),
+            (
+                variants(),
+                any::<usize>(),
+                number(),
+                problem(),
+                any::<bool>()
+            ),
         )
             .prop_map(
                 |((a, b, label_a, label_b), (variants, rounds, threshold, problem, check))| {

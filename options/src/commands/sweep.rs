@@ -85,7 +85,7 @@ impl ToArgv for SweepSizesArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct SweepCommonArgs {
     /// Comma-separated variants (default: the axis's own).
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]
     pub variants: Option<String>,
     #[command(flatten)]
     pub problem: ProblemArgs,

@@ -140,6 +140,13 @@ fn machine_rows(results: &Results) -> Vec<(&'static str, String)> {
         ),
         ("target features", m.target_features.clone()),
         ("git revision", m.git_revision.clone()),
+        (
+            "lab binary",
+            m.build.as_ref().map_or_else(
+                || "not recorded (results of an older lab)".into(),
+                |b| format!("{}, compiled in {}", b.fingerprint, b.checkout),
+            ),
+        ),
         ("date", m.date.clone()),
         ("timing", settings),
     ]

@@ -124,12 +124,13 @@ fn cargo_build(
         Some(f) => cmd.env("MANDEL_LAB_CFLAGS", f),
         None => cmd.env_remove("MANDEL_LAB_CFLAGS"),
     };
-    let status = interrupt::status(&mut cmd).with_context(|| format!("running {cargo}"))?;
-    if !status.success() {
-        let text = fs::read_to_string(&log_path).unwrap_or_default();
-        bail!("{}", first_error(&text).unwrap_or("cargo build failed"));
+    match crate::build::run_cargo(&mut cmd).with_context(|| format!("running {cargo}"))? {
+        Ok(executable) => Ok(executable),
+        Err(_) => {
+            let text = fs::read_to_string(&log_path).unwrap_or_default();
+            bail!("{}", first_error(&text).unwrap_or("cargo build failed"))
+        }
     }
-    Ok(target.join("release").join("mandel-lab"))
 }
 
 /// `a` and `b` joined by a space, either may be empty.

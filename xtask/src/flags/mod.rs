@@ -42,7 +42,7 @@ use make::Made;
 #[derive(Debug, Default, PartialEq, Args)]
 pub struct FlagsArgs {
     /// Comma-separated variants to run (default: the single-core loops and the SIMD lanes).
-    #[arg(long, value_name = "A,B,...", value_parser = NonEmptyStringValueParser::new())]
+    #[arg(long, value_name = "A,B,...", value_parser = mandel_lab_options::variant_list)]
     pub variants: Option<String>,
     /// Comma-separated builds to make (default: all; the default build `release` is always made).
     #[arg(long, value_name = "A,B,...", value_parser = NonEmptyStringValueParser::new())]
