@@ -229,6 +229,39 @@ pub fn run_with(binary: &Path, args: &[String], stdout: Stdio) -> Result<ExitCod
     })
 }
 
+/// [`run_with`] for a step that renders again what an earlier step of the same command has
+/// rendered and warned about: its standard output is dropped, and of its standard error every
+/// line but the warnings is passed on (they were said once already; the page keeps them).
+pub fn run_rerender(binary: &Path, args: &[String]) -> Result<ExitCode> {
+    use std::io::{BufRead, BufReader};
+    let mut child = interrupt::spawn(
+        Command::new(binary)
+            .current_dir(work_dir())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    )
+    .with_context(|| format!("running {}", binary.display()))?;
+    let stderr = child.stderr.take().context("the lab's standard error")?;
+    // Read beside the wait, so that a long error cannot fill the pipe and stall the lab; the
+    // thread ends with the lab's standard error, before this function returns.
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !line.starts_with("warning: ") {
+                eprintln!("{line}");
+            }
+        }
+    });
+    let status = interrupt::wait(&mut child, None);
+    let _ = reader.join();
+    let status = status?.context("no deadline was set")?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
+}
+
 /// Builds in release and runs `mandel-lab <command> <args>`: the xtask commands that add nothing
 /// of their own (`profile`, `sweep-chunks`, `sweep-sizes`, `sweep` along most axes).
 pub fn build_and_run(command: &[&str], args: &dyn ToArgv) -> Result<ExitCode> {

@@ -98,7 +98,7 @@ fn steps(args: &ReportCommand, binary: &std::path::Path) -> Result<ExitCode> {
         flamegraphs: report.flamegraphs.clone(),
         ..defaults()?
     };
-    lab::run_with(binary, &lab::argv(&["report"], &again), Stdio::null())
+    lab::run_rerender(binary, &lab::argv(&["report"], &again))
 }
 
 /// The profiling stage of `report`: its variants and `--quick`, on the problem the report

@@ -52,8 +52,10 @@ impl Staged {
             staged.named.push(named);
         }
         let value = Transaction::env(&staged.transactions.iter().collect::<Vec<_>>());
-        // SAFETY: xtask starts no thread (its signal handler only stores an atomic), so nothing
-        // reads the environment meanwhile; every child started from here on inherits the value.
+        // SAFETY: no other thread of xtask runs here (its signal handler only stores an atomic,
+        // and the one thread it starts, `lab::run_rerender`'s reader, is joined before that
+        // returns), so nothing reads the environment meanwhile; every child started from here on
+        // inherits the value.
         unsafe { std::env::set_var(STAGED_ENV, value) };
         Ok(staged)
     }
