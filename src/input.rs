@@ -43,7 +43,8 @@ pub enum Problem {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = crate::error::shown(&self.path);
+        let public = mandel_lab_folder::public(&self.path);
+        let path = public.display();
         match &self.problem {
             Problem::NotAFile(kind) => write!(f, "cannot use {path}: it is {kind}, not a file"),
             Problem::TooLarge { bytes } => write!(
