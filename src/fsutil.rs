@@ -26,7 +26,7 @@ use crate::LabError;
 const MAX_LINKS: usize = 40;
 
 /// What stands at a path, in the words of an error message.
-fn kind_of(meta: &fs::Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_dir() {

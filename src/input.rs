@@ -11,7 +11,7 @@
 use std::fmt;
 use std::fs;
 use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// The most a file the lab reads back may hold. The largest the lab writes are `profile.json`
@@ -127,24 +127,13 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
 
 /// Refuses anything but a regular file of at most [`MAX_BYTES`].
 fn check_kind(meta: &fs::Metadata) -> Result<(), Problem> {
-    let t = meta.file_type();
-    let kind = if t.is_file() {
-        return match meta.len() {
-            n if n > MAX_BYTES => Err(Problem::TooLarge { bytes: n }),
-            _ => Ok(()),
-        };
-    } else if t.is_dir() {
-        "a folder"
-    } else if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_block_device() || t.is_char_device() {
-        "a device node"
-    } else {
-        "not a regular file"
-    };
-    Err(Problem::NotAFile(kind))
+    if !meta.is_file() {
+        return Err(Problem::NotAFile(crate::fsutil::kind_of(meta)));
+    }
+    match meta.len() {
+        n if n > MAX_BYTES => Err(Problem::TooLarge { bytes: n }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -21,24 +21,6 @@ use serde_json::Value;
 /// One cluster at a time: the tests share two cores, and each compares the machine's state.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Whether OpenMPI is here (after saying `skip:` where not, unless it is required).
-fn have_mpi() -> bool {
-    let missing = ["mpirun", "mpicc"].into_iter().find(|tool| {
-        !std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-    });
-    if let Some(tool) = missing {
-        assert!(
-            std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
-            "MANDEL_LAB_REQUIRE_MPI is set but {tool} is not installed"
-        );
-        eprintln!(
-            "skip: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
-        );
-    }
-    missing.is_none()
-}
-
 /// `cargo xtask mpi` on `cluster` with `args`, run in `work`.
 fn mpi(cluster: &Cluster, work: &std::path::Path, ranks: usize, args: &[&str]) -> Command {
     let mut cmd = common::xtask(work);
@@ -60,7 +42,7 @@ fn stderr(out: &Output) -> String {
 /// as before.
 fn on_cluster(hosts: usize, slots: usize, test: impl FnOnce(&Cluster, &std::path::Path)) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if !have_mpi() {
+    if !common::have_mpi() {
         return;
     }
     let before = machine_state();

@@ -10,18 +10,7 @@ use serde_json::Value;
 
 /// The xtask binary, run from the workspace root; `None` (after saying why) where MPI is missing.
 fn xtask(args: &[&str], env: &[(&str, &str)]) -> Option<Output> {
-    let missing = ["mpirun", "mpicc"].into_iter().find(|tool| {
-        !std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-    });
-    if let Some(tool) = missing {
-        assert!(
-            std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
-            "MANDEL_LAB_REQUIRE_MPI is set but {tool} is not installed"
-        );
-        eprintln!(
-            "skipped: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
-        );
+    if !common::have_mpi() {
         return None;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -86,3 +86,22 @@ pub fn refused(args: &[&str], needle: &str) -> String {
     );
     stderr
 }
+
+/// Whether OpenMPI is here (`mpirun` and `mpicc` in `PATH`), after saying `skip:` where not; a
+/// failure instead where `MANDEL_LAB_REQUIRE_MPI` is set (CI installs OpenMPI and sets it).
+pub fn have_mpi() -> bool {
+    let missing = ["mpirun", "mpicc"].into_iter().find(|tool| {
+        !std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
+    });
+    if let Some(tool) = missing {
+        assert!(
+            std::env::var_os("MANDEL_LAB_REQUIRE_MPI").is_none(),
+            "MANDEL_LAB_REQUIRE_MPI is set but {tool} is not installed"
+        );
+        eprintln!(
+            "skip: {tool} not found (Debian: apt-get install openmpi-bin libopenmpi-dev libclang-dev)"
+        );
+    }
+    missing.is_none()
+}
