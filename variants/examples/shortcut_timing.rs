@@ -121,34 +121,47 @@ fn main() {
             let clock = if wall { "wall" } else { "cpu" };
             println!("  {name:20} {med:8.2} ({lo:.2}..{hi:.2}) {clock}{executed}");
         }
-        let mut kept = Compacted::new(qx.len());
-        let (med, lo, hi) = time(runs, false, || kept.fill(isa, &qx, &qy, &mut out));
-        println!(
-            "  bulb pass alone      {med:8.2} ({lo:.2}..{hi:.2}), {} kept",
-            kept.len()
-        );
         let list = |name: &str, default: &[u32]| -> Vec<u32> {
             std::env::var(name).map_or(default.to_vec(), |p| {
                 p.split(',').filter_map(|x| x.parse().ok()).collect()
             })
         };
+        let mut kept = Compacted::new(qx.len());
+        let mut scratch = Work::default();
+        for head in list("HEADS", &[0, 16]) {
+            let (med, lo, hi) = time(runs, false, || {
+                kept.fill::<false>(isa, (&qx, &qy), &mut out, (maxiter, head), &mut scratch)
+            });
+            println!(
+                "  first pass, head {head:3} {med:8.2} ({lo:.2}..{hi:.2}), {} kept",
+                kept.len()
+            );
+        }
         let mut schedules = Vec::new();
-        for period in list("PERIODS", &[24]) {
-            for first_save in list("SAVES", &[0]) {
-                for every in list("EVERY", &[1, 2, 3, 4, 6, 8, 16]) {
-                    schedules.push(Schedule {
-                        every,
-                        first_save,
-                        period,
-                    });
+        for head in list("HEADS", &[0, 16]) {
+            for period in list("PERIODS", &[12]) {
+                for first_save in list("SAVES", &[0]) {
+                    for every in list("EVERY", &[8]) {
+                        schedules.push(Schedule {
+                            every,
+                            first_save,
+                            period,
+                            head,
+                        });
+                    }
                 }
             }
         }
         let mut go = |schedule: Schedule, tally: bool| {
-            kept.fill(isa, &qx, &qy, &mut out);
+            let mut work = Work::default();
+            let limits = (maxiter, schedule.head);
+            if tally {
+                kept.fill::<true>(isa, (&qx, &qy), &mut out, limits, &mut work);
+            } else {
+                kept.fill::<false>(isa, (&qx, &qy), &mut out, limits, &mut work);
+            }
             let next = AtomicUsize::new(0);
             let mut feed = Feed::new(&next, kept.len(), kept.len());
-            let mut work = Work::default();
             let counts = Counts::new(&mut out);
             let limits = (maxiter, schedule);
             if tally {
@@ -176,9 +189,10 @@ fn main() {
                 every,
                 first_save,
                 period,
+                head,
             } = schedule;
             println!(
-                "  period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), {} iterations, {} cycles, {} at maxiter",
+                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), {} iterations, {} cycles, {} at maxiter",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],

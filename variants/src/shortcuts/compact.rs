@@ -1,20 +1,51 @@
-//! The bulb pass of `simd-shortcut`: the pixels [`in_bulb`](super::in_bulb) accepts get 0 at
-//! once, and the others are compacted for the lanes. A file of its own, so that the machine-code
-//! views, which tell kernels apart by the source file of their multiplies, never take the pass's
-//! loop (it has multiplies too) for the lanes' loop in `simd_refill.rs`.
+//! The first pass of `simd-shortcut`, over the whole grid: the bulb test, then the first
+//! iterations of every pixel it leaves, in plain vectors with no refill; only the pixels still
+//! running after them are compacted, with their state, for the lanes of `simd_refill.rs`. A file
+//! of its own, so that the machine-code views, which tell kernels apart by the source file of
+//! their multiplies, never take the bulb test's loop (it has multiplies too) for the lanes' loop.
+//!
+//! Why a first pass: once the bulb test has decided the interior, most of the pixels left escape
+//! within a few iterations (on the tutorial's grid 190,000 of 206,000 within 16), and each of
+//! them cost the lane-refill kernel a refill, a retire and a partly idle block. Here vectors of
+//! neighbouring pixels are loaded straight from the grid and run together for up to
+//! [`Schedule::head`](super::simd_refill::Schedule) iterations, stopping as soon as every lane
+//! has escaped; a pixel that escaped gets its count written at once. The state of a pixel still
+//! running (its three products and, implicitly, its count, `head`) is carried on into the lanes,
+//! which continue it with the same operations: the counts are the reference's, bit for bit.
 
+use super::simd_refill::{step, tally_paths};
 use super::{in_bulb_lanes, in_period2_bulb, near_cardioid};
-use crate::simd::lanes::Lanes;
+use crate::simd::lanes::{Lanes, MAX_LANES, all_bits};
 use crate::simd::{Isa, WithLanes, with_isa};
+use crate::{Decided, Work};
 
-/// The pixels the bulb test left to the lanes, compacted: their `c` and their index in the grid.
-/// Allocated once for the grid's size at prepare and refilled by each run.
+/// The pixels the first pass left to the lanes, compacted: their `c`, their grid index and their
+/// state after the first pass. Allocated once for the grid's size at prepare and refilled by
+/// each run, so that a single run allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Compacted {
     qx: Vec<f64>,
     qy: Vec<f64>,
     index: Vec<u32>,
+    zx2: Vec<f64>,
+    zy2: Vec<f64>,
+    zxy: Vec<f64>,
     len: usize,
+    bulb: usize,
+    head: u32,
+}
+
+/// The kept pixels as the lanes read them: `c`, grid index, state (`z` as its three products)
+/// and the iterations every one of them has run.
+#[derive(Clone, Copy)]
+pub(crate) struct Kept<'a> {
+    pub(crate) qx: &'a [f64],
+    pub(crate) qy: &'a [f64],
+    pub(crate) index: &'a [u32],
+    pub(crate) zx2: &'a [f64],
+    pub(crate) zy2: &'a [f64],
+    pub(crate) zxy: &'a [f64],
+    pub(crate) head: u32,
 }
 
 impl Compacted {
@@ -24,7 +55,12 @@ impl Compacted {
             qx: vec![0.0; pixels],
             qy: vec![0.0; pixels],
             index: vec![0; pixels],
+            zx2: vec![0.0; pixels],
+            zy2: vec![0.0; pixels],
+            zxy: vec![0.0; pixels],
             len: 0,
+            bulb: 0,
+            head: 0,
         }
     }
 
@@ -38,90 +74,261 @@ impl Compacted {
         self.len == 0
     }
 
-    /// Writes 0 into `out` for every pixel of `(qx, qy)` that [`in_bulb`](super::in_bulb)
-    /// accepts and keeps the others, in order; compiled for `isa`, so that the test runs in its
-    /// vectors.
+    /// The pixels the bulb test decided in the last fill.
+    pub fn bulb(&self) -> usize {
+        self.bulb
+    }
+
+    /// The first pass over the grid `(qx, qy)`, compiled for `isa`: writes 0 into `out` for every
+    /// pixel [`in_bulb`](super::in_bulb) accepts, runs the others for up to `head` iterations
+    /// (never past `maxiter`), writes the count of each that escaped (or 0 where `maxiter` was
+    /// reached) and keeps the rest, in grid order, with their state. Where `TALLY`, counts into
+    /// `work` what it decided and executed (an instrumented run, never timed).
     ///
     /// # Panics
     /// If the slices' lengths differ from each other or from the room made by [`Compacted::new`].
-    pub fn fill(&mut self, isa: Isa, qx: &[f64], qy: &[f64], out: &mut [u32]) {
-        struct Pass<'a> {
+    pub fn fill<const TALLY: bool>(
+        &mut self,
+        isa: Isa,
+        (qx, qy): (&[f64], &[f64]),
+        out: &mut [u32],
+        (maxiter, head): (u32, u32),
+        work: &mut Work,
+    ) {
+        struct Pass<'a, const TALLY: bool> {
             points: &'a mut Compacted,
-            qx: &'a [f64],
-            qy: &'a [f64],
+            grid: (&'a [f64], &'a [f64]),
             out: &'a mut [u32],
+            limits: (u32, u32),
+            work: &'a mut Work,
         }
-        impl WithLanes for Pass<'_> {
+        impl<const TALLY: bool> WithLanes for Pass<'_, TALLY> {
             type Output = ();
             #[inline(always)]
-            fn call<S: Lanes>(self, _: S) {
-                self.points.len = keep_outside(self.qx, self.qy, self.out, self.points);
+            fn call<S: Lanes>(self, s: S) {
+                // Four vectors in flight with 32 registers, two with 16 (the state of one is
+                // seven registers).
+                if S::LANES >= 8 {
+                    sieve::<S, 4, TALLY>(s, self.grid, self.out, self.points, self.limits, self.work);
+                } else {
+                    sieve::<S, 2, TALLY>(s, self.grid, self.out, self.points, self.limits, self.work);
+                }
             }
         }
         assert!(qx.len() == qy.len() && qx.len() == out.len() && qx.len() == self.qx.len());
-        with_isa(
-            isa,
-            Pass {
-                points: self,
-                qx,
-                qy,
-                out,
-            },
-        );
+        let head = head.min(maxiter);
+        self.head = head;
+        let pass = Pass::<TALLY> {
+            points: self,
+            grid: (qx, qy),
+            out,
+            limits: (maxiter, head),
+            work,
+        };
+        if TALLY {
+            tally_paths::with_isa(isa, pass);
+        } else {
+            with_isa(isa, pass);
+        }
+    }
+
+    /// The kept pixels, as the lanes read them.
+    pub(crate) fn kept(&self) -> Kept<'_> {
+        let len = self.len;
+        Kept {
+            qx: &self.qx[..len],
+            qy: &self.qy[..len],
+            index: &self.index[..len],
+            zx2: &self.zx2[..len],
+            zy2: &self.zy2[..len],
+            zxy: &self.zxy[..len],
+            head: self.head,
+        }
     }
 }
 
-/// Pixels whose bulb test is computed together before they are compacted.
+/// Pixels whose bulb test is computed together, and the unit of the first pass.
 const PASS_CHUNK: usize = 64;
 
-/// The compaction pass. The test runs over a chunk into an array of flags, with no store that
-/// depends on it, so LLVM can vectorise it ([`in_bulb_lanes`]: the square roots are computed
-/// for every lane and the branches are masks); the compaction then writes every pixel and
-/// advances by the flag, without a branch the predictor would have to guess at the set's edge.
+/// The first pass over the grid, chunk by chunk; the grid's last chunk, if partial, is padded
+/// with `c = 0`, which the bulb test decides, and only its own pixels are written back.
 #[inline(always)]
-fn keep_outside(qx: &[f64], qy: &[f64], out: &mut [u32], kept: &mut Compacted) -> usize {
-    // The buffers as slices held in registers: through `kept` the loop reloaded each vector's
-    // pointer and length for every pixel, as its stores might have changed them.
-    let (kept_x, kept_y, kept_index) = (&mut kept.qx[..], &mut kept.qy[..], &mut kept.index[..]);
-    let mut len = 0;
+fn sieve<S: Lanes, const U: usize, const TALLY: bool>(
+    s: S,
+    (qx, qy): (&[f64], &[f64]),
+    out: &mut [u32],
+    kept: &mut Compacted,
+    limits: (u32, u32),
+    work: &mut Work,
+) {
+    let (mut len, mut bulb) = (0, 0);
     let chunks = qx
         .chunks(PASS_CHUNK)
         .zip(qy.chunks(PASS_CHUNK))
         .zip(out.chunks_mut(PASS_CHUNK));
     for (c, ((xs, ys), outs)) in chunks.enumerate() {
-        let mut inside = [false; PASS_CHUNK];
-        // Where no point of the chunk is near the cardioid, the test is the period-2 bulb's
-        // alone, and the square roots are skipped: on the tutorial's grid, for about 70% of
-        // the chunks (measured on Zen 3, AVX2: the pass took 1.15 ms without this, 0.89 with).
-        let near = xs
-            .iter()
-            .zip(ys)
-            .fold(false, |a, (&x, &y)| a | near_cardioid(x, y));
-        if near {
-            for ((flag, &x), &y) in inside.iter_mut().zip(xs).zip(ys) {
-                *flag = in_bulb_lanes(x, y);
-            }
+        let first = c * PASS_CHUNK;
+        let full = (<&[f64; PASS_CHUNK]>::try_from(xs), <&[f64; PASS_CHUNK]>::try_from(ys));
+        if let ((Ok(xs), Ok(ys)), Ok(outs)) = (full, <&mut [u32; PASS_CHUNK]>::try_from(&mut *outs)) {
+            bulb += chunk::<S, U, TALLY>(s, (xs, ys), outs, first, kept, &mut len, limits, work);
         } else {
-            for ((flag, &x), &y) in inside.iter_mut().zip(xs).zip(ys) {
-                *flag = in_period2_bulb(x, y);
+            let (mut px, mut py, mut po) = ([0.0; PASS_CHUNK], [0.0; PASS_CHUNK], [0; PASS_CHUNK]);
+            px[..xs.len()].copy_from_slice(xs);
+            py[..ys.len()].copy_from_slice(ys);
+            let mut mine = Work::default();
+            let b = chunk::<S, U, TALLY>(s, (&px, &py), &mut po, first, kept, &mut len, limits, &mut mine);
+            outs.copy_from_slice(&po[..outs.len()]);
+            let padding = PASS_CHUNK - xs.len();
+            bulb += b - padding;
+            if TALLY {
+                mine.bulb -= padding as u64;
+                work.merge(mine);
             }
-        }
-        for (j, ((&x, &y), o)) in xs.iter().zip(ys).zip(outs.iter_mut()).enumerate() {
-            // A kept pixel's 0 is overwritten by the lanes.
-            *o = 0;
-            kept_x[len] = x;
-            kept_y[len] = y;
-            kept_index[len] = (c * PASS_CHUNK + j) as u32;
-            len += usize::from(!inside[j]);
         }
     }
-    len
+    kept.len = len;
+    kept.bulb = bulb;
 }
 
-impl Compacted {
-    /// The kept pixels' `c` and grid index.
-    pub(crate) fn kept(&self) -> (&[f64], &[f64], &[u32]) {
-        let len = self.len;
-        (&self.qx[..len], &self.qy[..len], &self.index[..len])
+/// The first pass over one chunk of 64 pixels: the bulb test into flags, then groups of `U`
+/// vectors for up to `head` iterations each; returns the pixels the bulb test decided.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn chunk<S: Lanes, const U: usize, const TALLY: bool>(
+    s: S,
+    (xs, ys): (&[f64; PASS_CHUNK], &[f64; PASS_CHUNK]),
+    outs: &mut [u32; PASS_CHUNK],
+    first: usize,
+    kept: &mut Compacted,
+    len: &mut usize,
+    (maxiter, head): (u32, u32),
+    work: &mut Work,
+) -> usize {
+    let inside = bulb_flags(xs, ys);
+    let lanes = S::LANES;
+    let full = all_bits(lanes);
+    let (zero, four) = (s.splat(0.0), s.splat(4.0));
+    let mut decided = 0;
+    for g in (0..PASS_CHUNK).step_by(U * lanes) {
+        let mut zx2 = [zero; U];
+        let mut zy2 = [zero; U];
+        let mut zxy = [zero; U];
+        let mut cx = [zero; U];
+        let mut cy = [zero; U];
+        let mut n = [s.zeros(); U];
+        let mut alive = [s.mask(0); U];
+        let mut outside = [0_u32; U];
+        for v in 0..U {
+            let o = g + v * lanes;
+            cx[v] = s.load(&xs[o..]);
+            cy[v] = s.load(&ys[o..]);
+            let bits = (0..lanes).fold(0, |b, l| b | u32::from(inside[o + l]) << l);
+            outside[v] = !bits & full;
+            alive[v] = s.mask(outside[v]);
+            decided += bits.count_ones() as usize;
+        }
+        // Stop as soon as every lane has escaped: far from the set a group is done in a few
+        // iterations, and only the groups at the set's edge run all `head`.
+        let mut live = outside.iter().fold(0, |a, &b| a | b) != 0;
+        let mut done = 0;
+        while live && done < head {
+            for v in 0..U {
+                let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
+                step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
+            }
+            done += 1;
+            live = (0..U).fold(0, |a, v| a | s.bits(alive[v])) != 0;
+        }
+        for v in 0..U {
+            let o = g + v * lanes;
+            let running = s.bits(alive[v]);
+            let escaped = outside[v] & !running;
+            let mut counts = [0_u32; MAX_LANES];
+            s.store_u32(n[v], &mut counts);
+            for l in 0..lanes {
+                // An escaped lane's count is its iteration of escape, `n - 1`; the others' 0,
+                // which the lanes overwrite for the pixels kept.
+                let e = escaped >> l & 1;
+                outs[o + l] = counts[l].wrapping_sub(1) & 0_u32.wrapping_sub(e);
+            }
+            if TALLY {
+                tally(&counts[..lanes], (escaped, running), (maxiter, head), work);
+            }
+            if running != 0 && head < maxiter {
+                keep(s, (xs, ys), (zx2[v], zy2[v], zxy[v]), running, first + o, kept, len);
+            }
+        }
     }
+    if TALLY {
+        work.bulb += decided as u64;
+    }
+    decided
+}
+
+/// Appends the lanes in `running` (bits) of the vector at grid index `at` to the kept pixels,
+/// with their state.
+#[inline(always)]
+fn keep<S: Lanes>(
+    s: S,
+    (xs, ys): (&[f64; PASS_CHUNK], &[f64; PASS_CHUNK]),
+    (zx2, zy2, zxy): (S::F, S::F, S::F),
+    running: u32,
+    at: usize,
+    kept: &mut Compacted,
+    len: &mut usize,
+) {
+    let (mut a, mut b, mut c) = ([0.0; MAX_LANES], [0.0; MAX_LANES], [0.0; MAX_LANES]);
+    s.store(zx2, &mut a);
+    s.store(zy2, &mut b);
+    s.store(zxy, &mut c);
+    let o = at % PASS_CHUNK;
+    let mut bits = running;
+    while bits != 0 {
+        let l = bits.trailing_zeros() as usize;
+        let k = *len;
+        kept.qx[k] = xs[o + l];
+        kept.qy[k] = ys[o + l];
+        kept.index[k] = (at + l) as u32;
+        kept.zx2[k] = a[l];
+        kept.zy2[k] = b[l];
+        kept.zxy[k] = c[l];
+        *len = k + 1;
+        bits &= bits - 1;
+    }
+}
+
+/// For the tally: the pixels the first pass decided, and what it executed for them.
+fn tally(counts: &[u32], (escaped, running): (u32, u32), (maxiter, head): (u32, u32), work: &mut Work) {
+    for (l, &c) in counts.iter().enumerate() {
+        if escaped >> l & 1 == 1 {
+            work.add(Decided::Escape, u64::from(c));
+        } else if running >> l & 1 == 1 && head == maxiter {
+            work.add(Decided::MaxIter, u64::from(maxiter));
+        }
+    }
+}
+
+/// The bulb test over a chunk, into flags, with no store that depends on it, so LLVM can
+/// vectorise it ([`in_bulb_lanes`]: the square roots are computed for every lane and the
+/// branches are masks).
+#[inline(always)]
+fn bulb_flags(xs: &[f64; PASS_CHUNK], ys: &[f64; PASS_CHUNK]) -> [bool; PASS_CHUNK] {
+    let mut inside = [false; PASS_CHUNK];
+    // Where no point of the chunk is near the cardioid, the test is the period-2 bulb's alone,
+    // and the square roots are skipped: on the tutorial's grid, for about 70% of the chunks
+    // (measured on Zen 3, AVX2: the pass took 1.15 ms without this, 0.89 with).
+    let near = xs
+        .iter()
+        .zip(ys)
+        .fold(false, |a, (&x, &y)| a | near_cardioid(x, y));
+    if near {
+        for ((flag, &x), &y) in inside.iter_mut().zip(xs).zip(ys) {
+            *flag = in_bulb_lanes(x, y);
+        }
+    } else {
+        for ((flag, &x), &y) in inside.iter_mut().zip(xs).zip(ys) {
+            *flag = in_period2_bulb(x, y);
+        }
+    }
+    inside
 }

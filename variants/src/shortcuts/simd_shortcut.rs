@@ -142,7 +142,7 @@ fn one_core<const TALLY: bool>(
     out: &mut [u32],
     work: &mut Work,
 ) {
-    kept.fill(isa, qx, qy, out);
+    kept.fill::<TALLY>(isa, (qx, qy), out, (maxiter, SCHEDULE.head), work);
     let next = AtomicUsize::new(0);
     // One core: one grab of every kept pixel.
     let mut feed = Feed::new(&next, kept.len(), kept.len());
@@ -169,7 +169,6 @@ impl Kernel for SimdShortcut {
         let mut work = Work::default();
         let args = (&self.qx[..], &self.qy[..], self.maxiter, self.isa);
         one_core::<true>(args, &mut kept, &mut out, &mut work);
-        work.bulb = (self.qx.len() - kept.len()) as u64;
         Some(work)
     }
 }

@@ -84,7 +84,12 @@ impl SimdShortcutRayon {
         out: &mut [u32],
         work: &Mutex<Work>,
     ) {
-        kept.fill(self.isa, &self.qx, &self.qy, out);
+        let mut first = Work::default();
+        let limits = (self.maxiter, SCHEDULE.head);
+        kept.fill::<TALLY>(self.isa, (&self.qx, &self.qy), out, limits, &mut first);
+        if TALLY {
+            work.lock().unwrap_or_else(|e| e.into_inner()).merge(first);
+        }
         let next = AtomicUsize::new(0);
         let counts = Counts::new(out);
         let grab = grab(kept.len(), self.pool.current_num_threads());
@@ -121,8 +126,6 @@ impl Kernel for SimdShortcutRayon {
         let mut out = vec![0; self.qx.len()];
         let work = Mutex::new(Work::default());
         self.all_cores::<true>(&mut kept, &mut out, &work);
-        let mut work = work.into_inner().unwrap_or_else(|e| e.into_inner());
-        work.bulb = (self.qx.len() - kept.len()) as u64;
-        Some(work)
+        Some(work.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 }
