@@ -114,12 +114,13 @@ fn every_schedule_is_exact_and_its_tally_adds_up() {
     let expected = reference(&xs, &ys, maxiter);
     let (qx, qy) = points(&xs, &ys);
     for isa in Isa::available() {
-        for (every, period) in [(1, 24), (2, 7), (3, 16), (5, 24), (8, 12)] {
+        for (every, period, head) in [(1, 24, 0), (2, 7, 5), (3, 16, 1), (5, 24, 40), (8, 12, 16)] {
             for first_save in [0, 1, 100] {
                 let schedule = Schedule {
                     every,
                     first_save,
                     period,
+                    head,
                 };
                 let (out, work) = kernel(isa, schedule, &xs, &ys, maxiter);
                 assert!(out == expected, "{isa} {schedule:?}");
