@@ -152,7 +152,7 @@ fn main() {
                 }
             }
         }
-        let mut go = |schedule: Schedule, tally: bool| {
+        let mut go = |schedule: Schedule, tally: bool, lanes_ms: &mut f64| {
             let mut work = Work::default();
             let limits = (maxiter, schedule.head);
             if tally {
@@ -164,27 +164,33 @@ fn main() {
             let mut feed = Feed::new(&next, kept.len(), kept.len());
             let counts = Counts::new(&mut out);
             let limits = (maxiter, schedule);
+            let start = cpu_ms();
             if tally {
                 simd_refill::run::<true>(isa, &kept, limits, &mut feed, counts, &mut work);
             } else {
                 simd_refill::run::<false>(isa, &kept, limits, &mut feed, counts, &mut work);
             }
+            *lanes_ms = cpu_ms() - start;
             work
         };
         // Round robin over the schedules, so that the other programs on a shared machine
         // slow them all alike.
         let mut times = vec![Vec::new(); schedules.len()];
+        let mut lanes = vec![Vec::new(); schedules.len()];
         for _ in 0..runs {
             for (k, &schedule) in schedules.iter().enumerate() {
+                let mut lanes_ms = 0.0;
                 let start = cpu_ms();
-                go(schedule, false);
+                go(schedule, false, &mut lanes_ms);
                 times[k].push(cpu_ms() - start);
+                lanes[k].push(lanes_ms);
             }
         }
         for (k, &schedule) in schedules.iter().enumerate() {
             let t = &mut times[k];
             t.sort_by(f64::total_cmp);
-            let w = go(schedule, true);
+            lanes[k].sort_by(f64::total_cmp);
+            let w = go(schedule, true, &mut 0.0);
             let Schedule {
                 every,
                 first_save,
@@ -192,10 +198,11 @@ fn main() {
                 head,
             } = schedule;
             println!(
-                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), {} iterations, {} cycles, {} at maxiter",
+                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],
+                lanes[k][t.len() / 2],
                 w.executed,
                 w.cycle,
                 w.at_maxiter

@@ -41,7 +41,7 @@ pub struct Schedule {
 pub const SCHEDULE: Schedule = Schedule {
     every: 8,
     first_save: 0,
-    period: 12,
+    period: 24,
     head: 16,
 };
 

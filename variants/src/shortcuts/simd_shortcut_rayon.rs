@@ -86,7 +86,8 @@ impl SimdShortcutRayon {
     ) {
         let mut first = Work::default();
         let limits = (self.maxiter, SCHEDULE.head);
-        kept.fill::<TALLY>(self.isa, (&self.qx, &self.qy), out, limits, &mut first);
+        let grid = (&self.qx[..], &self.qy[..]);
+        kept.fill_on::<TALLY>(&self.pool, self.isa, grid, out, limits, &mut first);
         if TALLY {
             work.lock().unwrap_or_else(|e| e.into_inner()).merge(first);
         }

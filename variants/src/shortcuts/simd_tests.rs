@@ -58,7 +58,13 @@ fn kernel(isa: Isa, schedule: Schedule, xs: &[f64], ys: &[f64], maxiter: u32) ->
     let mut kept = Compacted::new(qx.len());
     let mut out = vec![u32::MAX; qx.len()];
     let mut work = Work::default();
-    kept.fill::<true>(isa, (&qx, &qy), &mut out, (maxiter, schedule.head), &mut work);
+    kept.fill::<true>(
+        isa,
+        (&qx, &qy),
+        &mut out,
+        (maxiter, schedule.head),
+        &mut work,
+    );
     let next = AtomicUsize::new(0);
     let mut feed = Feed::new(&next, kept.len(), kept.len());
     let limits = (maxiter, schedule);
