@@ -46,6 +46,8 @@ pub mod simd_shortcut;
 pub mod simd_shortcut_rayon;
 #[cfg(test)]
 mod simd_tests;
+#[cfg(test)]
+mod edge_tests;
 
 use crate::{Decided, Problem, Work};
 
