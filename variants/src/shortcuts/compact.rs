@@ -381,14 +381,20 @@ fn chunk<S: Lanes, const U: usize, const TALLY: bool>(
         }
         // Stop as soon as every lane has escaped: far from the set a group is done in a few
         // iterations, and only the groups at the set's edge run all `head`.
+        // The test comes every second iteration (a lane that escaped in the first of the two
+        // stops counting by its mask): the test and its branch cost as much as half an
+        // iteration of the four vectors.
         let mut live = outside.iter().fold(0, |a, &b| a | b) != 0;
         let mut done = 0;
         while live && done < head {
-            for v in 0..U {
-                let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
-                step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
+            let steps = if head - done >= 2 { 2 } else { 1 };
+            for _ in 0..steps {
+                for v in 0..U {
+                    let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
+                    step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
+                }
             }
-            done += 1;
+            done += steps;
             live = (0..U).fold(0, |a, v| a | s.bits(alive[v])) != 0;
         }
         for v in 0..U {
