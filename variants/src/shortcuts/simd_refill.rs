@@ -1,6 +1,9 @@
-//! The lane-refill kernel of `simd-lanes` with both shortcuts: the bulb test before a pixel takes
-//! a lane, and bit-exact cycle detection in the lanes. `simd-shortcut` and `simd-shortcut-rayon`
-//! run it; the design and its measurements are in `simd_shortcut.rs`.
+//! The lane-refill kernel of `simd-lanes` with both shortcuts: the bulb test and a first pass
+//! (`compact.rs`) before a pixel takes a lane, and bit-exact cycle detection in the lanes. A lane
+//! takes a kept pixel with the state the first pass left it in (`z` as its three products, and its
+//! count, [`Schedule::head`]) and continues it with the same operations, so its count is the
+//! reference's. `simd-shortcut` and `simd-shortcut-rayon` run it; the design and its measurements
+//! are in `simd_shortcut.rs`.
 //!
 //! It is a function of its own, not a switch in `simd/refill.rs`, for two reasons. The plain
 //! kernel must compile to exactly what it did (its speed is the SIMD family's figure), and the

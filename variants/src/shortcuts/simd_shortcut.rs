@@ -7,15 +7,20 @@
 //! time (6.98 M iterations left); here the same two shortcuts feed the lanes, in the kernel of
 //! `simd_refill.rs`:
 //!
-//! - **The bulb test decides pixels before they take a lane.** Each run starts with a pass that
-//!   writes 0 for every pixel [`super::in_bulb`] accepts (the same test and margin) and compacts
-//!   the others, their `c` and grid index, into buffers allocated at prepare
-//!   ([`Compacted`]); the lanes then run over the 207,499 kept pixels and write through the
-//!   index. The pass tests a chunk of 64 points into flags with [`super::in_bulb_lanes`], the
-//!   test without its branches, so LLVM runs it in vectors on every path (with the early
-//!   returns it vectorised the pass for AVX-512 only), and skips the square roots in chunks far
-//!   from the cardioid: 0.89 ms (AVX2), against 1.15 ms with the scalar test and 1.15 ms
-//!   vectorised with every square root taken.
+//! - **The bulb test and a first pass decide most pixels before they take a lane.** Each run
+//!   starts with one pass over the grid ([`Compacted::fill`], `compact.rs`): the bulb test writes
+//!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a chunk of
+//!   64 points at a time with [`super::in_bulb_lanes`], the test without its branches, so LLVM
+//!   runs it in vectors on every path, skipping the square roots in chunks far from the
+//!   cardioid; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
+//!   plain vectors loaded straight from the grid, four vectors at a time (two with 16
+//!   registers), which stop as soon as all their lanes have escaped. A pixel that escaped gets
+//!   its count there; only the pixels still running are compacted, with their `c`, grid index
+//!   and state (`z` as its three products), into buffers allocated at prepare, and the lanes
+//!   continue them from that state with the same operations: the counts are the reference's.
+//!   On the tutorial's problem the bulb test leaves 206,028 pixels and the first pass 15,671
+//!   (28,912 after 8 iterations, 12,058 after 24), so the lanes refill 15,671 times instead of
+//!   206,028.
 //! - **Bit-exact cycle detection in every lane.** A lane carries `z` as `(zx², zy², zx·zy)`,
 //!   which alone determines the next step, so a bitwise repeat of the triple proves the orbit
 //!   periodic through values that have all passed the escape test: it never escapes, and the
@@ -31,12 +36,12 @@
 //!   start, and every one of its iterations is compared with the saved triple, and so is the
 //!   state it starts from (without that, a period equal to the spacing of the check blocks
 //!   would never be seen: its repeats would all fall on the unchecked block ends).
-//! - **Shorter blocks, fewer vectors.** With the bulb's pixels gone, most kept pixels escape
-//!   within a few iterations, and a lane waits for its block's end: blocks of 12 iterations
-//!   instead of `simd-lanes`'s 24. With 16 registers, the saved triples take room: two vectors
-//!   in flight instead of three.
+//! - **Blocks and vectors.** The lanes run blocks of 24 iterations between refills, as
+//!   `simd-lanes`: before the first pass most kept pixels escaped within a few iterations and
+//!   blocks of 12 measured best (the table below); the pixels the first pass leaves live longer.
+//!   With 16 registers, the saved triples take room: two vectors in flight instead of three.
 //!
-//! How the schedule was chosen, on the tutorial's problem, median of 11 runs (this thread's CPU
+//! How the schedule was chosen before the first pass existed, on the tutorial's problem, median of 11 runs (this thread's CPU
 //! time; the machine, an AMD EPYC Zen 3 with 2 cores, was shared with other work, and
 //! wall-clock times spread up to 3×), AVX2, in ms, then the inner iterations executed:
 //!
@@ -77,6 +82,30 @@
 //! (25.2×). Its executed iterations run at 0.82 G/s, 34% of the core's measured limit (2.43 G/s
 //! on AVX2), where `simd-lanes` reaches 72%: the per-pixel refill of short-lived pixels, not the
 //! arithmetic, is what is left.
+//!
+//! **With the first pass** (2026-12-07, AMD EPYC Zen 4, family 25 model 17, 2 cores shared with
+//! other engineers' builds; `examples/shortcut_timing.rs`, median (min..max) of 21 runs of this
+//! thread's CPU time, all ratios from one run; load average about 1.8 at the time). Heads of 8, 12,
+//! 16, 24, 32 iterations against blocks of 12 and 24 and check blocks every 8, 16, 32: head 16,
+//! blocks of 24, every 8th block, within noise of the best everywhere (head 24 equal on AVX2).
+//!
+//! | path, maxiter | `simd-lanes` | `simd-shortcut` before | after | first pass | lanes |
+//! |---|---:|---:|---:|---:|---:|
+//! | AVX-512, 1000 | 10.91 (10.89..11.05) | 3.02 | 2.00 (1.98..2.26), 5.5× | 0.72 | 1.20 |
+//! | AVX-512, 10,000 | 94.5 (93.6..96.6) | 4.75 | 3.68 (3.62..3.77), 25.7× | 0.83 | 2.93 |
+//! | AVX2, 1000 | 25.48 (25.36..26.01) | 5.63 | 3.62 (3.58..3.65), 7.0× | 1.10 | 2.47 |
+//! | AVX2, 10,000 | 224.3 (222.3..231.7) | 9.04 | 8.06 (7.71..8.89), 27.8× | 1.41 | 6.15 |
+//!
+//! Where the time goes, against the ideal (the iterations this kernel executes, 5.54 M at
+//! maxiter 1000, at `simd-lanes`' own rate in the same run, 4.7 G/s on AVX-512: 1.18 ms, 9.2×).
+//! The lanes run the 4.5 M iterations left to them at 3.7 G/s, 80% of that rate: the arithmetic
+//! is most of their profile (the check blocks, every 8th, and the refills are the rest). The
+//! first pass is what is left: its own iterations are about 1.0 M (1.4 M lane-iterations with the
+//! lanes that wait for their vector's last), 0.2 ms at that rate, but the pass takes 0.72 ms, and
+//! 0.5 ms of it is the bulb test and the writing of 250,000 counts alone (the pass at maxiter 0,
+//! which iterates nothing, takes 0.51 ms). Measured and not kept: testing for the end of a group
+//! every iteration instead of every second (0.80 → 0.72 ms for the pass), the flags turned into
+//! lane masks one lane at a time instead of one 64-bit word per chunk (no difference).
 //!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as

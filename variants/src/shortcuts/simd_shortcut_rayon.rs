@@ -1,8 +1,10 @@
 //! `simd-shortcut-rayon` (beyond the tutorial): `simd-shortcut` on every core, as `simd-rayon`
 //! is `simd-lanes` on every core.
 //!
-//! The bulb pass runs first, on the calling thread (0.9 ms on the tutorial's problem); then
-//! every worker runs the lanes of `simd_refill.rs` over the kept pixels, taking them from one
+//! The first pass (the bulb test and the first iterations, `compact.rs`) is split across the
+//! workers ([`Compacted::fill_on`]): each takes one part of the grid, keeps its pixels at its own
+//! offset, and one move closes the gaps, cheap since few pixels are kept; then every worker runs
+//! the lanes of `simd_refill.rs` over the kept pixels, taking them from one
 //! shared counter in grabs sized as `simd-rayon`'s ([`grab`]), so the workers finish together
 //! even though the kept pixels' costs differ far more than the grid's. `--threads` sets the
 //! workers, `--isa` the path; the counts are exact.
@@ -17,6 +19,12 @@
 //!
 //! Criterion, one run with the other core free, margin 1/1024, maxiter 1000: 4.013 ms ± 1.2%
 //! (MAD), 1.67× `simd-shortcut`'s 6.689 ms; `simd-rayon` 15.01 ms ± 1.3%.
+//!
+//! With the first pass split (2026-12-07, Zen 4, AVX-512, 2 cores, load average 1.7, median of
+//! 21 wall-clock runs against `simd-shortcut`'s CPU time in the same run): maxiter 1000, 1.35 ms
+//! against 2.64 (1.96×); maxiter 10,000, 2.24 against 3.68 (1.64×), where a few hundred pixels
+//! run to maxiter and the last grabs decide when the workers finish. Grabs of 8, 32, 64 and 244
+//! (today's) pixels gave no consistent order on the shared machine.
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
