@@ -8,6 +8,7 @@
 //! thin shell over [`cli`].
 
 pub mod bench;
+pub mod breakdown;
 pub mod cli;
 pub mod error;
 pub mod export;

