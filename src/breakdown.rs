@@ -1,12 +1,13 @@
 //! Where a staged kernel's time goes (the SIMD shortcuts): each of the parts it names
 //! ([`Kernel::parts`](mandel_variants::Kernel::parts)) timed on its own, and its ideal, the
 //! inner iterations it executes at the rate `simd-lanes` reaches on the same path, measured in
-//! the same run. `run` prints it; its JSON carries it.
+//! the same run. `run` prints it and its JSON carries it; the measurement stage records it with
+//! the variant's results and the report's work section shows it.
 
 use std::time::Instant;
 
 use mandel_variants::{Tuning, Variant};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Grid, LabError, stats};
 
@@ -14,21 +15,21 @@ use crate::{Grid, LabError, stats};
 const CALLS: usize = 7;
 
 /// One part of a run and its median time.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Part {
-    pub name: &'static str,
+    pub name: String,
     pub seconds: f64,
 }
 
 /// A staged kernel's parts and its ideal.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Breakdown {
     /// Calls of each part timed; each part's figure is their median.
     pub calls: usize,
     pub parts: Vec<Part>,
     /// The variant whose rate the ideal is read at, and the path it ran.
-    pub lanes_variant: &'static str,
-    pub lanes_isa: Option<&'static str>,
+    pub lanes_variant: String,
+    pub lanes_isa: Option<String>,
     /// Its median time for the whole problem and its rate, the reference's inner iterations
     /// over that time, G per second.
     pub lanes_seconds: f64,
@@ -55,7 +56,10 @@ pub fn measure(
     let mut parts = Vec::with_capacity(names.len());
     for (i, &name) in names.iter().enumerate() {
         let seconds = median_of(|| kernel.run_part(i, &mut out))?;
-        parts.push(Part { name, seconds });
+        parts.push(Part {
+            name: name.to_string(),
+            seconds,
+        });
     }
     let lanes = &mandel_variants::simd::simd_lanes::VARIANT;
     let isa = kernel.isa();
@@ -69,8 +73,8 @@ pub fn measure(
     Ok(Some(Breakdown {
         calls: CALLS,
         parts,
-        lanes_variant: lanes.name,
-        lanes_isa: isa.map(|i| i.name()),
+        lanes_variant: lanes.name.to_string(),
+        lanes_isa: isa.map(|i| i.name().to_string()),
         lanes_seconds,
         lanes_g_per_s: rate / 1e9,
         executed,

@@ -120,6 +120,7 @@ pub fn measure_all(
             speedup_vs_naive: None,
             error: None,
             work: None,
+            breakdown: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
@@ -147,6 +148,12 @@ pub fn measure_all(
             if let Err(e) = measured {
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());
+            } else if let Some(w) = result.work.filter(|_| result.status != Status::Fail) {
+                // Where the time of a staged kernel goes; a failure here costs the table only.
+                let iterations = (w.executed, reference.inner_iterations);
+                result.breakdown = crate::breakdown::measure(variant, &grid, &tuning, iterations)
+                    .ok()
+                    .flatten();
             }
         }
         progress(Step::Done(variant.name));

@@ -189,6 +189,10 @@ pub struct VariantResult {
     /// for a variant that runs every pixel as the reference does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work: Option<WorkInfo>,
+    /// For a kernel made of stages (the SIMD shortcuts), each part timed on its own and the
+    /// ideal ([`crate::breakdown`]); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<crate::breakdown::Breakdown>,
 }
 
 impl VariantResult {

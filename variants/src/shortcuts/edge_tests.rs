@@ -68,7 +68,13 @@ fn every_maxiter_from_0_to_100_is_exact_across_the_block_lengths() {
 #[test]
 fn a_grid_of_one_pixel_is_exact_wherever_the_pixel_lies() {
     // Escapes at once, escapes late, periodic (decided by a cycle), in the bulb.
-    for (x, y) in [(1.5, 1.5), (-0.75, 0.1), (-0.1, 0.9), (0.0, 0.0), (-1.0, 0.0)] {
+    for (x, y) in [
+        (1.5, 1.5),
+        (-0.75, 0.1),
+        (-0.1, 0.9),
+        (0.0, 0.0),
+        (-1.0, 0.0),
+    ] {
         for maxiter in [1, 15, 16, 17, 24, 25, 1000] {
             assert_exact(&[x], &[y], maxiter, &format!("the pixel ({x}, {y})"));
         }

@@ -40,14 +40,14 @@
 pub mod bulb_check;
 pub mod compact;
 pub mod cycle_check;
+#[cfg(test)]
+mod edge_tests;
 pub mod shortcut;
 pub mod simd_refill;
 pub mod simd_shortcut;
 pub mod simd_shortcut_rayon;
 #[cfg(test)]
 mod simd_tests;
-#[cfg(test)]
-mod edge_tests;
 
 use crate::{Decided, Problem, Work};
 

@@ -208,10 +208,13 @@ impl Kernel for SimdShortcut {
         let scratch = &mut Work::default();
         match part {
             // The pass with no iteration (as at maxiter 0): the bulb test and the writes alone.
-            0 => self.kept.fill::<false>(self.isa, grid, out, (0, 0), scratch),
+            0 => self
+                .kept
+                .fill::<false>(self.isa, grid, out, (0, 0), scratch),
             1 => {
                 let limits = (self.maxiter, SCHEDULE.head);
-                self.kept.fill::<false>(self.isa, grid, out, limits, scratch);
+                self.kept
+                    .fill::<false>(self.isa, grid, out, limits, scratch);
             }
             _ => {
                 // The lanes over what part 1 kept; part 3 with no check block (the counts stay
