@@ -95,3 +95,57 @@ fn median_of(
     }
     Ok(stats::median(&times))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::GridSpec;
+    use mandel_variants::shortcuts::simd_shortcut;
+
+    fn small() -> Grid {
+        GridSpec {
+            width: 40,
+            height: 30,
+            maxiter: 200,
+            ..GridSpec::TUTORIAL
+        }
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_staged_kernel_gets_every_part_it_names_timed_and_its_ideal_from_its_executed_iterations() {
+        let grid = small();
+        let variant = &simd_shortcut::VARIANT;
+        let kernel = variant
+            .prepare(&grid.problem(), &Tuning::default())
+            .unwrap();
+        let names = kernel.parts();
+        let b = measure(variant, &grid, &Tuning::default(), (12_345, 67_890))
+            .unwrap()
+            .expect("simd-shortcut names its parts");
+        let timed: Vec<&str> = b.parts.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(timed, names);
+        assert!(names.len() >= 3, "{names:?}");
+        assert!(
+            b.parts
+                .iter()
+                .all(|p| p.seconds > 0.0 && p.seconds.is_finite())
+        );
+        assert_eq!(b.executed, 12_345);
+        // The ideal is the executed iterations at the lanes' rate, the reference's iterations
+        // over the lanes' time.
+        let rate = 67_890.0 / b.lanes_seconds;
+        assert!((b.ideal_seconds - 12_345.0 / rate).abs() <= 1e-12 * b.ideal_seconds.max(1.0));
+        assert!((b.lanes_g_per_s - rate / 1e9).abs() <= 1e-9 * b.lanes_g_per_s);
+        assert_eq!(b.lanes_isa.as_deref(), kernel.isa().map(|i| i.name()));
+    }
+
+    #[test]
+    fn a_kernel_of_one_piece_has_no_breakdown() {
+        let grid = small();
+        let lanes = &mandel_variants::simd::simd_lanes::VARIANT;
+        let b = measure(lanes, &grid, &Tuning::default(), (1, 1)).unwrap();
+        assert_eq!(b, None);
+    }
+}
