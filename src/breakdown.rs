@@ -1,7 +1,7 @@
 //! Where a staged kernel's time goes (the SIMD shortcuts): each of the parts it names
 //! ([`Kernel::parts`](mandel_variants::Kernel::parts)) timed on its own, and its ideal, the
-//! inner iterations it executes at the rate `simd-lanes` reaches on the same path, measured in
-//! the same run. `run` prints it and its JSON carries it; the measurement stage records it with
+//! inner iterations it executes at the rate `simd-lanes` reaches on the same path (on each of
+//! the cores it runs on), measured in the same run. `run` prints it and its JSON carries it; the measurement stage records it with
 //! the variant's results and the report's work section shows it.
 
 use std::time::Instant;
@@ -34,9 +34,16 @@ pub struct Breakdown {
     /// over that time, G per second.
     pub lanes_seconds: f64,
     pub lanes_g_per_s: f64,
+    /// The cores the staged kernel runs on: its ideal is that rate on each.
+    #[serde(default = "one")]
+    pub cores: usize,
     /// The inner iterations the staged kernel executes, and their time at that rate.
     pub executed: u64,
     pub ideal_seconds: f64,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Times each part of `variant`'s kernel on `grid`, then `simd-lanes` on the same path; `None`
@@ -70,6 +77,8 @@ pub fn measure(
     let mut lanes_kernel = lanes.prepare(&grid.problem(), &lanes_tuning)?;
     let lanes_seconds = median_of(|| lanes_kernel.run(&mut out))?;
     let rate = reference_iterations as f64 / lanes_seconds.max(f64::MIN_POSITIVE);
+    let logical = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::limit::cores_used(variant.name, tuning.threads, logical).unwrap_or(1);
     Ok(Some(Breakdown {
         calls: CALLS,
         parts,
@@ -77,8 +86,9 @@ pub fn measure(
         lanes_isa: isa.map(|i| i.name().to_string()),
         lanes_seconds,
         lanes_g_per_s: rate / 1e9,
+        cores,
         executed,
-        ideal_seconds: executed as f64 / rate,
+        ideal_seconds: executed as f64 / (rate * cores.max(1) as f64),
     }))
 }
 
@@ -136,6 +146,7 @@ mod tests {
         // The ideal is the executed iterations at the lanes' rate, the reference's iterations
         // over the lanes' time.
         let rate = 67_890.0 / b.lanes_seconds;
+        assert_eq!(b.cores, 1);
         assert!((b.ideal_seconds - 12_345.0 / rate).abs() <= 1e-12 * b.ideal_seconds.max(1.0));
         assert!((b.lanes_g_per_s - rate / 1e9).abs() <= 1e-9 * b.lanes_g_per_s);
         assert_eq!(b.lanes_isa.as_deref(), kernel.isa().map(|i| i.name()));

@@ -260,6 +260,10 @@ fn print_breakdown(b: &Breakdown, seconds: f64) -> Result<(), super::out::Stdout
         .lanes_isa
         .as_ref()
         .map_or(String::new(), |i| format!(" on {i}"));
+    let path = match b.cores {
+        1 => path,
+        n => format!("{path}, on each of {n} cores"),
+    };
     outln!(
         "  {:<62} {:9.3} ms: {} executed iterations at the rate of {}{path} ({:.2} G/s, {:.3} ms for \
          the problem in this run); this run took {:.2}x the ideal",

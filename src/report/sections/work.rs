@@ -154,6 +154,10 @@ fn breakdown_rows(v: &VariantResult, row: &Row) -> Option<BreakdownRows> {
         .lanes_isa
         .as_ref()
         .map_or(String::new(), |i| format!(" on {i}"));
+    let path = match b.cores {
+        1 => path,
+        n => format!("{path}, on each of {n} cores"),
+    };
     rows.push((
         format!(
             "ideal: {} executed iterations at the rate of {}{path} ({:.2} G/s)",

@@ -165,7 +165,7 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
 
 /// The parts the lab times one by one ([`Kernel::parts`]): what the first pass costs without and
 /// with its iterations, and the lanes with and without their cycle checks.
-const PARTS: [&str; 4] = [
+pub(super) const PARTS: [&str; 4] = [
     "bulb test and count writes (the first pass with no iteration)",
     "bulb test and first pass",
     "lanes, with cycle checks",

@@ -32,7 +32,8 @@ use std::sync::atomic::AtomicUsize;
 use rayon::ThreadPool;
 
 use super::compact::Compacted;
-use super::simd_refill::{self, SCHEDULE};
+use super::simd_refill::{self, SCHEDULE, Schedule};
+use super::simd_shortcut::PARTS;
 use crate::simd::Isa;
 use crate::simd::refill::{self, Counts, Feed};
 use crate::simd::simd_rayon::grab;
@@ -99,11 +100,21 @@ impl SimdShortcutRayon {
         if TALLY {
             work.lock().unwrap_or_else(|e| e.into_inner()).merge(first);
         }
+        self.lanes::<TALLY>(kept, SCHEDULE, out, work);
+    }
+
+    /// Every worker's lanes over the pixels the first pass kept, with the schedule `schedule`.
+    fn lanes<const TALLY: bool>(
+        &self,
+        kept: &Compacted,
+        schedule: Schedule,
+        out: &mut [u32],
+        work: &Mutex<Work>,
+    ) {
         let next = AtomicUsize::new(0);
         let counts = Counts::new(out);
         let grab = grab(kept.len(), self.pool.current_num_threads());
-        let kept = &*kept;
-        let limits = (self.maxiter, SCHEDULE);
+        let limits = (self.maxiter, schedule);
         self.pool.broadcast(|_| {
             let mut feed = Feed::new(&next, kept.len(), grab);
             let mut mine = Work::default();
@@ -125,6 +136,31 @@ impl Kernel for SimdShortcutRayon {
 
     fn isa(&self) -> Option<Isa> {
         Some(self.isa)
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &PARTS
+    }
+
+    /// `simd-shortcut`'s parts, each on every worker.
+    fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
+        let mut kept = std::mem::take(&mut self.kept);
+        let grid = (&self.qx[..], &self.qy[..]);
+        let scratch = &mut Work::default();
+        match part {
+            0 => kept.fill_on::<false>(&self.pool, self.isa, grid, out, (0, 0), scratch),
+            1 => {
+                let limits = (self.maxiter, SCHEDULE.head);
+                kept.fill_on::<false>(&self.pool, self.isa, grid, out, limits, scratch);
+            }
+            _ => {
+                let every = if part == 2 { SCHEDULE.every } else { u32::MAX };
+                let schedule = Schedule { every, ..SCHEDULE };
+                self.lanes::<false>(&kept, schedule, out, &Mutex::new(Work::default()));
+            }
+        }
+        self.kept = kept;
+        Ok(())
     }
 
     /// An instrumented run of this very kernel on the same workers (the tally instantiation).
