@@ -84,28 +84,32 @@
 //! arithmetic, is what is left.
 //!
 //! **With the first pass** (2026-12-07, AMD EPYC Zen 4, family 25 model 17, 2 cores shared with
-//! other engineers' builds; `examples/shortcut_timing.rs`, median (min..max) of 21 runs of this
-//! thread's CPU time, all ratios from one run; load average about 1.8 at the time). Heads of 8, 12,
-//! 16, 24, 32 iterations against blocks of 12 and 24 and check blocks every 8, 16, 32: head 16,
-//! blocks of 24, every 8th block, within noise of the best everywhere (head 24 equal on AVX2).
+//! other engineers' builds, load average 3.8; `examples/shortcut_timing.rs`, median (min..max)
+//! of 21 runs of this thread's CPU time, all ratios from one run at 19:31 UTC). Heads of 8, 12,
+//! 16, 24, 32 iterations against blocks of 12 and 24 and check blocks every 8, 16, 32 (earlier
+//! runs the same day): head 16, blocks of 24, every 8th block, within noise of the best
+//! everywhere (head 24 equal on AVX2).
 //!
 //! | path, maxiter | `simd-lanes` | `simd-shortcut` before | after | first pass | lanes |
 //! |---|---:|---:|---:|---:|---:|
-//! | AVX-512, 1000 | 10.91 (10.89..11.05) | 3.02 | 2.00 (1.98..2.26), 5.5× | 0.72 | 1.20 |
-//! | AVX-512, 10,000 | 94.5 (93.6..96.6) | 4.75 | 3.68 (3.62..3.77), 25.7× | 0.83 | 2.93 |
-//! | AVX2, 1000 | 25.48 (25.36..26.01) | 5.63 | 3.62 (3.58..3.65), 7.0× | 1.10 | 2.47 |
-//! | AVX2, 10,000 | 224.3 (222.3..231.7) | 9.04 | 8.06 (7.71..8.89), 27.8× | 1.41 | 6.15 |
+//! | AVX-512, 1000 | 11.09 (10.92..11.97) | 3.02 (3.7×) | 1.99 (1.91..2.42), 5.6× | 0.75 | 1.21 |
+//! | AVX-512, 10,000 | 94.9 (94.2..97.5) | 4.75 (20.5×) | 3.70 (3.60..4.00), 25.6× | 0.69 | 2.89 |
+//! | AVX2, 1000 | 26.91 (26.70..28.22) | 5.63 (4.7×) | 3.57 (3.53..4.46), 7.5× | 1.07 | 2.44 |
+//! | AVX2, 10,000 | 237.0 (234.6..334.1) | 9.04 (25.0×) | 6.93 (6.74..7.79), 34.2× | 1.06 | 5.74 |
 //!
-//! Where the time goes, against the ideal (the iterations this kernel executes, 5.54 M at
-//! maxiter 1000, at `simd-lanes`' own rate in the same run, 4.7 G/s on AVX-512: 1.18 ms, 9.2×).
-//! The lanes run the 4.5 M iterations left to them at 3.7 G/s, 80% of that rate: the arithmetic
-//! is most of their profile (the check blocks, every 8th, and the refills are the rest). The
-//! first pass is what is left: its own iterations are about 1.0 M (1.4 M lane-iterations with the
-//! lanes that wait for their vector's last), 0.2 ms at that rate, but the pass takes 0.72 ms, and
-//! 0.5 ms of it is the bulb test and the writing of 250,000 counts alone (the pass at maxiter 0,
-//! which iterates nothing, takes 0.51 ms). Measured and not kept: testing for the end of a group
-//! every iteration instead of every second (0.80 → 0.72 ms for the pass), the flags turned into
-//! lane masks one lane at a time instead of one 64-bit word per chunk (no difference).
+//! ("before": the same example at 18:39 UTC, load average 8.) Where the time goes, against the
+//! ideal (the iterations this kernel executes, 5.54 M at maxiter 1000, at `simd-lanes`' own rate
+//! in the same run, 4.6 G/s on AVX-512: 1.20 ms, 9.2×). The lanes run the 4.5 M iterations left
+//! to them at about 3.7 G/s, 80% of that rate: the arithmetic is most of their profile (the check
+//! blocks, every 8th, and the refills are the rest; without check blocks the lanes take longer,
+//! 1.6 ms, as the periodic pixels then run to maxiter). The first pass is what is left: its own
+//! iterations are about 1.0 M (1.4 M lane-iterations with the lanes that wait for their vector's
+//! last), 0.25 ms at that rate, and the pass takes 0.7 ms: the bulb test over 250,000 points (its
+//! three square roots in the chunks near the cardioid) and the 250,000 counts written are 0.35 ms
+//! (the pass at maxiter 0, which iterates nothing). Measured on the way: the bulb test's flags
+//! folded into one 64-bit word per chunk instead of an array of flags turned into lane masks
+//! (0.51 → 0.35 ms for the pass at maxiter 0, kept); testing for the end of a group every second
+//! iteration instead of every one (0.80 → 0.72 ms for the pass, kept).
 //!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as
