@@ -494,8 +494,12 @@ fn bulb_bits(xs: &[f64; PASS_CHUNK], ys: &[f64; PASS_CHUNK]) -> u64 {
         .fold(false, |a, (&x, &y)| a | near_cardioid(x, y));
     let points = xs.iter().zip(ys).enumerate();
     if near {
-        points.fold(0, |b, (i, (&x, &y))| b | u64::from(in_bulb_lanes(x, y)) << i)
+        points.fold(0, |b, (i, (&x, &y))| {
+            b | u64::from(in_bulb_lanes(x, y)) << i
+        })
     } else {
-        points.fold(0, |b, (i, (&x, &y))| b | u64::from(in_period2_bulb(x, y)) << i)
+        points.fold(0, |b, (i, (&x, &y))| {
+            b | u64::from(in_period2_bulb(x, y)) << i
+        })
     }
 }
