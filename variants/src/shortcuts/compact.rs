@@ -129,22 +129,30 @@ impl Compacted {
         // Parts of whole chunks, so that only the grid's last chunk can be partial.
         let part = qx.len().div_ceil(workers).div_ceil(PASS_CHUNK).max(1) * PASS_CHUNK;
         let mut results = vec![(0, 0, Work::default()); qx.len().div_ceil(part)];
-        pool.scope(|scope| {
-            let mut rest = self.segment();
-            let parts = qx
-                .chunks(part)
-                .zip(qy.chunks(part))
-                .zip(out.chunks_mut(part));
-            for ((grid, out), result) in parts.zip(results.iter_mut()) {
-                let (mine, others) = rest.split(grid.0.len());
-                rest = others;
-                scope.spawn(move |_| {
-                    let (len, bulb) =
-                        fill_segment::<TALLY>(isa, grid, out, mine, limits, &mut result.2);
-                    (result.0, result.1) = (len, bulb);
-                });
+        // One part per worker, each taken by its worker in one broadcast: spawned jobs waited
+        // for a sleeping worker to steal them, which cost as much as the part itself.
+        let mut jobs = Vec::with_capacity(results.len());
+        let mut rest = self.segment();
+        let parts = qx
+            .chunks(part)
+            .zip(qy.chunks(part))
+            .zip(out.chunks_mut(part));
+        for ((grid, out), result) in parts.zip(results.iter_mut()) {
+            let (mine, others) = rest.split(grid.0.len());
+            rest = others;
+            jobs.push(std::sync::Mutex::new(Some((grid, out, mine, result))));
+        }
+        pool.broadcast(|worker| {
+            let job = jobs
+                .get(worker.index())
+                .and_then(|j| j.lock().unwrap_or_else(|e| e.into_inner()).take());
+            if let Some((grid, out, mine, result)) = job {
+                let (len, bulb) =
+                    fill_segment::<TALLY>(isa, grid, out, mine, limits, &mut result.2);
+                (result.0, result.1) = (len, bulb);
             }
         });
+        drop(jobs);
         let (mut len, mut bulb) = (0, 0);
         for (p, (kept, decided, w)) in results.into_iter().enumerate() {
             let from = p * part;
