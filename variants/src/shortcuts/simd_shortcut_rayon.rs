@@ -20,11 +20,18 @@
 //! Criterion, one run with the other core free, margin 1/1024, maxiter 1000: 4.013 ms ± 1.2%
 //! (MAD), 1.67× `simd-shortcut`'s 6.689 ms; `simd-rayon` 15.01 ms ± 1.3%.
 //!
-//! With the first pass split (2026-12-07, Zen 4, AVX-512, 2 cores, load average 1.7, median of
-//! 21 wall-clock runs against `simd-shortcut`'s CPU time in the same run): maxiter 1000, 1.35 ms
-//! against 2.64 (1.96×); maxiter 10,000, 2.24 against 3.68 (1.64×), where a few hundred pixels
-//! run to maxiter and the last grabs decide when the workers finish. Grabs of 8, 32, 64 and 244
-//! (today's) pixels gave no consistent order on the shared machine.
+//! With the first pass split (2026-12-07, Zen 4, AVX-512, 2 cores shared with other engineers'
+//! builds). Criterion, one `mandel-lab report` run at 19:37 UTC with the other core free
+//! (`simd-rayon` 5.78 ms against `simd-lanes`' 11.07, 1.91×; load average 0.1 to 1.0), the parts
+//! then spawned on a rayon scope: 1.416 ms ± 3.1% (MAD) against `simd-shortcut`'s 1.933 ms ±
+//! 0.5%, **1.37×**; its breakdown: first pass 0.55 ms (0.71 on one core), lanes 0.69 (1.21). The
+//! pass without iterations took as long on two workers as on one (0.38 against 0.36 ms): a
+//! spawned part waited for a sleeping worker to steal it. Now one broadcast hands each worker
+//! its part (the first single runs after it: pass 0.43 to 0.60 ms, lanes 0.76 to 0.87; the other
+//! core was busy from then on, so no criterion figure of it). An earlier timing-example run
+//! (wall time here against `simd-shortcut`'s CPU time, load 1.7) gave 1.96× at maxiter 1000 and
+//! 1.64× at 10,000, where a few hundred pixels run to maxiter and the last grabs decide when the
+//! workers finish; grabs of 8, 32, 64 and 244 (today's) pixels gave no consistent order.
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
