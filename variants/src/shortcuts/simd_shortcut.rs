@@ -97,7 +97,10 @@
 //! | AVX2, 1000 | 26.91 (26.70..28.22) | 5.63 (4.7×) | 3.57 (3.53..4.46), 7.5× | 1.07 | 2.44 |
 //! | AVX2, 10,000 | 237.0 (234.6..334.1) | 9.04 (25.0×) | 6.93 (6.74..7.79), 34.2× | 1.06 | 5.74 |
 //!
-//! ("before": the same example at 18:39 UTC, load average 8.) Where the time goes, against the
+//! ("before": the same example at 18:39 UTC, load average 8.) Criterion, one `mandel-lab
+//! report` run at 19:37 UTC (load average 0.1 to 1.0, 20 samples, median ± MAD): maxiter 1000,
+//! `simd-lanes` 11.07 ms ± 2.1%, this variant 1.933 ms ± 0.5%, **5.73×**; maxiter 10,000 (load
+//! 1.0 to 2.6, noisy) 97.6 ms ± 3.0% against 4.52 ms ± 7.1%, 21.6×. Where the time goes, against the
 //! ideal (the iterations this kernel executes, 5.54 M at maxiter 1000, at `simd-lanes`' own rate
 //! in the same run, 4.6 G/s on AVX-512: 1.20 ms, 9.2×). The lanes run the 4.5 M iterations left
 //! to them at about 3.7 G/s, 80% of that rate: the arithmetic is most of their profile (the check
