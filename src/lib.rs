@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod build_id;
+pub mod breakdown;
 pub mod cli;
 pub mod error;
 pub mod export;

@@ -123,6 +123,7 @@ pub fn measure_all(
             error: None,
             work: None,
             ranks: None,
+            breakdown: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
@@ -150,6 +151,12 @@ pub fn measure_all(
             if let Err(e) = measured {
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());
+            } else if let Some(w) = result.work.filter(|_| result.status != Status::Fail) {
+                // Where the time of a staged kernel goes; a failure here costs the table only.
+                let iterations = (w.executed, reference.inner_iterations);
+                result.breakdown = crate::breakdown::measure(variant, &grid, &tuning, iterations)
+                    .ok()
+                    .flatten();
             }
             // Only the `mpi` variant's runs leave rank statistics behind, and they are taken
             // here, after its last run, so that no other variant's result can carry them.

@@ -193,6 +193,10 @@ pub struct VariantResult {
     /// absent for the others (and in files written before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranks: Option<Vec<crate::ranks::RankInfo>>,
+    /// For a kernel made of stages (the SIMD shortcuts), each part timed on its own and the
+    /// ideal ([`crate::breakdown`]); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<crate::breakdown::Breakdown>,
 }
 
 impl VariantResult {

@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
+use crate::breakdown::{self, Breakdown};
 use crate::measurement;
 use crate::ranks::{self, RankInfo};
 use crate::results::WorkInfo;
@@ -56,6 +57,10 @@ struct RunRecord<'a> {
     equivalent_g_per_s: Option<f64>,
     /// For a variant that skips work, what it executed and its pixels by what decided them.
     work: Option<WorkInfo>,
+    /// For a kernel made of stages (the SIMD shortcuts), each part timed on its own and the
+    /// ideal, its executed iterations at `simd-lanes`' rate on the same path, from this run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breakdown: Option<Breakdown>,
     /// Cores the variant used (`None` on a GPU).
     cores: Option<usize>,
     /// This machine's per-core limit (start-up probe), G iterations per second.
@@ -108,6 +113,8 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let cores = limit::cores_used(variant.name, ranks.or(tuning.threads), logical_cores);
     let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));
     let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
+    let iterations = (executed, reference.inner_iterations);
+    let breakdown = breakdown::measure(variant, &grid, &tuning, iterations)?;
     if let Some(path) = &args.image {
         image::write_png(path, &run.counts, grid.columns(), spec.maxiter)
             .with_context(|| format!("cannot write the image {}", path.display()))?;
@@ -143,6 +150,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 reference_iterations: reference.inner_iterations,
                 equivalent_g_per_s: equivalent,
                 work: run.work.map(WorkInfo::from),
+                breakdown,
                 cores,
                 limit_g_per_s: limit.per_core(),
                 limit_share: share,
@@ -224,6 +232,9 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                     w.cycle
                 )?;
             }
+            if let Some(b) = &breakdown {
+                print_breakdown(b, run.seconds)?;
+            }
             outln!(
                 "Total sum of elements (for validation): {}",
                 check.validation_sum
@@ -246,4 +257,34 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(super::exit_code_for_statuses(std::iter::once(check.status)))
+}
+
+/// The parts of a staged kernel's run and its ideal, as `run` prints them.
+fn print_breakdown(b: &Breakdown, seconds: f64) -> Result<(), super::out::StdoutError> {
+    outln!(
+        "Where the time goes (each part alone, median of {} calls):",
+        b.calls
+    )?;
+    for part in &b.parts {
+        outln!("  {:<62} {:9.3} ms", part.name, part.seconds * 1e3)?;
+    }
+    let path = b
+        .lanes_isa
+        .as_ref()
+        .map_or(String::new(), |i| format!(" on {i}"));
+    let path = match b.cores {
+        1 => path,
+        n => format!("{path}, on each of {n} cores"),
+    };
+    outln!(
+        "  {:<62} {:9.3} ms: {} executed iterations at the rate of {}{path} ({:.2} G/s, {:.3} ms for \
+         the problem in this run); this run took {:.2}x the ideal",
+        "ideal",
+        b.ideal_seconds * 1e3,
+        b.executed,
+        b.lanes_variant,
+        b.lanes_g_per_s,
+        b.lanes_seconds * 1e3,
+        seconds / b.ideal_seconds.max(f64::MIN_POSITIVE)
+    )
 }

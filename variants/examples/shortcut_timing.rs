@@ -121,67 +121,88 @@ fn main() {
             let clock = if wall { "wall" } else { "cpu" };
             println!("  {name:20} {med:8.2} ({lo:.2}..{hi:.2}) {clock}{executed}");
         }
-        let mut kept = Compacted::new(qx.len());
-        let (med, lo, hi) = time(runs, false, || kept.fill(isa, &qx, &qy, &mut out));
-        println!(
-            "  bulb pass alone      {med:8.2} ({lo:.2}..{hi:.2}), {} kept",
-            kept.len()
-        );
         let list = |name: &str, default: &[u32]| -> Vec<u32> {
             std::env::var(name).map_or(default.to_vec(), |p| {
                 p.split(',').filter_map(|x| x.parse().ok()).collect()
             })
         };
+        let mut kept = Compacted::new(qx.len());
+        let mut scratch = Work::default();
+        for head in list("HEADS", &[0, 16]) {
+            let (med, lo, hi) = time(runs, false, || {
+                kept.fill::<false>(isa, (&qx, &qy), &mut out, (maxiter, head), &mut scratch)
+            });
+            println!(
+                "  first pass, head {head:3} {med:8.2} ({lo:.2}..{hi:.2}), {} kept",
+                kept.len()
+            );
+        }
         let mut schedules = Vec::new();
-        for period in list("PERIODS", &[24]) {
-            for first_save in list("SAVES", &[0]) {
-                for every in list("EVERY", &[1, 2, 3, 4, 6, 8, 16]) {
-                    schedules.push(Schedule {
-                        every,
-                        first_save,
-                        period,
-                    });
+        for head in list("HEADS", &[0, 16]) {
+            for period in list("PERIODS", &[12]) {
+                for first_save in list("SAVES", &[0]) {
+                    for every in list("EVERY", &[8]) {
+                        schedules.push(Schedule {
+                            every,
+                            first_save,
+                            period,
+                            head,
+                        });
+                    }
                 }
             }
         }
-        let mut go = |schedule: Schedule, tally: bool| {
-            kept.fill(isa, &qx, &qy, &mut out);
+        let mut go = |schedule: Schedule, tally: bool, lanes_ms: &mut f64| {
+            let mut work = Work::default();
+            let limits = (maxiter, schedule.head);
+            if tally {
+                kept.fill::<true>(isa, (&qx, &qy), &mut out, limits, &mut work);
+            } else {
+                kept.fill::<false>(isa, (&qx, &qy), &mut out, limits, &mut work);
+            }
             let next = AtomicUsize::new(0);
             let mut feed = Feed::new(&next, kept.len(), kept.len());
-            let mut work = Work::default();
             let counts = Counts::new(&mut out);
             let limits = (maxiter, schedule);
+            let start = cpu_ms();
             if tally {
                 simd_refill::run::<true>(isa, &kept, limits, &mut feed, counts, &mut work);
             } else {
                 simd_refill::run::<false>(isa, &kept, limits, &mut feed, counts, &mut work);
             }
+            *lanes_ms = cpu_ms() - start;
             work
         };
         // Round robin over the schedules, so that the other programs on a shared machine
         // slow them all alike.
         let mut times = vec![Vec::new(); schedules.len()];
+        let mut lanes = vec![Vec::new(); schedules.len()];
         for _ in 0..runs {
             for (k, &schedule) in schedules.iter().enumerate() {
+                let mut lanes_ms = 0.0;
                 let start = cpu_ms();
-                go(schedule, false);
+                go(schedule, false, &mut lanes_ms);
                 times[k].push(cpu_ms() - start);
+                lanes[k].push(lanes_ms);
             }
         }
         for (k, &schedule) in schedules.iter().enumerate() {
             let t = &mut times[k];
             t.sort_by(f64::total_cmp);
-            let w = go(schedule, true);
+            lanes[k].sort_by(f64::total_cmp);
+            let w = go(schedule, true, &mut 0.0);
             let Schedule {
                 every,
                 first_save,
                 period,
+                head,
             } = schedule;
             println!(
-                "  period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), {} iterations, {} cycles, {} at maxiter",
+                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],
+                lanes[k][t.len() / 2],
                 w.executed,
                 w.cycle,
                 w.at_maxiter

@@ -132,6 +132,20 @@ pub trait Kernel: Send {
     fn work(&self) -> Option<Work> {
         None
     }
+
+    /// For a kernel made of stages (the SIMD shortcuts), the parts the lab times one by one to
+    /// show where a run's time goes, in order; empty for a kernel of one piece. A part may be a
+    /// probe that is no stage of [`Kernel::run`] (the shortcuts' first pass without iterations).
+    fn parts(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Runs part `part` of [`Kernel::parts`] alone. A part may need what the parts before it left
+    /// (the pixels a first pass kept): the lab runs them in order, each as often as it likes.
+    fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
+        let _ = (part, out);
+        Ok(())
+    }
 }
 
 /// What decided a pixel's count.

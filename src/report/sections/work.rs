@@ -44,7 +44,15 @@ struct WorkSection {
     rows: Vec<WorkRow>,
     /// The fastest shortcut against `expanded` and `simd-lanes`, or why there is no comparison.
     best: Option<String>,
+    /// Where the time of each staged kernel goes, from its own measurement.
+    breakdowns: Vec<BreakdownRows>,
     picture: Option<Picture>,
+}
+
+/// One staged kernel's parts, then its ideal, then its whole median, each `(what, ms)`.
+struct BreakdownRows {
+    label: String,
+    rows: Vec<(String, String)>,
 }
 
 /// One variant's work.
@@ -101,6 +109,10 @@ pub fn section(results: &Results) -> Result<Option<String>, String> {
         reference: millions(p.inner_iterations),
         rows,
         best: best(results, &measured),
+        breakdowns: measured
+            .iter()
+            .filter_map(|(v, _, row)| breakdown_rows(v, row))
+            .collect(),
         picture: results.work_image.as_ref().map(|src| Picture {
             src: src.clone(),
             width: p.columns.min(500),
@@ -126,6 +138,48 @@ pub fn section(results: &Results) -> Result<Option<String>, String> {
     .render()
     .map(Some)
     .map_err(template_err)
+}
+
+/// The rows of `v`'s breakdown, if it has one: each part alone, its ideal (its executed
+/// iterations at the rate of `simd-lanes` on the same path, measured beside it) and its median.
+fn breakdown_rows(v: &VariantResult, row: &Row) -> Option<BreakdownRows> {
+    let b = v.breakdown.as_ref()?;
+    let ms = |s: f64| format!("{:.3} ms", s * 1e3);
+    let mut rows: Vec<(String, String)> = b
+        .parts
+        .iter()
+        .map(|p| (p.name.clone(), ms(p.seconds)))
+        .collect();
+    let path = b
+        .lanes_isa
+        .as_ref()
+        .map_or(String::new(), |i| format!(" on {i}"));
+    let path = match b.cores {
+        1 => path,
+        n => format!("{path}, on each of {n} cores"),
+    };
+    rows.push((
+        format!(
+            "ideal: {} executed iterations at the rate of {}{path} ({:.2} G/s)",
+            millions(b.executed),
+            b.lanes_variant,
+            b.lanes_g_per_s
+        ),
+        ms(b.ideal_seconds),
+    ));
+    if let Some(t) = &v.timing {
+        rows.push((
+            format!(
+                "the whole run (criterion's median): {:.2}x the ideal",
+                t.median / b.ideal_seconds.max(f64::MIN_POSITIVE)
+            ),
+            ms(t.median),
+        ));
+    }
+    Some(BreakdownRows {
+        label: row.label(),
+        rows,
+    })
 }
 
 /// What each shortcut variant removes, named from the registry.

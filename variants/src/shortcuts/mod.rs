@@ -40,6 +40,9 @@
 pub mod bulb_check;
 pub mod compact;
 pub mod cycle_check;
+#[cfg(test)]
+mod edge_tests;
+mod first_pass;
 pub mod shortcut;
 pub mod simd_refill;
 pub mod simd_shortcut;

@@ -1,6 +1,9 @@
-//! The lane-refill kernel of `simd-lanes` with both shortcuts: the bulb test before a pixel takes
-//! a lane, and bit-exact cycle detection in the lanes. `simd-shortcut` and `simd-shortcut-rayon`
-//! run it; the design and its measurements are in `simd_shortcut.rs`.
+//! The lane-refill kernel of `simd-lanes` with both shortcuts: the bulb test and a first pass
+//! (`compact.rs`) before a pixel takes a lane, and bit-exact cycle detection in the lanes. A lane
+//! takes a kept pixel with the state the first pass left it in (`z` as its three products, and its
+//! count, [`Schedule::head`]) and continues it with the same operations, so its count is the
+//! reference's. `simd-shortcut` and `simd-shortcut-rayon` run it; the design and its measurements
+//! are in `simd_shortcut.rs`.
 //!
 //! It is a function of its own, not a switch in `simd/refill.rs`, for two reasons. The plain
 //! kernel must compile to exactly what it did (its speed is the SIMD family's figure), and the
@@ -14,7 +17,7 @@ use crate::simd::refill::{Counts, Feed, Retired, each_vector};
 use crate::simd::{Isa, WithLanes, with_isa};
 use crate::{Decided, Work};
 
-use super::compact::Compacted;
+use super::compact::{Compacted, Kept};
 
 /// This file, where the kernel's loops are ([`crate::HotCode::Paths`]).
 pub const SOURCE: &str = file!();
@@ -32,13 +35,17 @@ pub struct Schedule {
     /// Iterations per block between refills (`simd-lanes` runs
     /// [`REFILL_PERIOD`](crate::simd::refill::REFILL_PERIOD)).
     pub period: u32,
+    /// Iterations of the first pass (`compact.rs`): a pixel still running after them takes a
+    /// lane, with its state.
+    pub head: u32,
 }
 
 /// The schedule the variants run.
 pub const SCHEDULE: Schedule = Schedule {
     every: 8,
     first_save: 0,
-    period: 12,
+    period: 24,
+    head: 16,
 };
 
 /// Runs the kernel on the path `isa` over the kept pixels `feed` hands out (indices into
@@ -81,9 +88,8 @@ pub fn run<const TALLY: bool>(
             }
         }
     }
-    let (qx, qy, index) = points.kept();
     let job = Job::<TALLY> {
-        kept: Kept { qx, qy, index },
+        kept: points.kept(),
         limits: (maxiter, schedule),
         feed,
         out,
@@ -100,7 +106,7 @@ pub fn run<const TALLY: bool>(
 /// other names: the machine-code views find a kernel's loops in the functions named by
 /// `Isa::symbol`, and there the tally's copy of the loops would be a second candidate for this
 /// kernel's, with its bookkeeping in the check blocks.
-mod tally_paths {
+pub(super) mod tally_paths {
     use crate::simd::lanes::{Lanes, Portable};
     use crate::simd::{Isa, WithLanes};
 
@@ -108,7 +114,7 @@ mod tally_paths {
     ///
     /// # Panics
     /// If this CPU lacks `isa` (the variants resolve it at prepare).
-    pub(super) fn with_isa<W: WithLanes>(isa: Isa, w: W) -> W::Output {
+    pub(in crate::shortcuts) fn with_isa<W: WithLanes>(isa: Isa, w: W) -> W::Output {
         let missing = || -> ! { panic!("the {isa} path was chosen on a CPU without it") };
         match isa {
             #[cfg(target_arch = "x86_64")]
@@ -171,14 +177,6 @@ mod tally_paths {
     }
 }
 
-/// The kept pixels' `c` and grid index.
-#[derive(Clone, Copy)]
-struct Kept<'a> {
-    qx: &'a [f64],
-    qy: &'a [f64],
-    index: &'a [u32],
-}
-
 /// The kernel: `simd/refill.rs`'s `escape_counts`, with the cycle check. Lanes carry `z` as its
 /// three products, which alone determine the next step: a lane whose triple repeats, bit for
 /// bit, a saved one is periodic and never escapes; it retires with 0, as a spent lane does.
@@ -198,6 +196,7 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
     // NaN square fails the escape test), so it never matches.
     let never = s.splat(f64::from_bits(u64::MAX));
     let first_save = s.load_counts(&[i64::from(schedule.first_save); MAX_LANES]);
+    let head = s.load_counts(&[i64::from(kept.head); MAX_LANES]);
     let mut zx2 = [zero; U];
     let mut zy2 = [zero; U];
     let mut zxy = [zero; U];
@@ -251,17 +250,22 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
                     for _ in count..want.count_ones() as usize {
                         take &= !(1 << (31 - take.leading_zeros()));
                     }
-                    cx[v] = s.expand(cx[v], take, &kept.qx[first..first + count]);
-                    cy[v] = s.expand(cy[v], take, &kept.qy[first..first + count]);
+                    let kept_range = first..first + count;
+                    cx[v] = s.expand(cx[v], take, &kept.qx[kept_range.clone()]);
+                    cy[v] = s.expand(cy[v], take, &kept.qy[kept_range.clone()]);
+                    zx2[v] = s.expand(zx2[v], take, &kept.zx2[kept_range.clone()]);
+                    zy2[v] = s.expand(zy2[v], take, &kept.zy2[kept_range.clone()]);
+                    zxy[v] = s.expand(zxy[v], take, &kept.zxy[kept_range]);
                     pixel[v] = s.expand_index(pixel[v], take, first as i64);
                     want &= !take;
                 }
+                // A kept pixel continues from the first pass's state, with its count.
                 cx[v] = s.clear(cx[v], want);
                 cy[v] = s.clear(cy[v], want);
-                zx2[v] = s.clear(zx2[v], empty);
-                zy2[v] = s.clear(zy2[v], empty);
-                zxy[v] = s.clear(zxy[v], empty);
-                n[v] = s.clear_counts(n[v], empty);
+                zx2[v] = s.clear(zx2[v], want);
+                zy2[v] = s.clear(zy2[v], want);
+                zxy[v] = s.clear(zxy[v], want);
+                n[v] = s.select_counts(s.mask(empty & !want), head, s.clear_counts(n[v], want));
                 let fresh = s.mask(empty);
                 sx2[v] = s.select(fresh, never, sx2[v]);
                 sy2[v] = s.select(fresh, never, sy2[v]);
@@ -280,6 +284,8 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
         if most == maxiter {
             most = (0..U).map(|v| s.max_count(n[v])).max().unwrap_or(0);
         }
+        // Refilled lanes start at the first pass's count: the bound must cover them.
+        most = most.max(kept.head.into());
         let block = (maxiter - most).min(i64::from(schedule.period.max(1)));
         most += block;
         blocks = blocks.wrapping_add(1);
@@ -331,7 +337,7 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
 /// One inner iteration: `simd/refill.rs`'s `iterate`, the reference's operations in its order.
 /// Its own copy, so that the machine-code views find this kernel's loops in this file.
 #[inline(always)]
-fn step<S: Lanes>(
+pub(super) fn step<S: Lanes>(
     s: S,
     (zx2, zy2, zxy): (&mut S::F, &mut S::F, &mut S::F),
     (cx, cy): (S::F, S::F),

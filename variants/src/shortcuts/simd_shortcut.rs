@@ -7,15 +7,20 @@
 //! time (6.98 M iterations left); here the same two shortcuts feed the lanes, in the kernel of
 //! `simd_refill.rs`:
 //!
-//! - **The bulb test decides pixels before they take a lane.** Each run starts with a pass that
-//!   writes 0 for every pixel [`super::in_bulb`] accepts (the same test and margin) and compacts
-//!   the others, their `c` and grid index, into buffers allocated at prepare
-//!   ([`Compacted`]); the lanes then run over the 207,499 kept pixels and write through the
-//!   index. The pass tests a chunk of 64 points into flags with [`super::in_bulb_lanes`], the
-//!   test without its branches, so LLVM runs it in vectors on every path (with the early
-//!   returns it vectorised the pass for AVX-512 only), and skips the square roots in chunks far
-//!   from the cardioid: 0.89 ms (AVX2), against 1.15 ms with the scalar test and 1.15 ms
-//!   vectorised with every square root taken.
+//! - **The bulb test and a first pass decide most pixels before they take a lane.** Each run
+//!   starts with one pass over the grid ([`Compacted::fill`], `compact.rs`): the bulb test writes
+//!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a chunk of
+//!   64 points at a time with [`super::in_bulb_lanes`], the test without its branches, so LLVM
+//!   runs it in vectors on every path, skipping the square roots in chunks far from the
+//!   cardioid; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
+//!   plain vectors loaded straight from the grid, four vectors at a time (two with 16
+//!   registers), which stop as soon as all their lanes have escaped. A pixel that escaped gets
+//!   its count there; only the pixels still running are compacted, with their `c`, grid index
+//!   and state (`z` as its three products), into buffers allocated at prepare, and the lanes
+//!   continue them from that state with the same operations: the counts are the reference's.
+//!   On the tutorial's problem the bulb test leaves 206,028 pixels and the first pass 15,671
+//!   (28,912 after 8 iterations, 12,058 after 24), so the lanes refill 15,671 times instead of
+//!   206,028.
 //! - **Bit-exact cycle detection in every lane.** A lane carries `z` as `(zx², zy², zx·zy)`,
 //!   which alone determines the next step, so a bitwise repeat of the triple proves the orbit
 //!   periodic through values that have all passed the escape test: it never escapes, and the
@@ -31,12 +36,12 @@
 //!   start, and every one of its iterations is compared with the saved triple, and so is the
 //!   state it starts from (without that, a period equal to the spacing of the check blocks
 //!   would never be seen: its repeats would all fall on the unchecked block ends).
-//! - **Shorter blocks, fewer vectors.** With the bulb's pixels gone, most kept pixels escape
-//!   within a few iterations, and a lane waits for its block's end: blocks of 12 iterations
-//!   instead of `simd-lanes`'s 24. With 16 registers, the saved triples take room: two vectors
-//!   in flight instead of three.
+//! - **Blocks and vectors.** The lanes run blocks of 24 iterations between refills, as
+//!   `simd-lanes`: before the first pass most kept pixels escaped within a few iterations and
+//!   blocks of 12 measured best (the table below); the pixels the first pass leaves live longer.
+//!   With 16 registers, the saved triples take room: two vectors in flight instead of three.
 //!
-//! How the schedule was chosen, on the tutorial's problem, median of 11 runs (this thread's CPU
+//! How the schedule was chosen before the first pass existed, on the tutorial's problem, median of 11 runs (this thread's CPU
 //! time; the machine, an AMD EPYC Zen 3 with 2 cores, was shared with other work, and
 //! wall-clock times spread up to 3×), AVX2, in ms, then the inner iterations executed:
 //!
@@ -78,6 +83,37 @@
 //! on AVX2), where `simd-lanes` reaches 72%: the per-pixel refill of short-lived pixels, not the
 //! arithmetic, is what is left.
 //!
+//! **With the first pass** (2026-12-07, AMD EPYC Zen 4, family 25 model 17, 2 cores shared with
+//! other engineers' builds, load average 3.8; `examples/shortcut_timing.rs`, median (min..max)
+//! of 21 runs of this thread's CPU time, all ratios from one run at 19:31 UTC). Heads of 8, 12,
+//! 16, 24, 32 iterations against blocks of 12 and 24 and check blocks every 8, 16, 32 (earlier
+//! runs the same day): head 16, blocks of 24, every 8th block, within noise of the best
+//! everywhere (head 24 equal on AVX2).
+//!
+//! | path, maxiter | `simd-lanes` | `simd-shortcut` before | after | first pass | lanes |
+//! |---|---:|---:|---:|---:|---:|
+//! | AVX-512, 1000 | 11.09 (10.92..11.97) | 3.02 (3.7×) | 1.99 (1.91..2.42), 5.6× | 0.75 | 1.21 |
+//! | AVX-512, 10,000 | 94.9 (94.2..97.5) | 4.75 (20.5×) | 3.70 (3.60..4.00), 25.6× | 0.69 | 2.89 |
+//! | AVX2, 1000 | 26.91 (26.70..28.22) | 5.63 (4.7×) | 3.57 (3.53..4.46), 7.5× | 1.07 | 2.44 |
+//! | AVX2, 10,000 | 237.0 (234.6..334.1) | 9.04 (25.0×) | 6.93 (6.74..7.79), 34.2× | 1.06 | 5.74 |
+//!
+//! ("before": the same example at 18:39 UTC, load average 8.) Criterion, one `mandel-lab
+//! report` run at 19:37 UTC (load average 0.1 to 1.0, 20 samples, median ± MAD): maxiter 1000,
+//! `simd-lanes` 11.07 ms ± 2.1%, this variant 1.933 ms ± 0.5%, **5.73×**; maxiter 10,000 (load
+//! 1.0 to 2.6, noisy) 97.6 ms ± 3.0% against 4.52 ms ± 7.1%, 21.6×. Where the time goes, against the
+//! ideal (the iterations this kernel executes, 5.54 M at maxiter 1000, at `simd-lanes`' own rate
+//! in the same run, 4.6 G/s on AVX-512: 1.20 ms, 9.2×). The lanes run the 4.5 M iterations left
+//! to them at about 3.7 G/s, 80% of that rate: the arithmetic is most of their profile (the check
+//! blocks, every 8th, and the refills are the rest; without check blocks the lanes take longer,
+//! 1.6 ms, as the periodic pixels then run to maxiter). The first pass is what is left: its own
+//! iterations are about 1.0 M (1.4 M lane-iterations with the lanes that wait for their vector's
+//! last), 0.25 ms at that rate, and the pass takes 0.7 ms: the bulb test over 250,000 points (its
+//! three square roots in the chunks near the cardioid) and the 250,000 counts written are 0.35 ms
+//! (the pass at maxiter 0, which iterates nothing). Measured on the way: the bulb test's flags
+//! folded into one 64-bit word per chunk instead of an array of flags turned into lane masks
+//! (0.51 → 0.35 ms for the pass at maxiter 0, kept); testing for the end of a group every second
+//! iteration instead of every one (0.80 → 0.72 ms for the pass, kept).
+//!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as
 //! the scalar `orbit` counts them, so a cycle counts from the check that found it.
@@ -87,7 +123,7 @@
 use std::sync::atomic::AtomicUsize;
 
 use super::compact::Compacted;
-use super::simd_refill::{self, SCHEDULE};
+use super::simd_refill::{self, SCHEDULE, Schedule};
 use crate::simd::Isa;
 use crate::simd::refill::{self, Counts, Feed};
 use crate::{
@@ -134,6 +170,15 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     }))
 }
 
+/// The parts the lab times one by one ([`Kernel::parts`]): what the first pass costs without and
+/// with its iterations, and the lanes with and without their cycle checks.
+pub(super) const PARTS: [&str; 4] = [
+    "bulb test and count writes (the first pass with no iteration)",
+    "bulb test and first pass",
+    "lanes, with cycle checks",
+    "lanes, without cycle checks",
+];
+
 /// One run on one core: the bulb pass, then the lanes over the pixels it kept. Where `TALLY`,
 /// the work it did is counted into `work`.
 fn one_core<const TALLY: bool>(
@@ -142,7 +187,7 @@ fn one_core<const TALLY: bool>(
     out: &mut [u32],
     work: &mut Work,
 ) {
-    kept.fill(isa, qx, qy, out);
+    kept.fill::<TALLY>(isa, (qx, qy), out, (maxiter, SCHEDULE.head), work);
     let next = AtomicUsize::new(0);
     // One core: one grab of every kept pixel.
     let mut feed = Feed::new(&next, kept.len(), kept.len());
@@ -161,6 +206,37 @@ impl Kernel for SimdShortcut {
         Some(self.isa)
     }
 
+    fn parts(&self) -> &'static [&'static str] {
+        &PARTS
+    }
+
+    fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
+        let grid = (&self.qx[..], &self.qy[..]);
+        let scratch = &mut Work::default();
+        match part {
+            // The pass with no iteration (as at maxiter 0): the bulb test and the writes alone.
+            0 => self
+                .kept
+                .fill::<false>(self.isa, grid, out, (0, 0), scratch),
+            1 => {
+                let limits = (self.maxiter, SCHEDULE.head);
+                self.kept
+                    .fill::<false>(self.isa, grid, out, limits, scratch);
+            }
+            _ => {
+                // The lanes over what part 1 kept; part 3 with no check block (the counts stay
+                // exact: a pixel whose cycle goes unseen runs to maxiter, and its answer is 0).
+                let every = if part == 2 { SCHEDULE.every } else { u32::MAX };
+                let limits = (self.maxiter, Schedule { every, ..SCHEDULE });
+                let next = AtomicUsize::new(0);
+                let mut feed = Feed::new(&next, self.kept.len(), self.kept.len());
+                let counts = Counts::new(out);
+                simd_refill::run::<false>(self.isa, &self.kept, limits, &mut feed, counts, scratch);
+            }
+        }
+        Ok(())
+    }
+
     /// An instrumented run of this very kernel (the tally instantiation): each pixel's executed
     /// iterations are those up to the one that decided it, as the scalar `shortcut` counts them.
     fn work(&self) -> Option<Work> {
@@ -169,7 +245,6 @@ impl Kernel for SimdShortcut {
         let mut work = Work::default();
         let args = (&self.qx[..], &self.qy[..], self.maxiter, self.isa);
         one_core::<true>(args, &mut kept, &mut out, &mut work);
-        work.bulb = (self.qx.len() - kept.len()) as u64;
         Some(work)
     }
 }

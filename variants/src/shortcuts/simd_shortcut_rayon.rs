@@ -1,8 +1,10 @@
 //! `simd-shortcut-rayon` (beyond the tutorial): `simd-shortcut` on every core, as `simd-rayon`
 //! is `simd-lanes` on every core.
 //!
-//! The bulb pass runs first, on the calling thread (0.9 ms on the tutorial's problem); then
-//! every worker runs the lanes of `simd_refill.rs` over the kept pixels, taking them from one
+//! The first pass (the bulb test and the first iterations, `compact.rs`) is split across the
+//! workers ([`Compacted::fill_on`]): each takes one part of the grid, keeps its pixels at its own
+//! offset, and one move closes the gaps, cheap since few pixels are kept; then every worker runs
+//! the lanes of `simd_refill.rs` over the kept pixels, taking them from one
 //! shared counter in grabs sized as `simd-rayon`'s ([`grab`]), so the workers finish together
 //! even though the kept pixels' costs differ far more than the grid's. `--threads` sets the
 //! workers, `--isa` the path; the counts are exact.
@@ -17,6 +19,19 @@
 //!
 //! Criterion, one run with the other core free, margin 1/1024, maxiter 1000: 4.013 ms ± 1.2%
 //! (MAD), 1.67× `simd-shortcut`'s 6.689 ms; `simd-rayon` 15.01 ms ± 1.3%.
+//!
+//! With the first pass split (2026-12-07, Zen 4, AVX-512, 2 cores shared with other engineers'
+//! builds). Criterion, one `mandel-lab report` run at 19:37 UTC with the other core free
+//! (`simd-rayon` 5.78 ms against `simd-lanes`' 11.07, 1.91×; load average 0.1 to 1.0), the parts
+//! then spawned on a rayon scope: 1.416 ms ± 3.1% (MAD) against `simd-shortcut`'s 1.933 ms ±
+//! 0.5%, **1.37×**; its breakdown: first pass 0.55 ms (0.71 on one core), lanes 0.69 (1.21). The
+//! pass without iterations took as long on two workers as on one (0.38 against 0.36 ms): a
+//! spawned part waited for a sleeping worker to steal it. Now one broadcast hands each worker
+//! its part (the first single runs after it: pass 0.43 to 0.60 ms, lanes 0.76 to 0.87; the other
+//! core was busy from then on, so no criterion figure of it). An earlier timing-example run
+//! (wall time here against `simd-shortcut`'s CPU time, load 1.7) gave 1.96× at maxiter 1000 and
+//! 1.64× at 10,000, where a few hundred pixels run to maxiter and the last grabs decide when the
+//! workers finish; grabs of 8, 32, 64 and 244 (today's) pixels gave no consistent order.
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
@@ -24,7 +39,8 @@ use std::sync::atomic::AtomicUsize;
 use rayon::ThreadPool;
 
 use super::compact::Compacted;
-use super::simd_refill::{self, SCHEDULE};
+use super::simd_refill::{self, SCHEDULE, Schedule};
+use super::simd_shortcut::PARTS;
 use crate::simd::Isa;
 use crate::simd::refill::{self, Counts, Feed};
 use crate::simd::simd_rayon::grab;
@@ -84,12 +100,28 @@ impl SimdShortcutRayon {
         out: &mut [u32],
         work: &Mutex<Work>,
     ) {
-        kept.fill(self.isa, &self.qx, &self.qy, out);
+        let mut first = Work::default();
+        let limits = (self.maxiter, SCHEDULE.head);
+        let grid = (&self.qx[..], &self.qy[..]);
+        kept.fill_on::<TALLY>(&self.pool, self.isa, grid, out, limits, &mut first);
+        if TALLY {
+            work.lock().unwrap_or_else(|e| e.into_inner()).merge(first);
+        }
+        self.lanes::<TALLY>(kept, SCHEDULE, out, work);
+    }
+
+    /// Every worker's lanes over the pixels the first pass kept, with the schedule `schedule`.
+    fn lanes<const TALLY: bool>(
+        &self,
+        kept: &Compacted,
+        schedule: Schedule,
+        out: &mut [u32],
+        work: &Mutex<Work>,
+    ) {
         let next = AtomicUsize::new(0);
         let counts = Counts::new(out);
         let grab = grab(kept.len(), self.pool.current_num_threads());
-        let kept = &*kept;
-        let limits = (self.maxiter, SCHEDULE);
+        let limits = (self.maxiter, schedule);
         self.pool.broadcast(|_| {
             let mut feed = Feed::new(&next, kept.len(), grab);
             let mut mine = Work::default();
@@ -113,6 +145,31 @@ impl Kernel for SimdShortcutRayon {
         Some(self.isa)
     }
 
+    fn parts(&self) -> &'static [&'static str] {
+        &PARTS
+    }
+
+    /// `simd-shortcut`'s parts, each on every worker.
+    fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
+        let mut kept = std::mem::take(&mut self.kept);
+        let grid = (&self.qx[..], &self.qy[..]);
+        let scratch = &mut Work::default();
+        match part {
+            0 => kept.fill_on::<false>(&self.pool, self.isa, grid, out, (0, 0), scratch),
+            1 => {
+                let limits = (self.maxiter, SCHEDULE.head);
+                kept.fill_on::<false>(&self.pool, self.isa, grid, out, limits, scratch);
+            }
+            _ => {
+                let every = if part == 2 { SCHEDULE.every } else { u32::MAX };
+                let schedule = Schedule { every, ..SCHEDULE };
+                self.lanes::<false>(&kept, schedule, out, &Mutex::new(Work::default()));
+            }
+        }
+        self.kept = kept;
+        Ok(())
+    }
+
     /// An instrumented run of this very kernel on the same workers (the tally instantiation).
     /// Which lane a pixel takes depends on the workers' timing, and with it the check block that
     /// finds a cycle, so two tallies can differ by a few check blocks' iterations per cycle.
@@ -121,8 +178,6 @@ impl Kernel for SimdShortcutRayon {
         let mut out = vec![0; self.qx.len()];
         let work = Mutex::new(Work::default());
         self.all_cores::<true>(&mut kept, &mut out, &work);
-        let mut work = work.into_inner().unwrap_or_else(|e| e.into_inner());
-        work.bulb = (self.qx.len() - kept.len()) as u64;
-        Some(work)
+        Some(work.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 }

@@ -57,13 +57,16 @@ fn kernel(isa: Isa, schedule: Schedule, xs: &[f64], ys: &[f64], maxiter: u32) ->
     let (qx, qy) = points(xs, ys);
     let mut kept = Compacted::new(qx.len());
     let mut out = vec![u32::MAX; qx.len()];
-    kept.fill(isa, &qx, &qy, &mut out);
+    let mut work = Work::default();
+    kept.fill::<true>(
+        isa,
+        (&qx, &qy),
+        &mut out,
+        (maxiter, schedule.head),
+        &mut work,
+    );
     let next = AtomicUsize::new(0);
     let mut feed = Feed::new(&next, kept.len(), kept.len());
-    let mut work = Work {
-        bulb: (qx.len() - kept.len()) as u64,
-        ..Work::default()
-    };
     let limits = (maxiter, schedule);
     simd_refill::run::<true>(
         isa,
@@ -117,12 +120,13 @@ fn every_schedule_is_exact_and_its_tally_adds_up() {
     let expected = reference(&xs, &ys, maxiter);
     let (qx, qy) = points(&xs, &ys);
     for isa in Isa::available() {
-        for (every, period) in [(1, 24), (2, 7), (3, 16), (5, 24), (8, 12)] {
+        for (every, period, head) in [(1, 24, 0), (2, 7, 5), (3, 16, 1), (5, 24, 40), (8, 12, 16)] {
             for first_save in [0, 1, 100] {
                 let schedule = Schedule {
                     every,
                     first_save,
                     period,
+                    head,
                 };
                 let (out, work) = kernel(isa, schedule, &xs, &ys, maxiter);
                 assert!(out == expected, "{isa} {schedule:?}");
@@ -245,10 +249,11 @@ fn the_cycle_check_never_fires_on_an_escaping_orbit() {
             // One row of points: the grid's axes are the points themselves, one per column.
             let mut kept = Compacted::new(qx.len());
             let mut out = vec![u32::MAX; qx.len()];
-            kept.fill(isa, &qx, &qy, &mut out);
+            let mut work = Work::default();
+            let limits = (maxiter, schedule.head);
+            kept.fill::<true>(isa, (&qx, &qy), &mut out, limits, &mut work);
             let next = AtomicUsize::new(0);
             let mut feed = Feed::new(&next, kept.len(), kept.len());
-            let mut work = Work::default();
             let counts = Counts::new(&mut out);
             simd_refill::run::<true>(
                 isa,
