@@ -25,23 +25,6 @@ use crate::LabError;
 /// Symbolic links followed before a path is called a loop (Linux's own limit is 40).
 const MAX_LINKS: usize = 40;
 
-/// What stands at a path, in the words of an error message.
-pub(crate) fn kind_of(meta: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_dir() {
-        "a folder"
-    } else if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_block_device() || t.is_char_device() {
-        "a device node"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// The file a write to `path` replaces: `path` itself, or the final target of the symbolic
 /// links it names. Refuses (bad input) a path that names a folder, FIFO, socket or device, or a
 /// loop of links.
@@ -78,7 +61,7 @@ pub fn resolve_output(path: &Path) -> Result<PathBuf, LabError> {
                     "{}{through} is {}, not a regular file: the lab writes only regular files; \
                      name a file path",
                     path.display(),
-                    kind_of(&meta)
+                    crate::input::kind_of(&meta)
                 )));
             }
         }
@@ -172,7 +155,7 @@ fn check_folder(option: &str, named: &Path, dir: &Path) -> Result<(), LabError> 
                     if meta.is_file() {
                         "a file"
                     } else {
-                        kind_of(&meta)
+                        crate::input::kind_of(&meta)
                     }
                 )));
             }

@@ -125,10 +125,27 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
         })
 }
 
+/// What stands at a path, in the words of an error message.
+pub(crate) fn kind_of(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device node"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// Refuses anything but a regular file of at most [`MAX_BYTES`].
 fn check_kind(meta: &fs::Metadata) -> Result<(), Problem> {
     if !meta.is_file() {
-        return Err(Problem::NotAFile(crate::fsutil::kind_of(meta)));
+        return Err(Problem::NotAFile(kind_of(meta)));
     }
     match meta.len() {
         n if n > MAX_BYTES => Err(Problem::TooLarge { bytes: n }),

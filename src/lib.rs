@@ -8,8 +8,8 @@
 //! thin shell over [`cli`].
 
 pub mod bench;
-pub mod build_id;
 pub mod breakdown;
+pub mod build_id;
 pub mod cli;
 pub mod error;
 pub mod export;
