@@ -53,9 +53,9 @@ impl Staged {
         }
         let value = Transaction::env(&staged.transactions.iter().collect::<Vec<_>>());
         // SAFETY: no other thread of xtask runs here (its signal handler only stores an atomic,
-        // and the one thread it starts, `lab::run_rerender`'s reader, is joined before that
-        // returns), so nothing reads the environment meanwhile; every child started from here on
-        // inherits the value.
+        // and each thread it starts, a reader of a child's pipe in `lab::run_rerender` or
+        // `build::run_cargo`, is joined before that function returns), so nothing reads the
+        // environment meanwhile; every child started from here on inherits the value.
         unsafe { std::env::set_var(STAGED_ENV, value) };
         Ok(staged)
     }
