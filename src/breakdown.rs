@@ -42,6 +42,21 @@ pub struct Breakdown {
     pub ideal_seconds: f64,
 }
 
+impl Breakdown {
+    /// Where the ideal's rate was measured, as the sentences that read it say it: " on avx512",
+    /// and ", on each of N cores" for a kernel on several.
+    pub fn where_measured(&self) -> String {
+        let path = self
+            .lanes_isa
+            .as_ref()
+            .map_or(String::new(), |i| format!(" on {i}"));
+        match self.cores {
+            1 => path,
+            n => format!("{path}, on each of {n} cores"),
+        }
+    }
+}
+
 fn one() -> usize {
     1
 }

@@ -268,14 +268,7 @@ fn print_breakdown(b: &Breakdown, seconds: f64) -> Result<(), super::out::Stdout
     for part in &b.parts {
         outln!("  {:<62} {:9.3} ms", part.name, part.seconds * 1e3)?;
     }
-    let path = b
-        .lanes_isa
-        .as_ref()
-        .map_or(String::new(), |i| format!(" on {i}"));
-    let path = match b.cores {
-        1 => path,
-        n => format!("{path}, on each of {n} cores"),
-    };
+    let path = b.where_measured();
     outln!(
         "  {:<62} {:9.3} ms: {} executed iterations at the rate of {}{path} ({:.2} G/s, {:.3} ms for \
          the problem in this run); this run took {:.2}x the ideal",

@@ -150,14 +150,7 @@ fn breakdown_rows(v: &VariantResult, row: &Row) -> Option<BreakdownRows> {
         .iter()
         .map(|p| (p.name.clone(), ms(p.seconds)))
         .collect();
-    let path = b
-        .lanes_isa
-        .as_ref()
-        .map_or(String::new(), |i| format!(" on {i}"));
-    let path = match b.cores {
-        1 => path,
-        n => format!("{path}, on each of {n} cores"),
-    };
+    let path = b.where_measured();
     rows.push((
         format!(
             "ideal: {} executed iterations at the rate of {}{path} ({:.2} G/s)",
