@@ -7,9 +7,9 @@ use common::{assert_one_line_error, lab};
 
 use std::path::{Path, PathBuf};
 
-use mandel_lab::export::{self, csv, json, markdown};
-use mandel_lab::report::{self as render, charts, page, sections};
-use mandel_lab::results::Results;
+use mandel_lab::render::export::{self, csv, json, markdown};
+use mandel_lab::render::report::{self as render, charts, page, sections};
+use mandel_lab::record::results::Results;
 
 fn fixture() -> Results {
     Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))
@@ -190,7 +190,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     t.median /= 2.0;
     let before = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     let count = old.variants.len();
-    mandel_lab::measurement::merge(&mut old, new).unwrap();
+    mandel_lab::measure::stage::merge(&mut old, new).unwrap();
     assert_eq!(old.variants.len(), count);
     let after = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     assert!((after / before - 2.0).abs() < 1e-9, "{before} -> {after}");
@@ -199,7 +199,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     // Results of another problem are refused as bad input.
     let mut other = fixture();
     other.problem.maxiter += 1;
-    let err = mandel_lab::measurement::merge(&mut fixture(), other).unwrap_err();
+    let err = mandel_lab::measure::stage::merge(&mut fixture(), other).unwrap_err();
     assert!(
         err.is_bad_input() && err.to_string().contains("--merge"),
         "{err}"
@@ -605,7 +605,7 @@ fn render_only_includes_the_saved_flags_and_leaves_a_corrupt_file_out_saying_why
 /// picture a measurement of them makes.
 fn with_shortcuts() -> Results {
     let mut results = fixture();
-    let rows: Vec<mandel_lab::results::VariantResult> = serde_json::from_slice(
+    let rows: Vec<mandel_lab::record::results::VariantResult> = serde_json::from_slice(
         &std::fs::read(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shortcut-rows.json"),
         )
@@ -616,7 +616,7 @@ fn with_shortcuts() -> Results {
     results
         .variants
         .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
-    results.work_image = Some(mandel_lab::measurement::WORK_IMAGE_FILE.into());
+    results.work_image = Some(mandel_lab::measure::stage::WORK_IMAGE_FILE.into());
     results
         .validate(Path::new("with-shortcuts.json"))
         .expect("the shortcut rows are in range");
@@ -757,7 +757,7 @@ fn implausible_work_is_refused_in_one_line_naming_the_field() {
         .iter()
         .position(|v| v.work.is_some())
         .unwrap();
-    type Spoil = fn(&mut mandel_lab::results::WorkInfo);
+    type Spoil = fn(&mut mandel_lab::record::results::WorkInfo);
     let cases: [(&str, Spoil); 3] = [
         // More than the reference executes on the whole grid.
         ("work.executed", |w| w.executed = 51_414_420),

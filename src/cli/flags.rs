@@ -13,14 +13,14 @@ use std::process::ExitCode;
 use clap::Args;
 use mandel_variants::{Availability, Exactness, Family, Tuning, VARIANTS, Variant};
 
-use crate::bench::BenchSettings;
+use crate::measure::criterion::BenchSettings;
 use crate::flags::{self, Build, BuildStatus, Cell, FlagResults, Lang, evidence::Listing};
-use crate::machine::Machine;
-use crate::measure::{self, Bench};
-use crate::measurement;
-use crate::results::ProblemInfo;
-use crate::units::now_rfc3339;
-use crate::{GridSpec, LabError, fsutil, reference};
+use crate::measure::machine::Machine;
+use crate::measure::once::{self, Bench};
+use crate::measure::stage;
+use crate::record::results::ProblemInfo;
+use crate::render::units::now_rfc3339;
+use crate::{GridSpec, LabError, record::write, problem::reference};
 use mandel_lab_options::flags::{BUILD_LOG_FILE, FlagsCheck};
 
 #[derive(Debug, Args)]
@@ -76,7 +76,7 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
             .filter(available)
             .collect());
     };
-    let chosen = measurement::select(Some(names))?;
+    let chosen = stage::select(Some(names))?;
     for v in &chosen {
         if let Availability::Unavailable(why) = v.availability() {
             return Err(LabError::bad_input(format!(
@@ -104,9 +104,9 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     };
-    fsutil::check_output_dir("--out", &args.out, &[flags::JSON_FILE])?;
+    write::check_output_dir("--out", &args.out, &[flags::JSON_FILE])?;
     let results = collect(&dir, &variants, args.quick)?;
-    crate::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
+    crate::record::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     for lang in [Lang::Rust, Lang::C] {
         outln!("{}", flags::answer_sentence(&flags::answer(&results, lang)))?;
     }
@@ -120,8 +120,8 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
 /// Validates `variant` against the reference on the tutorial's problem and measures it under
 /// criterion, timing it even where this build changed its answer, and writes the cell.
 pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
-    fsutil::check_output_file("--out", &args.out)?;
-    let variant = measurement::find_variant(&args.variant)?;
+    write::check_output_file("--out", &args.out)?;
+    let variant = stage::find_variant(&args.variant)?;
     let grid = GridSpec::TUTORIAL.build()?;
     let reference = reference::compute(&grid.problem());
     // Validated as inexact so that a build that broke it is still timed; the status is then
@@ -136,7 +136,7 @@ pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
         BenchSettings::FULL
     };
     let group = format!("flags-{}", args.build);
-    let measured = measure::validate_and_measure(
+    let measured = once::validate_and_measure(
         &timed_anyway,
         &grid,
         &reference,
@@ -161,7 +161,7 @@ pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
         declared_exact,
         validation: Some(validation),
         // Criterion's own pages for these runs live under target/, not beside the report.
-        timing: measured.timing.map(|t| crate::bench::Timing {
+        timing: measured.timing.map(|t| crate::measure::criterion::Timing {
             criterion_report: None,
             ..t
         }),
@@ -171,7 +171,7 @@ pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
         evidence: None,
         error: None,
     };
-    fsutil::write_json(&args.out, &cell)?;
+    write::write_json(&args.out, &cell)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -199,7 +199,7 @@ pub fn collect(
 ) -> Result<FlagResults, LabError> {
     let log = dir.join("run").join(BUILD_LOG_FILE);
     let builds: Vec<Build> =
-        serde_json::from_slice(&fsutil::read(&log)?).map_err(|e| LabError::Corrupt {
+        serde_json::from_slice(&write::read(&log)?).map_err(|e| LabError::Corrupt {
             path: log.clone(),
             message: e.to_string(),
         })?;
@@ -209,7 +209,7 @@ pub fn collect(
         let listing = Listing::read(&binary).ok();
         for v in variants {
             let path = cell_path(dir, &build.name, v.name);
-            let Some(mut cell) = fsutil::read_json_if_exists::<Cell>(&path)? else {
+            let Some(mut cell) = write::read_json_if_exists::<Cell>(&path)? else {
                 continue;
             };
             cell.evidence = listing

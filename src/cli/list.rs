@@ -7,8 +7,8 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Format;
-use crate::export::terminal;
-use crate::results::VariantInfo;
+use crate::render::export::terminal;
+use crate::record::results::VariantInfo;
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {

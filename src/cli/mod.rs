@@ -82,9 +82,9 @@ enum Command {
 
 pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
 
-/// `build-id`: [`crate::build_id::BuildId::this`] as one JSON line.
+/// `build-id`: [`crate::measure::build_id::BuildId::this`] as one JSON line.
 fn build_id() -> anyhow::Result<ExitCode> {
-    let id = serde_json::to_string(&crate::build_id::BuildId::this())?;
+    let id = serde_json::to_string(&crate::measure::build_id::BuildId::this())?;
     out::outln!("{id}")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -278,8 +278,8 @@ fn command_names() -> Vec<String> {
 }
 
 /// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.
-fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::validate::Status>) -> ExitCode {
-    if statuses.any(|s| s == crate::validate::Status::Fail) {
+fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::problem::validate::Status>) -> ExitCode {
+    if statuses.any(|s| s == crate::problem::validate::Status::Fail) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -16,7 +16,7 @@ use crate::peers::{self, Options, Step, Toolbox};
 pub(super) use mandel_lab_options::PeersArgs;
 
 pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
-    crate::fsutil::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;
+    crate::record::write::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;
     let spec = args
         .problem
         .spec_for(args.quick, super::report::QUICK_MAXITER)?;
@@ -64,7 +64,7 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     });
     bar.finish_and_clear();
     let results = results?;
-    crate::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
+    crate::record::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     let p = &results.problem;
     outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \

@@ -6,21 +6,21 @@ use std::process::ExitCode;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
-use crate::bench::BenchSettings;
-use crate::export::{self, csv, json, markdown, terminal};
-use crate::markup::relative_link;
-use crate::measurement::{self, MeasureOptions, Step};
-use crate::output::OutputFolder;
-use crate::quick::QuickPlan;
-use crate::report::{self, HTML_FILE, RESULTS_FILE};
-use crate::results::Results;
+use crate::measure::criterion::BenchSettings;
+use crate::render::export::{self, csv, json, markdown, terminal};
+use crate::render::markup::relative_link;
+use crate::measure::stage::{self, MeasureOptions, Step};
+use crate::record::output::OutputFolder;
+use crate::measure::budget::QuickPlan;
+use crate::render::report::{self, HTML_FILE, RESULTS_FILE};
+use crate::record::results::Results;
 use crate::sweep::Legacy;
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 use mandel_lab_folder::physical;
 
 /// The iteration limit of `--quick` (unless `--maxiter` is given), shared by `profile --quick`
 /// and `peers --quick`.
-pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
+pub(super) const QUICK_MAXITER: u32 = crate::measure::budget::MAXITER;
 
 /// The files `report` writes in its folder (criterion's own pages, in `criterion/`, aside).
 const REPORT_FILES: [&str; 7] = [
@@ -28,8 +28,8 @@ const REPORT_FILES: [&str; 7] = [
     HTML_FILE,
     "results.md",
     "results.csv",
-    measurement::IMAGE_FILE,
-    measurement::WORK_IMAGE_FILE,
+    stage::IMAGE_FILE,
+    stage::WORK_IMAGE_FILE,
     super::progress::LOG_FILE,
 ];
 
@@ -43,7 +43,7 @@ fn quick_chooses_problem(args: &ReportArgs) -> bool {
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
+    write::check_output_dir("--out", &args.out, &REPORT_FILES)?;
     // Where `cargo xtask report` staged the folders, what it has written so far is in its copies.
     let (out, flamegraphs) = (physical(&args.out), physical(&args.flamegraphs));
     // A side file that cannot be used costs its section, said on the page (see `report::load`),
@@ -54,7 +54,7 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
-            measurement::select(args.variants.as_deref())?;
+            stage::select(args.variants.as_deref())?;
             best_chunk(&out, &spec, Legacy::ReadOnly)?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -98,7 +98,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            measurement::merge(&mut results, measure(args, Some(spec))?)?;
+            stage::merge(&mut results, measure(args, Some(spec))?)?;
             results.save(&results_path)?;
             results
         } else {
@@ -107,7 +107,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             // The folder holds this run's record alone: a work picture an earlier run of a
             // shortcut left is not this run's.
             if results.work_image.is_none() {
-                remove_stale(&args.out.join(measurement::WORK_IMAGE_FILE))?;
+                remove_stale(&args.out.join(stage::WORK_IMAGE_FILE))?;
             }
             results
         };
@@ -136,7 +136,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
                 measured.variants.clear();
             }
             if args.merge {
-                let names: Vec<&str> = measurement::select(args.variants.as_deref())?
+                let names: Vec<&str> = stage::select(args.variants.as_deref())?
                     .iter()
                     .map(|v| v.name)
                     .collect();
@@ -203,7 +203,7 @@ fn plan(
         ),
     ] {
         if let Some(v) = value {
-            *slot = crate::bench::check_seconds(name, v)?;
+            *slot = crate::measure::criterion::check_seconds(name, v)?;
         }
     }
     Ok((spec, (!args.no_criterion).then_some(settings)))
@@ -214,7 +214,7 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     let (mut spec, bench) = plan(args, None)?;
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
-    let selection = measurement::select(args.variants.as_deref())?;
+    let selection = stage::select(args.variants.as_deref())?;
     let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
@@ -228,10 +228,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
             eprintln!("{note}.");
         }
         eprintln!("Calibrating --quick: every variant once on a small grid...");
-        let chosen = crate::quick::plan(
-            &measurement::runs(&selection, &opts),
+        let chosen = crate::measure::budget::plan(
+            &stage::runs(&selection, &opts),
             opts.bench.as_ref(),
-            crate::quick::BUDGET_SECS,
+            crate::measure::budget::BUDGET_SECS,
             &spec,
         )?;
         eprintln!("{}.", chosen.describe());
@@ -243,10 +243,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         eprintln!("{note}.");
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
-    let runs = measurement::runs(&selection, &opts).len();
+    let runs = stage::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
     let bar = &quiet.bar;
-    let results = measurement::measure_all(&spec, &selection, &opts, |step| match step {
+    let results = stage::measure_all(&spec, &selection, &opts, |step| match step {
         Step::Reference => bar.set_message("computing the reference"),
         Step::Validating(v) => bar.set_message(format!("validating {v}")),
         Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),

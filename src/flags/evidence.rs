@@ -8,7 +8,7 @@ use mandel_variants::HotCode;
 use serde::{Deserialize, Serialize};
 
 use crate::profile::paths;
-use crate::{LabError, objdump};
+use crate::{LabError, profile::objdump};
 
 /// One variant's inner loop in one binary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,11 +17,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{BenchSettings, Timing};
-use crate::machine::Machine;
-use crate::results::ProblemInfo;
-use crate::validate::{Status, Validation};
-use crate::{LabError, fsutil};
+use crate::measure::criterion::{BenchSettings, Timing};
+use crate::measure::machine::Machine;
+use crate::record::results::ProblemInfo;
+use crate::problem::validate::{Status, Validation};
+use crate::{LabError, record::write};
 
 /// Version of the `flags.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -105,14 +105,14 @@ pub struct FlagResults {
 impl FlagResults {
     /// Writes `dir/flags.json` atomically.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
-        fsutil::write_json(&dir.join(JSON_FILE), self)
+        write::write_json(&dir.join(JSON_FILE), self)
     }
 
     /// Reads `dir/flags.json` where it exists, refusing another schema version.
     pub fn load(dir: &Path) -> Result<Option<FlagResults>, LabError> {
         let path = dir.join(JSON_FILE);
         let remake = format!("rerun `{HOW_TO_MEASURE}`");
-        let Some(flags) = fsutil::read_versioned::<FlagResults>(&path, SCHEMA_VERSION, &remake)?
+        let Some(flags) = write::read_versioned::<FlagResults>(&path, SCHEMA_VERSION, &remake)?
         else {
             return Ok(None);
         };
@@ -120,11 +120,11 @@ impl FlagResults {
         Ok(Some(flags))
     }
 
-    /// Refuses figures no flags run gives (see [`crate::results::Check`]); `path` is the file
+    /// Refuses figures no flags run gives (see [`crate::record::results::Check`]); `path` is the file
     /// they were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
         let remedy = format!("rerun `{HOW_TO_MEASURE}`");
-        let check = crate::results::Check::new(path, &remedy);
+        let check = crate::record::results::Check::new(path, &remedy);
         check.problem("problem", &self.problem)?;
         check.machine("machine", &self.machine)?;
         check.settings("settings", &self.settings)?;
@@ -138,7 +138,7 @@ impl FlagResults {
         for (i, b) in self.builds.iter().enumerate() {
             if let Some(s) = b.build_seconds {
                 let field = format!("builds[{i}] ({}).build_seconds", b.name);
-                check.number(&field, s, crate::results::SPREAD, " s")?;
+                check.number(&field, s, crate::record::results::SPREAD, " s")?;
             }
         }
         for (i, c) in self.cells.iter().enumerate() {
@@ -207,7 +207,7 @@ impl FlagResults {
             .filter(|c| c.build == BASELINE)
             .filter_map(|c| c.timing.as_ref().map(|t| t.relative_spread()))
             .collect();
-        (!spreads.is_empty()).then(|| std::f64::consts::SQRT_2 * crate::stats::median(&spreads))
+        (!spreads.is_empty()).then(|| std::f64::consts::SQRT_2 * crate::measure::stats::median(&spreads))
     }
 
     /// The relative change below which a speed-up is noise: the larger of the control's spread

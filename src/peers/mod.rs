@@ -17,13 +17,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::machine::Machine;
-use crate::reference::Reference;
-use crate::results::ProblemInfo;
-use crate::stats::{median, median_abs_dev};
-use crate::units::now_rfc3339;
-use crate::validate::{Status, Validation};
-use crate::{GridSpec, LabError, fsutil};
+use crate::measure::machine::Machine;
+use crate::problem::reference::Reference;
+use crate::record::results::ProblemInfo;
+use crate::measure::stats::{median, median_abs_dev};
+use crate::render::units::now_rfc3339;
+use crate::problem::validate::{Status, Validation};
+use crate::{GridSpec, LabError, record::write};
 pub use discover::Toolbox;
 pub use registry::{PEERS, Peer};
 
@@ -70,7 +70,7 @@ impl PeerResult {
         match (self.median, self.spread) {
             (Some(m), Some(s)) if m > 0.0 => format!(
                 "{} ± {:.1}%",
-                crate::units::format_seconds(m),
+                crate::render::units::format_seconds(m),
                 100.0 * s / m
             ),
             _ => "-".into(),
@@ -112,14 +112,14 @@ pub struct PeerResults {
 impl PeerResults {
     /// Writes `dir/peers.json` atomically.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
-        fsutil::write_json(&dir.join(JSON_FILE), self)
+        write::write_json(&dir.join(JSON_FILE), self)
     }
 
     /// Reads `dir/peers.json` where it exists, refusing another schema version.
     pub fn load(dir: &Path) -> Result<Option<PeerResults>, LabError> {
         let path = dir.join(JSON_FILE);
         let remake = "re-run cargo xtask peers";
-        let Some(peers) = fsutil::read_versioned::<PeerResults>(&path, SCHEMA_VERSION, remake)?
+        let Some(peers) = write::read_versioned::<PeerResults>(&path, SCHEMA_VERSION, remake)?
         else {
             return Ok(None);
         };
@@ -127,10 +127,10 @@ impl PeerResults {
         Ok(Some(peers))
     }
 
-    /// Refuses figures no run of the peers gives (see [`crate::results::Check`]); `path` is the
+    /// Refuses figures no run of the peers gives (see [`crate::record::results::Check`]); `path` is the
     /// file they were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
-        let check = crate::results::Check::new(path, "re-run cargo xtask peers");
+        let check = crate::record::results::Check::new(path, "re-run cargo xtask peers");
         check.problem("problem", &self.problem)?;
         check.machine("machine", &self.machine)?;
         for (i, p) in self.peers.iter().enumerate() {
@@ -142,7 +142,7 @@ impl PeerResults {
                 check.seconds(&field("median"), m)?;
             }
             if let Some(s) = p.spread {
-                check.number(&field("spread"), s, crate::results::SPREAD, " s")?;
+                check.number(&field("spread"), s, crate::record::results::SPREAD, " s")?;
             }
         }
         Ok(())
@@ -183,7 +183,7 @@ pub enum Step<'a> {
 /// `--peers a,b`: the peers named, in registry order, or every one (for no list or an empty one,
 /// as `--variants` takes it); an unknown name is bad input.
 pub fn select(list: Option<&str>) -> Result<Vec<&'static Peer>, LabError> {
-    let Some(list) = crate::measurement::named(list) else {
+    let Some(list) = crate::measure::stage::named(list) else {
         return Ok(PEERS.iter().collect());
     };
     let names: Vec<&str> = list.split(',').map(str::trim).collect();
@@ -209,7 +209,7 @@ pub fn measure(
 ) -> Result<PeerResults, LabError> {
     let grid = spec.build()?;
     progress(Step::Reference);
-    let reference = crate::reference::compute(&grid.problem());
+    let reference = crate::problem::reference::compute(&grid.problem());
     let mut results = Vec::new();
     for &peer in peers {
         progress(Step::Running(peer));

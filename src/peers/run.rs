@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::GridSpec;
-use crate::reference::Reference;
-use crate::validate::{self, Validation};
+use crate::problem::reference::Reference;
+use crate::problem::validate::{self, Validation};
 
 /// A finished child: whether it exited 0, and what it printed.
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! The machine-code view (`dis`): the hot loop's instructions, read with [`crate::objdump`], with
+//! The machine-code view (`dis`): the hot loop's instructions, read with [`crate::profile::objdump`], with
 //! callgrind's execution count beside each, its length, the vector width it uses and whether it
 //! contains fused multiply-adds (which would explain a non-exact validation sum).
 
@@ -9,7 +9,7 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::paths::PathLoop;
-use crate::{LabError, objdump};
+use crate::{LabError, profile::objdump};
 
 /// Instructions within this many bytes of the hottest one may belong to its loop.
 const WINDOW: u64 = 1024;

@@ -148,7 +148,7 @@ pub fn profile_gpu(code: &GpuCode, out_dir: &Path) -> Result<GpuProfile, LabErro
         page: format!("{name}.gpu.html"),
     };
     let page = render_html(&profile, code, sm.arch, &ptx, &ours);
-    crate::fsutil::atomic_write(&out_dir.join(&profile.page), page.as_bytes())?;
+    crate::record::write::atomic_write(&out_dir.join(&profile.page), page.as_bytes())?;
     Ok(profile)
 }
 

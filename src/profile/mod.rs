@@ -14,6 +14,7 @@ pub mod callgrind;
 pub mod disasm;
 pub mod gpu;
 pub mod lines;
+pub mod objdump;
 pub mod paths;
 pub mod sampling;
 
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 use mandel_variants::{Tuning, Variant};
 use serde::{Deserialize, Serialize};
 
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 use disasm::HotLoop;
 use lines::LineProfile;
 use sampling::FunctionShare;
@@ -136,7 +137,7 @@ impl ProfileSummary {
         let path = dir.join(SUMMARY_FILE);
         let remake = format!("re-run {HOW_TO_MAKE}");
         let Some(summary) =
-            fsutil::read_versioned::<ProfileSummary>(&path, SCHEMA_VERSION, &remake)?
+            write::read_versioned::<ProfileSummary>(&path, SCHEMA_VERSION, &remake)?
         else {
             return Ok(None);
         };
@@ -154,14 +155,14 @@ impl ProfileSummary {
         self
     }
 
-    /// Refuses figures no profile gives (see [`crate::results::Check`]); `path` is the file they
+    /// Refuses figures no profile gives (see [`crate::record::results::Check`]); `path` is the file they
     /// were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
         let remedy = format!("re-run {HOW_TO_MAKE}");
-        let check = crate::results::Check::new(path, &remedy);
+        let check = crate::record::results::Check::new(path, &remedy);
         check.spec("spec", &self.spec)?;
         check.spec("callgrind_spec", &self.callgrind_spec)?;
-        check.number("seconds", self.seconds, crate::results::SPREAD, " s")?;
+        check.number("seconds", self.seconds, crate::record::results::SPREAD, " s")?;
         check.count(
             "frequency",
             u64::try_from(self.frequency).unwrap_or(0),
@@ -225,7 +226,7 @@ impl ProfileSummary {
         };
         this.variants.sort_by_key(|v| order(&v.variant));
         this.gpu.sort_by_key(|g| order(&g.variant));
-        fsutil::write_json(&dir.join(SUMMARY_FILE), &this)?;
+        write::write_json(&dir.join(SUMMARY_FILE), &this)?;
         Ok(this)
     }
 
@@ -329,12 +330,12 @@ impl Staging {
             {
                 let to = self.out.join(name);
                 let from = self.dir.join(name);
-                // A view's path may be a link to elsewhere (see `fsutil`): the link's target is
+                // A view's path may be a link to elsewhere (see `record::write`): the link's target is
                 // replaced, through a copy where the rename cannot cross file systems.
-                let moved = fsutil::resolve_output(&to)
+                let moved = write::resolve_output(&to)
                     .is_ok_and(|target| std::fs::rename(&from, target).is_ok());
                 if !moved {
-                    fsutil::atomic_write(&to, &fsutil::read(&from)?)?;
+                    write::atomic_write(&to, &write::read(&from)?)?;
                 }
             }
             summary.save_merged(&self.out)
@@ -394,7 +395,7 @@ pub fn profile_variant(
     let s = &opts.spec;
     let folded_name = format!("{}.folded", variant.name);
     let svg_name = format!("{}.svg", variant.name);
-    fsutil::atomic_write(
+    write::atomic_write(
         &opts.out_dir.join(&folded_name),
         sampling::folded_text(folded).as_bytes(),
     )?;
@@ -411,7 +412,7 @@ pub fn profile_variant(
             sampling::total(folded)
         ),
     )?;
-    fsutil::atomic_write(&opts.out_dir.join(&svg_name), svg.as_bytes())?;
+    write::atomic_write(&opts.out_dir.join(&svg_name), svg.as_bytes())?;
     let mut profile = VariantProfile {
         variant: variant.name.into(),
         samples: sampling::total(folded),
@@ -483,7 +484,7 @@ fn line_and_machine_code(
         "Line profile of {} ({} x {}, maxiter {})",
         variant.name, c.width, c.height, c.maxiter
     );
-    fsutil::atomic_write(
+    write::atomic_write(
         &opts.out_dir.join(&page),
         lines::render_html(&lp, &title, root).as_bytes(),
     )?;
@@ -532,7 +533,7 @@ fn line_and_machine_code(
                 .push(note.trim_end_matches(':').to_string() + ".");
         }
         let html = disasm::render_html(&hot, &title, &profile.paths, &note);
-        fsutil::atomic_write(&opts.out_dir.join(&page), html.as_bytes())?;
+        write::atomic_write(&opts.out_dir.join(&page), html.as_bytes())?;
         profile.hot_loop = Some(hot);
         profile.hot_loop_page = Some(page);
     }

@@ -15,7 +15,7 @@ use mandel_variants::simd::Isa;
 use serde::{Deserialize, Serialize};
 
 use super::lines;
-use crate::{LabError, objdump};
+use crate::{LabError, profile::objdump};
 
 /// One path's inner loop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

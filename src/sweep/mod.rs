@@ -1,9 +1,9 @@
 //! One sweep engine over any axis, as criterion makes every benchmark one `BenchmarkGroup` over
 //! inputs. An [`Axis`] (one file under `axes/`, one line in [`AXES`]) says what its values are and
 //! how one value becomes a run's problem and tuning; the engine ([`engine::run`]) validates and
-//! measures every chosen variant at every value with [`crate::measure::validate_and_measure`],
+//! measures every chosen variant at every value with [`crate::measure::once::validate_and_measure`],
 //! and the result is one [`Sweep`], saved as `reports/sweeps/<axis>.json` (with a CSV beside it).
-//! One chart function ([`crate::report::charts::sweep_figure`]) and one report section renderer draw
+//! One chart function ([`crate::render::report::charts::sweep_figure`]) and one report section renderer draw
 //! every axis.
 
 pub mod axes;
@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use mandel_variants::{Tuning, Variant};
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{BenchSettings, Timing};
-use crate::machine::Machine;
-use crate::validate::Status;
-use crate::{GridSpec, LabError, fsutil};
+use crate::measure::criterion::{BenchSettings, Timing};
+use crate::measure::machine::Machine;
+use crate::problem::validate::Status;
+use crate::{GridSpec, LabError, record::write};
 
 pub use axes::AXES;
 pub use engine::run;
@@ -308,10 +308,10 @@ impl Sweep {
         });
     }
 
-    /// Refuses figures no sweep gives (see [`crate::results::Check`]); `path` is the file they
+    /// Refuses figures no sweep gives (see [`crate::record::results::Check`]); `path` is the file they
     /// were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
-        use crate::results::{Check, SPREAD};
+        use crate::record::results::{Check, SPREAD};
         let remedy = format!("run `cargo xtask sweep {}` again", self.axis);
         let check = Check::new(path, &remedy);
         check.spec("spec", &self.spec)?;
@@ -347,13 +347,13 @@ impl Sweep {
 
     /// Saves the JSON and the CSV atomically into `dir/sweeps/`.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
-        fsutil::write_json(&json_path(dir, &self.axis), self)?;
-        fsutil::atomic_write(&file(dir, &self.axis, "csv"), self.csv().as_bytes())
+        write::write_json(&json_path(dir, &self.axis), self)?;
+        write::atomic_write(&file(dir, &self.axis, "csv"), self.csv().as_bytes())
     }
 
-    /// One line per point, through the lab's one CSV writer ([`crate::export::csv::line`]).
+    /// One line per point, through the lab's one CSV writer ([`crate::render::export::csv::line`]).
     pub fn csv(&self) -> String {
-        use crate::export::csv::line;
+        use crate::render::export::csv::line;
         let mut out = line(&[
             "variant",
             "value",
@@ -431,7 +431,7 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
         return Ok(converted);
     }
     let remake = format!("run `cargo xtask sweep {}` again", axis.name());
-    let Some(sweep) = fsutil::read_versioned::<Sweep>(&path, SCHEMA_VERSION, &remake)? else {
+    let Some(sweep) = write::read_versioned::<Sweep>(&path, SCHEMA_VERSION, &remake)? else {
         return Ok(None);
     };
     if sweep.axis != axis.name() {
