@@ -7,15 +7,15 @@
 //! - [`record`]: the schema the stages write and read (`results.json`, the history), and the one
 //!   rule for writing and reading files;
 //! - [`render`]: the report page, the tables and the pictures, from the record alone;
-//! - [`sweep`], [`profile`], [`peers`], [`flags`], [`regress`]: the lab's other stages (sweeps of
+//! - [`sweep`], [`profile`], [`peers`], [`codegen`], [`regress`]: the lab's other stages (sweeps of
 //!   one axis, profiles, the tutorial's Python, compiler builds, the regression gate);
 //! - [`cli`]: the command line; the `mandel-lab` binary is a thin shell over it.
 //!
 //! [`error`] and [`interrupt`] serve every stage.
 
 pub mod cli;
+pub mod codegen;
 pub mod error;
-pub mod flags;
 pub mod interrupt;
 pub mod measure;
 pub mod peers;

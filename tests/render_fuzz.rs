@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use mandel_lab::LabError;
-use mandel_lab::record::history::Entry;
 use mandel_lab::profile::ProfileSummary;
+use mandel_lab::record::history::Entry;
+use mandel_lab::record::results::Results;
 use mandel_lab::render::report as render;
 use mandel_lab::render::report::load::{Broken, Inputs};
-use mandel_lab::record::results::Results;
 
 /// Longest one case may take: a render takes milliseconds, a hang takes for ever.
 const DEADLINE: Duration = Duration::from_secs(20);

@@ -7,9 +7,9 @@ use common::{assert_one_line_error, lab};
 
 use std::path::{Path, PathBuf};
 
+use mandel_lab::record::results::Results;
 use mandel_lab::render::export::{self, csv, json, markdown};
 use mandel_lab::render::report::{self as render, charts, page, sections};
-use mandel_lab::record::results::Results;
 
 fn fixture() -> Results {
     Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))
@@ -510,8 +510,8 @@ fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
     assert!(page.contains("sweeps/maxiter.json") && page.contains("slope against pixels"));
 }
 
-fn flags_fixture() -> mandel_lab::flags::FlagResults {
-    mandel_lab::flags::FlagResults::load(
+fn flags_fixture() -> mandel_lab::codegen::CodegenResults {
+    mandel_lab::codegen::CodegenResults::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     )
     .expect("the flags fixture loads")
@@ -521,7 +521,7 @@ fn flags_fixture() -> mandel_lab::flags::FlagResults {
 #[test]
 fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answer() {
     let flags = flags_fixture();
-    let h = sections::flags::section(Some(&flags)).unwrap();
+    let h = sections::codegen::section(Some(&flags)).unwrap();
     assert!(h.contains("<h2>Compiler flags</h2>"));
     for b in &flags.builds {
         assert!(
@@ -550,7 +550,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     );
     assert!(h.contains("the default build's shape"));
     // The heat map marks the inexact cell.
-    let svg = charts::flags::heat_map(&flags).unwrap().unwrap();
+    let svg = charts::codegen::heat_map(&flags).unwrap().unwrap();
     assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
     assert!(svg.contains("× 1.20x") && svg.contains("gcc-O3-native-nocontract"));
     assert!(
@@ -567,7 +567,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     let page = page::render(&results, &groups, extras).unwrap();
     assert!(page.contains("<section id=\"compiler-flags\">") && page.contains("The answer:"));
     let page = page::render(&results, &groups, Default::default()).unwrap();
-    assert!(page.contains(mandel_lab::flags::HOW_TO_MEASURE));
+    assert!(page.contains(mandel_lab::codegen::HOW_TO_MEASURE));
 }
 
 #[test]

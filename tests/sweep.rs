@@ -7,8 +7,8 @@ use std::path::Path;
 
 use common::{assert_bad_input, lab};
 
-use mandel_lab::sweep::{self, Sweep, X};
 use mandel_lab::problem::validate::Status;
+use mandel_lab::sweep::{self, Sweep, X};
 
 fn load(dir: &Path, axis: &str) -> Sweep {
     sweep::load(dir, sweep::find_axis(axis).unwrap())

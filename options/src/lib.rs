@@ -11,8 +11,8 @@
 
 mod argv;
 mod cli;
+pub mod codegen;
 mod commands;
-pub mod flags;
 mod problem;
 mod variants;
 

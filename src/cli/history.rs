@@ -4,10 +4,10 @@
 use super::out::outln;
 use std::process::ExitCode;
 
-use crate::record::history::{self, Entry};
 use crate::profile::ProfileSummary;
-use crate::render::report::RESULTS_FILE;
+use crate::record::history::{self, Entry};
 use crate::record::results::Results;
+use crate::render::report::RESULTS_FILE;
 
 pub(super) use mandel_lab_options::HistoryArgs;
 

@@ -7,8 +7,8 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Format;
-use crate::render::export::terminal;
 use crate::record::results::VariantInfo;
+use crate::render::export::terminal;
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {

@@ -4,7 +4,7 @@
 //! (a bad size, region or name; an unreadable or corrupt results file) exit with code 2; failures
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
-mod flags;
+mod codegen;
 mod given;
 mod history;
 mod list;
@@ -70,10 +70,10 @@ enum Command {
     CountOnce(regress::CountOnceArgs),
     /// The compiler-flag lab's variants (`--check`) and results (`--collect`); see `cargo xtask flags`.
     #[command(hide = true)]
-    Flags(flags::FlagsArgs),
+    Flags(codegen::CodegenArgs),
     /// Validate and measure one variant from this build (a cell of `cargo xtask flags`).
     #[command(hide = true)]
-    FlagsCell(flags::FlagsCellArgs),
+    FlagsCell(codegen::CodegenCellArgs),
     /// Print this binary's build (its fingerprint and the checkout it was compiled in) as JSON:
     /// how `cargo xtask` checks that the binary it built is its own checkout's.
     #[command(hide = true)]
@@ -234,8 +234,8 @@ fn lab_main() -> ExitCode {
         Command::History(args) => history::run(args),
         Command::CountOnce(args) => regress::count_once(args),
         Command::Peers(args) => peers::run(args),
-        Command::Flags(args) => flags::run(args),
-        Command::FlagsCell(args) => flags::cell(args),
+        Command::Flags(args) => codegen::run(args),
+        Command::FlagsCell(args) => codegen::cell(args),
         Command::BuildId => build_id(),
     };
     match result {
@@ -278,7 +278,9 @@ fn command_names() -> Vec<String> {
 }
 
 /// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.
-fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::problem::validate::Status>) -> ExitCode {
+fn exit_code_for_statuses(
+    mut statuses: impl Iterator<Item = crate::problem::validate::Status>,
+) -> ExitCode {
     if statuses.any(|s| s == crate::problem::validate::Status::Fail) {
         ExitCode::FAILURE
     } else {

@@ -13,10 +13,10 @@ use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
 use crate::measure::stage;
+use crate::problem::validate::Status;
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};
-use crate::problem::validate::Status;
 use crate::{GridSpec, LabError, record::write};
 
 pub(super) use mandel_lab_options::{AbArgs, RegressArgs};

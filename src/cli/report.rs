@@ -6,14 +6,14 @@ use std::process::ExitCode;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
+use crate::measure::budget::QuickPlan;
 use crate::measure::criterion::BenchSettings;
-use crate::render::export::{self, csv, json, markdown, terminal};
-use crate::render::markup::relative_link;
 use crate::measure::stage::{self, MeasureOptions, Step};
 use crate::record::output::OutputFolder;
-use crate::measure::budget::QuickPlan;
-use crate::render::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::record::results::Results;
+use crate::render::export::{self, csv, json, markdown, terminal};
+use crate::render::markup::relative_link;
+use crate::render::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::sweep::Legacy;
 use crate::{GridSpec, LabError, record::write};
 use mandel_lab_folder::physical;

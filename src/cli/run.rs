@@ -9,10 +9,12 @@ use serde::Serialize;
 use super::{Format, KnobTuning, ProblemSpec};
 use crate::measure::breakdown::{self, Breakdown};
 use crate::measure::stage;
+use crate::problem::validate::{self, Status, Validation};
 use crate::record::ranks::{self, RankInfo};
 use crate::record::results::WorkInfo;
-use crate::problem::validate::{self, Status, Validation};
-use crate::{Region, render::image, problem::known, measure::limit, measure::once, problem::reference};
+use crate::{
+    Region, measure::limit, measure::once, problem::known, problem::reference, render::image,
+};
 
 pub(super) use mandel_lab_options::RunArgs;
 

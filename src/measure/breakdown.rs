@@ -93,7 +93,8 @@ pub fn measure(
     let lanes_seconds = median_of(|| lanes_kernel.run(&mut out))?;
     let rate = reference_iterations as f64 / lanes_seconds.max(f64::MIN_POSITIVE);
     let logical = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cores = crate::measure::limit::cores_used(variant.name, tuning.threads, logical).unwrap_or(1);
+    let cores =
+        crate::measure::limit::cores_used(variant.name, tuning.threads, logical).unwrap_or(1);
     Ok(Some(Breakdown {
         calls: CALLS,
         parts,

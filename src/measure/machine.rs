@@ -56,7 +56,9 @@ impl Machine {
     /// Reads this machine's description now.
     pub fn detect() -> Machine {
         Machine {
-            limit: Some(crate::measure::limit::probe(crate::measure::limit::Effort::Full)),
+            limit: Some(crate::measure::limit::probe(
+                crate::measure::limit::Effort::Full,
+            )),
             ..Machine::detect_without_probe()
         }
     }

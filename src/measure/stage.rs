@@ -9,10 +9,14 @@ use mandel_variants::{Tuning, VARIANTS, Variant};
 
 use crate::measure::criterion::{self, BenchSettings};
 use crate::measure::machine::Machine;
-use crate::record::ranks::RankInfo;
-use crate::record::results::{ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo};
 use crate::problem::validate::{self, Status};
-use crate::{Grid, GridSpec, LabError, render::image, problem::known, measure::once, problem::reference};
+use crate::record::ranks::RankInfo;
+use crate::record::results::{
+    ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo,
+};
+use crate::{
+    Grid, GridSpec, LabError, measure::once, problem::known, problem::reference, render::image,
+};
 
 /// File name of the Mandelbrot picture inside the report folder.
 pub const IMAGE_FILE: &str = "mandelbrot.png";
@@ -136,27 +140,26 @@ pub fn measure_all(
                 Some(_) => Step::Measuring(variant.name),
                 None => Step::Validating(variant.name),
             });
-            let measured = once::validate_and_measure(
-                variant, &grid, &reference, &tuning, bench,
-            )
-            .map(|m| {
-                result.status = m.check.status;
-                result.first_run_seconds = Some(m.first_run_seconds);
-                result.validation = Some(m.check);
-                result.timing = m.timing;
-                result.kernel_timing = m.kernel_timing;
-                result.isa = m.isa.map(|i| i.name().to_string());
-                result.work = m.work.map(WorkInfo::from);
-            });
+            let measured = once::validate_and_measure(variant, &grid, &reference, &tuning, bench)
+                .map(|m| {
+                    result.status = m.check.status;
+                    result.first_run_seconds = Some(m.first_run_seconds);
+                    result.validation = Some(m.check);
+                    result.timing = m.timing;
+                    result.kernel_timing = m.kernel_timing;
+                    result.isa = m.isa.map(|i| i.name().to_string());
+                    result.work = m.work.map(WorkInfo::from);
+                });
             if let Err(e) = measured {
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());
             } else if let Some(w) = result.work.filter(|_| result.status != Status::Fail) {
                 // Where the time of a staged kernel goes; a failure here costs the table only.
                 let iterations = (w.executed, reference.inner_iterations);
-                result.breakdown = crate::measure::breakdown::measure(variant, &grid, &tuning, iterations)
-                    .ok()
-                    .flatten();
+                result.breakdown =
+                    crate::measure::breakdown::measure(variant, &grid, &tuning, iterations)
+                        .ok()
+                        .flatten();
             }
             // Only the `mpi` variant's runs leave rank statistics behind, and they are taken
             // here, after its last run, so that no other variant's result can carry them.

@@ -18,11 +18,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::measure::machine::Machine;
-use crate::problem::reference::Reference;
-use crate::record::results::ProblemInfo;
 use crate::measure::stats::{median, median_abs_dev};
-use crate::render::units::now_rfc3339;
+use crate::problem::reference::Reference;
 use crate::problem::validate::{Status, Validation};
+use crate::record::results::ProblemInfo;
+use crate::render::units::now_rfc3339;
 use crate::{GridSpec, LabError, record::write};
 pub use discover::Toolbox;
 pub use registry::{PEERS, Peer};

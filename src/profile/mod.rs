@@ -162,7 +162,12 @@ impl ProfileSummary {
         let check = crate::record::results::Check::new(path, &remedy);
         check.spec("spec", &self.spec)?;
         check.spec("callgrind_spec", &self.callgrind_spec)?;
-        check.number("seconds", self.seconds, crate::record::results::SPREAD, " s")?;
+        check.number(
+            "seconds",
+            self.seconds,
+            crate::record::results::SPREAD,
+            " s",
+        )?;
         check.count(
             "frequency",
             u64::try_from(self.frequency).unwrap_or(0),

@@ -4,7 +4,7 @@
 //!
 //! Three views read code this way: the profile's hot loop (`profile::disasm`, an address range
 //! around callgrind's hottest instruction), the profile's "every SIMD path" view
-//! (`profile::paths`) and the flag lab's evidence (`flags::evidence`), the last two from one
+//! (`profile::paths`) and the flag lab's evidence (`codegen::evidence`), the last two from one
 //! whole-binary [`listing`] each.
 
 use std::path::{Path, PathBuf};

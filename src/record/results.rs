@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::measure::criterion::{BenchSettings, Timing};
 use crate::measure::machine::Machine;
 use crate::problem::validate::{Status, Validation};
-use crate::{Grid, LabError, Region, record::write, problem::known, problem::reference::Reference};
+use crate::{Grid, LabError, Region, problem::known, problem::reference::Reference, record::write};
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -9,9 +9,9 @@ use std::path::Path;
 use mandel_variants::{Kernel, Knob, Tuning, Variant, VariantError};
 use serde::{Deserialize, Serialize};
 
-use crate::profile::callgrind;
 use crate::problem::validate::{self, Status};
-use crate::{GridSpec, LabError, record::write, problem::reference};
+use crate::profile::callgrind;
+use crate::{GridSpec, LabError, problem::reference, record::write};
 
 /// The callgrind patterns of the counted function and of its end marker.
 pub const COUNTED_FUNCTION: &str = "*mandel_lab_counted_run*";

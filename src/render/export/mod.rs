@@ -12,10 +12,10 @@ use mandel_variants::Family;
 use serde::Serialize;
 
 use crate::measure::limit::{self, Limit};
-use crate::record::results::{Results, VariantResult};
-use crate::tutorial;
-use crate::render::units::format_seconds;
 use crate::problem::validate::Status;
+use crate::record::results::{Results, VariantResult};
+use crate::render::units::format_seconds;
+use crate::tutorial;
 
 /// A result whose spread (median absolute deviation) exceeds this share of its median is flagged.
 pub const NOISE_THRESHOLD: f64 = 0.05;

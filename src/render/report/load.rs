@@ -12,10 +12,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::LabError;
-use crate::flags::{self, FlagResults};
-use crate::record::history::{self, Entry};
+use crate::codegen::{self, CodegenResults};
 use crate::peers::{self, PeerResults};
 use crate::profile::{self, ProfileSummary};
+use crate::record::history::{self, Entry};
 use crate::record::results::{Check, SECONDS, SPREAD};
 use crate::sweep::{self, AXES, Legacy, Sweep};
 
@@ -23,7 +23,7 @@ use crate::sweep::{self, AXES, Legacy, Sweep};
 #[derive(Debug)]
 pub struct Inputs {
     pub peers: Option<PeerResults>,
-    pub flags: Option<FlagResults>,
+    pub flags: Option<CodegenResults>,
     pub profiles: Option<ProfileSummary>,
     pub sweeps: Vec<Sweep>,
     /// `None` where `history.jsonl` itself could not be used (it is then in `broken`).
@@ -66,9 +66,9 @@ impl Inputs {
             );
             None
         });
-        let flags = FlagResults::load(dir).unwrap_or_else(|e| {
+        let flags = CodegenResults::load(dir).unwrap_or_else(|e| {
             keep(
-                dir.join(flags::JSON_FILE),
+                dir.join(codegen::JSON_FILE),
                 "the \"Compiler flags\" section",
                 e,
             );

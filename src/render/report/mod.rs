@@ -18,9 +18,9 @@ pub mod sections;
 
 use std::path::Path;
 
+use crate::record::results::Results;
 use crate::render::export::{self, csv, markdown};
 use crate::render::markup::relative_link;
-use crate::record::results::Results;
 use crate::sweep::Legacy;
 use crate::{LabError, record::write};
 use load::Inputs;

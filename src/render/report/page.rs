@@ -5,8 +5,8 @@
 use askama::Template;
 
 use super::sections::{Context, Extras, SECTIONS};
-use crate::render::export::Group;
 use crate::record::results::{ProblemInfo, Results};
+use crate::render::export::Group;
 
 /// `page.html`: the whole page, its sections already rendered.
 #[derive(Template)]

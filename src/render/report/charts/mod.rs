@@ -2,7 +2,7 @@
 //! plotters call of the lab is under this folder, each figure set up by [`svg`] (the backend
 //! into a string, the white background) and, for a chart with axes, [`frame`] (caption font,
 //! margin, label areas). One file per figure: `bars.rs` (then and now), `sweep.rs` (every sweep's
-//! figure), `limit.rs` (every variant against the limit), `flags.rs` (the compiler-flag heat
+//! figure), `limit.rs` (every variant against the limit), `codegen.rs` (the compiler-flag heat
 //! map), `history.rs` (the history chart).
 //!
 //! Every axis range built from data goes through [`axis`] first. plotters spins for ever (or
@@ -16,7 +16,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 mod bars;
-pub mod flags;
+pub mod codegen;
 pub mod history;
 mod limit;
 mod sweep;

@@ -6,10 +6,12 @@ use askama::Template;
 use mandel_variants::Family;
 
 use super::{Context, Extras, ProfileLinks as Profiles, Section};
-use crate::render::export::{COLUMNS, Group, HEADER, Row, cells_noting_skips, format_timing, skip_reasons};
+use crate::record::results::{Results, VariantResult};
+use crate::render::export::{
+    COLUMNS, Group, HEADER, Row, cells_noting_skips, format_timing, skip_reasons,
+};
 use crate::render::markup::strip_xml_decl;
 use crate::render::report::charts;
-use crate::record::results::{Results, VariantResult};
 
 /// Every family's section, in [`mandel_variants::Family::ALL`]'s order.
 pub struct Families;

@@ -56,7 +56,8 @@ pub fn section(entries: &[Entry], warnings: &[String]) -> Result<String, String>
                     )
                 })
                 .collect(),
-            chart: strip_xml_decl(&crate::render::report::charts::history::chart(entries)?).to_string(),
+            chart: strip_xml_decl(&crate::render::report::charts::history::chart(entries)?)
+                .to_string(),
             rows: history::latest_series(entries)
                 .into_iter()
                 .map(|p| row(entries, p))

@@ -8,11 +8,11 @@ use mandel_variants::Rung;
 use mandel_variants::simd::Isa;
 
 use super::{Context, Section};
-use crate::render::export::Group;
 use crate::measure::limit::{self, Limit};
+use crate::record::results::{Results, VariantResult};
+use crate::render::export::Group;
 use crate::render::markup::{filters, strip_xml_decl};
 use crate::render::report::charts::{self, LimitBar};
-use crate::record::results::{Results, VariantResult};
 
 /// `limit.html`: the model, then the probe's figures and the chart, or why there are none.
 #[derive(Template)]

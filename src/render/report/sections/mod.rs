@@ -5,9 +5,9 @@
 //! nothing to show (the History section without a history). Adding one is its file here, a line
 //! in [`SECTIONS`] and, usually, its template under `templates/report/`.
 
+pub mod codegen;
 mod data;
 pub mod families;
-pub mod flags;
 pub mod history;
 mod hosts;
 pub mod limit;
@@ -19,9 +19,9 @@ mod tutorial;
 mod unread;
 pub mod work;
 
-use crate::render::export::Group;
 use crate::profile::ProfileSummary;
 use crate::record::results::Results;
+use crate::render::export::Group;
 use crate::sweep::Sweep;
 
 /// One section of `index.html`.
@@ -41,7 +41,7 @@ pub const SECTIONS: &[&dyn Section] = &[
     &work::Work,
     &sweeps::OwnSweeps,
     &peers::Peers,
-    &flags::Flags,
+    &codegen::Codegen,
     &limit::MachineLimit,
     &profiles::Profiles,
     &tutorial::Tutorial,
@@ -67,7 +67,7 @@ pub struct Extras<'a> {
     /// The tutorial's Python measured on this machine (`reports/peers.json`).
     pub peers: Option<&'a crate::peers::PeerResults>,
     /// The compiler-flag lab's builds (`reports/flags.json`).
-    pub flags: Option<&'a crate::flags::FlagResults>,
+    pub flags: Option<&'a crate::codegen::CodegenResults>,
     /// The runs of `reports/history.jsonl` and the warnings from reading it; without them the
     /// page has no History section.
     pub history: Option<HistoryRuns<'a>>,

@@ -4,8 +4,8 @@
 use askama::Template;
 
 use super::{Context, Section, template_err};
-use crate::render::export::{is_tutorial_problem, noise_warnings};
 use crate::record::results::{ProblemInfo, Results};
+use crate::render::export::{is_tutorial_problem, noise_warnings};
 use crate::render::units::human_size;
 
 /// The problem, the machine and the picture.

@@ -5,9 +5,9 @@
 use askama::Template;
 
 use super::{Context, Section};
-use crate::render::markup::filters;
 use crate::peers::{self, PeerResults};
 use crate::record::results::Results;
+use crate::render::markup::filters;
 use crate::render::units::format_seconds;
 
 /// `peers.html`: the peers measured on the report's problem, or why there are none to compare.

@@ -1,11 +1,11 @@
-//! The compiler-flag lab: which builds make each variant faster without changing its answer
+//! The compiler-flag lab (the room is called `codegen`, so it is never read as command-line flags): which builds make each variant faster without changing its answer
 //! (`cargo xtask flags`).
 //!
 //! xtask builds the lab under a matrix of builds (Rust profiles and flags, gcc flags for the C
 //! kernel), each binary runs one variant per process (`mandel-lab flags-cell`: validated pixel for
 //! pixel, then measured under criterion) and writes one [`Cell`]; `mandel-lab flags --collect`
 //! gathers the cells and xtask's build log, reads each binary's hot loops ([`evidence`]) and
-//! writes `reports/flags.json` atomically ([`FlagResults`]), which the report renders.
+//! writes `reports/flags.json` atomically ([`CodegenResults`]), which the report renders.
 //!
 //! Unlike the other stages, a build that breaks an exact variant's answer is still timed: what
 //! it would have gained is the point of the table. Its cell says how many pixels differ, and
@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::measure::criterion::{BenchSettings, Timing};
 use crate::measure::machine::Machine;
-use crate::record::results::ProblemInfo;
 use crate::problem::validate::{Status, Validation};
+use crate::record::results::ProblemInfo;
 use crate::{LabError, record::write};
 
 /// Version of the `flags.json` layout; bumped on any incompatible change.
@@ -38,7 +38,7 @@ pub const NOISE: f64 = 0.02;
 
 // The builds xtask made travel from xtask to the lab as JSON (`run/builds.json`) in the one
 // struct both sides share, and are kept in flags.json as they are.
-pub use mandel_lab_options::flags::{Build, BuildStatus, Lang};
+pub use mandel_lab_options::codegen::{Build, BuildStatus, Lang};
 
 /// One variant from one build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +88,7 @@ impl Cell {
 
 /// Everything one flags run measured: `reports/flags.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlagResults {
+pub struct CodegenResults {
     pub schema_version: u32,
     pub generated_at: String,
     pub machine: Machine,
@@ -102,17 +102,17 @@ pub struct FlagResults {
     pub cells: Vec<Cell>,
 }
 
-impl FlagResults {
+impl CodegenResults {
     /// Writes `dir/flags.json` atomically.
     pub fn save(&self, dir: &Path) -> Result<(), LabError> {
         write::write_json(&dir.join(JSON_FILE), self)
     }
 
     /// Reads `dir/flags.json` where it exists, refusing another schema version.
-    pub fn load(dir: &Path) -> Result<Option<FlagResults>, LabError> {
+    pub fn load(dir: &Path) -> Result<Option<CodegenResults>, LabError> {
         let path = dir.join(JSON_FILE);
         let remake = format!("rerun `{HOW_TO_MEASURE}`");
-        let Some(flags) = write::read_versioned::<FlagResults>(&path, SCHEMA_VERSION, &remake)?
+        let Some(flags) = write::read_versioned::<CodegenResults>(&path, SCHEMA_VERSION, &remake)?
         else {
             return Ok(None);
         };
@@ -207,7 +207,8 @@ impl FlagResults {
             .filter(|c| c.build == BASELINE)
             .filter_map(|c| c.timing.as_ref().map(|t| t.relative_spread()))
             .collect();
-        (!spreads.is_empty()).then(|| std::f64::consts::SQRT_2 * crate::measure::stats::median(&spreads))
+        (!spreads.is_empty())
+            .then(|| std::f64::consts::SQRT_2 * crate::measure::stats::median(&spreads))
     }
 
     /// The relative change below which a speed-up is noise: the larger of the control's spread
@@ -235,13 +236,13 @@ pub struct Answer {
     pub best: Option<(String, f64, usize)>,
     /// A faster build that changed an exact variant's answer, with the pixels that differ.
     pub faster_but_wrong: Option<(String, f64, u64)>,
-    /// The relative change below which a speed-up is noise ([`FlagResults::noise`]).
+    /// The relative change below which a speed-up is noise ([`CodegenResults::noise`]).
     pub noise: f64,
 }
 
 /// The fastest build for `lang` (the default build included) that keeps every exact variant
 /// exact, by the geometric mean of its speed-ups over the default build.
-pub fn answer(results: &FlagResults, lang: Lang) -> Answer {
+pub fn answer(results: &CodegenResults, lang: Lang) -> Answer {
     let candidates: Vec<(&Build, f64, usize)> = results
         .builds
         .iter()

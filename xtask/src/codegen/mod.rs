@@ -10,8 +10,8 @@
 //! binary is copied to `target/flags/bin/<build>`. A build that fails is logged with its error's
 //! first line and the others go on; a build whose tools are missing is skipped with the reason.
 //!
-//! xtask and the lab talk in JSON, through the structs of `mandel_lab_options::flags`: the lab's
-//! `flags --check` says which variants to run and which of them is C ([`FlagsCheck`]), and xtask
+//! xtask and the lab talk in JSON, through the structs of `mandel_lab_options::codegen`: the lab's
+//! `flags --check` says which variants to run and which of them is C ([`CodegenCheck`]), and xtask
 //! hands the builds it made to `flags --collect` in `run/builds.json`. xtask names no variant.
 
 mod builds;
@@ -26,7 +26,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use clap::builder::NonEmptyStringValueParser;
-use mandel_lab_options::flags::{BUILD_LOG_FILE, BuildStatus, FlagsCheck};
+use mandel_lab_options::codegen::{BUILD_LOG_FILE, BuildStatus, CodegenCheck};
 
 use crate::staged::Staged;
 use crate::{interrupt, lab};
@@ -40,7 +40,7 @@ use make::Made;
 /// the tutorial's problem, validates it pixel for pixel and measures it under criterion, and
 /// writes reports/flags.json (the report's Compiler flags section).
 #[derive(Debug, Default, PartialEq, Args)]
-pub struct FlagsArgs {
+pub struct CodegenArgs {
     /// Comma-separated variants to run (default: the single-core loops and the SIMD lanes).
     #[arg(long, value_name = "A,B,...", value_parser = mandel_lab_options::variant_list)]
     pub variants: Option<String>,
@@ -62,7 +62,7 @@ pub fn builds_help() -> String {
     help
 }
 
-pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
+pub fn run(opts: &CodegenArgs) -> Result<ExitCode> {
     let builds = match select(opts.builds.as_deref(), opts.quick) {
         Ok(b) => b,
         Err(e) => return Ok(lab::bad_input(&e)),
@@ -189,7 +189,7 @@ pub fn run(opts: &FlagsArgs) -> Result<ExitCode> {
 
 /// Asks the lab (`flags --check`) which variants `variants` selects and which of them is C; the
 /// lab's refusal of a bad list is passed on with its exit code.
-fn check(default: &Path, variants: Option<&str>) -> Result<Result<FlagsCheck, ExitCode>> {
+fn check(default: &Path, variants: Option<&str>) -> Result<Result<CodegenCheck, ExitCode>> {
     let mut args = vec!["flags".to_string(), "--check".into()];
     args.extend(variants.map(|v| format!("--variants={v}")));
     let output = interrupt::output(
@@ -217,7 +217,7 @@ mod tests {
         #[derive(Debug, clap::Parser)]
         struct Flags {
             #[command(flatten)]
-            args: FlagsArgs,
+            args: CodegenArgs,
         }
         let parse = |a: &[&str]| {
             <Flags as clap::Parser>::try_parse_from(
@@ -227,7 +227,7 @@ mod tests {
         };
         assert_eq!(
             parse(&["--variants=naive", "--builds", "native", "--quick"]).unwrap(),
-            FlagsArgs {
+            CodegenArgs {
                 variants: Some("naive".into()),
                 builds: Some("native".into()),
                 quick: true

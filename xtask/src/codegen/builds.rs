@@ -2,7 +2,7 @@
 //! cargo `--config` values, PGO, gcc flags through `MANDEL_LAB_CFLAGS`), what it changes, and
 //! which builds a command line selects.
 
-use mandel_lab_options::flags::{Build as BuildRecord, BuildStatus, Lang};
+use mandel_lab_options::codegen::{Build as BuildRecord, BuildStatus, Lang};
 
 /// How a build differs from the default one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

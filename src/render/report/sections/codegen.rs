@@ -6,20 +6,20 @@
 use askama::Template;
 
 use super::{Context, Section};
-use crate::flags::{self, BASELINE, BuildStatus, Cell, FlagResults, Lang};
+use crate::codegen::{self, BASELINE, BuildStatus, Cell, CodegenResults, Lang};
 use crate::render::markup::{filters, strip_xml_decl};
 use crate::render::units::format_seconds;
 
-/// `flags.html`: the section, or how to make a flags run where none was made.
+/// `codegen.html`: the section, or how to make a flags run where none was made.
 #[derive(Template)]
-#[template(path = "report/flags.html")]
-struct FlagsSection {
+#[template(path = "report/codegen.html")]
+struct CodegenSection {
     how_to_measure: &'static str,
-    run: Option<FlagsRun>,
+    run: Option<CodegenRun>,
 }
 
 /// What `reports/flags.json` holds, as the section shows it.
-struct FlagsRun {
+struct CodegenRun {
     samples: usize,
     quick: bool,
     cpu_model: String,
@@ -39,12 +39,12 @@ struct BuildRow {
     name: String,
     flags: String,
     time: String,
-    cells: Vec<FlagCell>,
+    cells: Vec<CodegenCell>,
     sentence: String,
 }
 
 /// One cell of the table: its lines, one under the other.
-struct FlagCell {
+struct CodegenCell {
     class: &'static str,
     colspan: Option<usize>,
     lines: Vec<String>,
@@ -57,9 +57,9 @@ struct Span {
 }
 
 /// The section; where no flags run was made, a line saying how to make one.
-pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
+pub fn section(results: Option<&CodegenResults>) -> Result<String, String> {
     let run = match results {
-        Some(r) => Some(FlagsRun {
+        Some(r) => Some(CodegenRun {
             samples: r.settings.samples,
             quick: r.quick,
             cpu_model: r.machine.cpu_model.clone(),
@@ -84,17 +84,17 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
                     format!("{:.0}", 100.0 * r.noise()),
                 )
             }),
-            heat_map: crate::render::report::charts::flags::heat_map(r)?
+            heat_map: crate::render::report::charts::codegen::heat_map(r)?
                 .map(|svg| strip_xml_decl(&svg).to_string()),
             answers: [Lang::Rust, Lang::C]
                 .into_iter()
-                .map(|lang| code_spans(&flags::answer_sentence(&flags::answer(r, lang))))
+                .map(|lang| code_spans(&codegen::answer_sentence(&codegen::answer(r, lang))))
                 .collect(),
         }),
         None => None,
     };
-    FlagsSection {
-        how_to_measure: flags::HOW_TO_MEASURE,
+    CodegenSection {
+        how_to_measure: codegen::HOW_TO_MEASURE,
         run,
     }
     .render()
@@ -102,14 +102,14 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
 }
 
 /// A build's cells across the variants: the reason it has none, or each variant's.
-fn cells(r: &FlagResults, b: &flags::Build) -> Vec<FlagCell> {
+fn cells(r: &CodegenResults, b: &codegen::Build) -> Vec<CodegenCell> {
     if b.status != BuildStatus::Ok {
         let what = if b.status == BuildStatus::Failed {
             "build failed"
         } else {
             "skipped"
         };
-        return vec![FlagCell {
+        return vec![CodegenCell {
             class: "skip",
             colspan: Some(r.variants.len()),
             lines: vec![format!("{what}: {}", b.reason.as_deref().unwrap_or(""))],
@@ -119,7 +119,7 @@ fn cells(r: &FlagResults, b: &flags::Build) -> Vec<FlagCell> {
         .iter()
         .map(|v| match r.cell(&b.name, v) {
             Some(c) => cell(r, c),
-            None => FlagCell {
+            None => CodegenCell {
                 class: "na",
                 colspan: None,
                 lines: vec![if b.lang == Lang::C { "-" } else { "not run" }.into()],
@@ -128,9 +128,9 @@ fn cells(r: &FlagResults, b: &flags::Build) -> Vec<FlagCell> {
         .collect()
 }
 
-fn cell(r: &FlagResults, c: &Cell) -> FlagCell {
+fn cell(r: &CodegenResults, c: &Cell) -> CodegenCell {
     if let Some(e) = &c.error {
-        return FlagCell {
+        return CodegenCell {
             class: "fail",
             colspan: None,
             lines: vec![format!("error: {e}")],
@@ -157,7 +157,7 @@ fn cell(r: &FlagResults, c: &Cell) -> FlagCell {
         ),
         None => ("fail", "not validated".into()),
     };
-    FlagCell {
+    CodegenCell {
         class,
         colspan: None,
         lines: vec![time, speedup, exact],
@@ -165,7 +165,7 @@ fn cell(r: &FlagResults, c: &Cell) -> FlagCell {
 }
 
 /// One sentence on why `build` helped or not, from its loops against the default build's.
-pub fn build_sentence(r: &FlagResults, build: &str) -> String {
+pub fn build_sentence(r: &CodegenResults, build: &str) -> String {
     let Some(b) = r.builds.iter().find(|b| b.name == build) else {
         return String::new();
     };
@@ -296,15 +296,15 @@ fn code_spans(text: &str) -> Vec<Span> {
 }
 
 /// "Compiler flags" ([`section`]).
-pub struct Flags;
+pub struct Codegen;
 
-impl Section for Flags {
+impl Section for Codegen {
     fn name(&self) -> &'static str {
         "flags"
     }
 
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
-        if page.extras.is_broken(flags::JSON_FILE) {
+        if page.extras.is_broken(codegen::JSON_FILE) {
             return Ok(None);
         }
         section(page.extras.flags).map(Some)

@@ -1,7 +1,7 @@
 //! The protocol between `cargo xtask flags` and the lab's `flags --check` and `flags --collect`:
 //! serde structs, serialized by one side and read back by the other as JSON.
 //!
-//! `flags --check` answers [`FlagsCheck`] on standard output; xtask writes the builds it made to
+//! `flags --check` answers [`CodegenCheck`] on standard output; xtask writes the builds it made to
 //! `<target>/flags/run/` [`BUILD_LOG_FILE`] as a JSON list of [`Build`], which `flags --collect`
 //! reads and keeps in `flags.json`.
 
@@ -13,7 +13,7 @@ pub const BUILD_LOG_FILE: &str = "builds.json";
 /// What `mandel-lab flags --check` says: the variants to run from every build, and which of them
 /// is C (the only one a gcc build changes), so that xtask never names a variant itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlagsCheck {
+pub struct CodegenCheck {
     /// The variants chosen, in report order.
     pub variants: Vec<String>,
     /// The variant whose kernel is C, built by gcc.

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn fixture() -> FlagResults {
+fn fixture() -> CodegenResults {
     serde_json::from_str(include_str!("../../tests/fixtures/flags.json")).expect("fixture parses")
 }
 

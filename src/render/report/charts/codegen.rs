@@ -4,7 +4,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::svg;
-use crate::flags::{self, BuildStatus, FlagResults};
+use crate::codegen::{self, BuildStatus, CodegenResults};
 
 const CELL_W: u32 = 120;
 const CELL_H: u32 = 34;
@@ -13,8 +13,8 @@ const TOP: u32 = 70;
 
 /// A heat map of the speed-ups, builds down and variants across: green faster, red slower than
 /// the default build; a cell whose pixels differ is outlined and marked with a cross.
-pub fn heat_map(r: &FlagResults) -> Result<Option<String>, String> {
-    let builds: Vec<&flags::Build> = r
+pub fn heat_map(r: &CodegenResults) -> Result<Option<String>, String> {
+    let builds: Vec<&codegen::Build> = r
         .builds
         .iter()
         .filter(|b| b.status == BuildStatus::Ok)

@@ -79,7 +79,7 @@ pub fn run_all(bench: &Bench<'_>, jobs: &[(&Build, &String)]) -> Result<()> {
     Ok(())
 }
 
-/// What the progress line reads of a cell (the lab's `flags::Cell`, JSON): its median time and
+/// What the progress line reads of a cell (the lab's `codegen::Cell`, JSON): its median time and
 /// how many pixels differ from the reference. Everything else in it is the lab's.
 #[derive(Debug, Default, Deserialize)]
 struct CellGist {

@@ -13,22 +13,22 @@ use std::process::ExitCode;
 use clap::Args;
 use mandel_variants::{Availability, Exactness, Family, Tuning, VARIANTS, Variant};
 
+use crate::codegen::{self, Build, BuildStatus, Cell, CodegenResults, Lang, evidence::Listing};
 use crate::measure::criterion::BenchSettings;
-use crate::flags::{self, Build, BuildStatus, Cell, FlagResults, Lang, evidence::Listing};
 use crate::measure::machine::Machine;
 use crate::measure::once::{self, Bench};
 use crate::measure::stage;
 use crate::record::results::ProblemInfo;
 use crate::render::units::now_rfc3339;
-use crate::{GridSpec, LabError, record::write, problem::reference};
-use mandel_lab_options::flags::{BUILD_LOG_FILE, FlagsCheck};
+use crate::{GridSpec, LabError, problem::reference, record::write};
+use mandel_lab_options::codegen::{BUILD_LOG_FILE, CodegenCheck};
 
 #[derive(Debug, Args)]
-pub(super) struct FlagsArgs {
+pub(super) struct CodegenArgs {
     /// Variants to run from every build (default: the single-core loops and simd-lanes).
     #[arg(long, value_name = "A,B", value_parser = mandel_lab_options::variant_list)]
     variants: Option<String>,
-    /// Resolve the variants, print them and the C one as JSON (`FlagsCheck`), and stop.
+    /// Resolve the variants, print them and the C one as JSON (`CodegenCheck`), and stop.
     #[arg(long)]
     check: bool,
     /// Gather the cells and build log that xtask left in this folder into flags.json.
@@ -43,7 +43,7 @@ pub(super) struct FlagsArgs {
 }
 
 #[derive(Debug, Args)]
-pub(super) struct FlagsCellArgs {
+pub(super) struct CodegenCellArgs {
     /// The variant to validate and measure.
     #[arg(long, value_name = "NAME")]
     variant: String,
@@ -88,12 +88,12 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
     Ok(chosen)
 }
 
-pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: CodegenArgs) -> anyhow::Result<ExitCode> {
     let variants = select(args.variants.as_deref())?;
     if args.check {
-        let check = FlagsCheck {
+        let check = CodegenCheck {
             variants: variants.iter().map(|v| v.name.to_string()).collect(),
-            c_variant: flags::C_VARIANT.into(),
+            c_variant: codegen::C_VARIANT.into(),
         };
         outln!("{}", serde_json::to_string(&check)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -104,22 +104,25 @@ pub(super) fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     };
-    write::check_output_dir("--out", &args.out, &[flags::JSON_FILE])?;
+    write::check_output_dir("--out", &args.out, &[codegen::JSON_FILE])?;
     let results = collect(&dir, &variants, args.quick)?;
     crate::record::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     for lang in [Lang::Rust, Lang::C] {
-        outln!("{}", flags::answer_sentence(&flags::answer(&results, lang)))?;
+        outln!(
+            "{}",
+            codegen::answer_sentence(&codegen::answer(&results, lang))
+        )?;
     }
     outln!(
         "Written to {}; `cargo xtask report --render-only` shows the Compiler flags section.",
-        args.out.join(flags::JSON_FILE).display()
+        args.out.join(codegen::JSON_FILE).display()
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Validates `variant` against the reference on the tutorial's problem and measures it under
 /// criterion, timing it even where this build changed its answer, and writes the cell.
-pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn cell(args: CodegenCellArgs) -> anyhow::Result<ExitCode> {
     write::check_output_file("--out", &args.out)?;
     let variant = stage::find_variant(&args.variant)?;
     let grid = GridSpec::TUTORIAL.build()?;
@@ -150,7 +153,7 @@ pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
     )?;
     let mut validation = measured.check;
     let declared_exact = variant.exactness.is_exact();
-    validation.status = flags::status_for(
+    validation.status = codegen::status_for(
         declared_exact,
         validation.mismatched_pixels,
         validation.status,
@@ -196,7 +199,7 @@ pub fn collect(
     dir: &Path,
     variants: &[&'static Variant],
     quick: bool,
-) -> Result<FlagResults, LabError> {
+) -> Result<CodegenResults, LabError> {
     let log = dir.join("run").join(BUILD_LOG_FILE);
     let builds: Vec<Build> =
         serde_json::from_slice(&write::read(&log)?).map_err(|e| LabError::Corrupt {
@@ -220,8 +223,8 @@ pub fn collect(
     }
     let grid = GridSpec::TUTORIAL.build()?;
     let reference = reference::compute(&grid.problem());
-    Ok(FlagResults {
-        schema_version: flags::SCHEMA_VERSION,
+    Ok(CodegenResults {
+        schema_version: codegen::SCHEMA_VERSION,
         generated_at: now_rfc3339(),
         machine: Machine::detect_without_probe(),
         problem: ProblemInfo::new(&grid, &reference),
