@@ -1,5 +1,6 @@
-//! The compiler-flag lab (the room is called `codegen`, so it is never read as command-line flags): which builds make each variant faster without changing its answer
-//! (`cargo xtask flags`).
+//! The compiler-flag lab: which builds make each variant faster without changing its answer
+//! (`cargo xtask flags`). Its rooms are called `codegen`, so that they are never read as the
+//! command line's flags.
 //!
 //! xtask builds the lab under a matrix of builds (Rust profiles and flags, gcc flags for the C
 //! kernel), each binary runs one variant per process (`mandel-lab flags-cell`: validated pixel for
