@@ -7,7 +7,8 @@ mod common;
 
 use common::{assert_bad_input, lab};
 use mandel_lab::problem::known::KNOWN_ANSWERS;
-use mandel_lab::problem::validate::{self, Status};
+use mandel_lab::problem::validate;
+use mandel_lab::record::measured::Status;
 use mandel_lab::{measure::once, problem::reference};
 use mandel_variants::{Availability, Family, Knob, Tuning, VARIANTS, Variant};
 

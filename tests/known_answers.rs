@@ -4,7 +4,8 @@
 mod common;
 
 use mandel_lab::problem::known::KNOWN_ANSWERS;
-use mandel_lab::problem::validate::{self, Status};
+use mandel_lab::problem::validate;
+use mandel_lab::record::measured::Status;
 use mandel_lab::{measure::once, problem::reference};
 use mandel_variants::{Availability, Tuning, VARIANTS};
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{assert_bad_input, lab};
 
-use mandel_lab::problem::validate::Status;
+use mandel_lab::record::measured::Status;
 use mandel_lab::sweep::{self, Sweep, X};
 
 fn load(dir: &Path, axis: &str) -> Sweep {

@@ -14,12 +14,12 @@ use clap::Args;
 use mandel_variants::{Availability, Exactness, Family, Tuning, VARIANTS, Variant};
 
 use crate::codegen::{self, Build, BuildStatus, Cell, CodegenResults, Lang, evidence::Listing};
-use crate::measure::criterion::BenchSettings;
-use crate::measure::machine::Machine;
 use crate::measure::once::{self, Bench};
 use crate::measure::stage;
+use crate::record::machine::Machine;
+use crate::record::measured::BenchSettings;
 use crate::record::results::ProblemInfo;
-use crate::render::units::now_rfc3339;
+use crate::record::units::now_rfc3339;
 use crate::{GridSpec, LabError, problem::reference, record::write};
 use mandel_lab_options::codegen::{BUILD_LOG_FILE, CodegenCheck};
 
@@ -164,7 +164,7 @@ pub(super) fn cell(args: CodegenCellArgs) -> anyhow::Result<ExitCode> {
         declared_exact,
         validation: Some(validation),
         // Criterion's own pages for these runs live under target/, not beside the report.
-        timing: measured.timing.map(|t| crate::measure::criterion::Timing {
+        timing: measured.timing.map(|t| crate::record::measured::Timing {
             criterion_report: None,
             ..t
         }),

@@ -82,9 +82,9 @@ enum Command {
 
 pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
 
-/// `build-id`: [`crate::measure::build_id::BuildId::this`] as one JSON line.
+/// `build-id`: [`crate::record::build_id::BuildId::this`] as one JSON line.
 fn build_id() -> anyhow::Result<ExitCode> {
-    let id = serde_json::to_string(&crate::measure::build_id::BuildId::this())?;
+    let id = serde_json::to_string(&crate::record::build_id::BuildId::this())?;
     out::outln!("{id}")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -279,9 +279,9 @@ fn command_names() -> Vec<String> {
 
 /// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.
 fn exit_code_for_statuses(
-    mut statuses: impl Iterator<Item = crate::problem::validate::Status>,
+    mut statuses: impl Iterator<Item = crate::record::measured::Status>,
 ) -> ExitCode {
-    if statuses.any(|s| s == crate::problem::validate::Status::Fail) {
+    if statuses.any(|s| s == crate::record::measured::Status::Fail) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

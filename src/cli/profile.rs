@@ -95,7 +95,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
         Some(path) => {
             let results = crate::record::results::Results::load(path)?;
             in_report = (results.variants.iter())
-                .filter(|v| v.status != crate::problem::validate::Status::Skip)
+                .filter(|v| v.status != crate::record::measured::Status::Skip)
                 .map(|v| v.info.name.clone())
                 .collect();
             results.problem.spec()
@@ -193,7 +193,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     }
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
-        generated_at: crate::render::units::now_rfc3339(),
+        generated_at: crate::record::units::now_rfc3339(),
         spec,
         callgrind_spec: opts.callgrind,
         seconds,

@@ -13,7 +13,7 @@ use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
 use crate::measure::stage;
-use crate::problem::validate::Status;
+use crate::record::measured::Status;
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};

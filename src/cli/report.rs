@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
-use crate::measure::budget::QuickPlan;
-use crate::measure::criterion::BenchSettings;
 use crate::measure::stage::{self, MeasureOptions, Step};
+use crate::record::measured::BenchSettings;
+use crate::record::measured::QuickPlan;
 use crate::record::output::OutputFolder;
-use crate::record::results::Results;
+use crate::record::results::{Pictures, Results};
 use crate::render::export::{self, csv, json, markdown, terminal};
 use crate::render::markup::relative_link;
 use crate::render::report::{self, HTML_FILE, RESULTS_FILE};
@@ -80,9 +80,9 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// the page's links to the profiles relative to `base`.
 fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
-    let results =
+    let (results, pictures) =
         if args.render_only {
-            Results::load(&results_path)?
+            (Results::load(&results_path)?, Pictures::default())
         } else if args.merge {
             // Read first, so that a missing or corrupt file is refused before anything runs.
             let mut results = Results::load(&results_path)?;
@@ -98,20 +98,23 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            stage::merge(&mut results, measure(args, Some(spec))?)?;
+            let (new, pictures) = measure(args, Some(spec))?;
+            stage::merge(&mut results, new)?;
             results.save(&results_path)?;
-            results
+            (results, pictures)
         } else {
-            let results = measure(args, None)?;
+            let (results, pictures) = measure(args, None)?;
             results.save(&results_path)?;
             // The folder holds this run's record alone: a work picture an earlier run of a
             // shortcut left is not this run's.
             if results.work_image.is_none() {
                 remove_stale(&args.out.join(stage::WORK_IMAGE_FILE))?;
             }
-            results
+            (results, pictures)
         };
-    let peers = report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?.peers;
+    let peers =
+        report::render_report_linking(&results, &pictures, &args.out, &args.flamegraphs, base)?
+            .peers;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
         TableFormat::Table => {
@@ -210,7 +213,7 @@ fn plan(
 }
 
 /// Measures what `args` ask for; `given` is the problem when it is already fixed (a merge).
-fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results> {
+fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<(Results, Pictures)> {
     let (mut spec, bench) = plan(args, None)?;
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
@@ -253,9 +256,9 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         Step::Done(_) => bar.inc(1),
     });
     quiet.finish();
-    let mut results = results?;
+    let (mut results, pictures) = results?;
     results.quick = quick;
-    Ok(results)
+    Ok((results, pictures))
 }
 
 /// `vector-chunked` at the best size of a sweep of the same problem, where one was run. A sweep

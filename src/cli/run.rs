@@ -7,9 +7,11 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
-use crate::measure::breakdown::{self, Breakdown};
+use crate::measure::breakdown;
 use crate::measure::stage;
-use crate::problem::validate::{self, Status, Validation};
+use crate::problem::validate;
+use crate::record::measured::Breakdown;
+use crate::record::measured::{Status, Validation};
 use crate::record::ranks::{self, RankInfo};
 use crate::record::results::WorkInfo;
 use crate::{

@@ -10,8 +10,8 @@ use tabled::settings::Style;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
-use crate::measure::criterion::BenchSettings;
 use crate::measure::stage;
+use crate::record::measured::BenchSettings;
 use crate::render::report::charts;
 use crate::sweep::engine::Plan;
 use crate::sweep::table::{self as tables, Table};

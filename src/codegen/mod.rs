@@ -18,9 +18,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::measure::criterion::{BenchSettings, Timing};
-use crate::measure::machine::Machine;
-use crate::problem::validate::{Status, Validation};
+use crate::record::machine::Machine;
+use crate::record::measured::{BenchSettings, Timing};
+use crate::record::measured::{Status, Validation};
 use crate::record::results::ProblemInfo;
 use crate::{LabError, record::write};
 
@@ -121,11 +121,11 @@ impl CodegenResults {
         Ok(Some(flags))
     }
 
-    /// Refuses figures no flags run gives (see [`crate::record::results::Check`]); `path` is the file
+    /// Refuses figures no flags run gives (see [`crate::record::check::Check`]); `path` is the file
     /// they were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
         let remedy = format!("rerun `{HOW_TO_MEASURE}`");
-        let check = crate::record::results::Check::new(path, &remedy);
+        let check = crate::record::check::Check::new(path, &remedy);
         check.problem("problem", &self.problem)?;
         check.machine("machine", &self.machine)?;
         check.settings("settings", &self.settings)?;
@@ -139,7 +139,7 @@ impl CodegenResults {
         for (i, b) in self.builds.iter().enumerate() {
             if let Some(s) = b.build_seconds {
                 let field = format!("builds[{i}] ({}).build_seconds", b.name);
-                check.number(&field, s, crate::record::results::SPREAD, " s")?;
+                check.number(&field, s, crate::record::check::SPREAD, " s")?;
             }
         }
         for (i, c) in self.cells.iter().enumerate() {

@@ -7,59 +7,12 @@
 use std::time::Instant;
 
 use mandel_variants::{Tuning, Variant};
-use serde::{Deserialize, Serialize};
 
+use crate::record::measured::{Breakdown, Part};
 use crate::{Grid, LabError, measure::stats};
 
 /// Calls of each part (and of `simd-lanes`) that are timed; their median is kept.
 const CALLS: usize = 7;
-
-/// One part of a run and its median time.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Part {
-    pub name: String,
-    pub seconds: f64,
-}
-
-/// A staged kernel's parts and its ideal.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Breakdown {
-    /// Calls of each part timed; each part's figure is their median.
-    pub calls: usize,
-    pub parts: Vec<Part>,
-    /// The variant whose rate the ideal is read at, and the path it ran.
-    pub lanes_variant: String,
-    pub lanes_isa: Option<String>,
-    /// Its median time for the whole problem and its rate, the reference's inner iterations
-    /// over that time, G per second.
-    pub lanes_seconds: f64,
-    pub lanes_g_per_s: f64,
-    /// The cores the staged kernel runs on: its ideal is that rate on each.
-    #[serde(default = "one")]
-    pub cores: usize,
-    /// The inner iterations the staged kernel executes, and their time at that rate.
-    pub executed: u64,
-    pub ideal_seconds: f64,
-}
-
-impl Breakdown {
-    /// Where the ideal's rate was measured, as the sentences that read it say it: " on avx512",
-    /// and ", on each of N cores" for a kernel on several.
-    pub fn where_measured(&self) -> String {
-        let path = self
-            .lanes_isa
-            .as_ref()
-            .map_or(String::new(), |i| format!(" on {i}"));
-        match self.cores {
-            1 => path,
-            n => format!("{path}, on each of {n} cores"),
-        }
-    }
-}
-
-fn one() -> usize {
-    1
-}
 
 /// Times each part of `variant`'s kernel on `grid`, then `simd-lanes` on the same path; `None`
 /// where the kernel names no parts.

@@ -10,11 +10,10 @@
 //! total fits [`BUDGET_SECS`]. The plan is recorded in `results.json` and said in the report, and
 //! the profiling stage then profiles that same problem (`profile --problem-from`).
 
-use serde::{Deserialize, Serialize};
-
 use mandel_variants::{Availability, Tuning, Variant};
 
-use crate::measure::criterion::BenchSettings;
+use crate::record::measured::BenchSettings;
+use crate::record::measured::QuickPlan;
 use crate::{GridSpec, LabError, measure::once, problem::reference};
 
 /// The measurement stage's budget, in seconds (the profiling stage has its own, smaller one).
@@ -36,51 +35,6 @@ const SIDE_STEP: usize = 20;
 /// reading back its files; with the quick settings (10,000 resamples, no plots) about 0.1 s on a
 /// 2-core AMD EPYC (Zen 3), with a margin for slower machines.
 const CRITERION_OVERHEAD_SECS: f64 = 0.15;
-
-/// What `--quick` chose and why: recorded with the results and said in the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuickPlan {
-    /// The budget the measurement was sized to, in seconds.
-    pub budget_secs: f64,
-    /// The calibration grid's side: every run made once on it.
-    pub calibration_side: usize,
-    /// The chosen grid's side (width and height) and iteration limit.
-    pub side: usize,
-    pub maxiter: u32,
-    /// The run whose calls are slowest, and its predicted call on the chosen grid, in seconds.
-    pub slowest: String,
-    pub slowest_call_secs: f64,
-    /// The measurement's predicted seconds on the chosen grid.
-    pub predicted_secs: f64,
-}
-
-impl QuickPlan {
-    /// The problem the plan chose, on `region`.
-    pub fn spec(&self, region: crate::Region) -> GridSpec {
-        GridSpec {
-            region,
-            width: self.side,
-            height: self.side,
-            maxiter: self.maxiter,
-        }
-    }
-
-    /// One sentence for the report and the terminal.
-    pub fn describe(&self) -> String {
-        format!(
-            "--quick chose {side} x {side} pixels at maxiter {maxiter} to fit a {budget:.0} s \
-             budget here: every run made once on {cal} x {cal} predicted {predicted:.0} s on this \
-             grid, the slowest call being {slowest}'s ({call:.0} ms)",
-            side = self.side,
-            maxiter = self.maxiter,
-            budget = self.budget_secs,
-            cal = self.calibration_side,
-            predicted = self.predicted_secs,
-            slowest = self.slowest,
-            call = self.slowest_call_secs * 1e3,
-        )
-    }
-}
 
 /// Calibrates `runs` on `problem`'s region and iteration limit (the tutorial's region at
 /// [`MAXITER`], unless given) and chooses the square grid that fits `budget_secs` under

@@ -10,71 +10,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, PlottingBackend, SamplingMode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use mandel_variants::{Kernel, VariantError};
 
+use crate::record::measured::{BenchSettings, Timing};
 use crate::{LabError, record::write};
-
-/// How long and how often to sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchSettings {
-    /// Samples per variant (criterion's minimum is 10).
-    pub samples: usize,
-    pub warm_up_secs: f64,
-    /// Target measurement time; slow kernels take at least `samples` runs regardless.
-    pub measurement_secs: f64,
-    pub confidence_level: f64,
-    /// Criterion's bootstrap resamples per statistic (its default is 100,000).
-    #[serde(default = "default_resamples")]
-    pub resamples: usize,
-    /// Whether criterion draws its own HTML report's plots. Its distribution plots are kernel
-    /// density estimates over every bootstrap resample: about 4 s a benchmark on 2 cores, more
-    /// than a quick measurement of the benchmark itself.
-    #[serde(default = "default_plots")]
-    pub plots: bool,
-}
-
-fn default_resamples() -> usize {
-    100_000
-}
-
-fn default_plots() -> bool {
-    true
-}
-
-impl BenchSettings {
-    /// The full report: enough samples for a stable median on a noisy 2-core machine.
-    pub const FULL: BenchSettings = BenchSettings {
-        samples: 20,
-        warm_up_secs: 1.0,
-        measurement_secs: 4.0,
-        confidence_level: 0.95,
-        resamples: 100_000,
-        plots: true,
-    };
-
-    /// A sweep's many points: criterion's minimum sample count, medium phases.
-    pub const SWEEP: BenchSettings = BenchSettings {
-        samples: 10,
-        warm_up_secs: 0.5,
-        measurement_secs: 2.0,
-        confidence_level: 0.95,
-        resamples: 100_000,
-        plots: true,
-    };
-
-    /// `--quick`: criterion's minimum sample count and short phases: a fast kernel is still run
-    /// dozens of times, a slow one ten times (flat sampling, one call a sample).
-    pub const QUICK: BenchSettings = BenchSettings {
-        samples: 10,
-        warm_up_secs: 0.1,
-        measurement_secs: 0.3,
-        confidence_level: 0.95,
-        resamples: 10_000,
-        plots: false,
-    };
-}
 
 /// The most samples a user may ask for: criterion keeps every sample, and its linear sampling
 /// runs `n (n + 1) / 2` iterations in all, which overflows for an `n` near `usize::MAX`.
@@ -114,39 +55,6 @@ impl BenchSettings {
             self.samples = n;
         }
         Ok(self)
-    }
-}
-
-/// A timing with its spread, in seconds per kernel call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Timing {
-    pub median: f64,
-    pub mean: f64,
-    pub std_dev: f64,
-    /// Median absolute deviation: the spread shown beside the median.
-    pub median_abs_dev: f64,
-    pub min: f64,
-    pub max: f64,
-    /// Number of samples (criterion's `sample.json`).
-    pub samples: usize,
-    /// Total kernel calls over all samples.
-    pub iterations: u64,
-    pub confidence_level: f64,
-    /// Criterion's bootstrap confidence intervals, `[lower, upper]`.
-    pub median_ci: [f64; 2],
-    pub mean_ci: [f64; 2],
-    /// Criterion's HTML report for this benchmark, relative to the report folder.
-    pub criterion_report: Option<String>,
-}
-
-impl Timing {
-    /// The spread as a fraction of the median.
-    pub fn relative_spread(&self) -> f64 {
-        if self.median > 0.0 {
-            self.median_abs_dev / self.median
-        } else {
-            0.0
-        }
     }
 }
 

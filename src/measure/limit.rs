@@ -15,7 +15,8 @@
 use std::time::Instant;
 
 use mandel_variants::simd::{Isa, probe};
-use serde::{Deserialize, Serialize};
+
+use crate::record::machine::{Limit, Width};
 
 /// The model, as the report states it.
 pub const MODEL: &str = "Each inner iteration of the tutorial's loop is 3 multiplies, 5 adds or \
@@ -26,71 +27,6 @@ width's rate is one core's limit. A variant's throughput is the problem's inner 
 limit times the cores it used. A variant that skips work is read by the iterations it executed; \
 its reference-equivalent rate, the reference's iterations over its time, is what a kernel that \
 skipped nothing would need to match it.";
-
-/// The probe's rate at one SIMD width.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Width {
-    /// The path (`avx512`, `avx2`, ...).
-    pub isa: String,
-    /// f64 lanes per vector.
-    pub lanes: usize,
-    /// G lane-iterations per second on one core.
-    pub g_iterations_per_s: f64,
-    /// Lane-iterations per clock cycle, when the clock was measured.
-    pub per_cycle: Option<f64>,
-}
-
-/// The measured limit of one core.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Limit {
-    /// The core's clock while it ran the probe, from a chain of dependent adds.
-    pub clock_ghz: Option<f64>,
-    /// Every width this CPU has, widest first.
-    pub widths: Vec<Width>,
-}
-
-impl Limit {
-    /// The fastest width: the per-core limit.
-    pub fn best(&self) -> Option<&Width> {
-        self.widths
-            .iter()
-            .max_by(|a, b| a.g_iterations_per_s.total_cmp(&b.g_iterations_per_s))
-    }
-
-    /// One core's limit, G inner iterations per second.
-    pub fn per_core(&self) -> Option<f64> {
-        self.best().map(|w| w.g_iterations_per_s)
-    }
-
-    /// The share of the limit (0..1, can exceed 1 on noise) of `throughput` G iterations per
-    /// second on `cores` cores.
-    pub fn share(&self, throughput: f64, cores: usize) -> Option<f64> {
-        self.per_core()
-            .filter(|l| *l > 0.0)
-            .map(|l| throughput / (l * cores.max(1) as f64))
-    }
-
-    /// `AVX-512 (8 lanes): 5.12 G/s, 1.38 per cycle; ...` for summaries.
-    pub fn summary(&self) -> String {
-        let widths: Vec<String> = self
-            .widths
-            .iter()
-            .map(|w| {
-                let per_cycle = w
-                    .per_cycle
-                    .map_or(String::new(), |c| format!(", {c:.2} per cycle"));
-                format!(
-                    "{} ({} lanes) {:.2} G/s{per_cycle}",
-                    w.isa, w.lanes, w.g_iterations_per_s
-                )
-            })
-            .collect();
-        let clock = self
-            .clock_ghz
-            .map_or("clock not measured".into(), |c| format!("clock {c:.2} GHz"));
-        format!("{clock}; {}", widths.join("; "))
-    }
-}
 
 /// Throughput in G inner iterations per second.
 pub fn throughput(inner_iterations: u64, seconds: f64) -> Option<f64> {

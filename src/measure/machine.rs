@@ -3,54 +3,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde::{Deserialize, Serialize};
+use crate::record::machine::{Cache, Machine};
 
-use crate::measure::build_id::BuildId;
-use crate::measure::limit::Limit;
-use crate::render::units::{human_size, now_rfc3339};
-
-/// One level of the CPU's data cache, as sysfs describes cpu0's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cache {
-    /// `L1d`, `L2` or `L3`.
-    pub name: String,
-    /// Size in bytes seen by one core (shared caches report their whole size).
-    pub bytes: u64,
-    /// How many logical CPUs share it.
-    pub shared_by: usize,
-}
-
-/// Everything recorded about where and how results were produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Machine {
-    pub cpu_model: String,
-    /// Vendor, family and model numbers, with the core generation where the lab knows it
-    /// (`AMD family 25 model 17: Zen 4`): "AMD EPYC" alone does not say which.
-    #[serde(default)]
-    pub cpu_detail: String,
-    pub logical_cores: usize,
-    pub caches: Vec<Cache>,
-    pub os: String,
-    pub rustc: String,
-    /// Cargo profile and optimisation level of the lab binary.
-    pub profile: String,
-    pub opt_level: String,
-    pub target: String,
-    pub rustflags: String,
-    pub target_features: String,
-    /// The revision of the checkout the binary was compiled in (see [`BuildId::checkout`]),
-    /// `-dirty` when its tracked files had uncommitted changes.
-    pub git_revision: String,
-    /// The build that ran: the binary's own fingerprint and its checkout. `None` in records from
-    /// a lab that did not record it.
-    #[serde(default)]
-    pub build: Option<BuildId>,
-    /// RFC 3339 UTC date of the measurement.
-    pub date: String,
-    /// The start-up probe: the clock and the inner iteration's rate at each SIMD width.
-    #[serde(default)]
-    pub limit: Option<Limit>,
-}
+use crate::record::build_id::BuildId;
+use crate::record::units::now_rfc3339;
 
 impl Machine {
     /// Reads this machine's description now.
@@ -83,31 +39,6 @@ impl Machine {
             date: now_rfc3339(),
             limit: None,
         }
-    }
-
-    /// The cache called `name` (`L1d`, `L2`, `L3`), if sysfs listed it.
-    pub fn cache(&self, name: &str) -> Option<&Cache> {
-        self.caches.iter().find(|c| c.name == name)
-    }
-
-    /// A one-line summary: CPU, cores and caches.
-    pub fn summary(&self) -> String {
-        let caches: Vec<String> = self
-            .caches
-            .iter()
-            .map(|c| format!("{} {}", c.name, human_size(c.bytes)))
-            .collect();
-        let detail = if self.cpu_detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", self.cpu_detail)
-        };
-        format!(
-            "{}{detail}, {} logical cores, {}",
-            self.cpu_model,
-            self.logical_cores,
-            caches.join(", ")
-        )
     }
 }
 
@@ -206,7 +137,7 @@ fn count_cpus(list: &str) -> usize {
 /// the lab runs in, holds the code measured: the revision and the build's fingerprint then name
 /// the same code.
 pub fn git_revision() -> Option<String> {
-    let checkout = crate::measure::build_id::checkout();
+    let checkout = crate::record::build_id::checkout();
     let dir = Path::new(&checkout);
     let dir = if dir.is_dir() { dir } else { Path::new(".") };
     let git = |args: &[&str]| {

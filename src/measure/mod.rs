@@ -6,7 +6,6 @@
 
 pub mod breakdown;
 pub mod budget;
-pub mod build_id;
 pub mod criterion;
 pub mod limit;
 pub mod machine;

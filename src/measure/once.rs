@@ -7,9 +7,12 @@ use std::path::Path;
 use mandel_variants::simd::Isa;
 use mandel_variants::{Kernel, Tuning, Variant, Work};
 
-use crate::measure::criterion::{self, BenchSettings, Clock, Timing};
+use crate::measure::criterion::{self, Clock};
+
 use crate::problem::reference::Reference;
-use crate::problem::validate::{self, Status, Validation};
+use crate::problem::validate;
+use crate::record::measured::{BenchSettings, Timing};
+use crate::record::measured::{Status, Validation};
 use crate::{Grid, LabError};
 
 /// What one timed run produced.

@@ -7,12 +7,15 @@ use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::simd::Isa;
 use mandel_variants::{Tuning, VARIANTS, Variant};
 
-use crate::measure::criterion::{self, BenchSettings};
-use crate::measure::machine::Machine;
-use crate::problem::validate::{self, Status};
+use crate::measure::criterion;
+
+use crate::problem::validate;
+use crate::record::machine::Machine;
+use crate::record::measured::BenchSettings;
+use crate::record::measured::Status;
 use crate::record::ranks::RankInfo;
 use crate::record::results::{
-    ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo,
+    Pictures, ProblemInfo, Results, TuningInfo, VariantInfo, VariantResult, WorkInfo,
 };
 use crate::{
     Grid, GridSpec, LabError, measure::once, problem::known, problem::reference, render::image,
@@ -93,7 +96,7 @@ pub fn measure_all(
     selection: &[&'static Variant],
     opts: &MeasureOptions,
     mut progress: impl FnMut(Step<'_>),
-) -> Result<Results, LabError> {
+) -> Result<(Results, Pictures), LabError> {
     let grid = spec.build()?;
     progress(Step::Reference);
     let reference = reference::compute(&grid.problem());
@@ -179,19 +182,22 @@ pub fn measure_all(
         .iter()
         .any(|v| v.work.is_some())
         .then(|| work_picture(&grid));
-    Ok(Results {
+    let results = Results {
         schema_version: crate::record::results::SCHEMA_VERSION,
-        generated_at: crate::render::units::now_rfc3339(),
+        generated_at: crate::record::units::now_rfc3339(),
         machine: Machine::detect(),
         settings: opts.bench.clone(),
         problem: ProblemInfo::new(&grid, &reference),
         image: Some(IMAGE_FILE.into()),
         variants,
         quick: None,
-        picture: Some(picture),
         work_image: work_picture.is_some().then(|| WORK_IMAGE_FILE.into()),
-        work_picture,
-    })
+    };
+    let pictures = Pictures {
+        counts: Some(picture),
+        work: work_picture,
+    };
+    Ok((results, pictures))
 }
 
 /// The picture of who decides each pixel of `grid` with both shortcuts (the cardioid and bulb
@@ -275,11 +281,9 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
         .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
     fill_speedups(&mut old.variants);
     old.generated_at = new.generated_at;
-    // The same problem gives the same picture; rendering it again restores one that went missing.
-    old.picture = new.picture.or(old.picture.take());
-    // The work picture is the problem's too; the new run's where it made one.
+    // The work picture is the problem's; the new run's where it made one (its pictures travel
+    // beside the results, and rendering them again restores one that went missing).
     old.work_image = new.work_image.or(old.work_image.take());
-    old.work_picture = new.work_picture.or(old.work_picture.take());
     Ok(())
 }
 

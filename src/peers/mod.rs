@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::measure::machine::Machine;
 use crate::measure::stats::{median, median_abs_dev};
 use crate::problem::reference::Reference;
-use crate::problem::validate::{Status, Validation};
+use crate::record::machine::Machine;
+use crate::record::measured::{Status, Validation};
 use crate::record::results::ProblemInfo;
-use crate::render::units::now_rfc3339;
+use crate::record::units::now_rfc3339;
 use crate::{GridSpec, LabError, record::write};
 pub use discover::Toolbox;
 pub use registry::{PEERS, Peer};
@@ -70,7 +70,7 @@ impl PeerResult {
         match (self.median, self.spread) {
             (Some(m), Some(s)) if m > 0.0 => format!(
                 "{} ± {:.1}%",
-                crate::render::units::format_seconds(m),
+                crate::record::units::format_seconds(m),
                 100.0 * s / m
             ),
             _ => "-".into(),
@@ -127,10 +127,10 @@ impl PeerResults {
         Ok(Some(peers))
     }
 
-    /// Refuses figures no run of the peers gives (see [`crate::record::results::Check`]); `path` is the
+    /// Refuses figures no run of the peers gives (see [`crate::record::check::Check`]); `path` is the
     /// file they were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
-        let check = crate::record::results::Check::new(path, "re-run cargo xtask peers");
+        let check = crate::record::check::Check::new(path, "re-run cargo xtask peers");
         check.problem("problem", &self.problem)?;
         check.machine("machine", &self.machine)?;
         for (i, p) in self.peers.iter().enumerate() {
@@ -142,7 +142,7 @@ impl PeerResults {
                 check.seconds(&field("median"), m)?;
             }
             if let Some(s) = p.spread {
-                check.number(&field("spread"), s, crate::record::results::SPREAD, " s")?;
+                check.number(&field("spread"), s, crate::record::check::SPREAD, " s")?;
             }
         }
         Ok(())

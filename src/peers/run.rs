@@ -11,7 +11,8 @@ use serde::Deserialize;
 
 use crate::GridSpec;
 use crate::problem::reference::Reference;
-use crate::problem::validate::{self, Validation};
+use crate::problem::validate;
+use crate::record::measured::Validation;
 
 /// A finished child: whether it exited 0, and what it printed.
 #[derive(Debug)]

@@ -3,6 +3,10 @@
 
 use mandel_variants::Problem;
 
+use crate::Grid;
+use crate::problem::known;
+use crate::record::results::ProblemInfo;
+
 /// The iteration at which `complex(qx, qy)` escapes, or `None` if it stays bounded for `maxiter`
 /// iterations.
 pub fn escape(qx: f64, qy: f64, maxiter: u32) -> Option<u32> {
@@ -59,4 +63,25 @@ pub fn validation_sum(counts: &[u32]) -> u64 {
 pub fn mismatches(a: &[u32], b: &[u32]) -> u64 {
     let differ = a.iter().zip(b).filter(|(x, y)| x != y).count();
     (differ + a.len().abs_diff(b.len())) as u64
+}
+
+/// The record's description of a problem is made here, from the grid and its reference, so that
+/// the schema itself needs neither.
+impl ProblemInfo {
+    /// Describes `grid` and its reference.
+    pub fn new(grid: &Grid, reference: &Reference) -> ProblemInfo {
+        ProblemInfo {
+            region: grid.spec.region,
+            width: grid.spec.width,
+            height: grid.spec.height,
+            columns: grid.columns(),
+            rows: grid.rows(),
+            pixels: grid.pixels(),
+            maxiter: grid.spec.maxiter,
+            reference_sum: reference.validation_sum,
+            inner_iterations: reference.inner_iterations,
+            never_escape: reference.never_escape,
+            known_sum: known::lookup(&grid.spec).map(|k| k.validation_sum),
+        }
+    }
 }

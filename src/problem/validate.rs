@@ -1,47 +1,10 @@
 //! Validation of a variant's counts against the known answer and the reference.
 
 use mandel_variants::Exactness;
-use serde::{Deserialize, Serialize};
 
 use crate::problem::known::KnownAnswer;
 use crate::problem::reference::{self, Reference};
-
-/// The verdict on one variant's counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Status {
-    /// Exact variant: identical to the reference pixel for pixel (and the known sum).
-    Ok,
-    /// Inexact variant: ran, and the differing pixels are reported.
-    Approx,
-    /// Wrong answer.
-    Fail,
-    /// Not run here.
-    Skip,
-}
-
-impl Status {
-    /// The label shown in tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "OK",
-            Status::Approx => "APPROX",
-            Status::Fail => "FAIL",
-            Status::Skip => "SKIP",
-        }
-    }
-}
-
-/// The result of comparing counts with the reference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Validation {
-    pub validation_sum: u64,
-    /// The sum every exact variant must give (the known answer where there is one).
-    pub expected_sum: u64,
-    /// Pixels whose counts differ from the reference.
-    pub mismatched_pixels: u64,
-    pub status: Status,
-}
+use crate::record::measured::{Status, Validation};
 
 /// Compares `counts` with the reference. An exact variant passes only with no differing pixel;
 /// an inexact one is `Approx` when it differs, and never fails for that alone.

@@ -155,19 +155,14 @@ impl ProfileSummary {
         self
     }
 
-    /// Refuses figures no profile gives (see [`crate::record::results::Check`]); `path` is the file they
+    /// Refuses figures no profile gives (see [`crate::record::check::Check`]); `path` is the file they
     /// were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
         let remedy = format!("re-run {HOW_TO_MAKE}");
-        let check = crate::record::results::Check::new(path, &remedy);
+        let check = crate::record::check::Check::new(path, &remedy);
         check.spec("spec", &self.spec)?;
         check.spec("callgrind_spec", &self.callgrind_spec)?;
-        check.number(
-            "seconds",
-            self.seconds,
-            crate::record::results::SPREAD,
-            " s",
-        )?;
+        check.number("seconds", self.seconds, crate::record::check::SPREAD, " s")?;
         check.count(
             "frequency",
             u64::try_from(self.frequency).unwrap_or(0),

@@ -1,15 +1,15 @@
-//! The one result schema, written as JSON by measurement and read back by every renderer.
+//! The one result schema, written as JSON by measurement and read back by every renderer; its
+//! figures are range-checked on reading by [`crate::record::check`].
 
-use std::ops::RangeInclusive;
 use std::path::Path;
 
 use mandel_variants::{Availability, Exactness, Tuning, Variant, Work};
 use serde::{Deserialize, Serialize};
 
-use crate::measure::criterion::{BenchSettings, Timing};
-use crate::measure::machine::Machine;
-use crate::problem::validate::{Status, Validation};
-use crate::{Grid, LabError, Region, problem::known, problem::reference::Reference, record::write};
+use crate::record::check::{Check, MAX_SIDE, SPREAD};
+use crate::record::machine::Machine;
+use crate::record::measured::{BenchSettings, Status, Timing, Validation};
+use crate::{LabError, Region, record::write};
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,23 +42,6 @@ impl ProblemInfo {
             width: self.width,
             height: self.height,
             maxiter: self.maxiter,
-        }
-    }
-
-    /// Describes `grid` and its reference.
-    pub fn new(grid: &Grid, reference: &Reference) -> ProblemInfo {
-        ProblemInfo {
-            region: grid.spec.region,
-            width: grid.spec.width,
-            height: grid.spec.height,
-            columns: grid.columns(),
-            rows: grid.rows(),
-            pixels: grid.pixels(),
-            maxiter: grid.spec.maxiter,
-            reference_sum: reference.validation_sum,
-            inner_iterations: reference.inner_iterations,
-            never_escape: reference.never_escape,
-            known_sum: known::lookup(&grid.spec).map(|k| k.validation_sum),
         }
     }
 }
@@ -196,7 +179,7 @@ pub struct VariantResult {
     /// For a kernel made of stages (the SIMD shortcuts), each part timed on its own and the
     /// ideal ([`crate::measure::breakdown`]); absent from older results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub breakdown: Option<crate::measure::breakdown::Breakdown>,
+    pub breakdown: Option<crate::record::measured::Breakdown>,
 }
 
 impl VariantResult {
@@ -230,21 +213,24 @@ pub struct Results {
     pub variants: Vec<VariantResult>,
     /// What `--quick` chose for this machine, when it chose the problem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quick: Option<crate::measure::budget::QuickPlan>,
-    /// The picture of the reference's counts as a PNG, from a measurement not yet rendered: the
-    /// render stage writes it beside the page and the tables it belongs with, so that a run
-    /// interrupted or refused before then leaves the old picture with the old report. Never
-    /// saved; `None` in results read back, whose picture is already in the report folder.
-    #[serde(skip)]
-    pub picture: Option<Vec<u8>>,
+    pub quick: Option<crate::record::measured::QuickPlan>,
     /// The picture of who decides each pixel and at what cost, relative to the report folder:
     /// made where a variant that skips work was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_image: Option<String>,
-    /// That picture as a PNG, from a measurement not yet rendered, written by the render stage
-    /// as [`Results::picture`] is. Never saved.
-    #[serde(skip)]
-    pub work_picture: Option<Vec<u8>>,
+}
+
+/// The pictures of a measurement not yet rendered, as PNG bytes. They travel beside its
+/// [`Results`], never in them: the render stage writes them beside the page and the tables they
+/// belong with, so that a run interrupted or refused before then leaves the old pictures with the
+/// old report. Results read back have none (their pictures are already in the report folder).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pictures {
+    /// The reference's counts (`mandelbrot.png`).
+    pub counts: Option<Vec<u8>>,
+    /// Who decides each pixel and at what cost (`work.png`), made where a variant that skips
+    /// work was measured.
+    pub work: Option<Vec<u8>>,
 }
 
 impl Results {
@@ -329,253 +315,5 @@ impl Results {
     /// The result of the variant called `name`.
     pub fn variant(&self, name: &str) -> Option<&VariantResult> {
         self.variants.iter().find(|v| v.info.name == name)
-    }
-}
-
-/// The seconds a time may be: longer than a picosecond, shorter than thirty years. Nothing the lab
-/// times falls outside, and every chart can draw the whole range.
-pub const SECONDS: RangeInclusive<f64> = 1e-12..=1e9;
-/// A spread, a deviation or a phase of a measurement, in seconds: may be zero.
-pub const SPREAD: RangeInclusive<f64> = 0.0..=1e9;
-/// A ratio of two [`SECONDS`] (a speed-up).
-pub const RATIO: RangeInclusive<f64> = 1e-21..=1e21;
-/// A grid's width or height: far beyond what fits in memory.
-pub const MAX_SIDE: u64 = 1 << 24;
-
-/// Range checks for the figures of a file the lab reads back, each refusal one
-/// [`LabError::Corrupt`] that names the file and the field. A value the lab never writes (a median
-/// of 1e306 s, zero cores, a NaN spelled as a huge number) is refused where it is read, in one
-/// line, instead of meeting a chart that cannot draw it.
-pub struct Check<'a> {
-    path: &'a Path,
-    /// What remakes the file, said with the refusal.
-    remedy: &'a str,
-}
-
-impl<'a> Check<'a> {
-    /// Checks for the file at `path`; `remedy` says how to remake it.
-    pub fn new(path: &'a Path, remedy: &'a str) -> Check<'a> {
-        Check { path, remedy }
-    }
-
-    /// The refusal of `field`: `it` is what the field holds and why that cannot be.
-    pub fn refuse(&self, field: &str, it: &str) -> LabError {
-        LabError::Corrupt {
-            path: self.path.to_path_buf(),
-            message: format!("{field} is {it}; {}", self.remedy),
-        }
-    }
-
-    /// A finite number within `range`; `unit` follows the figures in the message (` s`).
-    pub fn number(
-        &self,
-        field: &str,
-        v: f64,
-        range: RangeInclusive<f64>,
-        unit: &str,
-    ) -> Result<(), LabError> {
-        if v.is_finite() && range.contains(&v) {
-            return Ok(());
-        }
-        Err(self.refuse(
-            field,
-            &format!(
-                "{}{unit}, outside {}{unit} to {}{unit}",
-                short(v),
-                short(*range.start()),
-                short(*range.end())
-            ),
-        ))
-    }
-
-    /// A time in [`SECONDS`].
-    pub fn seconds(&self, field: &str, v: f64) -> Result<(), LabError> {
-        self.number(field, v, SECONDS, " s")
-    }
-
-    /// A speed-up in [`RATIO`].
-    pub fn ratio(&self, field: &str, v: f64) -> Result<(), LabError> {
-        self.number(field, v, RATIO, "")
-    }
-
-    /// A whole number within `range`.
-    pub fn count(&self, field: &str, v: u64, range: RangeInclusive<u64>) -> Result<(), LabError> {
-        if range.contains(&v) {
-            return Ok(());
-        }
-        Err(self.refuse(
-            field,
-            &format!("{v}, outside {} to {}", range.start(), range.end()),
-        ))
-    }
-
-    /// A variant's work on `problem`: at most the reference's inner iterations executed (each
-    /// pixel's at most the reference's), each count of pixels at most the grid's, and every
-    /// pixel decided once.
-    pub fn work(&self, field: &str, w: &WorkInfo, problem: &ProblemInfo) -> Result<(), LabError> {
-        self.count(
-            &format!("{field}.executed"),
-            w.executed,
-            0..=problem.inner_iterations,
-        )?;
-        let pixels = problem.pixels as u64;
-        for (name, v) in [
-            ("escaped", w.escaped),
-            ("at_maxiter", w.at_maxiter),
-            ("bulb", w.bulb),
-            ("cycle", w.cycle),
-        ] {
-            self.count(&format!("{field}.{name}"), v, 0..=pixels)?;
-        }
-        let decided = w.escaped + w.at_maxiter + w.bulb + w.cycle;
-        self.count(
-            &format!("{field} (pixels decided)"),
-            decided,
-            pixels..=pixels,
-        )
-    }
-
-    /// A criterion measurement: its times, spreads, samples and confidence.
-    pub fn timing(&self, field: &str, t: &Timing) -> Result<(), LabError> {
-        for (name, v) in [
-            ("median", t.median),
-            ("mean", t.mean),
-            ("min", t.min),
-            ("max", t.max),
-        ] {
-            self.seconds(&format!("{field}.{name}"), v)?;
-        }
-        let spreads = [
-            ("std_dev", t.std_dev),
-            ("median_abs_dev", t.median_abs_dev),
-            ("median_ci[0]", t.median_ci[0]),
-            ("median_ci[1]", t.median_ci[1]),
-            ("mean_ci[0]", t.mean_ci[0]),
-            ("mean_ci[1]", t.mean_ci[1]),
-        ];
-        for (name, v) in spreads {
-            self.number(&format!("{field}.{name}"), v, SPREAD, " s")?;
-        }
-        self.count(
-            &format!("{field}.samples"),
-            t.samples as u64,
-            1..=1_000_000_000,
-        )?;
-        self.number(
-            &format!("{field}.confidence_level"),
-            t.confidence_level,
-            0.0..=1.0,
-            "",
-        )
-    }
-
-    /// Criterion's settings.
-    pub fn settings(&self, field: &str, s: &BenchSettings) -> Result<(), LabError> {
-        self.count(
-            &format!("{field}.samples"),
-            s.samples as u64,
-            1..=1_000_000_000,
-        )?;
-        self.number(
-            &format!("{field}.warm_up_secs"),
-            s.warm_up_secs,
-            SPREAD,
-            " s",
-        )?;
-        self.number(
-            &format!("{field}.measurement_secs"),
-            s.measurement_secs,
-            SPREAD,
-            " s",
-        )?;
-        self.number(
-            &format!("{field}.confidence_level"),
-            s.confidence_level,
-            0.0..=1.0,
-            "",
-        )
-    }
-
-    /// The machine: its cores, caches and the start-up probe's limit.
-    pub fn machine(&self, field: &str, m: &Machine) -> Result<(), LabError> {
-        self.count(
-            &format!("{field}.logical_cores"),
-            m.logical_cores as u64,
-            1..=1 << 20,
-        )?;
-        for (i, c) in m.caches.iter().enumerate() {
-            self.count(&format!("{field}.caches[{i}].bytes"), c.bytes, 0..=1 << 50)?;
-            self.count(
-                &format!("{field}.caches[{i}].shared_by"),
-                c.shared_by as u64,
-                0..=1 << 20,
-            )?;
-        }
-        let Some(limit) = &m.limit else {
-            return Ok(());
-        };
-        if let Some(clock) = limit.clock_ghz {
-            self.number(
-                &format!("{field}.limit.clock_ghz"),
-                clock,
-                1e-3..=1e3,
-                " GHz",
-            )?;
-        }
-        for (i, w) in limit.widths.iter().enumerate() {
-            let f = |name: &str| format!("{field}.limit.widths[{i}].{name}");
-            self.count(&f("lanes"), w.lanes as u64, 1..=1024)?;
-            self.number(
-                &f("g_iterations_per_s"),
-                w.g_iterations_per_s,
-                1e-6..=1e6,
-                "",
-            )?;
-            if let Some(c) = w.per_cycle {
-                self.number(&f("per_cycle"), c, 0.0..=1e3, "")?;
-            }
-        }
-        Ok(())
-    }
-
-    /// A problem as asked for: a region of finite, ordered bounds, a size, an iteration limit.
-    pub fn spec(&self, field: &str, s: &crate::GridSpec) -> Result<(), LabError> {
-        let r = s.region;
-        if let Err(e) = Region::new(r.x1, r.x2, r.y1, r.y2) {
-            return Err(self.refuse(&format!("{field}.region"), &format!("no region: {e}")));
-        }
-        self.count(&format!("{field}.width"), s.width as u64, 1..=MAX_SIDE)?;
-        self.count(&format!("{field}.height"), s.height as u64, 1..=MAX_SIDE)?;
-        self.count(
-            &format!("{field}.maxiter"),
-            u64::from(s.maxiter),
-            1..=u64::from(u32::MAX),
-        )
-    }
-
-    /// A measured problem: its spec, its grid's real size, and the reference's counts, each
-    /// within what the grid allows.
-    pub fn problem(&self, field: &str, p: &ProblemInfo) -> Result<(), LabError> {
-        self.spec(field, &p.spec())?;
-        let (w, h) = (p.width as u64, p.height as u64);
-        self.count(&format!("{field}.columns"), p.columns as u64, w..=w + 1)?;
-        self.count(&format!("{field}.rows"), p.rows as u64, h..=h + 1)?;
-        let pixels = p.columns as u64 * p.rows as u64;
-        self.count(&format!("{field}.pixels"), p.pixels as u64, pixels..=pixels)?;
-        self.count(
-            &format!("{field}.inner_iterations"),
-            p.inner_iterations,
-            0..=pixels.saturating_mul(u64::from(p.maxiter)),
-        )?;
-        self.count(&format!("{field}.never_escape"), p.never_escape, 0..=pixels)
-    }
-}
-
-/// A number as a message shows it: plainly where that is short, else in scientific notation.
-fn short(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
     }
 }

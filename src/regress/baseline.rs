@@ -152,7 +152,7 @@ impl Baseline {
         Baseline {
             schema_version: SCHEMA_VERSION,
             reason: reason.to_string(),
-            blessed_at: crate::render::units::now_rfc3339(),
+            blessed_at: crate::record::units::now_rfc3339(),
             revision: crate::measure::machine::git_revision().unwrap_or_else(|| "unknown".into()),
             rustc: RUSTC.into(),
             target: TARGET.into(),

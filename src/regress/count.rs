@@ -9,8 +9,10 @@ use std::path::Path;
 use mandel_variants::{Kernel, Knob, Tuning, Variant, VariantError};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::validate::{self, Status};
+use crate::problem::validate;
+
 use crate::profile::callgrind;
+use crate::record::measured::Status;
 use crate::{GridSpec, LabError, problem::reference, record::write};
 
 /// The callgrind patterns of the counted function and of its end marker.

@@ -8,7 +8,7 @@ use tabled::settings::Style;
 
 use super::baseline::{self, Baseline};
 use super::count::Counted;
-use crate::problem::validate::Status;
+use crate::record::measured::Status;
 
 /// What the gate says about one variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

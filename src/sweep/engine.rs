@@ -7,11 +7,11 @@ use std::path::Path;
 use mandel_variants::{Tuning, Variant};
 
 use super::{Axis, Baseline, Point, SCHEMA_VERSION, Sweep};
-use crate::measure::criterion::{BenchSettings, Timing};
-use crate::measure::machine::Machine;
 use crate::measure::once::{Bench, Measured, validate_and_measure};
 use crate::measure::stage;
 use crate::problem::reference::{self, Reference};
+use crate::record::machine::Machine;
+use crate::record::measured::{BenchSettings, Timing};
 use crate::{Grid, GridSpec, LabError};
 
 /// The value a [`Baseline::Once`] baseline is measured at: the sweep's problem, default tuning.

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use mandel_variants::{Tuning, Variant};
 use serde::{Deserialize, Serialize};
 
-use crate::measure::criterion::{BenchSettings, Timing};
-use crate::measure::machine::Machine;
-use crate::problem::validate::Status;
+use crate::record::machine::Machine;
+use crate::record::measured::Status;
+use crate::record::measured::{BenchSettings, Timing};
 use crate::{GridSpec, LabError, record::write};
 
 pub use axes::AXES;
@@ -308,10 +308,10 @@ impl Sweep {
         });
     }
 
-    /// Refuses figures no sweep gives (see [`crate::record::results::Check`]); `path` is the file they
+    /// Refuses figures no sweep gives (see [`crate::record::check::Check`]); `path` is the file they
     /// were read from.
     pub fn validate(&self, path: &Path) -> Result<(), LabError> {
-        use crate::record::results::{Check, SPREAD};
+        use crate::record::check::{Check, SPREAD};
         let remedy = format!("run `cargo xtask sweep {}` again", self.axis);
         let check = Check::new(path, &remedy);
         check.spec("spec", &self.spec)?;

@@ -11,10 +11,12 @@ pub mod terminal;
 use mandel_variants::Family;
 use serde::Serialize;
 
-use crate::measure::limit::{self, Limit};
-use crate::problem::validate::Status;
+use crate::measure::limit;
+
+use crate::record::machine::Limit;
+use crate::record::measured::Status;
 use crate::record::results::{Results, VariantResult};
-use crate::render::units::format_seconds;
+use crate::record::units::format_seconds;
 use crate::tutorial;
 
 /// A result whose spread (median absolute deviation) exceeds this share of its median is flagged.
@@ -331,7 +333,7 @@ pub fn noise_warnings(results: &Results) -> Vec<String> {
 }
 
 /// `12.30 ms ± 1.5%`: a criterion median with its spread; `-` where nothing was measured.
-pub fn format_timing(t: Option<&crate::measure::criterion::Timing>) -> String {
+pub fn format_timing(t: Option<&crate::record::measured::Timing>) -> String {
     t.map_or("-".into(), |t| {
         format!(
             "{} ± {:.1}%",

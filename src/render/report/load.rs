@@ -1,7 +1,7 @@
 //! Loading every file the page reads besides the results: `peers.json`, `flags.json`,
 //! `sweeps/*.json` and `history.jsonl` in the report folder, and `profile.json` in the profiling
 //! stage's folder. Each loader reads through [`crate::record::read`] (never a hang, whatever stands at
-//! the path) and range-checks what it reads ([`crate::record::results::Check`]).
+//! the path) and range-checks what it reads ([`crate::record::check::Check`]).
 //!
 //! One rule for all of them: a side file that cannot be used (not a file, too large, empty, not
 //! JSON, JSON of another shape, figures no run gives) costs only its own section. [`Inputs`]
@@ -15,8 +15,8 @@ use crate::LabError;
 use crate::codegen::{self, CodegenResults};
 use crate::peers::{self, PeerResults};
 use crate::profile::{self, ProfileSummary};
+use crate::record::check::{Check, SECONDS, SPREAD};
 use crate::record::history::{self, Entry};
-use crate::record::results::{Check, SECONDS, SPREAD};
 use crate::sweep::{self, AXES, Legacy, Sweep};
 
 /// Everything the page reads besides the results.

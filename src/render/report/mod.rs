@@ -9,7 +9,7 @@
 //! its own section, and the page says which file and why (and a warning on standard error, once);
 //! the results alone are refused, since there is no page without them. So a broken side file
 //! blocks neither a render nor a measurement. Every figure is range-checked where it is read
-//! ([`crate::record::results::Check`]): the charts draw what passed.
+//! ([`crate::record::check::Check`]): the charts draw what passed.
 
 pub mod charts;
 pub mod load;
@@ -18,7 +18,7 @@ pub mod sections;
 
 use std::path::Path;
 
-use crate::record::results::Results;
+use crate::record::results::{Pictures, Results};
 use crate::render::export::{self, csv, markdown};
 use crate::render::markup::relative_link;
 use crate::sweep::Legacy;
@@ -42,14 +42,17 @@ pub fn render_report(
     dir: &Path,
     flamegraphs: &Path,
 ) -> Result<Inputs, LabError> {
-    render_report_linking(results, dir, flamegraphs, &relative_link(dir, flamegraphs))
+    let base = relative_link(dir, flamegraphs);
+    render_report_linking(results, &Pictures::default(), dir, flamegraphs, &base)
 }
 
-/// [`render_report`] with the page's links to the profiles made relative to `base`: where the
+/// [`render_report`] with the pictures of a measurement not yet rendered, written with the page,
+/// and the page's links to the profiles made relative to `base`: where the
 /// folders are staging copies (see [`crate::record::output`]), the link is the one between the folders'
 /// own names, not between the copies.
 pub fn render_report_linking(
     results: &Results,
+    pictures: &Pictures,
     dir: &Path,
     flamegraphs: &Path,
     base: &str,
@@ -87,10 +90,10 @@ pub fn render_report_linking(
         markdown::render(&groups).as_bytes(),
     )?;
     write::atomic_write(&dir.join("results.csv"), csv::render(&groups).as_bytes())?;
-    if let Some(png) = &results.picture {
+    if let Some(png) = &pictures.counts {
         write::atomic_write(&dir.join(crate::measure::stage::IMAGE_FILE), png)?;
     }
-    if let Some(png) = &results.work_picture {
+    if let Some(png) = &pictures.work {
         write::atomic_write(&dir.join(crate::measure::stage::WORK_IMAGE_FILE), png)?;
     }
     write::atomic_write(&dir.join(HTML_FILE), page.as_bytes())?;

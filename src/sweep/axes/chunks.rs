@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use mandel_variants::{SweepAxis, Tuning, VARIANTS, Variant};
 
-use crate::render::units::human_size;
+use crate::record::units::human_size;
 use crate::sweep::{Axis, Chart, Corner, Detail, Sweep, X, Y};
 use crate::{GridSpec, LabError, tutorial};
 

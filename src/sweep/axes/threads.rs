@@ -8,7 +8,7 @@ use std::ops::RangeInclusive;
 use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
 
-use crate::render::units::format_seconds;
+use crate::record::units::format_seconds;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
 use crate::{GridSpec, LabError};
 

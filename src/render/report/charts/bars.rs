@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{CLAMPED, NOW, PYTHON, Root, THEN, axis, extent, frame, legend_at, svg};
+use crate::record::units::format_seconds;
 use crate::render::export::Group;
-use crate::render::units::format_seconds;
 
 /// Bars span a log axis once the slowest is this many times the fastest.
 const LOG_SCALE_RATIO: f64 = 20.0;

@@ -8,7 +8,7 @@
 //! Every axis range built from data goes through [`axis`] first. plotters spins for ever (or
 //! panics) on a range it cannot divide into ticks: a log axis from 0 to 0, or whose ends' ratio
 //! overflows (a median of 1e306 s beside one of 0.1 s), a linear axis of infinite width. The
-//! loaders refuse such figures ([`crate::record::results::Check`]); [`axis`] is the second line of
+//! loaders refuse such figures ([`crate::record::check::Check`]); [`axis`] is the second line of
 //! defence, so that no input can make a chart hang: the range is clamped to one plotters can draw,
 //! and the chart's caption says so.
 

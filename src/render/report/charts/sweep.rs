@@ -4,7 +4,7 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use super::{CLAMPED, LINES, Root, THEN, axis, draw_lines, extent, frame, svg};
-use crate::render::units::format_seconds;
+use crate::record::units::format_seconds;
 
 /// Every sweep's figure: each variant's points along the axis (whiskers from min to max where the
 /// vertical axis is time), the chart's grey guides and markers, and, where the chart fits, each

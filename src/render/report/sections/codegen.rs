@@ -7,8 +7,8 @@ use askama::Template;
 
 use super::{Context, Section};
 use crate::codegen::{self, BASELINE, BuildStatus, Cell, CodegenResults, Lang};
+use crate::record::units::format_seconds;
 use crate::render::markup::{filters, strip_xml_decl};
-use crate::render::units::format_seconds;
 
 /// `codegen.html`: the section, or how to make a flags run where none was made.
 #[derive(Template)]

@@ -41,7 +41,7 @@ pub fn hosts_note(results: &Results, family: &str) -> Result<Option<String>, Str
                         ranks: h.ranks,
                         units: h.units,
                         share: format!("{:.1}%", 100.0 * h.share),
-                        busy: crate::render::units::format_seconds(h.busy_seconds),
+                        busy: crate::record::units::format_seconds(h.busy_seconds),
                     })
                     .collect();
                 (v.info.name.clone(), hosts.len(), ranks.len(), rows)

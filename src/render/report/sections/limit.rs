@@ -8,7 +8,8 @@ use mandel_variants::Rung;
 use mandel_variants::simd::Isa;
 
 use super::{Context, Section};
-use crate::measure::limit::{self, Limit};
+use crate::measure::limit;
+use crate::record::machine::Limit;
 use crate::record::results::{Results, VariantResult};
 use crate::render::export::Group;
 use crate::render::markup::{filters, strip_xml_decl};
@@ -214,7 +215,7 @@ pub fn ladder_section(results: &Results) -> String {
             .filter(on(Rung::Lanes))
             .find(|v| isa(v) == Some(Isa::Portable))
             .and_then(VariantResult::seconds)
-            .map(crate::render::units::format_seconds);
+            .map(crate::record::units::format_seconds);
     }
     ladder.render().expect("the ladder template renders")
 }

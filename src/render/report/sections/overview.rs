@@ -5,8 +5,8 @@ use askama::Template;
 
 use super::{Context, Section, template_err};
 use crate::record::results::{ProblemInfo, Results};
+use crate::record::units::human_size;
 use crate::render::export::{is_tutorial_problem, noise_warnings};
-use crate::render::units::human_size;
 
 /// The problem, the machine and the picture.
 pub struct Overview;
@@ -50,7 +50,7 @@ impl Section for Overview {
 /// The problem's table: region, sizes, maxiter, validation sums.
 fn problem_rows(
     p: &ProblemInfo,
-    quick: Option<&crate::measure::budget::QuickPlan>,
+    quick: Option<&crate::record::measured::QuickPlan>,
 ) -> Vec<(&'static str, String)> {
     let known = p
         .known_sum

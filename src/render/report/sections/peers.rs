@@ -7,8 +7,8 @@ use askama::Template;
 use super::{Context, Section};
 use crate::peers::{self, PeerResults};
 use crate::record::results::Results;
+use crate::record::units::format_seconds;
 use crate::render::markup::filters;
-use crate::render::units::format_seconds;
 
 /// `peers.html`: the peers measured on the report's problem, or why there are none to compare.
 #[derive(Template)]
@@ -82,7 +82,7 @@ fn row(results: &Results, r: &peers::PeerResult) -> PeerRow {
         _ => "-".into(),
     };
     let status = match &r.reason {
-        Some(why) if r.status != crate::problem::validate::Status::Approx => {
+        Some(why) if r.status != crate::record::measured::Status::Approx => {
             format!("{} ({why})", r.status.label())
         }
         _ => r.status.label().into(),

@@ -13,12 +13,12 @@ use askama::Template;
 use mandel_variants::{scalar, shortcuts, simd};
 
 use super::{Context, Section, template_err};
-use crate::problem::validate::Status;
+use crate::record::measured::Status;
 use crate::record::results::{Results, VariantResult, WorkInfo};
+use crate::record::units::format_seconds;
 use crate::render::export::{self, Row};
 use crate::render::image::{WORK_BULB, WORK_CYCLE, WORK_HEAT, WORK_MAXITER};
 use crate::render::markup::filters;
-use crate::render::units::format_seconds;
 
 /// "The work you do not do".
 pub struct Work;
