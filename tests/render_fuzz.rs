@@ -189,10 +189,9 @@ fn inputs() -> Vec<Input> {
 
 /// A `profile.json` of the results' problem with every view filled in.
 fn profile_for(results: &Results) -> ProfileSummary {
-    use mandel_lab::profile::disasm::{HotLoop, Instruction};
-    use mandel_lab::profile::gpu::{GpuKernel, GpuProfile};
-    use mandel_lab::profile::lines::{LineCost, LineProfile};
-    use mandel_lab::profile::sampling::FunctionShare;
+    use mandel_lab::profile::views::{
+        FunctionShare, GpuKernel, GpuProfile, HotLoop, Instruction, LineCost, LineProfile,
+    };
     use mandel_lab::profile::{CALLGRIND_PROBLEM, SCHEMA_VERSION, VariantProfile};
     ProfileSummary {
         schema_version: SCHEMA_VERSION,

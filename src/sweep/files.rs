@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sweep::axis::Axis;
 use crate::sweep::axes::AXES;
+use crate::sweep::axis::Axis;
 use crate::sweep::legacy;
 use crate::sweep::schema::{SCHEMA_VERSION, Sweep};
 use crate::{LabError, record::write};

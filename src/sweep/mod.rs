@@ -17,9 +17,7 @@ pub mod schema;
 pub mod table;
 
 pub use axes::AXES;
-pub use axis::{
-    Axis, Baseline, Chart, Corner, Detail, X, Y, axis_names, find_axis, parse_values,
-};
+pub use axis::{Axis, Baseline, Chart, Corner, Detail, X, Y, axis_names, find_axis, parse_values};
 pub use engine::run;
 pub use files::{DIR, Legacy, file, json_path, load, load_all, load_as};
 pub use fit::Fit;
