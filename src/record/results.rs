@@ -6,7 +6,6 @@ use std::path::Path;
 use mandel_variants::{Availability, Exactness, Tuning, Variant, Work};
 use serde::{Deserialize, Serialize};
 
-use crate::record::check::{Check, MAX_SIDE, SPREAD};
 use crate::record::machine::Machine;
 use crate::record::measured::{BenchSettings, Status, Timing, Validation};
 use crate::{LabError, Region, record::write};
@@ -251,65 +250,6 @@ impl Results {
             })?;
         results.validate(path)?;
         Ok(results)
-    }
-
-    /// Refuses figures no measurement gives (a median of 1e306 s, a problem of no pixels): the
-    /// render stage draws every one of them, and a chart cannot draw what is out of all scale.
-    /// `path` is the file they were read from, named in the refusal.
-    pub fn validate(&self, path: &Path) -> Result<(), LabError> {
-        let check = Check::new(path, "re-run the measurement");
-        check.problem("problem", &self.problem)?;
-        check.machine("machine", &self.machine)?;
-        if let Some(s) = &self.settings {
-            check.settings("settings", s)?;
-        }
-        for (i, v) in self.variants.iter().enumerate() {
-            let field = |name: &str| format!("variants[{i}] ({}).{name}", v.info.name);
-            if let Some(s) = v.first_run_seconds {
-                check.seconds(&field("first_run_seconds"), s)?;
-            }
-            if let Some(t) = &v.timing {
-                check.timing(&field("timing"), t)?;
-            }
-            if let Some(t) = &v.kernel_timing {
-                check.timing(&field("kernel_timing"), t)?;
-            }
-            if let Some(s) = v.speedup_vs_naive {
-                check.ratio(&field("speedup_vs_naive"), s)?;
-            }
-            if let Some(w) = &v.work {
-                check.work(&field("work"), w, &self.problem)?;
-            }
-            for (j, r) in v.ranks.iter().flatten().enumerate() {
-                let rank = |name: &str| field(&format!("ranks[{j}].{name}"));
-                check.count(&rank("rank"), r.rank as u64, j as u64..=j as u64)?;
-                check.count(&rank("units"), r.units as u64, 0..=MAX_SIDE * MAX_SIDE)?;
-                check.number(&rank("busy_seconds"), r.busy_seconds, SPREAD, " s")?;
-                let len = r.host.chars().count() as u64;
-                check.count(
-                    &rank("host (characters)"),
-                    len,
-                    1..=crate::record::ranks::MAX_HOST as u64,
-                )?;
-            }
-        }
-        if let Some(q) = &self.quick {
-            check.number("quick.budget_secs", q.budget_secs, SPREAD, " s")?;
-            check.number("quick.slowest_call_secs", q.slowest_call_secs, SPREAD, " s")?;
-            check.number("quick.predicted_secs", q.predicted_secs, SPREAD, " s")?;
-            check.count("quick.side", q.side as u64, 1..=MAX_SIDE)?;
-            check.count(
-                "quick.calibration_side",
-                q.calibration_side as u64,
-                1..=MAX_SIDE,
-            )?;
-            check.count(
-                "quick.maxiter",
-                u64::from(q.maxiter),
-                1..=u64::from(u32::MAX),
-            )?;
-        }
-        Ok(())
     }
 
     /// The result of the variant called `name`.

@@ -1,5 +1,5 @@
 //! What an axis is: the [`Axis`] trait (its values, how one value becomes a run's problem and
-//! tuning, its baseline, its figures), the axes' registry lookups and the parser of `--values`.
+//! tuning, its baseline, its figures) and the parser of `--values`.
 //! Each axis is one file under `axes/`; none holds measuring, parsing, saving or drawing code of
 //! its own.
 
@@ -7,8 +7,7 @@ use std::ops::RangeInclusive;
 
 use mandel_variants::{Tuning, Variant};
 
-use crate::sweep::axes::AXES;
-use crate::sweep::schema::{Point, Sweep};
+use crate::sweep::schema::{Point, Sweep, X};
 use crate::{GridSpec, LabError};
 
 /// What the speed-ups of a sweep are measured against.
@@ -20,19 +19,6 @@ pub enum Baseline {
     Once(&'static str),
     /// This variant at every value, before the others (sizes: `rayon-rows` at each size).
     EachValue(&'static str),
-}
-
-/// What a figure's horizontal axis shows for a point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum X {
-    /// The value swept itself.
-    Value,
-    /// Pixels of the grid as built.
-    Pixels,
-    /// Inner iterations of the reference: the work a kernel with an early exit does.
-    InnerIterations,
-    /// Pixels times the value (maxiter): the work a kernel with no early exit does.
-    PixelsTimesValue,
 }
 
 /// What a figure's vertical axis shows for a point.
@@ -145,31 +131,6 @@ pub trait Axis: Sync {
     }
     /// The figures, in order.
     fn charts(&self, sweep: &Sweep) -> Vec<Chart>;
-}
-
-/// Looks an axis up by name; an unknown name is bad input that lists the axes.
-pub fn find_axis(name: &str) -> Result<&'static dyn Axis, LabError> {
-    AXES.iter()
-        .copied()
-        .find(|a| a.name() == name)
-        .ok_or_else(|| {
-            LabError::bad_input(format!(
-                "unknown sweep axis '{name}'; axes: {}",
-                axis_names().join(", ")
-            ))
-        })
-}
-
-/// The registered axes' names, in report order.
-pub fn axis_names() -> Vec<&'static str> {
-    AXES.iter().map(|a| a.name()).collect()
-}
-
-impl Sweep {
-    /// The sweep's axis (a sweep is only ever loaded for a registered axis).
-    pub fn axis(&self) -> &'static dyn Axis {
-        find_axis(&self.axis).expect("a loaded sweep names a registered axis")
-    }
 }
 
 /// Parses `--values 100,1000,...` for `axis`: whole numbers inside the axis's range, sorted, with

@@ -2,16 +2,13 @@
 //! loaded through the one read rule, a sweep under its old file name converted once
 //! ([`crate::sweep::legacy`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::sweep::axes::AXES;
 use crate::sweep::axis::Axis;
 use crate::sweep::legacy;
-use crate::sweep::schema::{SCHEMA_VERSION, Sweep};
+use crate::sweep::schema::{SCHEMA_VERSION, Sweep, file, json_path};
 use crate::{LabError, record::write};
-
-/// The folder of the sweeps, inside the report folder.
-pub const DIR: &str = "sweeps";
 
 impl Sweep {
     /// Saves the JSON and the CSV atomically into `dir/sweeps/`.
@@ -61,16 +58,6 @@ impl Sweep {
         }
         out
     }
-}
-
-/// `dir/sweeps/<axis>.<ext>`.
-pub fn file(dir: &Path, axis: &str, ext: &str) -> PathBuf {
-    dir.join(DIR).join(format!("{axis}.{ext}"))
-}
-
-/// `dir/sweeps/<axis>.json`.
-pub fn json_path(dir: &Path, axis: &str) -> PathBuf {
-    file(dir, axis, "json")
 }
 
 /// Reads the sweep along `axis` from the report folder `dir`, if one was run. A sweep still under

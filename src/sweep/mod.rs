@@ -16,9 +16,9 @@ pub mod legacy;
 pub mod schema;
 pub mod table;
 
-pub use axes::AXES;
-pub use axis::{Axis, Baseline, Chart, Corner, Detail, X, Y, axis_names, find_axis, parse_values};
+pub use axes::{AXES, axis_names, find_axis};
+pub use axis::{Axis, Baseline, Chart, Corner, Detail, Y, parse_values};
 pub use engine::run;
-pub use files::{DIR, Legacy, file, json_path, load, load_all, load_as};
+pub use files::{Legacy, load, load_all, load_as};
 pub use fit::Fit;
-pub use schema::{Point, SCHEMA_VERSION, Sweep};
+pub use schema::{DIR, Point, SCHEMA_VERSION, Sweep, X, file, json_path};

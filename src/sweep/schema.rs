@@ -1,20 +1,45 @@
 //! The sweep's schema: `reports/sweeps/<axis>.json`, one [`Sweep`] of [`Point`]s along one axis,
 //! the same for every axis, and what can be read from it (the fastest point, the fits, the range
-//! checks). Measuring fills it ([`crate::sweep::engine`]); saving and loading it is
+//! checks), and where its files are. Measuring fills it ([`crate::sweep::engine`]); saving and loading it is
 //! [`crate::sweep::files`]'s.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::record::machine::Machine;
 use crate::record::measured::{BenchSettings, Status, Timing};
-use crate::sweep::axis::X;
 use crate::sweep::fit::Fit;
 use crate::{GridSpec, LabError};
 
 /// Version of `reports/sweeps/<axis>.json`.
 pub const SCHEMA_VERSION: u32 = 2;
+
+/// The folder of the sweeps, inside the report folder.
+pub const DIR: &str = "sweeps";
+
+/// `dir/sweeps/<axis>.<ext>`.
+pub fn file(dir: &Path, axis: &str, ext: &str) -> PathBuf {
+    dir.join(DIR).join(format!("{axis}.{ext}"))
+}
+
+/// `dir/sweeps/<axis>.json`.
+pub fn json_path(dir: &Path, axis: &str) -> PathBuf {
+    file(dir, axis, "json")
+}
+
+/// What a figure's horizontal axis shows for a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum X {
+    /// The value swept itself.
+    Value,
+    /// Pixels of the grid as built.
+    Pixels,
+    /// Inner iterations of the reference: the work a kernel with an early exit does.
+    InnerIterations,
+    /// Pixels times the value (maxiter): the work a kernel with no early exit does.
+    PixelsTimesValue,
+}
 
 /// One variant at one value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
