@@ -10,12 +10,13 @@
 //! it names and through the `pub use` re-exports of `lib.rs` and every `mod.rs`
 //! (`crate::sweep::Sweep` is `sweep::schema`, `crate::LabError` is `error`). Comments and
 //! `#[cfg(test)]` modules (inline, or a file behind `#[cfg(test)] mod tests;`) are left out: a
-//! test may reach anywhere.
+//! test may reach anywhere. Every file is also named on ARCHITECTURE.md's map of `src/`.
 
 #[path = "module_graph/graph.rs"]
 mod graph;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use graph::{Graph, find_cycle, graph, paths_after};
 
@@ -92,6 +93,23 @@ fn the_schema_stands_on_the_floor_alone() {
 }
 
 #[test]
+fn every_file_of_src_is_on_the_architecture_map() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+            .unwrap();
+    let start = doc
+        .find("### `src/`")
+        .expect("ARCHITECTURE.md has a map of src/");
+    let end = start + doc[start..].find("\n### ").unwrap_or(doc.len() - start);
+    let missing = missing_from_map(&doc[start..end], &graph::source_files());
+    assert!(
+        missing.is_empty(),
+        "files of src/ not on ARCHITECTURE.md's map (name each by its path under src/, in \
+         backticks): {missing:?}"
+    );
+}
+
+#[test]
 fn the_reader_sees_a_planted_cycle_and_a_planted_breach() {
     let mut g = Graph::new();
     g.entry("a".into()).or_default().insert("b".into());
@@ -121,6 +139,10 @@ fn the_reader_sees_a_planted_cycle_and_a_planted_breach() {
         ["record::results -> measure::criterion"]
     );
 
+    let files = ["record/results.rs".to_string(), "record/new.rs".to_string()];
+    let map = "- `record/results.rs`: the schema; `new.rs` alone is not a path.";
+    assert_eq!(missing_from_map(map, &files), ["record/new.rs"]);
+
     let refs = paths_after(
         "use crate::{record::write, x::{y, z}, LabError};\nlet a = crate::problem::grid::G;",
         "crate::",
@@ -135,6 +157,15 @@ fn the_reader_sees_a_planted_cycle_and_a_planted_breach() {
             vec!["problem", "grid", "G"],
         ]
     );
+}
+
+/// The files (paths under `src/`) that `map` does not name as `` `path` ``.
+fn missing_from_map(map: &str, files: &[String]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| !map.contains(&format!("`{f}`")))
+        .cloned()
+        .collect()
 }
 
 fn in_cli(module: &str) -> bool {

@@ -54,6 +54,23 @@ pub fn graph() -> Graph {
     graph
 }
 
+/// Every `.rs` file under `src/`, as its path there (`record/results.rs`), sorted.
+pub fn source_files() -> Vec<String> {
+    let mut files = Vec::new();
+    walk(&src(), &mut files);
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(src())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 fn node_of(module: &[String]) -> String {
     module[..module.len().min(DEPTH)].join("::")
 }
