@@ -230,21 +230,21 @@ pub fn paths_after(text: &str, prefix: &str) -> Vec<Vec<String>> {
         if before.is_some_and(|c| c == '$' || c == '_' || c == ':' || c.is_alphanumeric()) {
             continue;
         }
-        expand(&text[from..], &mut Vec::new(), &mut paths);
+        expand(&text[from..], &[], &mut paths);
     }
     paths
 }
 
 /// Adds the paths that `rest` starts with, below `base`: `a::b`, or each item of `{a, b::{c}}`.
-fn expand(rest: &str, base: &mut Vec<String>, paths: &mut Vec<Vec<String>>) {
+fn expand(rest: &str, base: &[String], paths: &mut Vec<Vec<String>>) {
     if let Some(group) = rest.strip_prefix('{') {
         for item in items(group) {
-            expand(item.trim(), &mut base.clone(), paths);
+            expand(item.trim(), base, paths);
         }
         return;
     }
     let mut rest = rest;
-    let mut path = base.clone();
+    let mut path = base.to_vec();
     loop {
         let name = ident(rest);
         if name.is_empty() || name == "self" {
@@ -254,7 +254,7 @@ fn expand(rest: &str, base: &mut Vec<String>, paths: &mut Vec<Vec<String>>) {
         path.push(name);
         match rest.strip_prefix("::") {
             Some(after) if after.starts_with('{') => {
-                expand(after, &mut path, paths);
+                expand(after, &path, paths);
                 return;
             }
             Some(after) => rest = after,
