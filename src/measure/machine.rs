@@ -1,4 +1,5 @@
-//! The machine a measurement ran on: CPU, caches, compiler, build and revision.
+//! Detecting the machine a measurement runs on ([`Machine::detect`]): CPU, caches, compiler, build
+//! and revision, into the record's [`Machine`].
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! the disk. The `results.json` schema ([`results`], range-checked by [`check`]) and the types
 //! it is made of ([`measured`], [`machine`], [`build_id`], [`ranks`]), the history
 //! ([`history`]); how quantities and dates are written ([`units`]); the one rule for writing a
-//! file ([`write`]) and for reading one back ([`read`]), and the output folder as one
+//! file ([`write`](mod@write)) and for reading one back ([`read`]), and the output folder as one
 //! transaction ([`output`]). Measuring and rendering depend on these modules, never the
 //! reverse (`tests/module_graph.rs`).
 

@@ -90,7 +90,7 @@ pub struct Sweep {
     pub machine: Machine,
     pub settings: BenchSettings,
     pub baseline: Option<String>,
-    /// A [`Baseline::Once`] baseline's timing.
+    /// A [`Baseline::Once`](crate::sweep::Baseline::Once) baseline's timing.
     pub baseline_timing: Option<Timing>,
     /// In registry order, then by value (a per-value baseline first at each value).
     pub points: Vec<Point>,

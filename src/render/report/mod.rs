@@ -30,10 +30,9 @@ use sections::{Extras, HistoryRuns, ProfileLinks};
 pub const RESULTS_FILE: &str = "results.json";
 pub const HTML_FILE: &str = "index.html";
 
-/// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically, and with them
-/// the pictures of a measurement not yet rendered ([`Results::picture`],
-/// [`Results::work_picture`]). Runs no kernel:
-/// everything comes from `results`, the other stages' files in `dir` and, where the profiling
+/// Writes `index.html`, `results.md` and `results.csv` into `dir`, each atomically (the pictures
+/// of a measurement not yet rendered go with them through [`render_report_linking`]). Runs no
+/// kernel: everything comes from `results`, the other stages' files in `dir` and, where the profiling
 /// stage has run, the `profile.json` in `flamegraphs`, whose views the page links to. Nothing is
 /// written unless the results are valid and every chart draws; a side file that cannot be used
 /// is left out, said on the page and warned of once on standard error. Returns the inputs read.
