@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::Args;
 use mandel_variants::{Availability, Tuning, Variant};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::progress::Quiet;
 use super::{ProblemArgs, ProblemSpec};
@@ -389,7 +388,7 @@ fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::
             eprintln!("note: {}: {note}", p.variant);
         }
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::export::terminal::draw(b.build()))
 }
 
 /// The last two path segments of a Rust symbol.

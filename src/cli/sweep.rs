@@ -6,7 +6,6 @@ use super::out::outln;
 use std::process::ExitCode;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
@@ -226,5 +225,5 @@ fn print(table: &Table) -> Result<(), super::out::StdoutError> {
     for row in &table.rows {
         b.push_record(row.clone());
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::export::terminal::draw(b.build()))
 }
