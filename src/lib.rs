@@ -7,10 +7,13 @@
 //! ([`report`]), the tables ([`export`]) and the picture ([`image`]). The `mandel-lab` binary is a
 //! thin shell over [`cli`].
 
+pub mod affinity;
 pub mod bench;
 pub mod breakdown;
 pub mod build_id;
 pub mod cli;
+pub mod conditions;
+pub mod counters;
 pub mod error;
 pub mod export;
 pub mod flags;
@@ -40,6 +43,7 @@ pub mod stats;
 pub mod sweep;
 pub mod units;
 pub mod validate;
+pub mod verdict;
 
 pub use error::LabError;
 pub use grid::{Grid, GridSpec, Region};

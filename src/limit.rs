@@ -38,7 +38,15 @@ pub struct Width {
     pub g_iterations_per_s: f64,
     /// Lane-iterations per clock cycle, when the clock was measured.
     pub per_cycle: Option<f64>,
+    /// How far the probe's repeats fell below the best one: (best - slowest) / best over the
+    /// repeats of the kept loop. `None` in records from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<f64>,
 }
+
+/// A probe spread above this share of its best repeat is flagged: the limit itself moved while it
+/// was measured, and every "% of limit" read against it inherits that.
+pub const LARGE_SPREAD: f64 = 0.10;
 
 /// The measured limit of one core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +76,22 @@ impl Limit {
         self.per_core()
             .filter(|l| *l > 0.0)
             .map(|l| throughput / (l * cores.max(1) as f64))
+    }
+
+    /// The best width's spread over its repeats, where it was recorded.
+    pub fn spread(&self) -> Option<f64> {
+        self.best().and_then(|w| w.spread)
+    }
+
+    /// The warning for a limit whose repeats spread by more than [`LARGE_SPREAD`].
+    pub fn spread_warning(&self) -> Option<String> {
+        let spread = self.spread().filter(|s| *s > LARGE_SPREAD)?;
+        Some(format!(
+            "the limit probe's repeats spread by {:.0}% (over {:.0}%): the limit moved while it \
+             was measured, so every share of it is uncertain by as much",
+            spread * 100.0,
+            LARGE_SPREAD * 100.0
+        ))
     }
 
     /// `AVX-512 (8 lanes): 5.12 G/s, 1.38 per cycle; ...` for summaries.
@@ -130,15 +154,15 @@ pub fn probe(effort: Effort) -> Limit {
     let widths = Isa::available()
         .into_iter()
         .map(|isa| {
-            let rate = f64::max(
-                best_rate(|n| probe::inner_iterations::<4>(isa, n).0, effort),
-                best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort),
-            );
+            let four = best_rate(|n| probe::inner_iterations::<4>(isa, n).0, effort);
+            let eight = best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort);
+            let (rate, spread) = if four.0 >= eight.0 { four } else { eight };
             Width {
                 isa: isa.name().into(),
                 lanes: isa.lanes(),
                 g_iterations_per_s: rate / 1e9,
                 per_cycle: clock_ghz.map(|c| rate / (c * 1e9)),
+                spread: Some(spread),
             }
         })
         .collect();
@@ -160,14 +184,16 @@ fn clock_ghz(effort: Effort) -> Option<f64> {
             probe::add_chain(rounds).unwrap_or(0) / probe::ADDS_PER_ROUND * probe::ADDS_PER_ROUND
         },
         effort,
-    );
+    )
+    .0;
     Some(rate / 1e9)
 }
 
 /// The best rate (units per second) of `work(n)`, which does `n` rounds and returns the units
 /// done: `n` is grown until a run takes `effort`'s time, then the fastest of its runs counts (a
-/// peak, so the best run is the one least disturbed by whatever else the machine runs).
-fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
+/// peak, so the best run is the one least disturbed by whatever else the machine runs). With it,
+/// the spread of the runs: how far the slowest fell below the best, as a share of the best.
+fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> (f64, f64) {
     let time = |work: &mut dyn FnMut(u64) -> u64, n| {
         let start = Instant::now();
         let units = std::hint::black_box(work(std::hint::black_box(n)));
@@ -177,12 +203,20 @@ fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
     while time(&mut work, n).1 < effort.seconds() && n < 1 << 40 {
         n *= 2;
     }
-    (0..effort.runs())
+    let rates: Vec<f64> = (0..effort.runs())
         .map(|_| {
             let (units, seconds) = time(&mut work, n);
             units as f64 / seconds.max(1e-9)
         })
-        .fold(0.0, f64::max)
+        .collect();
+    let best = rates.iter().copied().fold(0.0, f64::max);
+    let slowest = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let spread = if best > 0.0 {
+        (best - slowest) / best
+    } else {
+        0.0
+    };
+    (best, spread)
 }
 
 #[cfg(test)]

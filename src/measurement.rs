@@ -56,6 +56,11 @@ pub struct MeasureOptions {
     /// Tuning for named variants (e.g. `vector-chunked` at the sweep's best size); the others
     /// run with their defaults.
     pub tuning: Vec<(&'static str, Tuning)>,
+    /// What the kernel's counters can count here ([`crate::counters::probe`], done by the
+    /// caller before its progress bar, so that a refusal is said on the terminal).
+    pub counters: crate::counters::Support,
+    /// Whether `--cpus` pinned the process (recorded with the results).
+    pub pinned: bool,
 }
 
 impl MeasureOptions {
@@ -91,6 +96,7 @@ pub fn measure_all(
     mut progress: impl FnMut(Step<'_>),
 ) -> Result<Results, LabError> {
     let grid = spec.build()?;
+    let meter = crate::conditions::Meter::start();
     progress(Step::Reference);
     let reference = reference::compute(&grid.problem());
     let known = known::lookup(spec);
@@ -124,6 +130,7 @@ pub fn measure_all(
             work: None,
             ranks: None,
             breakdown: None,
+            account: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| measure::Bench {
@@ -136,10 +143,11 @@ pub fn measure_all(
                 Some(_) => Step::Measuring(variant.name),
                 None => Step::Validating(variant.name),
             });
-            let measured = measure::validate_and_measure(
-                variant, &grid, &reference, &tuning, bench,
-            )
-            .map(|m| {
+            let counting = crate::counters::Counting::start(&opts.counters);
+            let measured =
+                measure::validate_and_measure(variant, &grid, &reference, &tuning, bench);
+            result.account = Some(counting.finish());
+            let measured = measured.map(|m| {
                 result.status = m.check.status;
                 result.first_run_seconds = Some(m.first_run_seconds);
                 result.validation = Some(m.check);
@@ -170,6 +178,7 @@ pub fn measure_all(
         bench::final_summary(&criterion_dir);
     }
     fill_speedups(&mut variants);
+    let conditions = meter.finish(opts.pinned, &opts.counters);
     // Like the counts' picture, kept for the render stage; made (untimed) only where a variant
     // that skips work was measured, since only then does the page explain that work.
     let work_picture = variants
@@ -188,6 +197,7 @@ pub fn measure_all(
         picture: Some(picture),
         work_image: work_picture.is_some().then(|| WORK_IMAGE_FILE.into()),
         work_picture,
+        conditions: Some(conditions),
     })
 }
 
@@ -277,6 +287,15 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     // The work picture is the problem's too; the new run's where it made one.
     old.work_image = new.work_image.or(old.work_image.take());
     old.work_picture = new.work_picture.or(old.work_picture.take());
+    // The record's conditions cover both runs: the first's start, the second's end, and the
+    // larger share of other processes (a quiet first run does not hide a loaded second one).
+    if let (Some(old), Some(new)) = (old.conditions.as_mut(), new.conditions) {
+        old.end = new.end;
+        old.others_cpu_share = match (old.others_cpu_share, new.others_cpu_share) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
     Ok(())
 }
 

@@ -197,6 +197,10 @@ pub struct VariantResult {
     /// ideal ([`crate::breakdown`]); absent from older results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<crate::breakdown::Breakdown>,
+    /// The kernel's account of this variant's measurement (context switches, migrations, page
+    /// faults, other processes' share); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::counters::Account>,
 }
 
 impl VariantResult {
@@ -245,6 +249,10 @@ pub struct Results {
     /// as [`Results::picture`] is. Never saved.
     #[serde(skip)]
     pub work_picture: Option<Vec<u8>>,
+    /// The machine's state over the run (load, other processes' share, governor, SMT, the CPUs
+    /// it ran on); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<crate::conditions::Conditions>,
 }
 
 impl Results {
@@ -294,6 +302,12 @@ impl Results {
             if let Some(w) = &v.work {
                 check.work(&field("work"), w, &self.problem)?;
             }
+            if let Some(a) = &v.account {
+                check.number(&field("account.seconds"), a.seconds, SPREAD, " s")?;
+                if let Some(s) = a.others_cpu_share {
+                    check.number(&field("account.others_cpu_share"), s, 0.0..=1.0, "")?;
+                }
+            }
             for (j, r) in v.ranks.iter().flatten().enumerate() {
                 let rank = |name: &str| field(&format!("ranks[{j}].{name}"));
                 check.count(&rank("rank"), r.rank as u64, j as u64..=j as u64)?;
@@ -304,6 +318,24 @@ impl Results {
                     &rank("host (characters)"),
                     len,
                     1..=crate::ranks::MAX_HOST as u64,
+                )?;
+            }
+        }
+        if let Some(s) = self.conditions.as_ref().and_then(|c| c.others_cpu_share) {
+            check.number("conditions.others_cpu_share", s, 0.0..=1.0, "")?;
+        }
+        for (i, snap) in self
+            .conditions
+            .iter()
+            .flat_map(|c| [&c.start, &c.end])
+            .enumerate()
+        {
+            for (j, l) in snap.load_average.iter().flatten().enumerate() {
+                check.number(
+                    &format!("conditions load_average[{i}][{j}]"),
+                    *l,
+                    0.0..=1e6,
+                    "",
                 )?;
             }
         }
@@ -324,6 +356,13 @@ impl Results {
             )?;
         }
         Ok(())
+    }
+
+    /// Whether the record says the run was measured under load.
+    pub fn under_load(&self) -> bool {
+        self.conditions
+            .as_ref()
+            .is_some_and(crate::conditions::Conditions::under_load)
     }
 
     /// The result of the variant called `name`.
@@ -533,6 +572,9 @@ impl<'a> Check<'a> {
             )?;
             if let Some(c) = w.per_cycle {
                 self.number(&f("per_cycle"), c, 0.0..=1e3, "")?;
+            }
+            if let Some(s) = w.spread {
+                self.number(&f("spread"), s, 0.0..=1.0, "")?;
             }
         }
         Ok(())

@@ -54,6 +54,9 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
+            if let Some(list) = &args.cpus {
+                crate::affinity::parse(list)?;
+            }
             measurement::select(args.variants.as_deref())?;
             best_chunk(&out, &spec, Legacy::ReadOnly)?;
         }
@@ -153,6 +156,11 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
                     crate::peers::HOW_TO_MEASURE
                 )?;
             }
+            outln!()?;
+            out!(
+                "{}",
+                crate::verdict::to_text(&crate::verdict::verdict(&results), 100)
+            )?;
         }
         TableFormat::Markdown => out!("{}", markdown::render(&groups))?,
         TableFormat::Csv => out!("{}", csv::render(&groups))?,
@@ -215,10 +223,24 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
     let selection = measurement::select(args.variants.as_deref())?;
+    // Pinned before any thread is started, so that every pool the variants build runs there.
+    let pinned = match &args.cpus {
+        Some(list) => {
+            crate::affinity::pin(&crate::affinity::parse(list)?)?;
+            true
+        }
+        None => false,
+    };
+    let counters = crate::counters::probe();
+    if let Some(why) = &counters.refused {
+        eprintln!("note: {why}");
+    }
     let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
         tuning: Vec::new(),
+        counters,
+        pinned,
     };
     let mut quick = None;
     if let Some(given) = given {

@@ -21,7 +21,10 @@ pub fn plain_ascii() -> bool {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     plain_ascii_for(
         var("TERM").as_deref(),
-        ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().find_map(var).as_deref(),
+        ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .find_map(var)
+            .as_deref(),
     )
 }
 
@@ -136,7 +139,10 @@ pub fn variants_table(variants: &[VariantInfo], ascii: bool) -> String {
     b.push_record(["name", "family", "exact", "available here"]);
     for v in variants {
         let exact = v.inexact_reason.as_deref().map_or("yes".into(), &mut note);
-        let here = v.unavailable_reason.as_deref().map_or("yes".into(), &mut note);
+        let here = v
+            .unavailable_reason
+            .as_deref()
+            .map_or("yes".into(), &mut note);
         b.push_record([v.name.clone(), v.family.clone(), exact, here]);
     }
     let mut out = draw_as(b.build(), ascii);
@@ -207,7 +213,10 @@ mod tests {
         let text = "[1] no CUDA driver: install the NVIDIA driver and CUDA 12 or later, \
                     then rebuild; the variants were proved without a GPU on the emulator";
         let wrapped = wrap(text, 40, "    ");
-        assert!(wrapped.lines().all(|l| l.chars().count() <= 40), "{wrapped}");
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 40),
+            "{wrapped}"
+        );
         assert_eq!(
             wrapped.split_whitespace().collect::<Vec<_>>(),
             text.split_whitespace().collect::<Vec<_>>()

@@ -9,7 +9,7 @@ mod sweep;
 
 pub use gate::{AbArgs, RegressArgs};
 pub use measure::{
-    HistoryArgs, PeersArgs, ProfileArgs, ReportArgs, RunArgs, RunOptions, TableFormat,
+    HistoryArgs, PeersArgs, ProfileArgs, ReportArgs, RunArgs, RunOptions, TableFormat, VerdictArgs,
 };
 pub use sweep::{SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs};
 

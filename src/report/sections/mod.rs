@@ -5,6 +5,7 @@
 //! nothing to show (the History section without a history). Adding one is its file here, a line
 //! in [`SECTIONS`] and, usually, its template under `templates/report/`.
 
+mod conditions;
 mod data;
 pub mod families;
 pub mod flags;
@@ -17,6 +18,7 @@ pub mod profiles;
 pub mod sweeps;
 mod tutorial;
 mod unread;
+mod verdict;
 pub mod work;
 
 use crate::export::Group;
@@ -35,6 +37,7 @@ pub trait Section: Sync {
 
 /// Every section, in the order the page shows them.
 pub const SECTIONS: &[&dyn Section] = &[
+    &verdict::Verdict,
     &overview::Overview,
     &unread::Unread,
     &families::Families,
@@ -43,6 +46,7 @@ pub const SECTIONS: &[&dyn Section] = &[
     &peers::Peers,
     &flags::Flags,
     &limit::MachineLimit,
+    &conditions::Conditions,
     &profiles::Profiles,
     &tutorial::Tutorial,
     &history::History,
