@@ -76,3 +76,39 @@ fn the_report_s_terminal_tables_are_ascii_under_lang_c() {
         assert!(line.is_ascii(), "{line}");
     }
 }
+
+#[test]
+fn a_run_without_a_terminal_for_its_bar_says_each_step_in_a_plain_line() {
+    // Standard error is a pipe here, where the bar cannot be drawn: each step is one line.
+    let dir = tempfile::tempdir().unwrap();
+    let out = lab_in(
+        UTF8,
+        &[
+            "report",
+            "--no-criterion",
+            "--variants",
+            "naive,expanded",
+            "--width=20",
+            "--height=20",
+            "--maxiter=20",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The lines go to the terminal's standard error, not into the log of criterion's output.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let steps: Vec<&str> = stderr.lines().filter(|l| l.starts_with('[')).collect();
+    assert!(
+        steps.iter().any(|l| l.starts_with("[1/2] validating ")),
+        "{stderr}"
+    );
+    assert!(
+        steps.iter().any(|l| l.starts_with("[2/2] validating ")),
+        "{stderr}"
+    );
+}

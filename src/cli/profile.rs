@@ -162,7 +162,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             opts.line_level =
                 i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
         }
-        quiet.bar.set_message(format!("profiling {}", v.name));
+        quiet.message(format!("profiling {}", v.name));
         match profile::profile_variant(v, &opts) {
             Ok(p) => profiles.push(p),
             Err(e) => {
@@ -170,13 +170,11 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     let mut gpu_profiles = Vec::new();
     for code in gpu.iter().filter(|_| failure.is_none()) {
-        quiet
-            .bar
-            .set_message(format!("compiling {}'s kernels", code.variant.name));
+        quiet.message(format!("compiling {}'s kernels", code.variant.name));
         match profile::gpu::profile_gpu(code, staging.dir()) {
             Ok(p) => gpu_profiles.push(p),
             Err(e) => {
@@ -184,7 +182,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     quiet.finish();
     if let Some(e) = failure {

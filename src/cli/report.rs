@@ -267,12 +267,11 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = measurement::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
-    let bar = &quiet.bar;
     let results = measurement::measure_all(&spec, &selection, &opts, |step| match step {
-        Step::Reference => bar.set_message("computing the reference"),
-        Step::Validating(v) => bar.set_message(format!("validating {v}")),
-        Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),
-        Step::Done(_) => bar.inc(1),
+        Step::Reference => quiet.message("computing the reference"),
+        Step::Validating(v) => quiet.message(format!("validating {v}")),
+        Step::Measuring(v) => quiet.message(format!("measuring {v} under criterion")),
+        Step::Done(_) => quiet.inc(),
     });
     quiet.finish();
     let mut results = results?;

@@ -120,10 +120,10 @@ fn sweep_into(
     let mut first = true;
     let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
         if !first {
-            quiet.bar.inc(1);
+            quiet.inc();
         }
         first = false;
-        quiet.bar.set_message(label);
+        quiet.message(label);
     });
     quiet.finish();
     let sweep = match (result?, earlier) {
