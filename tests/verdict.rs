@@ -240,3 +240,44 @@ fn cpus_pins_the_run_and_is_recorded_and_a_bad_list_is_one_line() {
         assert!(!d.exists(), "a refused run writes nothing");
     }
 }
+
+/// The page rendered from `results`.
+fn page(results: &Results) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    mandel_lab::report::render_report(results, dir.path(), &dir.path().join("none")).unwrap();
+    std::fs::read_to_string(dir.path().join("index.html")).unwrap()
+}
+
+#[test]
+fn the_lane_ladder_says_the_cores_finished_together_only_where_the_figure_does() {
+    let all_cores = mandel_variants::simd::simd_rayon::VARIANT.name;
+    let lanes = mandel_variants::simd::simd_lanes::VARIANT.name;
+    let mut results = fixture();
+    let one_core = results
+        .variants
+        .iter()
+        .find(|v| v.info.name == lanes && v.tuning.isa.is_none())
+        .and_then(|v| v.seconds())
+        .unwrap();
+    let cores = results.machine.logical_cores as f64;
+    for (gain, together) in [(cores * 0.98, true), (0.99, false)] {
+        let v = results
+            .variants
+            .iter_mut()
+            .find(|v| v.info.name == all_cores)
+            .unwrap();
+        v.timing.as_mut().unwrap().median = one_core / gain;
+        let page = page(&results);
+        assert_eq!(
+            page.contains("the cores finished together"),
+            together,
+            "gain {gain}"
+        );
+        if !together {
+            assert!(page.contains("it gained 0.99×"), "gain {gain}");
+        }
+    }
+    // Under load, the shortfall is put down to the load the record shows.
+    let page = page(&with_share(results, 0.6));
+    assert!(page.contains("this run was measured under load"));
+}
