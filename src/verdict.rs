@@ -145,6 +145,9 @@ fn headline(results: &Results, family: Family, best: &Row) -> Line {
         )),
         _ => text.push_str("; the machine's limit was not measured"),
     }
+    if results.under_load() {
+        text.push_str(", measured under load");
+    }
     text.push('.');
     Line::new(text, family.as_str(), "its table")
 }

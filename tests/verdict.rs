@@ -91,6 +91,7 @@ fn the_summary_of_a_quiet_run_names_the_fastest_from_the_record_and_no_load() {
     assert!(!text.contains("under load"), "{text}");
     assert!(text.contains("a quiet machine"), "{text}");
     assert!(v.trust.iter().all(|l| !l.warning), "{:?}", v.trust);
+    assert!(!headline.contains("under load"), "{headline}");
     // The skipped GPU family is said, with why.
     assert!(text.contains("GPU: not timed here"), "{text}");
 }
@@ -104,6 +105,11 @@ fn the_summary_of_a_loaded_run_says_measured_under_load_with_the_share() {
         .find(|l| l.text.starts_with("Measured under load"));
     let loaded = loaded.unwrap_or_else(|| panic!("{:?}", v.trust));
     assert!(loaded.warning);
+    assert!(
+        v.headline[0].text.ends_with(", measured under load."),
+        "{:?}",
+        v.headline
+    );
     assert!(loaded.text.contains("43%"), "{}", loaded.text);
     assert_eq!(loaded.link.as_ref().unwrap().0, "conditions");
 }
