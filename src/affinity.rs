@@ -33,7 +33,7 @@ pub fn parse(list: &str) -> Result<Vec<usize>, LabError> {
     if let Some(cpu) = cpus.iter().find(|c| !allowed.contains(c)) {
         return Err(bad(format!(
             "CPU {cpu} is not one this process may run on ({})",
-            crate::conditions::cpu_list(&allowed)
+            cpu_list(&allowed)
         )));
     }
     Ok(cpus)
@@ -69,11 +69,33 @@ pub fn pin(cpus: &[usize]) -> Result<(), LabError> {
     if rc != 0 {
         return Err(LabError::bad_input(format!(
             "--cpus {}: the kernel refused: {}",
-            crate::conditions::cpu_list(cpus),
+            cpu_list(cpus),
             std::io::Error::last_os_error()
         )));
     }
     Ok(())
+}
+
+/// `0-3,8` from a sorted list of CPUs.
+pub fn cpu_list(cpus: &[usize]) -> String {
+    if cpus.is_empty() {
+        return "not readable here".into();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i {
+            format!("{}-{}", cpus[i], cpus[j])
+        } else {
+            cpus[i].to_string()
+        });
+        i = j + 1;
+    }
+    parts.join(",")
 }
 
 #[cfg(test)]

@@ -105,7 +105,7 @@ impl Conditions {
         } else {
             "load unknown"
         };
-        let cpus = cpu_list(&self.cpus);
+        let cpus = crate::affinity::cpu_list(&self.cpus);
         let pinned = if self.pinned {
             format!("pinned to CPUs {cpus}")
         } else {
@@ -168,8 +168,8 @@ impl Meter {
     }
 
     /// The run's conditions, with the CPUs the lab may use, whether `--cpus` chose them, and what
-    /// the kernel's counters gave.
-    pub fn finish(self, pinned: bool, counters: &crate::counters::Support) -> Conditions {
+    /// the kernel's counters gave: why they were refused, whether cycles were counted.
+    pub fn finish(self, pinned: bool, refused: Option<String>, hardware: bool) -> Conditions {
         let others = self
             .times
             .zip(CpuTimes::now())
@@ -180,32 +180,10 @@ impl Meter {
             others_cpu_share: others,
             cpus: crate::affinity::current().unwrap_or_default(),
             pinned,
-            counters_refused: counters.refused.clone(),
-            hardware_counters: counters.hardware,
+            counters_refused: refused,
+            hardware_counters: hardware,
         }
     }
-}
-
-/// `0-3,8` from a sorted list of CPUs.
-pub fn cpu_list(cpus: &[usize]) -> String {
-    if cpus.is_empty() {
-        return NOT_READABLE.into();
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < cpus.len() {
-        let mut j = i;
-        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
-            j += 1;
-        }
-        parts.push(if j > i {
-            format!("{}-{}", cpus[i], cpus[j])
-        } else {
-            cpus[i].to_string()
-        });
-        i = j + 1;
-    }
-    parts.join(",")
 }
 
 /// The three load averages of a `/proc/loadavg` line.
@@ -270,8 +248,6 @@ mod tests {
             Some([2.51, 1.85, 1.72])
         );
         assert_eq!(parse_loadavg("garbage"), None);
-        assert_eq!(cpu_list(&[0, 1, 2, 3, 8, 10, 11]), "0-3,8,10-11");
-        assert_eq!(cpu_list(&[]), NOT_READABLE);
     }
 
     #[test]

@@ -178,7 +178,11 @@ pub fn measure_all(
         bench::final_summary(&criterion_dir);
     }
     fill_speedups(&mut variants);
-    let conditions = meter.finish(opts.pinned, &opts.counters);
+    let conditions = meter.finish(
+        opts.pinned,
+        opts.counters.refused.clone(),
+        opts.counters.hardware,
+    );
     // Like the counts' picture, kept for the render stage; made (untimed) only where a variant
     // that skips work was measured, since only then does the page explain that work.
     let work_picture = variants
