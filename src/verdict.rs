@@ -166,7 +166,7 @@ fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
                 .unwrap_or(f64::MAX)
                 .total_cmp(&b.1.median.unwrap_or(f64::MAX))
         });
-        let Some((_, row)) = best.map(|r| *r) else {
+        let Some((_, row)) = best.copied() else {
             continue;
         };
         let (Some(from), Some(to)) = (at.median, row.median) else {
