@@ -1,6 +1,7 @@
 //! Tables for the terminal, drawn with `tabled`: rounded box-drawing borders where the terminal
 //! can show them, plain ASCII where it may not ([`plain_ascii`]: a locale that is not UTF-8, or
-//! `TERM=dumb`), every table through [`draw`].
+//! `TERM=dumb`), every table through [`draw`]. The lab writes no colour of its own; clap's help
+//! and errors honour `NO_COLOR` and `TERM=dumb` themselves.
 
 use tabled::Table;
 use tabled::builder::Builder;
@@ -38,13 +39,6 @@ pub fn plain_ascii_for(term: Option<&str>, locale: Option<&str>) -> bool {
     };
     let lower = locale.to_ascii_lowercase();
     !(lower.contains("utf-8") || lower.contains("utf8"))
-}
-
-/// Whether colour is wanted: not where `NO_COLOR` is set to anything (no-color.org), nor on a
-/// dumb terminal. The lab's tables use none; progress bars and spinners follow it.
-pub fn colour() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
 /// `table` as text: rounded borders, or ASCII borders and ASCII cells under [`plain_ascii`].
@@ -136,14 +130,21 @@ pub fn variants_table(variants: &[VariantInfo], ascii: bool) -> String {
         format!("no [{n}]")
     };
     let mut b = Builder::default();
-    b.push_record(["name", "family", "exact", "available here"]);
+    b.push_record([
+        "name",
+        "family",
+        "tutorial analogue",
+        "exact",
+        "available here",
+    ]);
     for v in variants {
         let exact = v.inexact_reason.as_deref().map_or("yes".into(), &mut note);
         let here = v
             .unavailable_reason
             .as_deref()
             .map_or("yes".into(), &mut note);
-        b.push_record([v.name.clone(), v.family.clone(), exact, here]);
+        let analogue = shortened(&v.analogue, ANALOGUE_WIDTH, ascii);
+        b.push_record([v.name.clone(), v.family.clone(), analogue, exact, here]);
     }
     let mut out = draw_as(b.build(), ascii);
     out.push('\n');
@@ -152,6 +153,19 @@ pub fn variants_table(variants: &[VariantInfo], ascii: bool) -> String {
         out.push_str(&wrap(&format!("[{}] {text}", i + 1), LIST_WIDTH, "    "));
     }
     out
+}
+
+/// The widest the `list` table's analogue column may be, so that the table fits [`LIST_WIDTH`].
+const ANALOGUE_WIDTH: usize = 32;
+
+/// `text` cut to `width` characters, the cut marked by an ellipsis (`...` in ASCII).
+fn shortened(text: &str, width: usize, ascii: bool) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mark = if ascii { "..." } else { "…" };
+    let kept: String = text.chars().take(width - mark.chars().count()).collect();
+    format!("{}{mark}", kept.trim_end())
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a longer word stands alone
