@@ -114,7 +114,7 @@ pub fn verdict(results: &Results) -> Verdict {
 fn headline(results: &Results, family: Family, best: &Row) -> Line {
     let median = best.median.unwrap_or(f64::NAN);
     let mut text = format!(
-        "Fastest exact variant: {} ({}), {}{}",
+        "Fastest exact variant: {}, of the {} family, {}{}",
         best.label(),
         family.as_str(),
         format_seconds(median),
@@ -178,7 +178,7 @@ fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
         let changes = mandel_variants::find(&row.variant).map_or("", |v| v.summary);
         out.push(Line::new(
             format!(
-                "{} → {}: {} faster. {}",
+                "{} → {}, {} faster: {}",
                 at.label(),
                 row.label(),
                 ratio(from / to),
@@ -269,14 +269,11 @@ pub fn ratio(r: f64) -> String {
     }
 }
 
-/// A registry summary as a sentence: capitalised, ending in a full stop.
+/// A registry summary ending in a full stop; its first word is left as written (it may be a
+/// variant's name, which is never capitalised).
 fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let Some(first) = chars.next() else {
-        return String::new();
-    };
-    let mut s: String = first.to_uppercase().chain(chars).collect();
-    if !s.ends_with('.') {
+    let mut s = text.trim().to_string();
+    if !s.is_empty() && !s.ends_with('.') {
         s.push('.');
     }
     s
