@@ -299,7 +299,12 @@ fn why(rung: &Step<'_>, first: bool, wide_split: bool, gain: Option<f64>, loaded
             Some(g) if g < 2.0 => format!(
                 "Twice the lanes per instruction (256-bit AVX2), the same refill. With 16 \
                  registers three vectors' state does not fit, and the spills to memory keep the \
-                 gain at {g:.2}×, under twofold."
+                 gain at {g:.2}×, under twofold{}",
+                if loaded {
+                    " (this run was measured under load, which may take its share too)."
+                } else {
+                    "."
+                }
             ),
             _ => "Twice the lanes per instruction (256-bit AVX2), the same refill.".into(),
         },
