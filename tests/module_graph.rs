@@ -28,6 +28,8 @@ const SCHEMA: &[&str] = &[
     "record::measured",
     "record::machine",
     "record::ranks",
+    "record::conditions",
+    "record::account",
     "record::history",
     "sweep::schema",
     "profile::summary",

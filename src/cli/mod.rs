@@ -16,6 +16,7 @@ mod regress;
 mod report;
 mod run;
 mod sweep;
+mod verdict;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,9 @@ enum Command {
     Ab(regress::AbArgs),
     /// Append this report's line to reports/history.jsonl, or print the history.
     History(history::HistoryArgs),
+    /// The verdict of the report folder's results: the fastest, per family, the steps that made
+    /// the difference, and how far the figures can be trusted.
+    Verdict(mandel_lab_options::VerdictArgs),
     /// Count one kernel call (the target of the gate's callgrind run).
     #[command(hide = true)]
     CountOnce(regress::CountOnceArgs),
@@ -232,6 +236,7 @@ fn lab_main() -> ExitCode {
         Command::Regress(args) => regress::run(args),
         Command::Ab(args) => regress::ab_run(args),
         Command::History(args) => history::run(args),
+        Command::Verdict(args) => verdict::run(args),
         Command::CountOnce(args) => regress::count_once(args),
         Command::Peers(args) => peers::run(args),
         Command::Flags(args) => codegen::run(args),

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::ProblemSpec;
 use crate::LabError;
@@ -109,7 +108,7 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
             r.variant.clone(),
         ]);
     }
-    outln!("{}", b.build().with(Style::rounded()))?;
+    outln!("{}", crate::render::export::terminal::draw(b.build()))?;
     for r in results.peers.iter().filter(|r| r.reason.is_some()) {
         outln!(
             "  {} {}: {}",

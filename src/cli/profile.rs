@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::Args;
 use mandel_variants::{Availability, Tuning, Variant};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::progress::Quiet;
 use super::{ProblemArgs, ProblemSpec};
@@ -163,7 +162,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             opts.line_level =
                 i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
         }
-        quiet.bar.set_message(format!("profiling {}", v.name));
+        quiet.message(format!("profiling {}", v.name));
         match profile::profile_variant(v, &opts) {
             Ok(p) => profiles.push(p),
             Err(e) => {
@@ -171,13 +170,11 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     let mut gpu_profiles = Vec::new();
     for code in gpu.iter().filter(|_| failure.is_none()) {
-        quiet
-            .bar
-            .set_message(format!("compiling {}'s kernels", code.variant.name));
+        quiet.message(format!("compiling {}'s kernels", code.variant.name));
         match profile::gpu::profile_gpu(code, staging.dir()) {
             Ok(p) => gpu_profiles.push(p),
             Err(e) => {
@@ -185,7 +182,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     quiet.finish();
     if let Some(e) = failure {
@@ -389,7 +386,7 @@ fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::
             eprintln!("note: {}: {note}", p.variant);
         }
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::render::export::terminal::draw(b.build()))
 }
 
 /// The last two path segments of a Rust symbol.

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
 use crate::measure::stage;
@@ -266,7 +265,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         spec.maxiter,
         args.threshold
     )?;
-    outln!("{}", b.build().with(Style::rounded()))?;
+    outln!("{}", crate::render::export::terminal::draw(b.build()))?;
     Ok(if slower {
         ExitCode::FAILURE
     } else {

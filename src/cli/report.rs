@@ -54,6 +54,9 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
+            if let Some(list) = &args.cpus {
+                crate::measure::affinity::parse(list)?;
+            }
             stage::select(args.variants.as_deref())?;
             best_chunk(&out, &spec, Legacy::ReadOnly)?;
         }
@@ -156,6 +159,11 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
                     crate::peers::HOW_TO_MEASURE
                 )?;
             }
+            outln!()?;
+            out!(
+                "{}",
+                crate::render::verdict::to_text(&crate::render::verdict::verdict(&results), 100)
+            )?;
         }
         TableFormat::Markdown => out!("{}", markdown::render(&groups))?,
         TableFormat::Csv => out!("{}", csv::render(&groups))?,
@@ -218,10 +226,24 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<(Result
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
     let selection = stage::select(args.variants.as_deref())?;
+    // Pinned before any thread is started, so that every pool the variants build runs there.
+    let pinned = match &args.cpus {
+        Some(list) => {
+            crate::measure::affinity::pin(&crate::measure::affinity::parse(list)?)?;
+            true
+        }
+        None => false,
+    };
+    let counters = crate::measure::counters::probe();
+    if let Some(why) = &counters.refused {
+        eprintln!("note: {why}");
+    }
     let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
         tuning: Vec::new(),
+        counters,
+        pinned,
     };
     let mut quick = None;
     if let Some(given) = given {
@@ -248,12 +270,11 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<(Result
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
     let runs = stage::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
-    let bar = &quiet.bar;
     let results = stage::measure_all(&spec, &selection, &opts, |step| match step {
-        Step::Reference => bar.set_message("computing the reference"),
-        Step::Validating(v) => bar.set_message(format!("validating {v}")),
-        Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),
-        Step::Done(_) => bar.inc(1),
+        Step::Reference => quiet.message("computing the reference"),
+        Step::Validating(v) => quiet.message(format!("validating {v}")),
+        Step::Measuring(v) => quiet.message(format!("measuring {v} under criterion")),
+        Step::Done(_) => quiet.inc(),
     });
     quiet.finish();
     let (mut results, pictures) = results?;

@@ -6,7 +6,6 @@ use super::out::outln;
 use std::process::ExitCode;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
@@ -121,10 +120,10 @@ fn sweep_into(
     let mut first = true;
     let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
         if !first {
-            quiet.bar.inc(1);
+            quiet.inc();
         }
         first = false;
-        quiet.bar.set_message(label);
+        quiet.message(label);
     });
     quiet.finish();
     let sweep = match (result?, earlier) {
@@ -226,5 +225,5 @@ fn print(table: &Table) -> Result<(), super::out::StdoutError> {
     for row in &table.rows {
         b.push_record(row.clone());
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::render::export::terminal::draw(b.build()))
 }

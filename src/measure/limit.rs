@@ -66,15 +66,15 @@ pub fn probe(effort: Effort) -> Limit {
     let widths = Isa::available()
         .into_iter()
         .map(|isa| {
-            let rate = f64::max(
-                best_rate(|n| probe::inner_iterations::<4>(isa, n).0, effort),
-                best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort),
-            );
+            let four = best_rate(|n| probe::inner_iterations::<4>(isa, n).0, effort);
+            let eight = best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort);
+            let (rate, spread) = if four.0 >= eight.0 { four } else { eight };
             Width {
                 isa: isa.name().into(),
                 lanes: isa.lanes(),
                 g_iterations_per_s: rate / 1e9,
                 per_cycle: clock_ghz.map(|c| rate / (c * 1e9)),
+                spread: Some(spread),
             }
         })
         .collect();
@@ -96,14 +96,16 @@ fn clock_ghz(effort: Effort) -> Option<f64> {
             probe::add_chain(rounds).unwrap_or(0) / probe::ADDS_PER_ROUND * probe::ADDS_PER_ROUND
         },
         effort,
-    );
+    )
+    .0;
     Some(rate / 1e9)
 }
 
 /// The best rate (units per second) of `work(n)`, which does `n` rounds and returns the units
 /// done: `n` is grown until a run takes `effort`'s time, then the fastest of its runs counts (a
-/// peak, so the best run is the one least disturbed by whatever else the machine runs).
-fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
+/// peak, so the best run is the one least disturbed by whatever else the machine runs). With it,
+/// the spread of the runs: how far the slowest fell below the best, as a share of the best.
+fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> (f64, f64) {
     let time = |work: &mut dyn FnMut(u64) -> u64, n| {
         let start = Instant::now();
         let units = std::hint::black_box(work(std::hint::black_box(n)));
@@ -113,12 +115,20 @@ fn best_rate(mut work: impl FnMut(u64) -> u64, effort: Effort) -> f64 {
     while time(&mut work, n).1 < effort.seconds() && n < 1 << 40 {
         n *= 2;
     }
-    (0..effort.runs())
+    let rates: Vec<f64> = (0..effort.runs())
         .map(|_| {
             let (units, seconds) = time(&mut work, n);
             units as f64 / seconds.max(1e-9)
         })
-        .fold(0.0, f64::max)
+        .collect();
+    let best = rates.iter().copied().fold(0.0, f64::max);
+    let slowest = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let spread = if best > 0.0 {
+        (best - slowest) / best
+    } else {
+        0.0
+    };
+    (best, spread)
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@
 //! every figure is read against ([`limit`]), where a staged kernel's time goes ([`breakdown`])
 //! and the order statistics the lab computes itself ([`stats`]).
 
+pub mod affinity;
 pub mod breakdown;
 pub mod budget;
+pub mod conditions;
+pub mod counters;
 pub mod criterion;
 pub mod limit;
 pub mod machine;

@@ -63,6 +63,11 @@ pub struct MeasureOptions {
     /// Tuning for named variants (e.g. `vector-chunked` at the sweep's best size); the others
     /// run with their defaults.
     pub tuning: Vec<(&'static str, Tuning)>,
+    /// What the kernel's counters can count here ([`crate::measure::counters::probe`], done by the
+    /// caller before its progress bar, so that a refusal is said on the terminal).
+    pub counters: crate::measure::counters::Support,
+    /// Whether `--cpus` pinned the process (recorded with the results).
+    pub pinned: bool,
 }
 
 impl MeasureOptions {
@@ -98,6 +103,7 @@ pub fn measure_all(
     mut progress: impl FnMut(Step<'_>),
 ) -> Result<(Results, Pictures), LabError> {
     let grid = spec.build()?;
+    let meter = crate::measure::conditions::Meter::start();
     progress(Step::Reference);
     let reference = reference::compute(&grid.problem());
     let known = known::lookup(spec);
@@ -131,6 +137,7 @@ pub fn measure_all(
             work: None,
             ranks: None,
             breakdown: None,
+            account: None,
         };
         if result.info.available {
             let bench = opts.bench.as_ref().map(|settings| once::Bench {
@@ -143,16 +150,18 @@ pub fn measure_all(
                 Some(_) => Step::Measuring(variant.name),
                 None => Step::Validating(variant.name),
             });
-            let measured = once::validate_and_measure(variant, &grid, &reference, &tuning, bench)
-                .map(|m| {
-                    result.status = m.check.status;
-                    result.first_run_seconds = Some(m.first_run_seconds);
-                    result.validation = Some(m.check);
-                    result.timing = m.timing;
-                    result.kernel_timing = m.kernel_timing;
-                    result.isa = m.isa.map(|i| i.name().to_string());
-                    result.work = m.work.map(WorkInfo::from);
-                });
+            let counting = crate::measure::counters::Counting::start(&opts.counters);
+            let measured = once::validate_and_measure(variant, &grid, &reference, &tuning, bench);
+            result.account = Some(counting.finish());
+            let measured = measured.map(|m| {
+                result.status = m.check.status;
+                result.first_run_seconds = Some(m.first_run_seconds);
+                result.validation = Some(m.check);
+                result.timing = m.timing;
+                result.kernel_timing = m.kernel_timing;
+                result.isa = m.isa.map(|i| i.name().to_string());
+                result.work = m.work.map(WorkInfo::from);
+            });
             if let Err(e) = measured {
                 result.status = Status::Fail;
                 result.error = Some(e.to_string());
@@ -176,6 +185,11 @@ pub fn measure_all(
         criterion::final_summary(&criterion_dir);
     }
     fill_speedups(&mut variants);
+    let conditions = meter.finish(
+        opts.pinned,
+        opts.counters.refused.clone(),
+        opts.counters.hardware,
+    );
     // Like the counts' picture, kept for the render stage; made (untimed) only where a variant
     // that skips work was measured, since only then does the page explain that work.
     let work_picture = variants
@@ -192,6 +206,7 @@ pub fn measure_all(
         variants,
         quick: None,
         work_image: work_picture.is_some().then(|| WORK_IMAGE_FILE.into()),
+        conditions: Some(conditions),
     };
     let pictures = Pictures {
         counts: Some(picture),
@@ -284,6 +299,15 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     // The work picture is the problem's; the new run's where it made one (its pictures travel
     // beside the results, and rendering them again restores one that went missing).
     old.work_image = new.work_image.or(old.work_image.take());
+    // The record's conditions cover both runs: the first's start, the second's end, and the
+    // larger share of other processes (a quiet first run does not hide a loaded second one).
+    if let (Some(old), Some(new)) = (old.conditions.as_mut(), new.conditions) {
+        old.end = new.end;
+        old.others_cpu_share = match (old.others_cpu_share, new.others_cpu_share) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
     Ok(())
 }
 

@@ -39,6 +39,12 @@ impl Results {
             if let Some(w) = &v.work {
                 check.work(&field("work"), w, &self.problem)?;
             }
+            if let Some(a) = &v.account {
+                check.number(&field("account.seconds"), a.seconds, SPREAD, " s")?;
+                if let Some(s) = a.others_cpu_share {
+                    check.number(&field("account.others_cpu_share"), s, 0.0..=1.0, "")?;
+                }
+            }
             for (j, r) in v.ranks.iter().flatten().enumerate() {
                 let rank = |name: &str| field(&format!("ranks[{j}].{name}"));
                 check.count(&rank("rank"), r.rank as u64, j as u64..=j as u64)?;
@@ -49,6 +55,24 @@ impl Results {
                     &rank("host (characters)"),
                     len,
                     1..=crate::record::ranks::MAX_HOST as u64,
+                )?;
+            }
+        }
+        if let Some(s) = self.conditions.as_ref().and_then(|c| c.others_cpu_share) {
+            check.number("conditions.others_cpu_share", s, 0.0..=1.0, "")?;
+        }
+        for (i, snap) in self
+            .conditions
+            .iter()
+            .flat_map(|c| [&c.start, &c.end])
+            .enumerate()
+        {
+            for (j, l) in snap.load_average.iter().flatten().enumerate() {
+                check.number(
+                    &format!("conditions load_average[{i}][{j}]"),
+                    *l,
+                    0.0..=1e6,
+                    "",
                 )?;
             }
         }
@@ -273,6 +297,9 @@ impl<'a> Check<'a> {
             )?;
             if let Some(c) = w.per_cycle {
                 self.number(&f("per_cycle"), c, 0.0..=1e3, "")?;
+            }
+            if let Some(s) = w.spread {
+                self.number(&f("spread"), s, 0.0..=1.0, "")?;
             }
         }
         Ok(())

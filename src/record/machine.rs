@@ -88,7 +88,15 @@ pub struct Width {
     pub g_iterations_per_s: f64,
     /// Lane-iterations per clock cycle, when the clock was measured.
     pub per_cycle: Option<f64>,
+    /// How far the probe's repeats fell below the best one: (best - slowest) / best over the
+    /// repeats of the kept loop. `None` in records from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<f64>,
 }
+
+/// A probe spread above this share of its best repeat is flagged: the limit itself moved while it
+/// was measured, and every "% of limit" read against it inherits that.
+pub const LARGE_SPREAD: f64 = 0.10;
 
 /// The measured limit of one core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +126,22 @@ impl Limit {
         self.per_core()
             .filter(|l| *l > 0.0)
             .map(|l| throughput / (l * cores.max(1) as f64))
+    }
+
+    /// The best width's spread over its repeats, where it was recorded.
+    pub fn spread(&self) -> Option<f64> {
+        self.best().and_then(|w| w.spread)
+    }
+
+    /// The warning for a limit whose repeats spread by more than [`LARGE_SPREAD`].
+    pub fn spread_warning(&self) -> Option<String> {
+        let spread = self.spread().filter(|s| *s > LARGE_SPREAD)?;
+        Some(format!(
+            "the limit probe's repeats spread by {:.0}% (over {:.0}%): the limit moved while it \
+             was measured, so every share of it is uncertain by as much",
+            spread * 100.0,
+            LARGE_SPREAD * 100.0
+        ))
     }
 
     /// `AVX-512 (8 lanes): 5.12 G/s, 1.38 per cycle; ...` for summaries.

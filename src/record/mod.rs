@@ -6,8 +6,10 @@
 //! transaction ([`output`]). Measuring and rendering depend on these modules, never the
 //! reverse (`tests/module_graph.rs`).
 
+pub mod account;
 pub mod build_id;
 pub mod check;
+pub mod conditions;
 pub mod history;
 pub mod machine;
 pub mod measured;

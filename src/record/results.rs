@@ -179,6 +179,10 @@ pub struct VariantResult {
     /// ideal ([`crate::measure::breakdown`]); absent from older results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<crate::record::measured::Breakdown>,
+    /// The kernel's account of this variant's measurement (context switches, migrations, page
+    /// faults, other processes' share); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::record::account::Account>,
 }
 
 impl VariantResult {
@@ -217,6 +221,10 @@ pub struct Results {
     /// made where a variant that skips work was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_image: Option<String>,
+    /// The machine's state over the run (load, other processes' share, governor, SMT, the CPUs
+    /// it ran on); absent from older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<crate::record::conditions::Conditions>,
 }
 
 /// The pictures of a measurement not yet rendered, as PNG bytes. They travel beside its
@@ -250,6 +258,13 @@ impl Results {
             })?;
         results.validate(path)?;
         Ok(results)
+    }
+
+    /// The result of the variant called `name`.
+    pub fn under_load(&self) -> bool {
+        self.conditions
+            .as_ref()
+            .is_some_and(crate::record::conditions::Conditions::under_load)
     }
 
     /// The result of the variant called `name`.

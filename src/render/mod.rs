@@ -7,3 +7,4 @@ pub mod export;
 pub mod image;
 pub mod markup;
 pub mod report;
+pub mod verdict;

@@ -11,6 +11,7 @@ mod profile;
 mod report;
 mod run;
 mod sweep;
+mod verdict;
 
 pub use gate::{AbArgs, RegressArgs};
 pub use history::HistoryArgs;
@@ -19,6 +20,7 @@ pub use profile::ProfileArgs;
 pub use report::{ReportArgs, TableFormat};
 pub use run::{RunArgs, RunOptions};
 pub use sweep::{SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs};
+pub use verdict::VerdictArgs;
 
 #[cfg(test)]
 mod round_trip;

@@ -42,6 +42,10 @@ pub struct ReportArgs {
     /// Criterion target measurement seconds per variant.
     #[arg(long, value_name = "SECS")]
     pub measurement: Option<f64>,
+    /// Pin the lab to these CPUs (`0,1` or `0-3`) with sched_setaffinity, so that the scheduler
+    /// cannot move the kernels; the set is recorded with the results and shown on the page.
+    #[arg(long, value_name = "LIST")]
+    pub cpus: Option<String>,
     /// How to print the tables on standard output.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -68,6 +72,7 @@ impl ToArgv for ReportArgs {
         argv.some("--samples", self.samples);
         argv.some("--warm-up", self.warm_up);
         argv.some("--measurement", self.measurement);
+        argv.some("--cpus", self.cpus.as_deref());
         argv.value("--format", self.format.name());
         argv.path("--out", &self.out);
         argv.path("--flamegraphs", &self.flamegraphs);

@@ -68,6 +68,10 @@ pub struct Row {
     /// a kernel that skipped nothing would need to be as fast. [`Row::throughput`] for every
     /// variant but those that skip work.
     pub equivalent_throughput: Option<f64>,
+    /// Its samples were disturbed (other processes, context switches or migrations:
+    /// [`crate::record::account::Account::disturbed`]); absent where they were not, or not counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disturbed: bool,
 }
 
 /// What a row is read against: the problem's work and the machine's limit.
@@ -160,6 +164,9 @@ impl Row {
             cores,
             limit_share,
             equivalent_throughput,
+            disturbed: v
+                .account
+                .is_some_and(|a| a.disturbed(cores.unwrap_or(1)).is_some()),
         }
     }
 
@@ -205,10 +212,11 @@ impl Row {
         match (self.median, self.spread) {
             (Some(m), Some(s)) if m > 0.0 => {
                 format!(
-                    "{} ± {:.1}%{}",
+                    "{} ± {:.1}%{}{}",
                     format_seconds(m),
                     100.0 * s / m,
-                    if self.noisy { " (noisy)" } else { "" }
+                    if self.noisy { " (noisy)" } else { "" },
+                    if self.disturbed { " (disturbed)" } else { "" }
                 )
             }
             (Some(m), _) => format!("{} (1 run)", format_seconds(m)),

@@ -25,8 +25,12 @@ struct LimitSection {
 
 /// The start-up probe's figures and every variant against them.
 struct Probe {
-    /// `(SIMD path, lanes, G lane-iterations/s, per clock cycle)`.
-    widths: Vec<(String, usize, String, String)>,
+    /// `(SIMD path, lanes, G lane-iterations/s, per clock cycle, spread over repeats)`.
+    widths: Vec<(String, usize, String, String, String)>,
+    /// Where the best width's repeats spread widely: the warning.
+    spread: Option<String>,
+    /// Where the run was measured under load: the sentence that says so beside the chart.
+    loaded: Option<String>,
     cpu: String,
     summary: String,
     /// The best width's rate and path, e.g. `2.00 G/s per core (avx2)`.
@@ -41,7 +45,7 @@ struct Ladder {
     /// Whether at least two rungs were measured.
     climbed: bool,
     rows: Vec<LadderRow>,
-    /// The portable path's time, where it ran.
+    /// The portable path's time, where it ran, read against the AVX2 path's.
     portable: Option<String>,
 }
 
@@ -96,9 +100,18 @@ fn probe(lim: &Limit, results: &Results, groups: &[Group]) -> Result<Probe, Stri
                     w.lanes,
                     format!("{:.2}", w.g_iterations_per_s),
                     w.per_cycle.map_or("-".into(), |c| format!("{c:.2}")),
+                    w.spread.map_or("-".into(), |s| format!("{:.0}%", s * 100.0)),
                 )
             })
             .collect(),
+        spread: lim.spread_warning(),
+        loaded: results.conditions.as_ref().filter(|c| c.under_load()).map(|c| {
+            format!(
+                "Measured under load: other processes took {:.0}% of the machine during the run, \
+                 so every share of the limit below is lower than this machine alone would give.",
+                c.others_cpu_share.unwrap_or(0.0) * 100.0
+            )
+        }),
         cpu: if cpu_detail.is_empty() {
             "this CPU".into()
         } else {
@@ -206,43 +219,96 @@ pub fn ladder_section(results: &Results) -> String {
                 throughput: throughput.map_or("-".into(), |t| format!("{t:.2}")),
                 share: share.unwrap_or_else(|| "-".into()),
                 gain: gain.map_or("-".into(), |g| format!("{g:.2}×")),
-                why: why(rung, i == 0, wide_split),
+                why: why(rung, i == 0, wide_split, gain, results.under_load()),
             });
         }
-        ladder.portable = results
-            .variants
-            .iter()
-            .filter(on(Rung::Lanes))
-            .find(|v| isa(v) == Some(Isa::Portable))
-            .and_then(VariantResult::seconds)
-            .map(crate::record::units::format_seconds);
+        // The portable path against the intrinsics path of its own width, each from this run.
+        let seconds_on = |path: Isa| {
+            results
+                .variants
+                .iter()
+                .filter(on(Rung::Lanes))
+                .find(|v| isa(v) == Some(path))
+                .and_then(VariantResult::seconds)
+        };
+        ladder.portable = seconds_on(Isa::Portable).map(|portable| {
+            let ran = format!(
+                "The portable path (the same kernel over plain arrays of four f64, what LLVM \
+                 makes of it for the baseline x86-64 target) ran in {}",
+                crate::record::units::format_seconds(portable)
+            );
+            match seconds_on(Isa::Avx2) {
+                Some(avx2) if portable > avx2 * 1.1 => format!(
+                    "{ran}, {:.2}× the AVX2 path's time at the same four lanes: the explicit \
+                     intrinsics are what turns lanes into speed.",
+                    portable / avx2
+                ),
+                Some(avx2) => format!(
+                    "{ran}, within 10% of the AVX2 path's {} at the same four lanes: here the \
+                     compiler's own vectors matched the intrinsics.",
+                    crate::record::units::format_seconds(avx2)
+                ),
+                None => format!("{ran}."),
+            }
+        });
     }
     ladder.render().expect("the ladder template renders")
 }
 
-/// The sentence on what a rung removed.
-fn why(rung: &Step<'_>, first: bool, wide_split: bool) -> String {
+/// The sentence on what a rung removed. What it says of its gain is read from `gain` (this run's
+/// ratio of medians over the rung before), never assumed: a rung that gained less than its
+/// mechanism promises says so, and, on a run measured under load (`loaded`), why it may have.
+fn why(rung: &Step<'_>, first: bool, wide_split: bool, gain: Option<f64>, loaded: bool) -> String {
     if first {
         return "One pixel at a time: each iteration waits for the last one's multiply, subtract \
                 and add, so the loop runs at the FPU's latency with most of its units idle."
             .into();
     }
     if rung.cores > 1 {
-        return format!(
-            "The same lanes on {} cores, pixels handed out from one shared counter in small \
-             grabs so the cores finish together.",
+        let cores = rung.cores as f64;
+        let how = format!(
+            "The same lanes on {} cores, pixels handed out from one shared counter in small grabs",
             rung.cores
         );
+        return match gain {
+            Some(g) if g >= SCALING * cores => {
+                format!(
+                    "{how}: {g:.2}× on {} cores, so the cores finished together.",
+                    rung.cores
+                )
+            }
+            Some(g) => format!(
+                "{how}; it gained {g:.2}× where {} cores could give {}×: {}",
+                rung.cores,
+                rung.cores,
+                if loaded {
+                    "this run was measured under load, so the cores were not the lab's alone."
+                } else {
+                    "the cores did not finish together (they waited on each other or on the \
+                     machine)."
+                }
+            ),
+            None => format!("{how}."),
+        };
     }
     match rung.lanes {
         2 => "Two pixels per instruction and three vectors in flight: one vector's latency is \
               covered by the others' work, and a lane whose pixel finished takes the next one \
               instead of idling."
             .into(),
-        4 => "Twice the lanes per instruction (256-bit AVX2), the same refill. With 16 \
-              registers three vectors' state does not fit, and the spills to memory keep the gain \
-              under twofold."
-            .into(),
+        4 => match gain {
+            Some(g) if g < 2.0 => format!(
+                "Twice the lanes per instruction (256-bit AVX2), the same refill. With 16 \
+                 registers three vectors' state does not fit, and the spills to memory keep the \
+                 gain at {g:.2}×, under twofold{}",
+                if loaded {
+                    " (this run was measured under load, which may take its share too)."
+                } else {
+                    "."
+                }
+            ),
+            _ => "Twice the lanes per instruction (256-bit AVX2), the same refill.".into(),
+        },
         8 if wide_split => "Eight lanes (AVX-512). This core runs each 512-bit operation as two \
                             256-bit halves, so the gain is not from wider pipes but from fewer \
                             instructions per pixel: compares into mask registers, masked counts \
@@ -255,6 +321,10 @@ fn why(rung: &Step<'_>, first: bool, wide_split: bool) -> String {
         n => format!("{n} lanes per instruction."),
     }
 }
+
+/// The share of an ideal scaling (a gain equal to the cores) from which the cores are said to
+/// have finished together.
+const SCALING: f64 = 0.85;
 
 /// "The machine's limit" ([`limit_section`]); the lane ladder is drawn in the SIMD family's
 /// section ([`ladder_section`]).

@@ -6,6 +6,7 @@
 //! in [`SECTIONS`] and, usually, its template under `templates/report/`.
 
 pub mod codegen;
+mod conditions;
 mod data;
 pub mod families;
 pub mod history;
@@ -17,6 +18,7 @@ pub mod profiles;
 pub mod sweeps;
 mod tutorial;
 mod unread;
+mod verdict;
 pub mod work;
 
 use crate::profile::ProfileSummary;
@@ -35,6 +37,7 @@ pub trait Section: Sync {
 
 /// Every section, in the order the page shows them.
 pub const SECTIONS: &[&dyn Section] = &[
+    &verdict::Verdict,
     &overview::Overview,
     &unread::Unread,
     &families::Families,
@@ -43,6 +46,7 @@ pub const SECTIONS: &[&dyn Section] = &[
     &peers::Peers,
     &codegen::Codegen,
     &limit::MachineLimit,
+    &conditions::Conditions,
     &profiles::Profiles,
     &tutorial::Tutorial,
     &history::History,
