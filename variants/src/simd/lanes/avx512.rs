@@ -177,9 +177,7 @@ impl Lanes for Avx512 {
     #[inline(always)]
     fn and_eq(self, m: __mmask8, a: __m512d, b: __m512d) -> __mmask8 {
         // SAFETY: see the impl.
-        unsafe {
-            _mm512_mask_cmpeq_epi64_mask(m, _mm512_castpd_si512(a), _mm512_castpd_si512(b))
-        }
+        unsafe { _mm512_mask_cmpeq_epi64_mask(m, _mm512_castpd_si512(a), _mm512_castpd_si512(b)) }
     }
     #[inline(always)]
     fn or(self, a: __mmask8, b: __mmask8) -> __mmask8 {

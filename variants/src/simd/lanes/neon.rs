@@ -73,8 +73,7 @@ impl Lanes for Neon {
     }
     #[inline(always)]
     fn mask(self, bits: u32) -> uint64x2_t {
-        let lanes: [u64; 2] =
-            std::array::from_fn(|i| 0u64.wrapping_sub(u64::from(bits >> i & 1)));
+        let lanes: [u64; 2] = std::array::from_fn(|i| 0u64.wrapping_sub(u64::from(bits >> i & 1)));
         // SAFETY: see the impl.
         unsafe { vld1q_u64(lanes.as_ptr()) }
     }
