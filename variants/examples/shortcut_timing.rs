@@ -4,12 +4,16 @@
 //! registered variants; this tries schedules no variant runs.
 //!
 //! `cargo run -p mandel-variants --release --example shortcut_timing -- [runs] [maxiter...]`
+//!
+//! Environment: `ISA` (a path), `VARIANTS` (names, comma-separated), `SINGLE` (also time single
+//! calls, each on a kernel prepared afresh), and the schedules' lists `HEADS`, `PERIODS`, `SAVES`,
+//! `EVERY`, `GROWTHS`.
 
 use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
 use mandel_variants::shortcuts::compact::Compacted;
-use mandel_variants::shortcuts::simd_refill::{self, Schedule};
+use mandel_variants::shortcuts::simd_refill::{self, SCHEDULE, Schedule};
 use mandel_variants::simd::Isa;
 use mandel_variants::simd::refill::{Counts, Feed};
 use mandel_variants::{Problem, Tuning, Work, find};
@@ -60,6 +64,40 @@ fn time(runs: usize, wall: bool, mut f: impl FnMut()) -> (f64, f64, f64) {
         .collect();
     t.sort_by(f64::total_cmp);
     (t[t.len() / 2], t[0], t[t.len() - 1])
+}
+
+/// A single call's wall-clock time, as `mandel-lab run` takes it (a kernel prepared afresh, then
+/// one call), median (min..max) of `runs` such calls: into a buffer fresh from the allocator,
+/// whose pages the call touches first, and into one whose pages were touched before.
+fn single(
+    runs: usize,
+    prepare: &mut dyn FnMut() -> Box<dyn mandel_variants::Kernel>,
+    pixels: usize,
+) {
+    for touched in [false, true] {
+        let mut t: Vec<f64> = (0..runs)
+            .map(|_| {
+                let mut k = prepare();
+                let mut out = vec![0u32; pixels];
+                if touched {
+                    // Values that are not zero, so the allocator's zeroed pages are written.
+                    out.fill(u32::MAX);
+                    std::hint::black_box(&mut out);
+                }
+                let start = Instant::now();
+                k.run(&mut out).unwrap();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        let what = if touched { "touched" } else { "fresh" };
+        println!(
+            "    single call, {what} buffer {:8.2} ({:.2}..{:.2}) wall",
+            t[t.len() / 2],
+            t[0],
+            t[t.len() - 1]
+        );
+    }
 }
 
 fn main() {
@@ -114,6 +152,13 @@ fn main() {
             };
             let mut k = variant.prepare(&problem, &tuning).unwrap();
             let wall = variant.cores == mandel_variants::Cores::Threads;
+            if std::env::var_os("SINGLE").is_some() {
+                single(
+                    runs,
+                    &mut || variant.prepare(&problem, &tuning).unwrap(),
+                    out.len(),
+                );
+            }
             let (med, lo, hi) = time(runs, wall, || k.run(&mut out).unwrap());
             let executed = k
                 .work()
@@ -142,12 +187,15 @@ fn main() {
             for period in list("PERIODS", &[12]) {
                 for first_save in list("SAVES", &[0]) {
                     for every in list("EVERY", &[8]) {
-                        schedules.push(Schedule {
-                            every,
-                            first_save,
-                            period,
-                            head,
-                        });
+                        for growth in list("GROWTHS", &[SCHEDULE.growth]) {
+                            schedules.push(Schedule {
+                                every,
+                                first_save,
+                                growth,
+                                period,
+                                head,
+                            });
+                        }
                     }
                 }
             }
@@ -194,11 +242,12 @@ fn main() {
             let Schedule {
                 every,
                 first_save,
+                growth,
                 period,
                 head,
             } = schedule;
             println!(
-                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
+                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} growth {growth} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],

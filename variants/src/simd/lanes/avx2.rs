@@ -136,4 +136,10 @@ impl Lanes for Avx2 {
         // SAFETY: see the impl.
         unsafe { _mm256_add_epi64(a, b) }
     }
+    #[inline(always)]
+    fn shr_counts(self, n: __m256i, shift: u32) -> __m256i {
+        // A count of 64 or more shifts in zeros.
+        // SAFETY: see the impl.
+        unsafe { _mm256_srl_epi64(n, _mm_cvtsi32_si128(shift.min(64) as i32)) }
+    }
 }

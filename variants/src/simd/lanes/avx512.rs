@@ -199,4 +199,10 @@ impl Lanes for Avx512 {
         // SAFETY: see the impl.
         unsafe { _mm256_add_epi32(a, b) }
     }
+    #[inline(always)]
+    fn shr_counts(self, n: __m256i, shift: u32) -> __m256i {
+        // The counters are u32 here (see `count`); a count of 32 or more shifts in zeros.
+        // SAFETY: see the impl.
+        unsafe { _mm256_srl_epi32(n, _mm_cvtsi32_si128(shift.min(32) as i32)) }
+    }
 }

@@ -87,6 +87,9 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn select_counts(self, m: Self::M, a: Self::I, b: Self::I) -> Self::I;
     /// `a + b`, lane by lane, for counters.
     fn add_counts(self, a: Self::I, b: Self::I) -> Self::I;
+    /// `n >> shift`, lane by lane, for counters (which are never negative); 0 where `shift` is
+    /// the counters' width or more.
+    fn shr_counts(self, n: Self::I, shift: u32) -> Self::I;
 
     // The refill's operations. The defaults go through memory; AVX-512 has an instruction for
     // each (and the narrow stores then wide reload of the defaults would stall its loads).

@@ -126,4 +126,11 @@ impl Lanes for Neon {
         // SAFETY: see the impl.
         unsafe { vaddq_s64(a, b) }
     }
+    #[inline(always)]
+    fn shr_counts(self, n: int64x2_t, shift: u32) -> int64x2_t {
+        // A negative count shifts right; the counters are never negative, so the arithmetic
+        // shift is the logical one, and 64 or more leaves 0.
+        // SAFETY: see the impl.
+        unsafe { vshlq_s64(n, vdupq_n_s64(-i64::from(shift.min(64)))) }
+    }
 }

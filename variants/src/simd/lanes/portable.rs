@@ -97,4 +97,8 @@ impl Lanes for Portable {
     fn add_counts(self, a: [i64; 4], b: [i64; 4]) -> [i64; 4] {
         std::array::from_fn(|i| a[i] + b[i])
     }
+    #[inline(always)]
+    fn shr_counts(self, n: [i64; 4], shift: u32) -> [i64; 4] {
+        std::array::from_fn(|i| n[i].checked_shr(shift).unwrap_or(0))
+    }
 }
