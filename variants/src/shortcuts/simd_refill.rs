@@ -356,6 +356,13 @@ pub(super) fn step<S: Lanes>(
     *zx2 = s.mul(x, x);
     *zy2 = s.mul(y, y);
     *zxy = s.mul(x, y);
+    // The regression gate's test builds the lab with the feature `planted-regression` to plant
+    // a slower step here too (as in `expanded`'s loop): the new kernel's, of the first pass and
+    // the lanes alike, through `black_box` on the same value, so the counts stay exact.
+    #[cfg(feature = "planted-regression")]
+    {
+        *zx2 = std::hint::black_box(*zx2);
+    }
     *n = s.count(*n, *alive);
     *alive = s.and_le(*alive, s.add(*zx2, *zy2), four);
 }
