@@ -100,6 +100,31 @@ fn single(
     }
 }
 
+/// The figures from one run's medians: each shortcut against its plain twin, the rayon
+/// one against one core, and the rate of the iterations it executes against `simd-lanes`' rate.
+fn ratios(medians: &[(&str, f64, Option<u64>)], problem: u64) {
+    let find = |name: &str| medians.iter().find(|m| m.0 == name);
+    let pairs = [
+        ("simd-shortcut", "simd-lanes"),
+        ("simd-shortcut-rayon", "simd-rayon"),
+        ("simd-shortcut-rayon", "simd-shortcut"),
+    ];
+    for (fast, slow) in pairs {
+        if let (Some(f), Some(s)) = (find(fast), find(slow)) {
+            println!("  {fast} is {:.2}x {slow}", s.1 / f.1);
+        }
+    }
+    if let (Some(f), Some(s)) = (find("simd-shortcut"), find("simd-lanes"))
+        && let Some(executed) = f.2
+    {
+        let (rate, lanes) = (executed as f64 / f.1 / 1e6, problem as f64 / s.1 / 1e6);
+        println!(
+            "  simd-shortcut executes {rate:.2} G iterations/s, {:.0}% of simd-lanes' {lanes:.2} G/s",
+            100.0 * rate / lanes
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runs: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(11);
@@ -141,6 +166,8 @@ fn main() {
             .to_vec(),
             |v| v.split(',').map(String::from).collect(),
         );
+        // Each variant's median and executed iterations, for the ratios below.
+        let mut medians: Vec<(&str, f64, Option<u64>)> = Vec::new();
         for name in names.iter().map(String::as_str) {
             let variant = find(name).expect("registered");
             let tuning = Tuning {
@@ -160,12 +187,13 @@ fn main() {
                 );
             }
             let (med, lo, hi) = time(runs, wall, || k.run(&mut out).unwrap());
-            let executed = k
-                .work()
-                .map_or(String::new(), |w| format!(", {} iterations", w.executed));
+            let work = k.work().map(|w| w.executed);
+            medians.push((name, med, work));
+            let executed = work.map_or(String::new(), |w| format!(", {w} iterations"));
             let clock = if wall { "wall" } else { "cpu" };
             println!("  {name:20} {med:8.2} ({lo:.2}..{hi:.2}) {clock}{executed}");
         }
+        ratios(&medians, reference.executed);
         let list = |name: &str, default: &[u32]| -> Vec<u32> {
             std::env::var(name).map_or(default.to_vec(), |p| {
                 p.split(',').filter_map(|x| x.parse().ok()).collect()

@@ -62,7 +62,7 @@ pub const MARGIN: f64 = 1.0 / 1024.0;
 /// argument): its orbit never escapes, in exact arithmetic or in the reference's.
 ///
 /// The tests run in turn and stop at the first answer, which suits a loop over one point at a
-/// time: no square root outside the cardioid's box. [`in_bulb_lanes`] is the same test for
+/// time: no cardioid test outside the cardioid's box. [`in_bulb_lanes`] is the same test for
 /// loops over many points.
 #[inline]
 pub fn in_bulb(x: f64, y: f64) -> bool {
@@ -90,7 +90,7 @@ pub(crate) fn in_period2_bulb(x: f64, y: f64) -> bool {
 
 /// The box that holds the main cardioid (−0.75 ≤ x ≤ 0.25, |y| ≤ 0.65) with room to spare:
 /// outside it [`in_bulb`] answers no whatever [`in_cardioid`] says, so a pass over points
-/// needs no square root where none of them is in the box.
+/// needs no cardioid test where none of them is in the box.
 #[inline]
 pub(crate) fn near_cardioid(x: f64, y: f64) -> bool {
     (-0.8..=0.3).contains(&x) & (y.abs() <= 0.7)
@@ -332,7 +332,13 @@ mod tests {
         }
         for t in 0..20_000 {
             let theta = f64::from(t) * std::f64::consts::TAU / 20_000.0;
-            for r in [LIMIT - 1e-6, LIMIT - 1e-12, LIMIT, LIMIT + 1e-12, LIMIT + 1e-6] {
+            for r in [
+                LIMIT - 1e-6,
+                LIMIT - 1e-12,
+                LIMIT,
+                LIMIT + 1e-12,
+                LIMIT + 1e-6,
+            ] {
                 let (c, s) = (r * theta.cos(), r * theta.sin());
                 // c = μ/2 − μ²/4 for μ = r·e^{iθ}.
                 check(c / 2.0 - (c * c - s * s) / 4.0, s / 2.0 - 2.0 * s * c / 4.0);

@@ -11,7 +11,7 @@
 //!   starts with one pass over the grid ([`Compacted::fill`], `compact.rs`): the bulb test writes
 //!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a chunk of
 //!   64 points at a time with [`super::in_bulb_lanes`], the test without its branches, so LLVM
-//!   runs it in vectors on every path, skipping the square roots in chunks far from the
+//!   runs it in vectors on every path, skipping the cardioid's part in chunks far from the
 //!   cardioid; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
 //!   plain vectors loaded straight from the grid, four vectors at a time (two with 16
 //!   registers), which stop as soon as all their lanes have escaped. A pixel that escaped gets
@@ -25,9 +25,10 @@
 //!   which alone determines the next step, so a bitwise repeat of the triple proves the orbit
 //!   periodic through values that have all passed the escape test: it never escapes, and the
 //!   answer is 0. The triples are compared as 64-bit patterns ([`Lanes::and_eq`]), never as
-//!   floats. Per lane: a saved triple, and the count at which the next save is due (Brent's
-//!   schedule: the next save when the count has doubled, so the gap between saves keeps
-//!   growing and every period is eventually caught). A lane found periodic retires with 0 at
+//!   floats. Per lane: a saved triple, and the count at which the next save is due: when the
+//!   count has grown by a quarter ([`Schedule::growth`]; Brent's schedule, which the scalar
+//!   `shortcut` keeps, doubles it), so the gap between saves keeps growing and every period is
+//!   eventually caught, and an orbit that has settled on its cycle is caught sooner. A lane found periodic retires with 0 at
 //!   the block's end, as a spent one does; the comparison comes after the escape test of the
 //!   same iteration, so an escaping pixel's count is never touched.
 //! - **Check blocks.** The lanes run blocks of iterations between refills; a check only at
