@@ -111,7 +111,11 @@ fn ratios(medians: &[(&str, f64, Option<u64>)], problem: u64) {
     ];
     for (fast, slow) in pairs {
         if let (Some(f), Some(s)) = (find(fast), find(slow)) {
-            println!("  {fast} is {:.2}x {slow}", s.1 / f.1);
+            // The rayon variants are timed by the wall clock, the others by this thread's CPU
+            // time: a ratio across the two means something only on an idle machine.
+            let mixed = fast.ends_with("rayon") != slow.ends_with("rayon");
+            let note = if mixed { " (wall against cpu)" } else { "" };
+            println!("  {fast} is {:.2}x {slow}{note}", s.1 / f.1);
         }
     }
     if let (Some(f), Some(s)) = (find("simd-shortcut"), find("simd-lanes"))
