@@ -103,22 +103,29 @@ fn single(
 /// The figures from one run's medians: each shortcut against its plain twin, the rayon
 /// one against one core, and the rate of the iterations it executes against `simd-lanes`' rate.
 fn ratios(medians: &[(&str, f64, Option<u64>)], problem: u64) {
+    use mandel_variants::shortcuts::{simd_shortcut, simd_shortcut_rayon};
+    use mandel_variants::simd::{simd_lanes, simd_rayon};
+    let (shortcut, shortcut_rayon) = (
+        simd_shortcut::VARIANT.name,
+        simd_shortcut_rayon::VARIANT.name,
+    );
+    let (lanes, rayon) = (simd_lanes::VARIANT.name, simd_rayon::VARIANT.name);
     let find = |name: &str| medians.iter().find(|m| m.0 == name);
     let pairs = [
-        ("simd-shortcut", "simd-lanes"),
-        ("simd-shortcut-rayon", "simd-rayon"),
-        ("simd-shortcut-rayon", "simd-shortcut"),
+        (shortcut, lanes),
+        (shortcut_rayon, rayon),
+        (shortcut_rayon, shortcut),
     ];
     for (fast, slow) in pairs {
         if let (Some(f), Some(s)) = (find(fast), find(slow)) {
             // The rayon variants are timed by the wall clock, the others by this thread's CPU
             // time: a ratio across the two means something only on an idle machine.
-            let mixed = fast.ends_with("rayon") != slow.ends_with("rayon");
+            let mixed = (fast == shortcut_rayon || fast == rayon) != (slow == rayon);
             let note = if mixed { " (wall against cpu)" } else { "" };
             println!("  {fast} is {:.2}x {slow}{note}", s.1 / f.1);
         }
     }
-    if let (Some(f), Some(s)) = (find("simd-shortcut"), find("simd-lanes"))
+    if let (Some(f), Some(s)) = (find(shortcut), find(lanes))
         && let Some(executed) = f.2
     {
         let (rate, lanes) = (executed as f64 / f.1 / 1e6, problem as f64 / s.1 / 1e6);
@@ -205,7 +212,7 @@ fn main() {
         };
         let mut kept = Compacted::new(qx.len());
         let mut scratch = Work::default();
-        for head in list("HEADS", &[0, 16]) {
+        for head in list("HEADS", &[SCHEDULE.head]) {
             let (med, lo, hi) = time(runs, false, || {
                 kept.fill::<false>(isa, (&qx, &qy), &mut out, (maxiter, head), &mut scratch)
             });
@@ -215,10 +222,10 @@ fn main() {
             );
         }
         let mut schedules = Vec::new();
-        for head in list("HEADS", &[0, 16]) {
-            for period in list("PERIODS", &[12]) {
-                for first_save in list("SAVES", &[0]) {
-                    for every in list("EVERY", &[8]) {
+        for head in list("HEADS", &[SCHEDULE.head]) {
+            for period in list("PERIODS", &[SCHEDULE.period]) {
+                for first_save in list("SAVES", &[SCHEDULE.first_save]) {
+                    for every in list("EVERY", &[SCHEDULE.every]) {
                         for growth in list("GROWTHS", &[SCHEDULE.growth]) {
                             schedules.push(Schedule {
                                 every,
