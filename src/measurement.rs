@@ -145,7 +145,7 @@ pub fn measure_all(
                 result.validation = Some(m.check);
                 result.timing = m.timing;
                 result.kernel_timing = m.kernel_timing;
-                result.isa = m.isa.map(|i| i.name().to_string());
+                result.isa = m.isa;
                 result.work = m.work.map(WorkInfo::from);
             });
             if let Err(e) = measured {
@@ -217,7 +217,7 @@ pub fn runs(
     let mut out = Vec::new();
     for &variant in selection {
         let tuning = opts.tuning_for(variant.name);
-        let ladder = variant.name == mandel_variants::simd::simd_lanes::VARIANT.name
+        let ladder = variant.rung == Some(mandel_variants::Rung::Lanes)
             && tuning.isa.is_none()
             && variant.availability() == mandel_variants::Availability::Available;
         out.push((variant, tuning.clone()));
@@ -285,7 +285,7 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
 fn fill_speedups(variants: &mut [VariantResult]) {
     let naive = variants
         .iter()
-        .find(|v| v.info.name == mandel_variants::SPEEDUP_BASELINE.name)
+        .find(|v| v.info.variant().is_some_and(Variant::is_speedup_baseline))
         .and_then(VariantResult::seconds);
     for v in variants {
         v.speedup_vs_naive = naive.zip(v.seconds()).map(|(n, s)| n / s);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use mandel_variants::{Availability, Exactness, Family, Tuning, VARIANTS, Variant};
+use mandel_variants::{Availability, Exactness, Family, Rung, Tuning, VARIANTS, Variant};
 
 use crate::bench::BenchSettings;
 use crate::flags::{self, Build, BuildStatus, Cell, FlagResults, Lang, evidence::Listing};
@@ -69,10 +69,7 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
         return Ok(VARIANTS
             .iter()
             .copied()
-            .filter(|v| {
-                v.family == Family::Scalar
-                    || v.name == mandel_variants::simd::simd_lanes::VARIANT.name
-            })
+            .filter(|v| v.family == Family::Scalar || v.rung == Some(Rung::Lanes))
             .filter(available)
             .collect());
     };

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Format;
 use crate::export::terminal;
 use crate::results::VariantInfo;
+use mandel_variants::Family;
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {
@@ -25,7 +26,7 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Text => {
             outln!("{}", terminal::variants_table(&infos))?;
-            if infos.iter().any(|i| i.family == "gpu" && !i.available) {
+            if infos.iter().any(|i| i.family == Family::Gpu && !i.available) {
                 outln!("{}", mandel_variants::gpu::PROVED_WITHOUT_A_GPU)?;
             }
         }
@@ -52,14 +53,17 @@ struct Listed {
     mpirun: bool,
     /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
     c_kernel: bool,
+    /// Whether it runs on a GPU (`cargo xtask gpu-check` measures those).
+    gpu: bool,
 }
 
 impl Listed {
     fn new(variant: &mandel_variants::Variant, info: VariantInfo) -> Listed {
         Listed {
             info,
-            mpirun: variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name,
-            c_kernel: variant.name == mandel_variants::scalar::c_reference::VARIANT.name,
+            mpirun: variant.runs_under_mpirun(),
+            c_kernel: variant.is_c(),
+            gpu: variant.runs_on_gpu(),
         }
     }
 }

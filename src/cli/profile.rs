@@ -275,7 +275,7 @@ fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabE
     let tools = std::cell::OnceCell::new();
     let mut selection = Selection::default();
     for v in measurement::select(list)? {
-        let code = mandel_variants::gpu::code::code_of(v.name);
+        let code = mandel_variants::gpu::code::code_of(v);
         let mut code_shown = false;
         if let Some(code) = code {
             match tools.get_or_init(profile::gpu::available) {
@@ -319,7 +319,7 @@ fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabE
 #[derive(Default)]
 struct Selection {
     sampled: Vec<&'static Variant>,
-    gpu: Vec<&'static mandel_variants::gpu::code::GpuCode>,
+    gpu: Vec<mandel_variants::gpu::code::GpuCode>,
     /// The `skip:` and `note:` lines, said once the output folder is made.
     notes: Vec<String>,
 }

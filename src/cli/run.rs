@@ -20,7 +20,7 @@ pub(super) use mandel_lab_options::RunArgs;
 #[derive(Debug, Serialize)]
 struct RunRecord<'a> {
     variant: &'a str,
-    family: &'a str,
+    family: mandel_variants::Family,
     region: Region,
     width: usize,
     height: usize,
@@ -108,7 +108,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let equivalent = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ranks = mandel_variants::parallel::mpi_jobs::ranks()
-        .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
+        .filter(|_| variant.runs_under_mpirun());
     // For mpi, the workers are its ranks (`cargo xtask mpi --ranks 1` uses one core).
     let cores = limit::cores_used(variant.name, ranks.or(tuning.threads), logical_cores);
     let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));
@@ -124,7 +124,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let record = RunRecord {
                 variant: variant.name,
-                family: variant.family.as_str(),
+                family: variant.family,
                 region: spec.region,
                 width: spec.width,
                 height: spec.height,

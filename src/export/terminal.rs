@@ -47,7 +47,7 @@ pub fn variants_table(variants: &[VariantInfo]) -> String {
         };
         b.push_record([
             v.name.clone(),
-            v.family.clone(),
+            v.family.to_string(),
             v.analogue.clone(),
             yes_or(&v.inexact_reason),
             yes_or(&v.unavailable_reason),

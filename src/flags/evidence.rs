@@ -39,7 +39,7 @@ impl Listing {
     /// the lab does not know where to look or the loop was not found.
     pub fn evidence(&self, binary: &Path, variant: &str, isa: Option<&str>) -> Option<Evidence> {
         match mandel_variants::find(variant)?.hot_code? {
-            HotCode::Symbol(symbol) => {
+            HotCode::Symbol(symbol) | HotCode::C(symbol) => {
                 let functions = objdump::functions_containing(&self.text, symbol);
                 let inner = objdump::inner_loop(&functions, objdump::is_fp_multiply)?;
                 let texts: Vec<&str> = inner.iter().map(|(_, t)| t.as_str()).collect();
@@ -49,6 +49,8 @@ impl Listing {
                     instructions: texts.len(),
                 })
             }
+            // A GPU kernel is not in the host binary; the flag lab builds CPU code only.
+            HotCode::Gpu(_) => None,
             HotCode::Paths(file) => {
                 let loops = paths::path_loops(binary, file).ok()?;
                 let chosen = loops

@@ -15,7 +15,7 @@ pub mod table;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use mandel_variants::{Tuning, Variant};
+use mandel_variants::{Availability, Family, SweepAxis, Tuning, VARIANTS, Variant};
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchSettings, Timing};
@@ -122,8 +122,18 @@ pub trait Axis: Sync {
     fn sets(&self) -> &'static [&'static str] {
         &[]
     }
-    /// The variants measured when none are given.
-    fn default_variants(&self) -> Vec<&'static Variant>;
+    /// The registry's name for this axis, by which a variant's entry says it joins the sweep.
+    fn registry_axis(&self) -> SweepAxis;
+    /// The variants measured when none are given: every one the registry puts in this sweep
+    /// that can run here.
+    fn default_variants(&self) -> Vec<&'static Variant> {
+        VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| v.joins(self.registry_axis()))
+            .filter(|v| v.availability() == Availability::Available)
+            .collect()
+    }
     /// Refuses a chosen variant that cannot be swept along this axis.
     fn check_variant(&self, _variant: &Variant) -> Result<(), LabError> {
         Ok(())
@@ -155,7 +165,7 @@ pub trait Axis: Sync {
         &[]
     }
     /// Where the report shows the sweep: inside a family's section, or (`None`) its own.
-    fn family(&self) -> Option<&'static str>;
+    fn family(&self) -> Option<Family>;
     /// The report section's anchor and heading.
     fn heading(&self) -> (&'static str, &'static str);
     /// The paragraph under the heading.

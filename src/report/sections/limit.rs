@@ -137,7 +137,7 @@ pub fn ladder_section(results: &Results) -> String {
             mandel_variants::find(&v.info.name).and_then(|r| r.rung) == Some(rung)
         }
     };
-    let isa = |v: &VariantResult| v.isa.as_deref().and_then(Isa::parse);
+    let isa = |v: &VariantResult| v.isa;
     let mut rungs: Vec<Step<'_>> = Vec::new();
     if let Some(e) = results.variants.iter().filter(on(Rung::Scalar)).find(timed) {
         rungs.push(Step {

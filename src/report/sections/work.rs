@@ -10,7 +10,7 @@
 //! and it has its own picture; the family's table just above it already carries the two rates.
 
 use askama::Template;
-use mandel_variants::{scalar, shortcuts, simd};
+use mandel_variants::{Rung, scalar, shortcuts, simd};
 
 use super::{Context, Section, template_err};
 use crate::export::{self, Row};
@@ -266,12 +266,13 @@ fn best(results: &Results, measured: &[(&VariantResult, WorkInfo, Row)]) -> Opti
     let expanded = results
         .variants
         .iter()
-        .filter(|v| v.info.name == scalar::expanded_math::VARIANT.name)
+        .filter(|v| v.info.variant().and_then(|r| r.rung) == Some(Rung::Scalar))
         .find(timed);
     let lanes = results
         .variants
         .iter()
-        .filter(|v| v.info.name == simd::simd_lanes::VARIANT.name && v.tuning.isa.is_none())
+        .filter(|v| v.info.variant().and_then(|r| r.rung) == Some(Rung::Lanes))
+        .filter(|v| v.tuning.isa.is_none())
         .find(timed);
     let against: Vec<String> = [expanded, lanes]
         .into_iter()

@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, SweepAxis, Tuning, Variant};
 
 use crate::sweep::{Axis, Chart, Corner, Detail, Sweep, X, Y};
 use crate::units::human_size;
@@ -56,12 +56,8 @@ impl Axis for Chunks {
         Some(100)
     }
 
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Chunks))
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Chunks
     }
 
     fn check_variant(&self, variant: &Variant) -> Result<(), LabError> {
@@ -92,8 +88,8 @@ impl Axis for Chunks {
         }))
     }
 
-    fn family(&self) -> Option<&'static str> {
-        Some("vector")
+    fn family(&self) -> Option<Family> {
+        Some(Family::Vector)
     }
 
     fn heading(&self) -> (&'static str, &'static str) {

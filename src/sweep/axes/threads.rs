@@ -6,7 +6,7 @@
 use std::ops::RangeInclusive;
 
 use mandel_variants::parallel::mpi_jobs;
-use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, Knob, SweepAxis, Tuning, Variant};
 
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
 use crate::units::format_seconds;
@@ -49,18 +49,12 @@ impl Axis for Threads {
         Some(300)
     }
 
-    /// Every variant the registry puts in this sweep (the parallel variants that take
-    /// `--threads`).
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Threads))
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Threads
     }
 
     fn check_variant(&self, v: &Variant) -> Result<(), LabError> {
-        if v.name == mpi_jobs::VARIANT.name {
+        if v.runs_under_mpirun() {
             return match mpi_jobs::ranks() {
                 Some(_) => Ok(()),
                 None => Err(LabError::bad_input(
@@ -87,14 +81,14 @@ impl Axis for Threads {
     /// `mpi` runs once, on the ranks `mpirun` started.
     fn values_for(&self, variant: &Variant, values: &[usize]) -> Vec<usize> {
         match mpi_jobs::ranks() {
-            Some(ranks) if variant.name == mpi_jobs::VARIANT.name => vec![ranks],
+            Some(ranks) if variant.runs_under_mpirun() => vec![ranks],
             _ => values.to_vec(),
         }
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, variant: &Variant) -> (GridSpec, Tuning) {
         let tuning = Tuning {
-            threads: (variant.name != mpi_jobs::VARIANT.name).then_some(value),
+            threads: (!variant.runs_under_mpirun()).then_some(value),
             ..Tuning::default()
         };
         (*spec, tuning)
@@ -115,8 +109,8 @@ impl Axis for Threads {
         Some(speedup / value.min(cores).max(1) as f64)
     }
 
-    fn family(&self) -> Option<&'static str> {
-        Some("parallel")
+    fn family(&self) -> Option<Family> {
+        Some(Family::Parallel)
     }
 
     fn heading(&self) -> (&'static str, &'static str) {
@@ -134,7 +128,7 @@ impl Axis for Threads {
         let mpi = if sw
             .points
             .iter()
-            .any(|p| p.variant == mpi_jobs::VARIANT.name)
+            .any(|p| under_mpirun(&p.variant))
         {
             ""
         } else {
@@ -196,13 +190,17 @@ impl Axis for Threads {
     }
 }
 
-/// What a variant's count means: threads, or ranks for the MPI variant.
+/// What a variant's count means: threads, or ranks for a variant that runs under mpirun.
 pub fn unit(variant: &str) -> &'static str {
-    if variant == mpi_jobs::VARIANT.name {
-        "ranks"
-    } else {
-        "threads"
+    match under_mpirun(variant) {
+        true => "ranks",
+        false => "threads",
     }
+}
+
+/// Whether the variant a saved point names runs under mpirun (the registry's fact).
+fn under_mpirun(variant: &str) -> bool {
+    mandel_variants::find(variant).is_some_and(Variant::runs_under_mpirun)
 }
 
 #[cfg(test)]
