@@ -246,18 +246,7 @@ fn bench_id(name: &str, tuning: &Tuning) -> String {
 /// same problem), and recomputes the speed-ups: how `cargo xtask report` adds `mpi`, measured in
 /// a second process under `mpirun` just after the others.
 pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
-    if old.problem != new.problem {
-        return Err(LabError::bad_input(format!(
-            "--merge: the saved results are for {} x {}, maxiter {}, not {} x {}, maxiter {}: \
-             run the report without --merge first",
-            old.problem.columns,
-            old.problem.rows,
-            old.problem.maxiter,
-            new.problem.columns,
-            new.problem.rows,
-            new.problem.maxiter
-        )));
-    }
+    check_merge(&old.problem.spec(), &new.problem.spec())?;
     for measured in new.variants {
         match old
             .variants
@@ -278,6 +267,20 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     old.work_image = new.work_image.or(old.work_image.take());
     old.work_picture = new.work_picture.or(old.work_picture.take());
     Ok(())
+}
+
+/// The one refusal of a wrong `--merge`: results saved for the problem `saved` take no
+/// measurement of another problem, `asked`. The report checks it before measuring, so a refused
+/// merge writes nothing, and [`merge`] again on what it is given.
+pub fn check_merge(saved: &GridSpec, asked: &GridSpec) -> Result<(), LabError> {
+    if saved == asked {
+        return Ok(());
+    }
+    Err(LabError::bad_input(format!(
+        "--merge: the saved results are for {saved}, region {}, not {asked}, region {}: run the \
+         report without --merge first",
+        saved.region, asked.region
+    )))
 }
 
 /// Speed-up over the registry's [`mandel_variants::SPEEDUP_BASELINE`] (`naive`) from the same

@@ -276,7 +276,7 @@ fn profile_without_a_problem_profiles_the_reports_and_keeps_the_other_variants()
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(
-        stderr.contains("note: profiling 20 x 20, maxiter 20") && stderr.contains(r),
+        stderr.contains("note: profiling 20 × 20, maxiter 20") && stderr.contains(r),
         "the problem chosen and why: {stderr}"
     );
     let summary = ProfileSummary::load(&flamegraphs).unwrap().unwrap();

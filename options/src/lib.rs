@@ -14,6 +14,7 @@ mod cli;
 mod commands;
 pub mod flags;
 mod problem;
+mod region;
 mod variants;
 
 pub use argv::{Argv, ToArgv, defaults, parse_args};
@@ -23,6 +24,7 @@ pub use commands::{
     SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs, TableFormat,
 };
 pub use problem::{Format, ProblemArgs, TuningArgs};
+pub use region::{Region, RegionError};
 pub use variants::variant_list;
 
 /// The checkout this crate was compiled in, as `.cargo/config.toml` names it to every cargo

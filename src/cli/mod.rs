@@ -111,7 +111,7 @@ pub(crate) trait ProblemSpec {
 impl ProblemSpec for ProblemArgs {
     fn spec(&self) -> Result<GridSpec, LabError> {
         Ok(GridSpec {
-            region: self.region.parse()?,
+            region: self.region,
             width: self.width,
             height: self.height,
             maxiter: self.maxiter,

@@ -235,11 +235,8 @@ fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String
         Ok(results) => {
             let s = results.problem.spec();
             let line = format!(
-                "note: profiling {} x {}, maxiter {}, region {}: the problem of the report in {}, \
-                 whose page links these profiles (give a problem or --problem-from for another)",
-                s.width,
-                s.height,
-                s.maxiter,
+                "note: profiling {s}, region {}: the problem of the report in {}, whose page links \
+                 these profiles (give a problem or --problem-from for another)",
                 s.region,
                 args.report.display()
             );

@@ -258,12 +258,9 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         ]);
     }
     outln!(
-        "A = {}, B = {}; {} x {}, maxiter {}; threshold {}%",
+        "A = {}, B = {}; {spec}; threshold {}%",
         args.label_a,
         args.label_b,
-        spec.width,
-        spec.height,
-        spec.maxiter,
         args.threshold
     )?;
     outln!("{}", b.build().with(Style::rounded()))?;

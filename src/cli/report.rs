@@ -88,16 +88,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             let mut results = Results::load(&results_path)?;
             // The problems compared before measuring too, so a refused merge writes nothing.
             let (spec, _) = plan(args, results.quick.as_ref())?;
-            if results.problem.spec() != spec {
-                let p = &results.problem;
-                return Err(LabError::bad_input(format!(
-                "--merge: the saved results are for {} x {}, maxiter {}, region {}, not {} x {}, \
-                 maxiter {}, region {}: run the report without --merge first",
-                p.width, p.height, p.maxiter, p.region, spec.width, spec.height, spec.maxiter,
-                spec.region
-            ))
-            .into());
-            }
+            measurement::check_merge(&results.problem.spec(), &spec)?;
             measurement::merge(&mut results, measure(args, Some(spec))?)?;
             results.save(&results_path)?;
             results

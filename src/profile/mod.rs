@@ -476,10 +476,7 @@ fn line_and_machine_code(
         line.file = relocate(&line.file, &root);
     }
     let root = root.as_path();
-    let title = format!(
-        "Line profile of {} ({} x {}, maxiter {})",
-        variant.name, c.width, c.height, c.maxiter
-    );
+    let title = format!("Line profile of {} ({c})", variant.name);
     fsutil::atomic_write(
         &opts.out_dir.join(&page),
         lines::render_html(&lp, &title, root).as_bytes(),

@@ -165,10 +165,8 @@ pub fn markdown(rows: &[Row], base: &Baseline) -> String {
     let _ = writeln!(
         s,
         "### Instruction-count gate: {outcome}\n\nInstructions of one kernel call under callgrind \
-         on {} x {}, maxiter {}; baseline from {} ({}): {}\n",
-        base.problem.width,
-        base.problem.height,
-        base.problem.maxiter,
+         on {}; baseline from {} ({}): {}\n",
+        base.problem,
         base.revision,
         base.blessed_at,
         base.reason

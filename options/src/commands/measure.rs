@@ -175,7 +175,7 @@ impl ToArgv for HistoryArgs {
 }
 
 /// `mandel-lab peers`'s arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct PeersArgs {
     #[command(flatten)]
     pub problem: ProblemArgs,
@@ -223,7 +223,7 @@ impl ToArgv for PeersArgs {
 
 /// `mandel-lab run`'s arguments: the variant, and the rest ([`RunOptions`], which `cargo xtask
 /// mpi` takes for its `mpi` run).
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct RunArgs {
     /// The variant to run (see `mandel-lab list`).
     #[arg(long, value_name = "NAME")]
@@ -240,7 +240,7 @@ impl ToArgv for RunArgs {
 }
 
 /// What `run` takes besides the variant.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct RunOptions {
     #[command(flatten)]
     pub problem: ProblemArgs,

@@ -57,7 +57,7 @@ pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
         let ours = &results.problem;
         if p.spec() != ours.spec() {
             section.other = Some((
-                format!("{} × {}, maxiter {}", p.width, p.height, p.maxiter),
+                p.spec().to_string(),
                 format!(
                     "--width {} --height {} --maxiter {}",
                     ours.width, ours.height, ours.maxiter

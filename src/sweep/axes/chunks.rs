@@ -98,15 +98,13 @@ impl Axis for Chunks {
 
     fn intro(&self, sw: &Sweep) -> String {
         format!(
-            "{} measured at {} chunk sizes on {} × {}, maxiter {} (criterion, {} samples each). \
+            "{} measured at {} chunk sizes on {} (criterion, {} samples each). \
              A chunk of N elements touches {BYTES_PER_ELEMENT} bytes per element (z and q as \
              four f64, the escape mask, the output), so the vertical lines mark the sizes whose \
              working set fills each cache. Both curves are normalised to their own best.",
             sw.variants().join(", "),
             sw.points.len(),
-            sw.spec.width,
-            sw.spec.height,
-            sw.spec.maxiter,
+            sw.spec,
             sw.settings.samples,
         )
     }
@@ -150,11 +148,9 @@ impl Axis for Chunks {
             .collect();
         vec![Chart {
             title: format!(
-                "{}: time against chunk size ({} x {}, maxiter {})",
+                "{}: time against chunk size ({})",
                 sw.variants().join(", "),
-                sw.spec.width,
-                sw.spec.height,
-                sw.spec.maxiter
+                sw.spec
             ),
             x: X::Value,
             y: Y::RelativeToBest,

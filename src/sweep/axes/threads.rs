@@ -137,12 +137,10 @@ impl Axis for Threads {
         };
         format!(
             "Every parallel variant at each thread count, and mpi at each rank count (one \
-             mpirun per count), on {} × {}, maxiter {} (criterion, {} samples each), against {} \
+             mpirun per count), on {} (criterion, {} samples each), against {} \
              on one core ({base}). Efficiency is the speed-up over the threads or ranks used, \
              capped at the {} cores; the last count oversubscribes the cores.{mpi}",
-            sw.spec.width,
-            sw.spec.height,
-            sw.spec.maxiter,
+            sw.spec,
             sw.settings.samples,
             sw.baseline.as_deref().unwrap_or(baseline()),
             sw.machine.logical_cores,
@@ -168,11 +166,9 @@ impl Axis for Threads {
             .collect();
         vec![Chart {
             title: format!(
-                "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
+                "Speed-up over {} against threads or ranks ({}, {} cores)",
                 sw.baseline.as_deref().unwrap_or(baseline()),
-                sw.spec.width,
-                sw.spec.height,
-                sw.spec.maxiter,
+                sw.spec,
                 cores
             ),
             x: X::Value,
