@@ -15,6 +15,8 @@ use crate::units::format_seconds;
 #[template(path = "report/flags.html")]
 struct FlagsSection {
     how_to_measure: &'static str,
+    /// The variant whose kernel is C (the registry's), which gcc's builds run alone.
+    c_kernel: &'static str,
     run: Option<FlagsRun>,
 }
 
@@ -95,6 +97,10 @@ pub fn section(results: Option<&FlagResults>) -> Result<String, String> {
     };
     FlagsSection {
         how_to_measure: flags::HOW_TO_MEASURE,
+        c_kernel: mandel_variants::VARIANTS
+            .iter()
+            .find(|v| v.is_c())
+            .map_or("", |v| v.name),
         run,
     }
     .render()

@@ -42,6 +42,9 @@ struct Ladder {
     rows: Vec<LadderRow>,
     /// The portable path's time, where it ran.
     portable: Option<String>,
+    /// The names of the ladder's first two rungs (the registry's), for the page without one.
+    scalar: &'static str,
+    lanes: &'static str,
 }
 
 struct LadderRow {
@@ -178,6 +181,8 @@ pub fn ladder_section(results: &Results) -> String {
         climbed: rungs.len() >= 2,
         rows: Vec::new(),
         portable: None,
+        scalar: rung_name(Rung::Scalar),
+        lanes: rung_name(Rung::Lanes),
     };
     if ladder.climbed {
         let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
@@ -267,4 +272,12 @@ impl Section for MachineLimit {
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
         limit_section(page.results, page.groups).map(Some)
     }
+}
+
+/// The name of the variant on `rung` of the ladder (the registry holds one per rung).
+fn rung_name(rung: Rung) -> &'static str {
+    mandel_variants::VARIANTS
+        .iter()
+        .find(|v| v.rung == Some(rung))
+        .map_or("", |v| v.name)
 }
