@@ -31,7 +31,7 @@ skipped nothing would need to match it.";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Width {
     /// The path (`avx512`, `avx2`, ...).
-    pub isa: String,
+    pub isa: Isa,
     /// f64 lanes per vector.
     pub lanes: usize,
     /// G lane-iterations per second on one core.
@@ -135,7 +135,7 @@ pub fn probe(effort: Effort) -> Limit {
                 best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort),
             );
             Width {
-                isa: isa.name().into(),
+                isa,
                 lanes: isa.lanes(),
                 g_iterations_per_s: rate / 1e9,
                 per_cycle: clock_ghz.map(|c| rate / (c * 1e9)),

@@ -182,7 +182,7 @@ fn every_simd_path_shows_its_vector_width_and_no_fma() {
     let widths: Vec<(&str, &str)> = v
         .paths
         .iter()
-        .map(|p| (p.isa.as_str(), p.vector_width.as_str()))
+        .map(|p| (p.isa.name(), p.vector_width.as_str()))
         .collect();
     #[cfg(target_arch = "x86_64")]
     for expected in [

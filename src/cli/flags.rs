@@ -162,7 +162,7 @@ pub(super) fn cell(args: FlagsCellArgs) -> anyhow::Result<ExitCode> {
             criterion_report: None,
             ..t
         }),
-        isa: measured.isa.map(|i| i.name().into()),
+        isa: measured.isa,
         c_flags: mandel_variants::scalar::c_reference::C_FLAGS.into(),
         rust_build: rust_build(),
         evidence: None,
@@ -211,7 +211,7 @@ pub fn collect(
             };
             cell.evidence = listing
                 .as_ref()
-                .and_then(|l| l.evidence(&binary, v.name, cell.isa.as_deref()));
+                .and_then(|l| l.evidence(&binary, v.name, cell.isa));
             cells.push(cell);
         }
     }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use mandel_variants::HotCode;
+use mandel_variants::simd::Isa;
 use serde::{Deserialize, Serialize};
 
 use crate::profile::paths;
@@ -37,7 +38,7 @@ impl Listing {
 
     /// `variant`'s inner loop in this binary (`isa`: the SIMD path that ran), or `None` where
     /// the lab does not know where to look or the loop was not found.
-    pub fn evidence(&self, binary: &Path, variant: &str, isa: Option<&str>) -> Option<Evidence> {
+    pub fn evidence(&self, binary: &Path, variant: &str, isa: Option<Isa>) -> Option<Evidence> {
         match mandel_variants::find(variant)?.hot_code? {
             HotCode::Symbol(symbol) | HotCode::C(symbol) => {
                 let functions = objdump::functions_containing(&self.text, symbol);
@@ -55,7 +56,7 @@ impl Listing {
                 let loops = paths::path_loops(binary, file).ok()?;
                 let chosen = loops
                     .iter()
-                    .find(|p| Some(p.isa.as_str()) == isa)
+                    .find(|p| Some(p.isa) == isa)
                     .or(loops.first())?;
                 Some(Evidence {
                     vector_width: chosen.vector_width.clone(),

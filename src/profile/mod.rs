@@ -502,7 +502,7 @@ fn line_and_machine_code(
         let mut note = String::new();
         if !profile.paths.is_empty() {
             // The widest path this CPU runs outside valgrind, as read from the binary.
-            let best = mandel_variants::simd::Isa::best().name();
+            let best = mandel_variants::simd::Isa::best();
             let widest = profile
                 .paths
                 .iter()

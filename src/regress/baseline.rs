@@ -45,7 +45,7 @@ pub struct Entry {
     /// This variant's own threshold in percent, where the default does not suit it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_pct: Option<f64>,
-    pub isa: Option<String>,
+    pub isa: Option<mandel_variants::simd::Isa>,
     pub threads: Option<usize>,
 }
 

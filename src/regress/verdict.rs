@@ -80,7 +80,7 @@ pub fn compare(base: &Baseline, counted: &[Counted]) -> Vec<Row> {
             if let Some(t) = c.threads {
                 how.push(format!("{t} thread{}", if t == 1 { "" } else { "s" }));
             }
-            how.extend(c.isa.clone());
+            how.extend(c.isa.map(|i| i.to_string()));
             Row {
                 variant: c.variant.clone(),
                 baseline: old,

@@ -94,7 +94,7 @@ fn probe(lim: &Limit, results: &Results, groups: &[Group]) -> Result<Probe, Stri
             .iter()
             .map(|w| {
                 (
-                    w.isa.clone(),
+                    w.isa.to_string(),
                     w.lanes,
                     format!("{:.2}", w.g_iterations_per_s),
                     w.per_cycle.map_or("-".into(), |c| format!("{c:.2}")),
