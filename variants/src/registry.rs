@@ -94,6 +94,36 @@ mod tests {
     }
 
     #[test]
+    fn the_facts_once_asked_by_name_each_hold_for_their_variants() {
+        let one = |fact: fn(&Variant) -> bool| VARIANTS.iter().filter(|v| fact(v)).count();
+        assert_eq!(one(Variant::runs_under_mpirun), 1);
+        assert_eq!(one(Variant::is_c), 1);
+        assert_eq!(one(Variant::is_speedup_baseline), 1);
+        assert!(SPEEDUP_BASELINE.is_speedup_baseline());
+        for v in VARIANTS {
+            assert_eq!(v.runs_on_gpu(), v.family == Family::Gpu, "{}", v.name);
+            assert_eq!(v.gpu_launch().is_some(), v.runs_on_gpu(), "{}", v.name);
+            if v.runs_under_mpirun() {
+                assert_eq!(v.family, Family::Parallel, "{}", v.name);
+            }
+        }
+    }
+
+    #[test]
+    fn families_and_paths_are_saved_under_their_command_line_names() {
+        for f in Family::ALL {
+            let json = format!("\"{f}\"");
+            assert_eq!(serde_json::to_string(&f).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Family>(&json).unwrap(), f);
+        }
+        for isa in crate::simd::Isa::ALL {
+            let json = format!("\"{}\"", isa.name());
+            assert_eq!(serde_json::to_string(&isa).unwrap(), json);
+            assert_eq!(serde_json::from_str::<crate::simd::Isa>(&json).unwrap(), isa);
+        }
+    }
+
+    #[test]
     fn every_sweep_with_a_baseline_has_one_and_the_ladder_is_whole() {
         for axis in [SweepAxis::Threads, SweepAxis::Sizes] {
             let n = VARIANTS
