@@ -101,7 +101,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             results.problem.spec()
         }
         None => {
-            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER);
             if let Some(note) =
                 (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
             {
@@ -411,7 +411,7 @@ pub(super) struct KernelOnceArgs {
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
     let variant = measurement::find_variant(&args.variant)?;
-    let grid = args.problem.spec()?.build()?;
+    let grid = args.problem.spec().build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
     let mut out = vec![0u32; grid.pixels()];
     kernel.run(&mut out)?;

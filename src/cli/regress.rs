@@ -185,7 +185,7 @@ pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
     let variant = measurement::find_variant(&args.variant)?;
     count::count_once(
         variant,
-        &args.problem.spec()?,
+        &args.problem.spec(),
         &args.tuning.tuning(),
         &args.report,
     )?;
@@ -204,7 +204,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let spec = args.problem.spec()?;
+    let spec = args.problem.spec();
     spec.build()?;
     let variants = measurement::select(Some(&args.variants))?;
     if args.check {

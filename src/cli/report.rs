@@ -175,7 +175,7 @@ fn plan(
     args: &ReportArgs,
     quick: Option<&QuickPlan>,
 ) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
-    let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
+    let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER);
     if let Some(plan) = quick.filter(|_| quick_chooses_problem(args)) {
         spec = plan.spec(spec.region);
     }

@@ -76,7 +76,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         crate::fsutil::check_output_file("--image", path)?;
     }
     let variant = measurement::find_variant(variant)?;
-    let spec = args.problem.spec()?;
+    let spec = args.problem.spec();
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();
     // Refused before any note, so that a variant that cannot run here is one line.

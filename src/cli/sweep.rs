@@ -177,8 +177,8 @@ fn problem(axis: &dyn Axis, args: &CommonArgs) -> Result<GridSpec, LabError> {
         )));
     }
     let spec = match axis.quick_maxiter() {
-        Some(m) => p.spec_for(args.quick, m)?,
-        None => p.spec()?,
+        Some(m) => p.spec_for(args.quick, m),
+        None => p.spec(),
     };
     spec.build()?;
     Ok(spec)
