@@ -197,7 +197,7 @@ fn variants(
         None => axis.default_variants(),
     };
     if let Baseline::EachValue(base) = axis.baseline() {
-        variants.retain(|v| v.name != base);
+        variants.retain(|v| *v != base);
     }
     for v in &variants {
         axis.check_variant(v)?;

@@ -38,9 +38,9 @@ pub enum Baseline {
     /// Nothing: the figure compares the values with each other.
     None,
     /// This variant, once, on the sweep's problem with default tuning (threads: `expanded`).
-    Once(&'static str),
+    Once(&'static Variant),
     /// This variant at every value, before the others (sizes: `rayon-rows` at each size).
-    EachValue(&'static str),
+    EachValue(&'static Variant),
 }
 
 /// What a figure's horizontal axis shows for a point.

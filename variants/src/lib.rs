@@ -427,7 +427,8 @@ pub enum SweepRole {
 /// Lays out a variant's inputs for a problem: the untimed half of a run.
 pub type PrepareFn = fn(&Problem<'_>, &Tuning) -> Result<Box<dyn Kernel>, VariantError>;
 
-/// One registered technique and its metadata.
+/// One registered technique and its metadata. Two variants are the same variant when they have
+/// the same name: the registry holds each name once (a test checks it).
 #[derive(Debug)]
 pub struct Variant {
     /// Command-line name, e.g. `expanded`.
@@ -458,6 +459,14 @@ pub struct Variant {
     pub prepare: PrepareFn,
 }
 
+impl PartialEq for Variant {
+    fn eq(&self, other: &Variant) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Variant {}
+
 impl Variant {
     /// Whether it runs under `mpirun`, one process per rank (`cargo xtask mpi`; the report and
     /// the thread sweep add it from under mpirun): its cores are ranks.
@@ -477,7 +486,7 @@ impl Variant {
 
     /// Whether it is [`SPEEDUP_BASELINE`], the variant every speed-up is over.
     pub fn is_speedup_baseline(&self) -> bool {
-        self.name == SPEEDUP_BASELINE.name
+        self == SPEEDUP_BASELINE
     }
 
     /// What a GPU variant launches, `None` for the others.

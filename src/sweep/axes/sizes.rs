@@ -59,7 +59,7 @@ impl Axis for Sizes {
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::EachValue(baseline())
+        mandel_variants::sweep_baseline(SweepAxis::Sizes).map_or(Baseline::None, Baseline::EachValue)
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {

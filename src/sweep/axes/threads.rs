@@ -75,7 +75,7 @@ impl Axis for Threads {
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::Once(baseline())
+        mandel_variants::sweep_baseline(SweepAxis::Threads).map_or(Baseline::None, Baseline::Once)
     }
 
     /// `mpi` runs once, on the ranks `mpirun` started.
