@@ -96,7 +96,9 @@ fn is_entry_name(operand: &str) -> bool {
     let last = entry.rsplit("::").next().unwrap_or(entry);
     !last.is_empty()
         && last.starts_with(|c: char| c.is_ascii_uppercase())
-        && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Whether `operand` is a family or a SIMD path (a field or variable so named, or a JSON value's
@@ -167,7 +169,9 @@ fn template_parts(text: &str) -> (String, String) {
             }
         };
         prose.push_str(&rest[..open]);
-        let end = rest[open..].find(close).map_or(rest.len(), |i| open + i + 2);
+        let end = rest[open..]
+            .find(close)
+            .map_or(rest.len(), |i| open + i + 2);
         tags.push_str(&rest[open..end]);
         tags.push('\n');
         prose.push(' ');
@@ -189,15 +193,26 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// `(file, what)` for every variant named in a template's text, and every family name compared
 /// as a string in its tags.
-fn template_names(file: &Path, text: &str, variants: &[&str], families: &[&str]) -> Vec<(String, String)> {
+fn template_names(
+    file: &Path,
+    text: &str,
+    variants: &[&str],
+    families: &[&str],
+) -> Vec<(String, String)> {
     let (prose, tags) = template_parts(text);
     let mut found = Vec::new();
     for name in variants.iter().filter(|n| has_word(&prose, n)) {
-        found.push((file.display().to_string(), format!("names the variant {name}")));
+        found.push((
+            file.display().to_string(),
+            format!("names the variant {name}"),
+        ));
     }
     for family in families {
         if tags.contains(&format!("\"{family}\"")) {
-            found.push((file.display().to_string(), format!("compares with the family \"{family}\"")));
+            found.push((
+                file.display().to_string(),
+                format!("compares with the family \"{family}\""),
+            ));
         }
     }
     found
@@ -322,7 +337,10 @@ fn the_template_check_finds_a_variant_in_the_text_and_a_family_in_a_tag() {
     let what: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
     assert_eq!(
         what,
-        ["names the variant expanded", "compares with the family \"gpu\""],
+        [
+            "names the variant expanded",
+            "compares with the family \"gpu\""
+        ],
         "{found:?}"
     );
 }

@@ -717,7 +717,9 @@ fn without_work_there_is_no_work_section_and_without_a_picture_it_says_why() {
 
     // Without expanded and simd-lanes the section says what to measure instead of a speed-up.
     let mut results = with_shortcuts();
-    results.variants.retain(|v| v.info.family == Family::Shortcuts);
+    results
+        .variants
+        .retain(|v| v.info.family == Family::Shortcuts);
     let html = sections::work::section(&results).unwrap().unwrap();
     assert!(
         html.contains("measure expanded and simd-lanes in the same run"),

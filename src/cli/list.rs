@@ -26,7 +26,10 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Text => {
             outln!("{}", terminal::variants_table(&infos))?;
-            if infos.iter().any(|i| i.family == Family::Gpu && !i.available) {
+            if infos
+                .iter()
+                .any(|i| i.family == Family::Gpu && !i.available)
+            {
                 outln!("{}", mandel_variants::gpu::PROVED_WITHOUT_A_GPU)?;
             }
         }

@@ -80,28 +80,27 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// the page's links to the profiles relative to `base`.
 fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
-    let results =
-        if args.render_only {
-            Results::load(&results_path)?
-        } else if args.merge {
-            // Read first, so that a missing or corrupt file is refused before anything runs.
-            let mut results = Results::load(&results_path)?;
-            // The problems compared before measuring too, so a refused merge writes nothing.
-            let (spec, _) = plan(args, results.quick.as_ref())?;
-            measurement::check_merge(&results.problem.spec(), &spec)?;
-            measurement::merge(&mut results, measure(args, Some(spec))?)?;
-            results.save(&results_path)?;
-            results
-        } else {
-            let results = measure(args, None)?;
-            results.save(&results_path)?;
-            // The folder holds this run's record alone: a work picture an earlier run of a
-            // shortcut left is not this run's.
-            if results.work_image.is_none() {
-                remove_stale(&args.out.join(measurement::WORK_IMAGE_FILE))?;
-            }
-            results
-        };
+    let results = if args.render_only {
+        Results::load(&results_path)?
+    } else if args.merge {
+        // Read first, so that a missing or corrupt file is refused before anything runs.
+        let mut results = Results::load(&results_path)?;
+        // The problems compared before measuring too, so a refused merge writes nothing.
+        let (spec, _) = plan(args, results.quick.as_ref())?;
+        measurement::check_merge(&results.problem.spec(), &spec)?;
+        measurement::merge(&mut results, measure(args, Some(spec))?)?;
+        results.save(&results_path)?;
+        results
+    } else {
+        let results = measure(args, None)?;
+        results.save(&results_path)?;
+        // The folder holds this run's record alone: a work picture an earlier run of a
+        // shortcut left is not this run's.
+        if results.work_image.is_none() {
+            remove_stale(&args.out.join(measurement::WORK_IMAGE_FILE))?;
+        }
+        results
+    };
     let peers = report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?.peers;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {

@@ -107,8 +107,8 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let throughput = limit::throughput(executed, run.seconds);
     let equivalent = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ranks = mandel_variants::parallel::mpi_jobs::ranks()
-        .filter(|_| variant.runs_under_mpirun());
+    let ranks =
+        mandel_variants::parallel::mpi_jobs::ranks().filter(|_| variant.runs_under_mpirun());
     // For mpi, the workers are its ranks (`cargo xtask mpi --ranks 1` uses one core).
     let cores = limit::cores_used(variant.name, ranks.or(tuning.threads), logical_cores);
     let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));

@@ -166,10 +166,7 @@ pub fn markdown(rows: &[Row], base: &Baseline) -> String {
         s,
         "### Instruction-count gate: {outcome}\n\nInstructions of one kernel call under callgrind \
          on {}; baseline from {} ({}): {}\n",
-        base.problem,
-        base.revision,
-        base.blessed_at,
-        base.reason
+        base.problem, base.revision, base.blessed_at, base.reason
     );
     let _ = writeln!(s, "| {} |", HEADER.join(" | "));
     let _ = writeln!(s, "|{}", "---|".repeat(HEADER.len()));

@@ -119,7 +119,10 @@ mod tests {
         for isa in crate::simd::Isa::ALL {
             let json = format!("\"{}\"", isa.name());
             assert_eq!(serde_json::to_string(&isa).unwrap(), json);
-            assert_eq!(serde_json::from_str::<crate::simd::Isa>(&json).unwrap(), isa);
+            assert_eq!(
+                serde_json::from_str::<crate::simd::Isa>(&json).unwrap(),
+                isa
+            );
         }
     }
 

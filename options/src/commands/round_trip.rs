@@ -73,18 +73,14 @@ fn region() -> impl Strategy<Value = Region> {
 }
 
 fn problem() -> impl Strategy<Value = ProblemArgs> {
-    (
-        any::<usize>(),
-        any::<usize>(),
-        any::<u32>(),
-        region(),
-    )
-        .prop_map(|(width, height, maxiter, region)| ProblemArgs {
+    (any::<usize>(), any::<usize>(), any::<u32>(), region()).prop_map(
+        |(width, height, maxiter, region)| ProblemArgs {
             width,
             height,
             maxiter,
             region,
-        })
+        },
+    )
 }
 
 fn tuning() -> impl Strategy<Value = TuningArgs> {

@@ -72,7 +72,6 @@ struct GpuNote {
     rows: Vec<(String, String, String, String)>,
 }
 
-
 /// One family's section: its table, skip reasons, chart, and what belongs to it.
 fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<String, String> {
     let mut section = GroupSection {

@@ -135,10 +135,12 @@ pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(Strin
                         p.name, p.name
                     ),
                 },
-                None if group.family == mandel_variants::Family::Gpu => "no peer: pyCUDA needs an NVIDIA GPU and the \
+                None if group.family == mandel_variants::Family::Gpu => {
+                    "no peer: pyCUDA needs an NVIDIA GPU and the \
                                                   CUDA toolkit, and the lab's Python peers \
                                                   are CPU-only"
-                    .into(),
+                        .into()
+                }
                 None => "no peer for this technique yet".into(),
             };
             out.push((row.variant.clone(), why));

@@ -62,10 +62,7 @@ fn profile_section(p: ProfileLinks<'_>, results: &Results) -> Result<String, ask
          machine code: valgrind's callgrind on {c}: instructions executed, attributed to source \
          lines through the inline chains. Latest profiling run {}; a variant profiled in another \
          run on another problem says so.",
-        s.frequency,
-        s.seconds,
-        s.spec,
-        s.generated_at
+        s.frequency, s.seconds, s.spec, s.generated_at
     );
     let variants = s
         .variants

@@ -59,7 +59,8 @@ impl Axis for Sizes {
     }
 
     fn baseline(&self) -> Baseline {
-        mandel_variants::sweep_baseline(SweepAxis::Sizes).map_or(Baseline::None, Baseline::EachValue)
+        mandel_variants::sweep_baseline(SweepAxis::Sizes)
+            .map_or(Baseline::None, Baseline::EachValue)
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {

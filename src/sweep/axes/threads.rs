@@ -125,11 +125,7 @@ impl Axis for Threads {
                 100.0 * t.relative_spread()
             )
         });
-        let mpi = if sw
-            .points
-            .iter()
-            .any(|p| under_mpirun(&p.variant))
-        {
+        let mpi = if sw.points.iter().any(|p| under_mpirun(&p.variant)) {
             ""
         } else {
             " mpi was not measured: cargo xtask sweep threads adds it where OpenMPI is installed \

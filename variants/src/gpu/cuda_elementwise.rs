@@ -10,10 +10,10 @@
 //! That host side (`PerPixel`, shared with `cuda-gridstride`) is written once over the launch
 //! interface (`launch.rs`), so the emulator (`emu.rs`) runs exactly the sequence a device runs.
 
+use super::code::Launch;
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
-use super::code::Launch;
 use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 

@@ -9,10 +9,10 @@
 //! shape alone.
 
 use super::F32_INEXACT;
+use super::code::Launch;
 use super::cuda_elementwise::{PerPixel, PerPixelKernel};
 use super::launch::{DeviceReal, Shape};
 use crate::tuning::chunk_count;
-use super::code::Launch;
 use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError};
 

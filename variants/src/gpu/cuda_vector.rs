@@ -14,10 +14,10 @@
 //! (`launch.rs`): on a device it is the variant, and the emulator (`emu.rs`) runs the very same
 //! seven launches per iteration on the kernels' source compiled for the CPU.
 
+use super::code::Launch;
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
-use super::code::Launch;
 use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
