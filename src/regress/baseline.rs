@@ -129,7 +129,7 @@ impl Baseline {
                 name: c.variant.clone(),
                 instructions: c.instructions,
                 threshold_pct: old.and_then(|o| o.entry(&c.variant)?.threshold_pct),
-                isa: c.isa.clone(),
+                isa: c.isa,
                 threads: c.threads,
             })
             .collect();

@@ -116,11 +116,11 @@ mod tests {
             assert_eq!(serde_json::to_string(&f).unwrap(), json);
             assert_eq!(serde_json::from_str::<Family>(&json).unwrap(), f);
         }
-        for isa in crate::simd::Isa::ALL {
+        for isa in simd::Isa::ALL {
             let json = format!("\"{}\"", isa.name());
             assert_eq!(serde_json::to_string(&isa).unwrap(), json);
             assert_eq!(
-                serde_json::from_str::<crate::simd::Isa>(&json).unwrap(),
+                serde_json::from_str::<simd::Isa>(&json).unwrap(),
                 isa
             );
         }
