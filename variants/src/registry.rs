@@ -119,10 +119,7 @@ mod tests {
         for isa in simd::Isa::ALL {
             let json = format!("\"{}\"", isa.name());
             assert_eq!(serde_json::to_string(&isa).unwrap(), json);
-            assert_eq!(
-                serde_json::from_str::<simd::Isa>(&json).unwrap(),
-                isa
-            );
+            assert_eq!(serde_json::from_str::<simd::Isa>(&json).unwrap(), isa);
         }
     }
 
