@@ -4,12 +4,12 @@ use super::out::outln;
 use std::process::ExitCode;
 
 use clap::Args;
+use mandel_variants::Family;
 use serde::Serialize;
 
 use super::Format;
 use crate::export::terminal;
 use crate::results::VariantInfo;
-use mandel_variants::Family;
 
 #[derive(Debug, Args)]
 pub(super) struct ListArgs {

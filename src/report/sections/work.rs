@@ -253,8 +253,9 @@ fn removes(v: &VariantResult, w: &WorkInfo, pixels: u64, maxiter: u32) -> String
     s
 }
 
-/// The fastest shortcut's speed-up over `expanded` and `simd-lanes` (its widest path, the run
-/// without `--isa`) from the same run, where either was measured.
+/// The fastest shortcut's speed-up over the lane ladder's scalar and lanes rungs (`expanded`, and
+/// `simd-lanes` on its widest path, the run without `--isa`) from the same run, where either was
+/// measured.
 fn best(results: &Results, measured: &[(&VariantResult, WorkInfo, Row)]) -> Option<String> {
     let (_, _, fastest) = measured
         .iter()
