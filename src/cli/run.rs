@@ -42,7 +42,7 @@ struct RunRecord<'a> {
     /// The `mpi` variant's ranks: each one's host, work units and busy seconds.
     ranks: Option<Vec<RankInfo>>,
     /// The SIMD path that ran, for variants that dispatch at run time.
-    isa: Option<&'static str>,
+    isa: Option<mandel_variants::simd::Isa>,
     /// f64 lanes per vector on that path.
     lanes: Option<usize>,
     /// The inner iterations the variant executed over `seconds`, G per second: the reference's
@@ -143,7 +143,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 chunks: tuning.chunks,
                 threads: tuning.threads,
                 ranks: rank_stats,
-                isa: run.isa.map(|i| i.name()),
+                isa: run.isa,
                 lanes: run.isa.map(|i| i.lanes()),
                 throughput_g_per_s: throughput,
                 executed_iterations: executed,
