@@ -459,44 +459,7 @@ pub struct Variant {
     pub prepare: PrepareFn,
 }
 
-impl PartialEq for Variant {
-    fn eq(&self, other: &Variant) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for Variant {}
-
 impl Variant {
-    /// Whether it runs under `mpirun`, one process per rank (`cargo xtask mpi`; the report and
-    /// the thread sweep add it from under mpirun): its cores are ranks.
-    pub fn runs_under_mpirun(&self) -> bool {
-        self.cores == Cores::Ranks
-    }
-
-    /// Whether it runs on a GPU: its cores are a device's.
-    pub fn runs_on_gpu(&self) -> bool {
-        self.cores == Cores::Device
-    }
-
-    /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
-    pub fn is_c(&self) -> bool {
-        matches!(self.hot_code, Some(HotCode::C(_)))
-    }
-
-    /// Whether it is [`SPEEDUP_BASELINE`], the variant every speed-up is over.
-    pub fn is_speedup_baseline(&self) -> bool {
-        self == SPEEDUP_BASELINE
-    }
-
-    /// What a GPU variant launches, `None` for the others.
-    pub fn gpu_launch(&self) -> Option<gpu::code::Launch> {
-        match self.hot_code {
-            Some(HotCode::Gpu(launch)) => Some(launch),
-            _ => None,
-        }
-    }
-
     /// Whether it joins `axis`'s sweep by default as a member.
     pub fn joins(&self, axis: SweepAxis) -> bool {
         self.sweeps.contains(&(axis, SweepRole::Member))

@@ -1,6 +1,8 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{SweepAxis, SweepRole, Variant, gpu, parallel, scalar, shortcuts, simd, vector};
+use crate::{
+    Cores, HotCode, SweepAxis, SweepRole, Variant, gpu, parallel, scalar, shortcuts, simd, vector,
+};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -61,6 +63,47 @@ pub fn names() -> String {
         .map(|v| v.name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A variant is its name: the registry holds each once (`names_are_unique`).
+impl PartialEq for Variant {
+    fn eq(&self, other: &Variant) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Variant {}
+
+/// The facts the lab once asked of a variant by its name, answered from its entry.
+impl Variant {
+    /// Whether it runs under `mpirun`, one process per rank (`cargo xtask mpi`; the report and
+    /// the thread sweep add it from under mpirun): its cores are ranks.
+    pub fn runs_under_mpirun(&self) -> bool {
+        self.cores == Cores::Ranks
+    }
+
+    /// Whether it runs on a GPU: its cores are a device's.
+    pub fn runs_on_gpu(&self) -> bool {
+        self.cores == Cores::Device
+    }
+
+    /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
+    pub fn is_c(&self) -> bool {
+        matches!(self.hot_code, Some(HotCode::C(_)))
+    }
+
+    /// Whether it is [`SPEEDUP_BASELINE`], the variant every speed-up is over.
+    pub fn is_speedup_baseline(&self) -> bool {
+        self == SPEEDUP_BASELINE
+    }
+
+    /// What a GPU variant launches, `None` for the others.
+    pub fn gpu_launch(&self) -> Option<gpu::code::Launch> {
+        match self.hot_code {
+            Some(HotCode::Gpu(launch)) => Some(launch),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
