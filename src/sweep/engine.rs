@@ -7,10 +7,10 @@ use std::path::Path;
 use mandel_variants::{Tuning, Variant};
 
 use super::{Axis, Baseline, Point, SCHEMA_VERSION, Sweep};
-use crate::bench::{BenchSettings, Timing};
-use crate::machine::Machine;
-use crate::measure::{Bench, Measured, validate_and_measure};
-use crate::reference::{self, Reference};
+use crate::measure::once::{Bench, Measured, validate_and_measure};
+use crate::problem::reference::{self, Reference};
+use crate::record::machine::Machine;
+use crate::record::measured::{BenchSettings, Timing};
 use crate::{Grid, GridSpec, LabError};
 
 /// The value a [`Baseline::Once`] baseline is measured at: the sweep's problem, default tuning.
