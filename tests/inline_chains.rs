@@ -19,13 +19,19 @@ const MOST_ADDRESSES: usize = 600;
 fn inline_chains_match_binutils_addr2line_frame_for_frame() {
     let exe = std::env::current_exe().unwrap();
     let addrs = kernel_addresses(&exe);
-    assert!(addrs.len() > 100, "too few kernel addresses: {}", addrs.len());
+    assert!(
+        addrs.len() > 100,
+        "too few kernel addresses: {}",
+        addrs.len()
+    );
     let Some(expected) = binutils_chains(&exe, &addrs) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "addr2line is missing; .ci/run installs binutils"
         );
-        println!("skip: the comparison with binutils (addr2line not found: apt-get install binutils)");
+        println!(
+            "skip: the comparison with binutils (addr2line not found: apt-get install binutils)"
+        );
         return;
     };
     let ours = inline_chains(&exe, &addrs).unwrap();

@@ -59,57 +59,8 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     } else {
         args.seconds
     };
-    crate::bench::check_seconds("--seconds", seconds)?;
-    // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
-    // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
-    if !(1..=MAX_FREQUENCY).contains(&args.frequency) {
-        return Err(LabError::bad_input(format!(
-            "--frequency {}: must be from 1 to {MAX_FREQUENCY} Hz",
-            args.frequency
-        ))
-        .into());
-    }
-    // Too few expected samples would end, after files were written, in "no samples": refused
-    // here instead, before anything is written. The margin covers a machine so busy that the
-    // kernel gets a quarter of a core.
-    let expected = seconds * f64::from(args.frequency);
-    if expected < MIN_EXPECTED_SAMPLES {
-        return Err(LabError::bad_input(format!(
-            "--seconds {seconds} at --frequency {} Hz gives about {expected:.0} samples per \
-             variant; pprof needs at least {MIN_EXPECTED_SAMPLES}: raise --seconds or --frequency",
-            args.frequency
-        ))
-        .into());
-    }
-    // The variants the report measured: one this build cannot run (`mpi`, measured under
-    // mpirun by the same `cargo xtask report`) is noted as measured there, never as skipped.
-    let mut in_report = Vec::new();
-    let spec = match &args.problem_from {
-        Some(_) if args.problem.is_explicit() => {
-            return Err(LabError::bad_input(
-                "--problem-from takes the problem from a report's results: give it without \
-                 --width, --height, --maxiter or --region",
-            )
-            .into());
-        }
-        Some(path) => {
-            let results = crate::results::Results::load(path)?;
-            in_report = (results.variants.iter())
-                .filter(|v| v.status != crate::validate::Status::Skip)
-                .map(|v| v.info.name.clone())
-                .collect();
-            results.problem.spec()
-        }
-        None => {
-            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
-            if let Some(note) =
-                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
-            {
-                eprintln!("{note}.");
-            }
-            spec
-        }
-    };
+    check_sampling(seconds, args.frequency)?;
+    let (spec, in_report) = problem(&args)?;
     // Without a problem of its own, the profiles are of the report whose page links them.
     let (spec, chosen) = match report_problem(&args) {
         Some((report, why)) => (report.unwrap_or(spec), Some(why)),
@@ -150,47 +101,8 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
         gpu,
         ..
     } = selection;
-    let steps = selection.len() + gpu.len();
-    let quiet = Quiet::start(&args.out.join("profile.log"), steps as u64)?;
-    let mut profiles = Vec::new();
-    let mut failure = None;
-    let started = std::time::Instant::now();
-    for (i, v) in selection.iter().enumerate() {
-        if args.quick && opts.line_level {
-            // What is left must fit: the variants after this one are sampled at least.
-            let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
-            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
-            opts.line_level =
-                i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
-        }
-        quiet.bar.set_message(format!("profiling {}", v.name));
-        match profile::profile_variant(v, &opts) {
-            Ok(p) => profiles.push(p),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        quiet.bar.inc(1);
-    }
-    let mut gpu_profiles = Vec::new();
-    for code in gpu.iter().filter(|_| failure.is_none()) {
-        quiet
-            .bar
-            .set_message(format!("compiling {}'s kernels", code.variant.name));
-        match profile::gpu::profile_gpu(code, staging.dir()) {
-            Ok(p) => gpu_profiles.push(p),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        quiet.bar.inc(1);
-    }
-    quiet.finish();
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
+    let (profiles, gpu_profiles) =
+        profile_each(&selection, &gpu, &mut opts, args.quick, &args.out)?;
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
         generated_at: crate::units::now_rfc3339(),
@@ -216,6 +128,115 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     }
     outln!("Profiles written to {}/", named.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a sampling that pprof cannot make, or that would give too few samples per variant.
+fn check_sampling(seconds: f64, frequency: i32) -> Result<(), LabError> {
+    crate::bench::check_seconds("--seconds", seconds)?;
+    // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
+    // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
+    if !(1..=MAX_FREQUENCY).contains(&frequency) {
+        return Err(LabError::bad_input(format!(
+            "--frequency {}: must be from 1 to {MAX_FREQUENCY} Hz",
+            frequency
+        )));
+    }
+    // Too few expected samples would end, after files were written, in "no samples": refused
+    // here instead, before anything is written. The margin covers a machine so busy that the
+    // kernel gets a quarter of a core.
+    let expected = seconds * f64::from(frequency);
+    if expected < MIN_EXPECTED_SAMPLES {
+        return Err(LabError::bad_input(format!(
+            "--seconds {seconds} at --frequency {} Hz gives about {expected:.0} samples per \
+             variant; pprof needs at least {MIN_EXPECTED_SAMPLES}: raise --seconds or --frequency",
+            frequency
+        )));
+    }
+    Ok(())
+}
+
+/// The problem `profile` samples, from `--problem-from` or the command line, and the variants
+/// the report measured: one this build cannot run (`mpi`, measured under mpirun by the same
+/// `cargo xtask report`) is noted as measured there, never as skipped.
+fn problem(args: &ProfileArgs) -> anyhow::Result<(crate::GridSpec, Vec<String>)> {
+    match &args.problem_from {
+        Some(_) if args.problem.is_explicit() => Err(LabError::bad_input(
+            "--problem-from takes the problem from a report's results: give it without \
+             --width, --height, --maxiter or --region",
+        )
+        .into()),
+        Some(path) => {
+            let results = crate::results::Results::load(path)?;
+            let in_report = (results.variants.iter())
+                .filter(|v| v.status != crate::validate::Status::Skip)
+                .map(|v| v.info.name.clone())
+                .collect();
+            Ok((results.problem.spec(), in_report))
+        }
+        None => {
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
+            if let Some(note) =
+                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+            {
+                eprintln!("{note}.");
+            }
+            Ok((spec, Vec::new()))
+        }
+    }
+}
+
+/// Profiles every sampled variant, then shows every GPU variant's machine code, with a progress
+/// bar (its log in `out`). Under `--quick`, a variant gets its line profile and machine code
+/// while what is left of the budget still fits the variants after it, sampled at least.
+fn profile_each(
+    selection: &[&'static Variant],
+    gpu: &[&'static mandel_variants::gpu::code::GpuCode],
+    opts: &mut ProfileOptions,
+    quick: bool,
+    out: &std::path::Path,
+) -> anyhow::Result<(Vec<profile::VariantProfile>, Vec<profile::gpu::GpuProfile>)> {
+    let steps = selection.len() + gpu.len();
+    let quiet = Quiet::start(&out.join("profile.log"), steps as u64)?;
+    let mut profiles = Vec::new();
+    let mut failure = None;
+    let started = std::time::Instant::now();
+    for (i, v) in selection.iter().enumerate() {
+        if quick && opts.line_level {
+            // What is left must fit: the variants after this one are sampled at least.
+            let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
+            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
+            opts.line_level =
+                i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
+        }
+        quiet.bar.set_message(format!("profiling {}", v.name));
+        match profile::profile_variant(v, opts) {
+            Ok(p) => profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.bar.inc(1);
+    }
+    let mut gpu_profiles = Vec::new();
+    for code in gpu.iter().filter(|_| failure.is_none()) {
+        quiet
+            .bar
+            .set_message(format!("compiling {}'s kernels", code.variant.name));
+        match profile::gpu::profile_gpu(code, &opts.out_dir) {
+            Ok(p) => gpu_profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.bar.inc(1);
+    }
+    quiet.finish();
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok((profiles, gpu_profiles)),
+    }
 }
 
 /// Where `profile` was given no problem of its own (no `--problem-from`, size, maxiter or

@@ -83,8 +83,13 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let spec = args.problem.spec()?;
     let outcome = measure_once(variant, spec, args.tuning.tuning())?;
     if let Some(path) = &args.image {
-        image::write_png(path, &outcome.run.counts, outcome.grid.columns(), spec.maxiter)
-            .with_context(|| format!("cannot write the image {}", path.display()))?;
+        image::write_png(
+            path,
+            &outcome.run.counts,
+            outcome.grid.columns(),
+            spec.maxiter,
+        )
+        .with_context(|| format!("cannot write the image {}", path.display()))?;
     }
     match args.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&outcome.record())?)?,

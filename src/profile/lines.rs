@@ -94,7 +94,14 @@ pub fn inline_chains(binary: &Path, addrs: &[u64]) -> Result<HashMap<u64, Vec<Fr
         .iter()
         .map(|&addr| {
             let frames = frames_at(&context, addr).unwrap_or_default();
-            (addr, if frames.is_empty() { vec![unknown()] } else { frames })
+            (
+                addr,
+                if frames.is_empty() {
+                    vec![unknown()]
+                } else {
+                    frames
+                },
+            )
         })
         .collect())
 }
