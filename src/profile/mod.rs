@@ -505,28 +505,8 @@ fn line_and_machine_code(
     if let Some(hot) = disasm::hot_loop(&exe, &ours)? {
         let page = format!("{}.asm.html", variant.name);
         let title = format!("Hot loop of {}", variant.name);
-        let mut note = String::new();
-        if !profile.paths.is_empty() {
-            // The widest path this CPU runs outside valgrind, as read from the binary.
-            let best = mandel_variants::simd::Isa::best().name();
-            let widest = profile
-                .paths
-                .iter()
-                .find(|p| p.isa == best)
-                .map_or(&profile.paths[0].vector_width, |p| &p.vector_width);
-            note = if *widest != hot.vector_width {
-                format!(
-                    "valgrind cannot execute {widest} code and hides it from the program, so \
-                     under callgrind the lab chose a narrower path: the line profile and the hot \
-                     loop above are of the {} path. Every path's inner loop, from the binary:",
-                    hot.vector_width
-                )
-            } else {
-                format!(
-                    "This CPU's widest path is {best} ({widest}), the one the line profile and the \
-                     hot loop above ran. Every path's inner loop, from the binary:"
-                )
-            };
+        let note = paths_note(&profile.paths, &hot);
+        if !note.is_empty() {
             profile
                 .notes
                 .push(note.trim_end_matches(':').to_string() + ".");
@@ -539,6 +519,34 @@ fn line_and_machine_code(
     profile.line_profile = Some(lp);
     profile.line_profile_page = Some(page);
     Ok(())
+}
+
+/// What the hot loop's page says above every path's inner loop: which path the line profile and
+/// the hot loop ran, and why it is not the widest where valgrind hid that one. Empty for a
+/// variant with no paths.
+fn paths_note(paths: &[paths::PathLoop], hot: &HotLoop) -> String {
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    // The widest path this CPU runs outside valgrind, as read from the binary.
+    let best = mandel_variants::simd::Isa::best().name();
+    let widest = paths
+        .iter()
+        .find(|p| p.isa == best)
+        .map_or(&first.vector_width, |p| &p.vector_width);
+    if *widest != hot.vector_width {
+        format!(
+            "valgrind cannot execute {widest} code and hides it from the program, so \
+             under callgrind the lab chose a narrower path: the line profile and the hot \
+             loop above are of the {} path. Every path's inner loop, from the binary:",
+            hot.vector_width
+        )
+    } else {
+        format!(
+            "This CPU's widest path is {best} ({widest}), the one the line profile and the \
+             hot loop above ran. Every path's inner loop, from the binary:"
+        )
+    }
 }
 
 #[cfg(test)]
