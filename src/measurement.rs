@@ -175,18 +175,16 @@ fn measure_one(
             Some(_) => Step::Measuring(variant.name),
             None => Step::Validating(variant.name),
         });
-        let measured = measure::validate_and_measure(
-            variant, grid, reference, tuning, bench,
-        )
-        .map(|m| {
-            result.status = m.check.status;
-            result.first_run_seconds = Some(m.first_run_seconds);
-            result.validation = Some(m.check);
-            result.timing = m.timing;
-            result.kernel_timing = m.kernel_timing;
-            result.isa = m.isa.map(|i| i.name().to_string());
-            result.work = m.work.map(WorkInfo::from);
-        });
+        let measured =
+            measure::validate_and_measure(variant, grid, reference, tuning, bench).map(|m| {
+                result.status = m.check.status;
+                result.first_run_seconds = Some(m.first_run_seconds);
+                result.validation = Some(m.check);
+                result.timing = m.timing;
+                result.kernel_timing = m.kernel_timing;
+                result.isa = m.isa.map(|i| i.name().to_string());
+                result.work = m.work.map(WorkInfo::from);
+            });
         if let Err(e) = measured {
             result.status = Status::Fail;
             result.error = Some(e.to_string());

@@ -170,7 +170,12 @@ fn make_all(
 
 /// The lab collects the cells into `flags.json` (`flags --collect`) and, where there is a
 /// report, renders it again; both land together or neither does.
-fn collect_and_render(default: &Path, dir: &Path, variants: &[String], quick: bool) -> Result<ExitCode> {
+fn collect_and_render(
+    default: &Path,
+    dir: &Path,
+    variants: &[String],
+    quick: bool,
+) -> Result<ExitCode> {
     let mut collect = vec![
         "flags".to_string(),
         "--collect".into(),
