@@ -69,7 +69,7 @@ fn a_planted_long_function_is_caught_and_tests_and_declarations_are_not() {
     // 101 lines with its `fn` line and closing brace.
     let long = format!(
         "pub(crate) fn long(\n    a: u32,\n) -> u32 {{\n{}}}\n",
-        body(98)
+        body(97)
     );
     assert_eq!(long_functions(&long), [("long".to_string(), 1, 101)]);
     let method = format!(
