@@ -2,10 +2,11 @@
 //! available variant, written to `flamegraphs/`; and `kernel-once`, the target callgrind runs.
 
 use super::out::outln;
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use clap::Args;
-use mandel_variants::{Availability, Tuning, Variant};
+use mandel_variants::{Availability, Variant};
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
@@ -21,7 +22,8 @@ pub(super) use mandel_lab_options::ProfileArgs;
 
 /// `--quick`'s sampling per variant (about 250 samples at the default frequency), and its budget
 /// for the whole stage: once it is spent, the variants left get their flamegraph without the
-/// line profile and machine code (seconds each, under valgrind), and a note saying so.
+/// line profile and machine code (one callgrind run counts them all, then each takes a fraction
+/// of a second to read and draw), and a note saying so.
 const QUICK_SECONDS: f64 = 0.25;
 const QUICK_BUDGET_SECS: f64 = 15.0;
 /// What a sampled-only variant costs beyond its sampling (preparing it, folding and drawing).
@@ -200,16 +202,28 @@ fn profile_each(
     let mut profiles = Vec::new();
     let mut failure = None;
     let started = std::time::Instant::now();
-    for (i, v) in selection.iter().enumerate() {
+    // Every variant's instruction counts from one callgrind run (one valgrind start, seconds).
+    let mut counted = HashMap::new();
+    if opts.line_level && profile::callgrind::available().is_ok() {
+        quiet
+            .bar
+            .set_message("counting instructions under callgrind");
+        match profile::line_counts::count(selection, opts.callgrind) {
+            Ok(c) => counted = c,
+            Err(e) => failure = Some(e),
+        }
+    }
+    let counting = started.elapsed().as_secs_f64();
+    for (i, v) in selection.iter().enumerate().filter(|_| failure.is_none()) {
         if quick && opts.line_level {
             // What is left must fit: the variants after this one are sampled at least.
-            let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
+            let spent = started.elapsed().as_secs_f64();
+            let per_variant = (spent - counting) / i.max(1) as f64;
             let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
-            opts.line_level =
-                i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
+            opts.line_level = i == 0 || spent + per_variant + left <= QUICK_BUDGET_SECS;
         }
         quiet.bar.set_message(format!("profiling {}", v.name));
-        match profile::profile_variant(v, opts) {
+        match profile::profile_variant(v, opts, counted.remove(v.name)) {
             Ok(p) => profiles.push(p),
             Err(e) => {
                 failure = Some(e);
@@ -423,10 +437,12 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// `mandel-lab kernel-once`: prepare and run one kernel once, nothing else; the target of the
-/// callgrind run, so the line profile counts the kernel and not the lab.
+/// `mandel-lab kernel-once`: prepare and run each named kernel once, nothing else; the target of
+/// the callgrind run, so the line profile counts the kernels and not the lab.
 #[derive(Debug, Args)]
 pub(super) struct KernelOnceArgs {
+    /// The variants, comma-separated, run one after another (callgrind dumps its counts as each
+    /// one starts: one valgrind start for every line profile).
     #[arg(long)]
     variant: String,
     #[command(flatten)]
@@ -434,12 +450,13 @@ pub(super) struct KernelOnceArgs {
 }
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
-    let variant = measurement::find_variant(&args.variant)?;
+    let variants = (args.variant.split(','))
+        .map(measurement::find_variant)
+        .collect::<Result<Vec<_>, _>>()?;
     let grid = args.problem.spec()?.build()?;
-    let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
-    let mut out = vec![0u32; grid.pixels()];
-    kernel.run(&mut out)?;
-    std::hint::black_box(&out);
+    for variant in variants {
+        profile::line_counts::mandel_lab_line_kernel(variant, &grid)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

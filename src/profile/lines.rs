@@ -4,9 +4,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use addr2line::gimli;
 use askama::Template;
 use object::{Object as _, ObjectSection as _};
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,36 @@ impl LineProfile {
 /// An address the debug info says nothing about, or one whose entry cannot be read, gets the one
 /// frame `??` at line 0, as binutils prints it: its cost lands on no line of the variant's code.
 pub fn inline_chains(binary: &Path, addrs: &[u64]) -> Result<HashMap<u64, Vec<Frame>>, LabError> {
+    // The profiling stage asks about its own binary once a variant (twice for a variant with SIMD
+    // paths): its debug info is read and indexed once, and each lookup fills the index further.
+    static LAST: Mutex<Option<(PathBuf, Context)>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if last.as_ref().is_none_or(|(p, _)| p != binary) {
+        *last = None;
+        *last = Some((binary.to_path_buf(), load(binary)?));
+    }
+    let (_, context) = last.as_ref().expect("just loaded");
+    Ok(addrs
+        .iter()
+        .map(|&addr| {
+            let frames = frames_at(context, addr).unwrap_or_default();
+            (
+                addr,
+                if frames.is_empty() {
+                    vec![unknown()]
+                } else {
+                    frames
+                },
+            )
+        })
+        .collect())
+}
+
+/// The debug info's index, over sections copied out of the binary (so it can be kept).
+type Context = addr2line::Context<gimli::EndianArcSlice<gimli::RunTimeEndian>>;
+
+/// Reads `binary`'s debug sections and indexes them.
+fn load(binary: &Path) -> Result<Context, LabError> {
     let fail = |why: String| LabError::Read {
         path: binary.to_path_buf(),
         source: std::io::Error::other(why),
@@ -78,32 +108,18 @@ pub fn inline_chains(binary: &Path, addrs: &[u64]) -> Result<HashMap<u64, Vec<Fr
         gimli::RunTimeEndian::Big
     };
     // A section the binary lacks is empty; a compressed one is inflated by `object`, or refused.
-    let sections = gimli::DwarfSections::load(|id| -> Result<Cow<'_, [u8]>, String> {
-        match file.section_by_name(id.name()) {
+    let dwarf = gimli::Dwarf::load(|id| -> Result<_, String> {
+        let bytes: Cow<'_, [u8]> = match file.section_by_name(id.name()) {
             Some(section) => section
                 .uncompressed_data()
-                .map_err(|e| format!("debug section {}: {e}", id.name())),
-            None => Ok(Cow::Borrowed(&[])),
-        }
+                .map_err(|e| format!("debug section {}: {e}", id.name()))?,
+            None => Cow::Borrowed(&[]),
+        };
+        Ok(gimli::EndianArcSlice::new(Arc::from(&*bytes), endian))
     })
     .map_err(fail)?;
-    let dwarf = sections.borrow(|section| gimli::EndianSlice::new(section, endian));
-    let context = addr2line::Context::from_dwarf(dwarf)
-        .map_err(|e| fail(format!("cannot read the debug info: {e}")))?;
-    Ok(addrs
-        .iter()
-        .map(|&addr| {
-            let frames = frames_at(&context, addr).unwrap_or_default();
-            (
-                addr,
-                if frames.is_empty() {
-                    vec![unknown()]
-                } else {
-                    frames
-                },
-            )
-        })
-        .collect())
+    addr2line::Context::from_dwarf(dwarf)
+        .map_err(|e| fail(format!("cannot read the debug info: {e}")))
 }
 
 /// The frames of one address, innermost first, each with its demangled function, file and line.

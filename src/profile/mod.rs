@@ -13,6 +13,7 @@
 pub mod callgrind;
 pub mod disasm;
 pub mod gpu;
+pub mod line_counts;
 pub mod lines;
 pub mod paths;
 pub mod sampling;
@@ -376,8 +377,9 @@ pub fn is_variant_source(file: &str) -> bool {
 /// Profiles one variant: samples it, then (where valgrind is installed) counts its instructions
 /// per line and disassembles its hot loop.
 pub fn profile_variant(
-    variant: &Variant,
+    variant: &'static Variant,
     opts: &ProfileOptions,
+    counted: Option<callgrind::Profile>,
 ) -> Result<VariantProfile, LabError> {
     let grid = opts.spec.build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
@@ -430,7 +432,7 @@ pub fn profile_variant(
     };
     match callgrind::available() {
         Ok(()) if !opts.line_level => profile.notes.push(NO_LINE_LEVEL.into()),
-        Ok(()) => line_and_machine_code(variant, opts, &mut profile)?,
+        Ok(()) => line_and_machine_code(variant, opts, counted, &mut profile)?,
         Err(why) => profile
             .notes
             .push(format!("no line profile or disassembly: {why}")),
@@ -439,29 +441,24 @@ pub fn profile_variant(
 }
 
 fn line_and_machine_code(
-    variant: &Variant,
+    variant: &'static Variant,
     opts: &ProfileOptions,
+    counted: Option<callgrind::Profile>,
     profile: &mut VariantProfile,
 ) -> Result<(), LabError> {
     let exe = std::env::current_exe().map_err(|source| LabError::Read {
         path: "/proc/self/exe".into(),
         source,
     })?;
-    let (scratch, _registered) =
-        crate::interrupt::scratch_dir().map_err(|source| LabError::Write {
-            path: std::env::temp_dir(),
-            source,
-        })?;
     let c = opts.callgrind;
-    let mut args: Vec<String> = ["kernel-once", "--variant", variant.name]
-        .map(String::from)
-        .to_vec();
-    args.extend(mandel_lab_options::ToArgv::to_argv(
-        &mandel_lab_options::ProblemArgs::from(&c),
-    ));
-    // callgrind gives addresses relative to each object's load address, which for the lab's own
-    // binary are its ELF addresses: addr2line and objdump take them as they are.
-    let measured = callgrind::run(&exe, &args, &scratch.path().join("callgrind.out"))?;
+    // Counted with the other variants where the caller ran them together, else alone.
+    let measured = match counted {
+        Some(counted) => counted,
+        None => {
+            let mut alone = line_counts::count(&[variant], c)?;
+            alone.remove(variant.name).unwrap_or_default()
+        }
+    };
     let mut addrs: Vec<u64> = measured
         .cost
         .keys()
