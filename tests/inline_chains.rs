@@ -1,14 +1,19 @@
-//! The line profile's inline chains, read in-process with the `addr2line` crate, say what binutils'
-//! `addr2line -i` says for the same addresses: frame for frame, the same file and line. Checked on
-//! this test's own binary, at addresses spread over its code (the lab's, std's and the crates').
-//! Without binutils the comparison is skipped with a message, except under CI.
+//! What a line profile is made from. Its inline chains, read in-process with the `addr2line` crate,
+//! say what binutils' `addr2line -i` says for the same addresses: frame for frame, the same file and
+//! line (checked on this test's own binary, at addresses spread over its code: the lab's, std's and
+//! the crates'). Its instruction counts come from one callgrind run for every variant, in which each
+//! variant counts what it counts alone. Without binutils or valgrind these are skipped with a
+//! message, except under CI.
+
+mod common;
 
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use mandel_lab::profile::lines::{Frame, inline_chains};
+use mandel_lab::profile::ProfileSummary;
+use mandel_lab::profile::lines::{Frame, LineProfile, inline_chains};
 use object::{Object as _, ObjectSymbol as _};
 
 /// At most this many addresses are compared: enough to cross many inlined calls, few enough to
@@ -73,6 +78,59 @@ fn a_file_that_is_not_a_binary_is_an_error_naming_it() {
     std::fs::write(&path, "not an ELF file").unwrap();
     let err = inline_chains(&path, &[0x1000]).unwrap_err().to_string();
     assert!(err.contains("notes.txt"), "{err}");
+}
+
+#[test]
+fn a_variant_counted_with_others_has_the_line_profile_it_has_alone() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "valgrind is missing");
+        println!("skip: the line profiles (valgrind not found: apt-get install valgrind)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let line_profile = |variants: &str, of: &str| -> LineProfile {
+        let out = dir.path().join(variants);
+        let args = [
+            "profile",
+            "--quick",
+            "--variants",
+            variants,
+            "--width",
+            "20",
+            "--height",
+            "20",
+        ];
+        let run = common::lab(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = std::fs::read_to_string(out.join("profile.json")).unwrap();
+        let summary: ProfileSummary = serde_json::from_str(&text).unwrap();
+        let profile = summary.variants.into_iter().find(|p| p.variant == of);
+        profile
+            .and_then(|p| p.line_profile)
+            .expect("a line profile")
+    };
+    let alone = line_profile("expanded", "expanded");
+    let together = line_profile("naive,expanded,locals", "expanded");
+    // The same lines, each run as often; the costs may differ by what the allocator does for a
+    // process that ran other kernels first (its calls' cost lands on the calling line).
+    let lines = |lp: &LineProfile| -> Vec<(String, u32, u64)> {
+        lp.lines
+            .iter()
+            .map(|l| (l.file.clone(), l.line, l.hits))
+            .collect()
+    };
+    assert_eq!(lines(&together), lines(&alone));
+    let ratio = together.kernel_cost as f64 / alone.kernel_cost as f64;
+    assert!(
+        (ratio - 1.0).abs() < 0.01,
+        "{} against {}",
+        together.kernel_cost,
+        alone.kernel_cost
+    );
 }
 
 /// Addresses spread over every function in `exe` (ELF addresses, as callgrind gives them).
