@@ -81,6 +81,7 @@ fn a_file_that_is_not_a_binary_is_an_error_naming_it() {
 }
 
 #[test]
+#[ignore = "full tier: two profiling runs under valgrind (about 15 s)"]
 fn a_variant_counted_with_others_has_the_line_profile_it_has_alone() {
     if Command::new("valgrind").arg("--version").output().is_err() {
         assert!(std::env::var_os("CI").is_none(), "valgrind is missing");
@@ -115,8 +116,8 @@ fn a_variant_counted_with_others_has_the_line_profile_it_has_alone() {
     };
     let alone = line_profile("expanded", "expanded");
     let together = line_profile("naive,expanded,locals", "expanded");
-    // The same lines, each run as often; the costs may differ by what the allocator does for a
-    // process that ran other kernels first (its calls' cost lands on the calling line).
+    // The same lines, each run as often, and the same instructions of the variant's own. What its
+    // calls out cost may differ: the allocator finds the heap where the kernels before left it.
     let lines = |lp: &LineProfile| -> Vec<(String, u32, u64)> {
         lp.lines
             .iter()
@@ -124,13 +125,8 @@ fn a_variant_counted_with_others_has_the_line_profile_it_has_alone() {
             .collect()
     };
     assert_eq!(lines(&together), lines(&alone));
-    let ratio = together.kernel_cost as f64 / alone.kernel_cost as f64;
-    assert!(
-        (ratio - 1.0).abs() < 0.01,
-        "{} against {}",
-        together.kernel_cost,
-        alone.kernel_cost
-    );
+    let own = |lp: &LineProfile| lp.kernel_cost - lp.calls_out.iter().map(|c| c.1).sum::<u64>();
+    assert_eq!(own(&together), own(&alone));
 }
 
 /// Addresses spread over every function in `exe` (ELF addresses, as callgrind gives them).

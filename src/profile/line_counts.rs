@@ -6,7 +6,9 @@
 //! The lab runs itself as `kernel-once --variant a,b,c`, which calls [`mandel_lab_line_kernel`]
 //! once per variant; callgrind dumps and zeroes its counters on each entry to it, so each dump
 //! after the first holds one variant's kernel alone (prepared, run and dropped), never the lab's
-//! start-up or another variant's work.
+//! start-up or another variant's work. The variant's own instructions are those of a run in a
+//! process of its own; a call it makes into the allocator can cost a little more or less, since
+//! the heap is where the kernels before it left it (`tests/inline_chains.rs`).
 
 use std::collections::HashMap;
 
