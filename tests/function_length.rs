@@ -109,13 +109,11 @@ fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
             i = closing(&lines, i + 1, indent).map_or(lines.len(), |end| end + 1);
             continue;
         }
-        if let Some(name) = function_name(lines[i]) {
-            if let Some(end) = body_end(&lines, i, indent) {
-                let length = end - i + 1;
-                if length > MOST_LINES {
-                    long.push((name.to_string(), i + 1, length));
-                }
-            }
+        if let Some(name) = function_name(lines[i])
+            && let Some(end) = body_end(&lines, i, indent)
+            && end - i + 1 > MOST_LINES
+        {
+            long.push((name.to_string(), i + 1, end - i + 1));
         }
         i += 1;
     }

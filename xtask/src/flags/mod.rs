@@ -192,14 +192,14 @@ fn collect_and_render(
         Ok(staged) => staged,
         Err(message) => return Ok(lab::bad_input(&message)),
     };
-    let code = lab::run(&default, &collect)?;
+    let code = lab::run(default, &collect)?;
     if code != ExitCode::SUCCESS {
         staged.say_kept(code);
         return Ok(code);
     }
     if lab::work_dir().join(reports).join("results.json").exists() {
         let code = lab::run_with(
-            &default,
+            default,
             &["report".into(), "--render-only".into()],
             Stdio::null(),
         )?;
