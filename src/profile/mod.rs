@@ -62,8 +62,9 @@ pub struct ProfileOptions {
     pub out_dir: PathBuf,
     /// The problem callgrind runs for the line profile.
     pub callgrind: GridSpec,
-    /// Whether to make the line profile and the machine code (callgrind, addr2line, objdump):
-    /// seconds a variant; `profile --quick` stops making them when its budget is spent.
+    /// Whether to make the line profile and the machine code (callgrind, the debug info, objdump):
+    /// a fraction of a second a variant once counted; `profile --quick` stops making them when its
+    /// budget is spent.
     pub line_level: bool,
 }
 
