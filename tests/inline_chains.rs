@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use mandel_lab::profile::ProfileSummary;
-use mandel_lab::profile::lines::{Frame, LineProfile, inline_chains};
+use mandel_lab::profile::lines::{Frame, inline_chains};
+use mandel_lab::profile::views::LineProfile;
 use object::{Object as _, ObjectSymbol as _};
 
 /// At most this many addresses are compared: enough to cross many inlined calls, few enough to

@@ -10,14 +10,19 @@ use serde::Serialize;
 use super::{Format, KnobTuning, ProblemSpec};
 use mandel_variants::{Tuning, Variant};
 
-use crate::breakdown::{self, Breakdown};
-use crate::limit::Limit;
-use crate::measure::RunOnce;
-use crate::measurement;
-use crate::ranks::{self, RankInfo};
-use crate::results::WorkInfo;
-use crate::validate::{self, Status, Validation};
-use crate::{Grid, GridSpec, Region, image, known, limit, measure, reference};
+use crate::measure::breakdown;
+use crate::measure::once::RunOnce;
+use crate::measure::stage;
+use crate::problem::validate;
+use crate::record::machine::Limit;
+use crate::record::measured::Breakdown;
+use crate::record::measured::{Status, Validation};
+use crate::record::ranks::{self, RankInfo};
+use crate::record::results::WorkInfo;
+use crate::{
+    Grid, GridSpec, Region, measure::limit, measure::once, problem::known, problem::reference,
+    render::image,
+};
 
 pub(super) use mandel_lab_options::RunArgs;
 
@@ -77,9 +82,9 @@ struct RunRecord<'a> {
 pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let args = &run.options;
     if let Some(path) = &args.image {
-        crate::fsutil::check_output_file("--image", path)?;
+        crate::record::write::check_output_file("--image", path)?;
     }
-    let variant = measurement::find_variant(&run.variant)?;
+    let variant = stage::find_variant(&run.variant)?;
     let spec = args.problem.spec()?;
     let outcome = measure_once(variant, spec, args.tuning.tuning())?;
     if let Some(path) = &args.image {
@@ -147,7 +152,7 @@ fn measure_once(
             );
         }
     }
-    let run = measure::run_once(variant, &grid, &tuning)?;
+    let run = once::run_once(variant, &grid, &tuning)?;
     let rank_stats: Option<Vec<RankInfo>> = mandel_variants::parallel::mpi_jobs::take_rank_stats()
         .map(|stats| stats.into_iter().map(RankInfo::from).collect());
     let reference = reference::compute(&grid.problem());

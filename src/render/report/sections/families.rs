@@ -1,0 +1,210 @@
+//! The results tables, one section per family (`group.html`): the family's story, its variants'
+//! table with links to their profiles, skip reasons, the then-and-now chart, and what belongs to
+//! the family (the lane ladder, the GPU note, the family's sweeps).
+
+use askama::Template;
+use mandel_variants::Family;
+
+use super::{Context, Extras, ProfileLinks as Profiles, Section};
+use crate::record::results::{Results, VariantResult};
+use crate::render::export::{
+    COLUMNS, Group, HEADER, Row, cells_noting_skips, format_timing, skip_reasons,
+};
+use crate::render::markup::strip_xml_decl;
+use crate::render::report::charts;
+
+/// Every family's section, in [`mandel_variants::Family::ALL`]'s order.
+pub struct Families;
+
+impl Section for Families {
+    fn name(&self) -> &'static str {
+        "families"
+    }
+
+    fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
+        let mut sections = Vec::new();
+        for g in page.groups {
+            sections.push(group_section(page.results, g, page.extras)?);
+        }
+        Ok(Some(sections.join("\n")))
+    }
+}
+
+/// `group.html`: one family's section.
+#[derive(Template)]
+#[template(path = "report/group.html")]
+struct GroupSection<'a> {
+    family: &'a str,
+    title: &'a str,
+    intro: &'static str,
+    empty: bool,
+    table: String,
+    /// `(variant names, reason)`, once per reason.
+    skipped: Vec<(String, String)>,
+    chart: Option<String>,
+    /// What follows the chart: the lane ladder, the GPU note, the family's sweeps.
+    extras: Vec<String>,
+}
+
+/// `results_table.html`: a group's variants.
+#[derive(Template)]
+#[template(path = "report/results_table.html")]
+struct ResultsTable {
+    header: [&'static str; COLUMNS],
+    with_profiles: bool,
+    rows: Vec<ResultRow>,
+}
+
+struct ResultRow {
+    class: &'static str,
+    variant: String,
+    cells: [String; COLUMNS],
+    /// `(href, label)`: flamegraph, lines, machine code.
+    links: Vec<(String, &'static str)>,
+}
+
+/// `gpu.html`: why no GPU ran, or the GPU variants' kernels beside their whole runs.
+#[derive(Template)]
+#[template(path = "report/gpu.html")]
+struct GpuNote {
+    no_gpu: Option<String>,
+    /// What is proved without a GPU ([`mandel_variants::gpu::PROVED_WITHOUT_A_GPU`]).
+    proved: &'static str,
+    /// `(variant, whole run, kernels alone, kernel share)`.
+    rows: Vec<(String, String, String, String)>,
+}
+
+/// What the tutorial's story says each group is about (the registry's [`Family::intro`]).
+fn group_intro(family: &str) -> &'static str {
+    Family::parse(family).map_or("", Family::intro)
+}
+
+/// One family's section: its table, skip reasons, chart, and what belongs to it.
+fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<String, String> {
+    let mut section = GroupSection {
+        family: g.family,
+        title: g.title,
+        intro: group_intro(g.family),
+        empty: g.rows.is_empty(),
+        table: String::new(),
+        skipped: Vec::new(),
+        chart: None,
+        extras: Vec::new(),
+    };
+    if !section.empty {
+        section.table = results_table(&g.rows, extras.profiles)?;
+        let gpu = GpuNote::new(results, g.family);
+        // The GPU note says why when no GPU was found; otherwise each reason is said once here.
+        if gpu.no_gpu.is_none() {
+            section.skipped = skip_reasons(&g.rows)
+                .into_iter()
+                .map(|(why, names)| (names.join(", "), why.to_string()))
+                .collect();
+        }
+        section.chart = charts::then_and_now(g.title, &charts::group_bars(g))?
+            .map(|svg| strip_xml_decl(&svg).to_string());
+        if g.family == "simd" {
+            section.extras.push(super::limit::ladder_section(results));
+        }
+        section
+            .extras
+            .push(gpu.render().map_err(|e| e.to_string())?);
+        section
+            .extras
+            .extend(super::hosts::hosts_note(results, g.family)?);
+        for sw in extras.sweeps {
+            if sw.axis().family() == Some(g.family) {
+                section.extras.push(super::sweeps::sweep_section(sw)?);
+            }
+        }
+    }
+    section.render().map_err(|e| e.to_string())
+}
+
+fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
+    let rows = rows
+        .iter()
+        .map(|row| ResultRow {
+            class: match row.status.as_str() {
+                "OK" if row.noisy => "ok noisy",
+                "OK" => "ok",
+                "FAIL" => "fail",
+                "SKIP" => "skip",
+                _ => "approx",
+            },
+            variant: row.variant.clone(),
+            cells: cells_noting_skips(row),
+            links: profiles.map_or(Vec::new(), |p| {
+                let mut links = profile_links(p, &row.variant);
+                links.extend(gpu_code_link(p, &row.variant));
+                links
+            }),
+        })
+        .collect();
+    ResultsTable {
+        header: HEADER,
+        with_profiles: profiles.is_some(),
+        rows,
+    }
+    .render()
+    .map_err(|e| e.to_string())
+}
+
+/// Links to a variant's flamegraph, line profile and disassembly, where they exist; for a profile
+/// made for another problem, last a link to the Profiles section's note saying which.
+pub(super) fn profile_links(p: Profiles<'_>, variant: &str) -> Vec<(String, &'static str)> {
+    let Some(v) = p.summary.variant(variant) else {
+        return Vec::new();
+    };
+    let mut links = vec![(format!("{}/{}", p.base, v.flamegraph), "flamegraph")];
+    if let Some(page) = &v.line_profile_page {
+        links.push((format!("{}/{page}", p.base), "lines"));
+    }
+    if let Some(page) = &v.hot_loop_page {
+        links.push((format!("{}/{page}", p.base), "machine code"));
+    }
+    if p.other_problem(v).is_some() {
+        links.push((
+            format!("#profile-{}", v.variant),
+            "made for another problem",
+        ));
+    }
+    links
+}
+
+/// The link to a GPU variant's machine code, where it was made.
+fn gpu_code_link(p: Profiles<'_>, variant: &str) -> Option<(String, &'static str)> {
+    let g = p.summary.gpu.iter().find(|g| g.variant == variant)?;
+    Some((format!("{}/{}", p.base, g.page), "machine code"))
+}
+
+impl GpuNote {
+    /// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs;
+    /// empty outside the GPU family.
+    fn new(results: &Results, family: &str) -> GpuNote {
+        let gpu: Vec<&VariantResult> = results
+            .variants
+            .iter()
+            .filter(|v| family == "gpu" && v.info.family == "gpu")
+            .collect();
+        let no_gpu = (!gpu.is_empty() && gpu.iter().all(|v| !v.info.available))
+            .then(|| gpu[0].info.unavailable_reason.clone().unwrap_or_default());
+        let rows = gpu
+            .iter()
+            .filter_map(|v| {
+                let (whole, kernels) = (v.timing.as_ref()?, v.kernel_timing.as_ref()?);
+                Some((
+                    v.info.name.clone(),
+                    format_timing(Some(whole)),
+                    format_timing(Some(kernels)),
+                    format!("{:.0}%", 100.0 * kernels.median / whole.median),
+                ))
+            })
+            .collect();
+        GpuNote {
+            no_gpu,
+            proved: mandel_variants::gpu::PROVED_WITHOUT_A_GPU,
+            rows,
+        }
+    }
+}
