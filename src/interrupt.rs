@@ -3,7 +3,7 @@
 //! Results are written through a temporary file and a rename ([`crate::record::write::atomic_write`]),
 //! so a reader only ever sees a whole old or a whole new file, whatever kills the process. What is
 //! left to clean up is the lab's own litter: those temporary files, the scratch folders of the
-//! profiler, and the tools it runs (valgrind, objdump, addr2line, the Python peers). Each registers
+//! profiler, and the tools it runs (valgrind, objdump, the Python peers). Each registers
 //! here while it exists, and on SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`, a closed terminal, or
 //! `cargo xtask` passing its own interruption on) the handler kills the tools, removes the files
 //! and folders, and exits with 130 after one line. A tool that starts processes of its own (a

@@ -64,6 +64,17 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let results = results?;
     crate::record::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
+    print_results(&results, &args.out)?;
+    Ok(super::exit_code_for_statuses(
+        results.peers.iter().map(|r| r.status),
+    ))
+}
+
+/// The peers' table, the reason for each one that did not pass, and where they were written.
+fn print_results(
+    results: &peers::PeerResults,
+    out: &std::path::Path,
+) -> Result<(), super::out::StdoutError> {
     let p = &results.problem;
     outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \
@@ -119,9 +130,6 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     }
     outln!(
         "Written to {}; `cargo xtask report` (or --render-only) shows them beside 2011 and Rust.",
-        args.out.join(peers::JSON_FILE).display()
-    )?;
-    Ok(super::exit_code_for_statuses(
-        results.peers.iter().map(|r| r.status),
-    ))
+        out.join(peers::JSON_FILE).display()
+    )
 }

@@ -2,10 +2,11 @@
 //! available variant, written to `flamegraphs/`; and `kernel-once`, the target callgrind runs.
 
 use super::out::outln;
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use clap::Args;
-use mandel_variants::{Availability, Tuning, Variant};
+use mandel_variants::{Availability, Variant};
 use tabled::builder::Builder;
 
 use super::progress::Quiet;
@@ -20,9 +21,14 @@ pub(super) use mandel_lab_options::ProfileArgs;
 
 /// `--quick`'s sampling per variant (about 250 samples at the default frequency), and its budget
 /// for the whole stage: once it is spent, the variants left get their flamegraph without the
-/// line profile and machine code (seconds each, under valgrind), and a note saying so.
+/// line profile and machine code (one callgrind run counts them all, then each takes a fraction
+/// of a second to read and draw), and a note saying so.
 const QUICK_SECONDS: f64 = 0.25;
-const QUICK_BUDGET_SECS: f64 = 15.0;
+/// Measured on a shared 2-core machine at load 10 (2026-12-07), the whole stage with every CPU
+/// variant line-profiled took 22.5 s: about 6 s the one callgrind run for all 17, 7 s their sampling,
+/// and 9.5 s reading and drawing their line profiles and machine code (0.4 s each, plus 3 s for
+/// one whole-binary listing of the SIMD paths).
+const QUICK_BUDGET_SECS: f64 = 25.0;
 /// What a sampled-only variant costs beyond its sampling (preparing it, folding and drawing).
 const QUICK_SAMPLED_OVERHEAD_SECS: f64 = 0.2;
 
@@ -58,57 +64,8 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     } else {
         args.seconds
     };
-    crate::measure::criterion::check_seconds("--seconds", seconds)?;
-    // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
-    // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
-    if !(1..=MAX_FREQUENCY).contains(&args.frequency) {
-        return Err(LabError::bad_input(format!(
-            "--frequency {}: must be from 1 to {MAX_FREQUENCY} Hz",
-            args.frequency
-        ))
-        .into());
-    }
-    // Too few expected samples would end, after files were written, in "no samples": refused
-    // here instead, before anything is written. The margin covers a machine so busy that the
-    // kernel gets a quarter of a core.
-    let expected = seconds * f64::from(args.frequency);
-    if expected < MIN_EXPECTED_SAMPLES {
-        return Err(LabError::bad_input(format!(
-            "--seconds {seconds} at --frequency {} Hz gives about {expected:.0} samples per \
-             variant; pprof needs at least {MIN_EXPECTED_SAMPLES}: raise --seconds or --frequency",
-            args.frequency
-        ))
-        .into());
-    }
-    // The variants the report measured: one this build cannot run (`mpi`, measured under
-    // mpirun by the same `cargo xtask report`) is noted as measured there, never as skipped.
-    let mut in_report = Vec::new();
-    let spec = match &args.problem_from {
-        Some(_) if args.problem.is_explicit() => {
-            return Err(LabError::bad_input(
-                "--problem-from takes the problem from a report's results: give it without \
-                 --width, --height, --maxiter or --region",
-            )
-            .into());
-        }
-        Some(path) => {
-            let results = crate::record::results::Results::load(path)?;
-            in_report = (results.variants.iter())
-                .filter(|v| v.status != crate::record::measured::Status::Skip)
-                .map(|v| v.info.name.clone())
-                .collect();
-            results.problem.spec()
-        }
-        None => {
-            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER);
-            if let Some(note) =
-                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
-            {
-                eprintln!("{note}.");
-            }
-            spec
-        }
-    };
+    check_sampling(seconds, args.frequency)?;
+    let (spec, in_report) = problem(&args)?;
     // Without a problem of its own, the profiles are of the report whose page links them.
     let (spec, chosen) = match report_problem(&args) {
         Some((report, why)) => (report.unwrap_or(spec), Some(why)),
@@ -149,45 +106,8 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
         gpu,
         ..
     } = selection;
-    let steps = selection.len() + gpu.len();
-    let quiet = Quiet::start(&args.out.join("profile.log"), steps as u64)?;
-    let mut profiles = Vec::new();
-    let mut failure = None;
-    let started = std::time::Instant::now();
-    for (i, v) in selection.iter().enumerate() {
-        if args.quick && opts.line_level {
-            // What is left must fit: the variants after this one are sampled at least.
-            let per_variant = started.elapsed().as_secs_f64() / i.max(1) as f64;
-            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
-            opts.line_level =
-                i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
-        }
-        quiet.message(format!("profiling {}", v.name));
-        match profile::profile_variant(v, &opts) {
-            Ok(p) => profiles.push(p),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        quiet.inc();
-    }
-    let mut gpu_profiles = Vec::new();
-    for code in gpu.iter().filter(|_| failure.is_none()) {
-        quiet.message(format!("compiling {}'s kernels", code.variant.name));
-        match profile::gpu::profile_gpu(code, staging.dir()) {
-            Ok(p) => gpu_profiles.push(p),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        quiet.inc();
-    }
-    quiet.finish();
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
+    let (profiles, gpu_profiles) =
+        profile_each(&selection, &gpu, &mut opts, args.quick, &args.out)?;
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
         generated_at: crate::record::units::now_rfc3339(),
@@ -213,6 +133,126 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     }
     outln!("Profiles written to {}/", named.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a sampling that pprof cannot make, or that would give too few samples per variant.
+fn check_sampling(seconds: f64, frequency: i32) -> Result<(), LabError> {
+    crate::measure::criterion::check_seconds("--seconds", seconds)?;
+    // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
+    // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
+    if !(1..=MAX_FREQUENCY).contains(&frequency) {
+        return Err(LabError::bad_input(format!(
+            "--frequency {}: must be from 1 to {MAX_FREQUENCY} Hz",
+            frequency
+        )));
+    }
+    // Too few expected samples would end, after files were written, in "no samples": refused
+    // here instead, before anything is written. The margin covers a machine so busy that the
+    // kernel gets a quarter of a core.
+    let expected = seconds * f64::from(frequency);
+    if expected < MIN_EXPECTED_SAMPLES {
+        return Err(LabError::bad_input(format!(
+            "--seconds {seconds} at --frequency {} Hz gives about {expected:.0} samples per \
+             variant; pprof needs at least {MIN_EXPECTED_SAMPLES}: raise --seconds or --frequency",
+            frequency
+        )));
+    }
+    Ok(())
+}
+
+/// The problem `profile` samples, from `--problem-from` or the command line, and the variants
+/// the report measured: one this build cannot run (`mpi`, measured under mpirun by the same
+/// `cargo xtask report`) is noted as measured there, never as skipped.
+fn problem(args: &ProfileArgs) -> anyhow::Result<(crate::GridSpec, Vec<String>)> {
+    match &args.problem_from {
+        Some(_) if args.problem.is_explicit() => Err(LabError::bad_input(
+            "--problem-from takes the problem from a report's results: give it without \
+             --width, --height, --maxiter or --region",
+        )
+        .into()),
+        Some(path) => {
+            let results = crate::record::results::Results::load(path)?;
+            let in_report = (results.variants.iter())
+                .filter(|v| v.status != crate::record::measured::Status::Skip)
+                .map(|v| v.info.name.clone())
+                .collect();
+            Ok((results.problem.spec(), in_report))
+        }
+        None => {
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER);
+            if let Some(note) =
+                (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
+            {
+                eprintln!("{note}.");
+            }
+            Ok((spec, Vec::new()))
+        }
+    }
+}
+
+/// Profiles every sampled variant, then shows every GPU variant's machine code, with a progress
+/// bar (its log in `out`). Under `--quick`, a variant gets its line profile and machine code
+/// while what is left of the budget still fits the variants after it, sampled at least.
+fn profile_each(
+    selection: &[&'static Variant],
+    gpu: &[mandel_variants::gpu::code::GpuCode],
+    opts: &mut ProfileOptions,
+    quick: bool,
+    out: &std::path::Path,
+) -> anyhow::Result<(
+    Vec<profile::VariantProfile>,
+    Vec<profile::views::GpuProfile>,
+)> {
+    let steps = selection.len() + gpu.len();
+    let quiet = Quiet::start(&out.join("profile.log"), steps as u64)?;
+    let mut profiles = Vec::new();
+    let mut failure = None;
+    let started = std::time::Instant::now();
+    // Every variant's instruction counts from one callgrind run (one valgrind start, seconds).
+    let mut counted = HashMap::new();
+    if opts.line_level && profile::callgrind::available().is_ok() {
+        quiet.message("counting instructions under callgrind");
+        match profile::line_counts::count(selection, opts.callgrind) {
+            Ok(c) => counted = c,
+            Err(e) => failure = Some(e),
+        }
+    }
+    let counting = started.elapsed().as_secs_f64();
+    for (i, v) in selection.iter().enumerate().filter(|_| failure.is_none()) {
+        if quick && opts.line_level {
+            // What is left must fit: the variants after this one are sampled at least.
+            let spent = started.elapsed().as_secs_f64();
+            let per_variant = (spent - counting) / i.max(1) as f64;
+            let left = (selection.len() - i) as f64 * (QUICK_SECONDS + QUICK_SAMPLED_OVERHEAD_SECS);
+            opts.line_level = i == 0 || spent + per_variant + left <= QUICK_BUDGET_SECS;
+        }
+        quiet.message(format!("profiling {}", v.name));
+        match profile::profile_variant(v, opts, counted.remove(v.name)) {
+            Ok(p) => profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.inc();
+    }
+    let mut gpu_profiles = Vec::new();
+    for code in gpu.iter().filter(|_| failure.is_none()) {
+        quiet.message(format!("compiling {}'s kernels", code.variant.name));
+        match profile::gpu::profile_gpu(code, &opts.out_dir) {
+            Ok(p) => gpu_profiles.push(p),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        quiet.inc();
+    }
+    quiet.finish();
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok((profiles, gpu_profiles)),
+    }
 }
 
 /// Where `profile` was given no problem of its own (no `--problem-from`, size, maxiter or
@@ -396,10 +436,12 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// `mandel-lab kernel-once`: prepare and run one kernel once, nothing else; the target of the
-/// callgrind run, so the line profile counts the kernel and not the lab.
+/// `mandel-lab kernel-once`: prepare and run each named kernel once, nothing else; the target of
+/// the callgrind run, so the line profile counts the kernels and not the lab.
 #[derive(Debug, Args)]
 pub(super) struct KernelOnceArgs {
+    /// The variants, comma-separated, run one after another (callgrind dumps its counts as each
+    /// one starts: one valgrind start for every line profile).
     #[arg(long)]
     variant: String,
     #[command(flatten)]
@@ -407,12 +449,13 @@ pub(super) struct KernelOnceArgs {
 }
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
-    let variant = stage::find_variant(&args.variant)?;
+    let variants = (args.variant.split(','))
+        .map(stage::find_variant)
+        .collect::<Result<Vec<_>, _>>()?;
     let grid = args.problem.spec().build()?;
-    let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
-    let mut out = vec![0u32; grid.pixels()];
-    kernel.run(&mut out)?;
-    std::hint::black_box(&out);
+    for variant in variants {
+        profile::line_counts::mandel_lab_line_kernel(variant, &grid)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,21 +1,27 @@
 //! `mandel-lab run`: one variant, once, timed like the tutorial timed it.
 
 use super::out::outln;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
+use mandel_variants::{Tuning, Variant};
+
 use crate::measure::breakdown;
+use crate::measure::once::RunOnce;
 use crate::measure::stage;
 use crate::problem::validate;
+use crate::record::machine::Limit;
 use crate::record::measured::Breakdown;
 use crate::record::measured::{Status, Validation};
 use crate::record::ranks::{self, RankInfo};
 use crate::record::results::WorkInfo;
 use crate::{
-    Region, measure::limit, measure::once, problem::known, problem::reference, render::image,
+    Grid, GridSpec, Region, measure::limit, measure::once, problem::known, problem::reference,
+    render::image,
 };
 
 pub(super) use mandel_lab_options::RunArgs;
@@ -74,16 +80,62 @@ struct RunRecord<'a> {
 }
 
 pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
-    let variant = &run.variant;
     let args = &run.options;
     if let Some(path) = &args.image {
         crate::record::write::check_output_file("--image", path)?;
     }
-    let variant = stage::find_variant(variant)?;
+    let variant = stage::find_variant(&run.variant)?;
     let spec = args.problem.spec();
+    let outcome = measure_once(variant, spec, args.tuning.tuning())?;
+    if let Some(path) = &args.image {
+        image::write_png(
+            path,
+            &outcome.run.counts,
+            outcome.grid.columns(),
+            spec.maxiter,
+        )
+        .with_context(|| format!("cannot write the image {}", path.display()))?;
+    }
+    match args.format {
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&outcome.record())?)?,
+        Format::Text => print_text(&outcome, args.image.as_deref())?,
+    }
+    Ok(super::exit_code_for_statuses(std::iter::once(
+        outcome.check.status,
+    )))
+}
+
+/// One run of a variant and everything said about it: its validation, its throughput against
+/// this machine's limit, and a staged kernel's breakdown.
+struct Outcome {
+    variant: &'static Variant,
+    spec: GridSpec,
+    grid: Grid,
+    tuning: Tuning,
+    run: RunOnce,
+    /// The `mpi` variant's ranks.
+    rank_stats: Option<Vec<RankInfo>>,
+    reference_iterations: u64,
+    limit: Limit,
+    /// The inner iterations the variant executed.
+    executed: u64,
+    throughput: Option<f64>,
+    equivalent: Option<f64>,
+    cores: Option<usize>,
+    share: Option<f64>,
+    check: Validation,
+    breakdown: Option<Breakdown>,
+    known_sum: Option<u64>,
+}
+
+/// Runs `variant` once on `spec` and reads the run against the reference and the limit; a
+/// variant that cannot run here is refused before any note.
+fn measure_once(
+    variant: &'static Variant,
+    spec: GridSpec,
+    tuning: Tuning,
+) -> anyhow::Result<Outcome> {
     let grid = spec.build()?;
-    let tuning = args.tuning.tuning();
-    // Refused before any note, so that a variant that cannot run here is one line.
     if let mandel_variants::Availability::Unavailable(why) = variant.availability() {
         return Err(mandel_variants::VariantError::Unavailable {
             variant: variant.name,
@@ -119,148 +171,182 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let check: Validation = validate::check(&run.counts, &reference, variant.exactness);
     let iterations = (executed, reference.inner_iterations);
     let breakdown = breakdown::measure(variant, &grid, &tuning, iterations)?;
-    if let Some(path) = &args.image {
-        image::write_png(path, &run.counts, grid.columns(), spec.maxiter)
-            .with_context(|| format!("cannot write the image {}", path.display()))?;
-    }
-    let known_sum = known::lookup(&spec).map(|k| k.validation_sum);
-    match args.format {
-        Format::Json => {
-            let record = RunRecord {
-                variant: variant.name,
-                family: variant.family,
-                region: spec.region,
-                width: spec.width,
-                height: spec.height,
-                columns: grid.columns(),
-                rows: grid.rows(),
-                pixels: grid.pixels(),
-                maxiter: spec.maxiter,
-                validation_sum: check.validation_sum,
-                expected_sum: check.expected_sum,
-                known_sum,
-                mismatched_pixels: check.mismatched_pixels,
-                status: check.status,
-                seconds: run.seconds,
-                kernel_seconds: run.kernel_seconds,
-                chunk: tuning.chunk,
-                chunks: tuning.chunks,
-                threads: tuning.threads,
-                ranks: rank_stats,
-                isa: run.isa,
-                lanes: run.isa.map(|i| i.lanes()),
-                throughput_g_per_s: throughput,
-                executed_iterations: executed,
-                reference_iterations: reference.inner_iterations,
-                equivalent_g_per_s: equivalent,
-                work: run.work.map(WorkInfo::from),
-                breakdown,
-                cores,
-                limit_g_per_s: limit.per_core(),
-                limit_share: share,
-            };
-            outln!("{}", serde_json::to_string_pretty(&record)?)?;
-        }
-        Format::Text => {
-            outln!("Variant: {} ({})", variant.name, variant.analogue)?;
-            outln!(
-                "Grid: {} x {} pixels (asked {} x {}), maxiter {}, region {}",
-                grid.columns(),
-                grid.rows(),
-                spec.width,
-                spec.height,
-                spec.maxiter,
-                spec.region
-            )?;
-            outln!("Total elements: {}", grid.pixels())?;
-            let knobs: Vec<String> = [
-                ("--chunk", tuning.chunk),
-                ("--chunks", tuning.chunks),
-                ("--threads", tuning.threads),
-            ]
-            .into_iter()
-            .filter_map(|(flag, value)| value.map(|v| format!("{flag} {v}")))
-            .collect();
-            if !knobs.is_empty() {
-                outln!("Tuning: {}", knobs.join(" "))?;
-            }
-            if let Some(isa) = run.isa {
-                outln!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes())?;
-            }
-            if let Some(stats) = &rank_stats {
-                let hosts = ranks::per_host(stats).len();
-                outln!(
-                    "MPI ranks: {} on {hosts} host{} (rank 0 serves the work units and computes \
-                     too); per rank, as ParallelPython's job statistics:",
-                    stats.len(),
-                    if hosts == 1 { "" } else { "s" }
-                )?;
-                for line in ranks::table(stats) {
-                    outln!("{line}")?;
-                }
-            }
-            outln!("calculate_z took {:.6} seconds", run.seconds)?;
-            if let Some(k) = run.kernel_seconds {
-                outln!(
-                    "  of which the kernels alone (device events): {k:.6} seconds; the rest is \
-                     conversion and transfers (a first run includes the GPU's warm-up)"
-                )?;
-            }
-            if let Some(t) = throughput {
-                let against = match (share, limit.best(), cores) {
-                    (Some(share), Some(best), Some(cores)) => format!(
-                        "; {:.1}% of this machine's limit ({:.2} G/s per core on {}, x {cores} core{})",
-                        100.0 * share,
-                        best.g_iterations_per_s,
-                        best.isa,
-                        if cores == 1 { "" } else { "s" }
-                    ),
-                    _ => String::new(),
-                };
-                outln!("Throughput: {t:.3} G iterations/s ({executed} inner iterations){against}")?;
-            }
-            if let Some(w) = run.work {
-                outln!(
-                    "Work: {executed} of the reference's {} inner iterations executed ({:.1}x \
-                     fewer); reference-equivalent {:.3} G iterations/s",
-                    reference.inner_iterations,
-                    reference.inner_iterations as f64 / executed.max(1) as f64,
-                    equivalent.unwrap_or(0.0)
-                )?;
-                outln!(
-                    "Pixels decided: {} by escape, {} at maxiter, {} by the cardioid and bulb \
-                     test, {} by a repeated orbit",
-                    w.escaped,
-                    w.at_maxiter,
-                    w.bulb,
-                    w.cycle
-                )?;
-            }
-            if let Some(b) = &breakdown {
-                print_breakdown(b, run.seconds)?;
-            }
-            outln!(
-                "Total sum of elements (for validation): {}",
-                check.validation_sum
-            )?;
-            let against = match known_sum {
-                Some(k) => format!("the tutorial's answer is {k}"),
-                None => format!("the reference sum is {}", check.expected_sum),
-            };
-            match check.status {
-                Status::Ok => outln!("Validation: OK, identical to the reference ({against})")?,
-                status => outln!(
-                    "Validation: {}, {} pixels differ from the reference ({against})",
-                    status.label(),
-                    check.mismatched_pixels
-                )?,
-            }
-            if let Some(path) = &args.image {
-                outln!("Image written to {}", path.display())?;
-            }
+    Ok(Outcome {
+        variant,
+        spec,
+        grid,
+        tuning,
+        run,
+        rank_stats,
+        reference_iterations: reference.inner_iterations,
+        limit,
+        executed,
+        throughput,
+        equivalent,
+        cores,
+        share,
+        check,
+        breakdown,
+        known_sum: known::lookup(&spec).map(|k| k.validation_sum),
+    })
+}
+
+impl Outcome {
+    /// The run as `--format json` writes it.
+    fn record(&self) -> RunRecord<'_> {
+        let (spec, grid, tuning, run, check) =
+            (&self.spec, &self.grid, &self.tuning, &self.run, &self.check);
+        RunRecord {
+            variant: self.variant.name,
+            family: self.variant.family,
+            region: spec.region,
+            width: spec.width,
+            height: spec.height,
+            columns: grid.columns(),
+            rows: grid.rows(),
+            pixels: grid.pixels(),
+            maxiter: spec.maxiter,
+            validation_sum: check.validation_sum,
+            expected_sum: check.expected_sum,
+            known_sum: self.known_sum,
+            mismatched_pixels: check.mismatched_pixels,
+            status: check.status,
+            seconds: run.seconds,
+            kernel_seconds: run.kernel_seconds,
+            chunk: tuning.chunk,
+            chunks: tuning.chunks,
+            threads: tuning.threads,
+            ranks: self.rank_stats.clone(),
+            isa: run.isa,
+            lanes: run.isa.map(|i| i.lanes()),
+            throughput_g_per_s: self.throughput,
+            executed_iterations: self.executed,
+            reference_iterations: self.reference_iterations,
+            equivalent_g_per_s: self.equivalent,
+            work: run.work.map(WorkInfo::from),
+            breakdown: self.breakdown.clone(),
+            cores: self.cores,
+            limit_g_per_s: self.limit.per_core(),
+            limit_share: self.share,
         }
     }
-    Ok(super::exit_code_for_statuses(std::iter::once(check.status)))
+}
+
+/// The run as text: the problem, the tuning and path, the time, the throughput and work, the
+/// breakdown and the validation.
+fn print_text(o: &Outcome, image: Option<&Path>) -> Result<(), super::out::StdoutError> {
+    let (spec, grid, run) = (&o.spec, &o.grid, &o.run);
+    outln!("Variant: {} ({})", o.variant.name, o.variant.analogue)?;
+    outln!(
+        "Grid: {} x {} pixels (asked {} x {}), maxiter {}, region {}",
+        grid.columns(),
+        grid.rows(),
+        spec.width,
+        spec.height,
+        spec.maxiter,
+        spec.region
+    )?;
+    outln!("Total elements: {}", grid.pixels())?;
+    let knobs: Vec<String> = [
+        ("--chunk", o.tuning.chunk),
+        ("--chunks", o.tuning.chunks),
+        ("--threads", o.tuning.threads),
+    ]
+    .into_iter()
+    .filter_map(|(flag, value)| value.map(|v| format!("{flag} {v}")))
+    .collect();
+    if !knobs.is_empty() {
+        outln!("Tuning: {}", knobs.join(" "))?;
+    }
+    if let Some(isa) = run.isa {
+        outln!("SIMD path: {isa} ({} f64 lanes per vector)", isa.lanes())?;
+    }
+    if let Some(stats) = &o.rank_stats {
+        let hosts = ranks::per_host(stats).len();
+        outln!(
+            "MPI ranks: {} on {hosts} host{} (rank 0 serves the work units and computes \
+             too); per rank, as ParallelPython's job statistics:",
+            stats.len(),
+            if hosts == 1 { "" } else { "s" }
+        )?;
+        for line in ranks::table(stats) {
+            outln!("{line}")?;
+        }
+    }
+    outln!("calculate_z took {:.6} seconds", run.seconds)?;
+    if let Some(k) = run.kernel_seconds {
+        outln!(
+            "  of which the kernels alone (device events): {k:.6} seconds; the rest is \
+             conversion and transfers (a first run includes the GPU's warm-up)"
+        )?;
+    }
+    print_work(o)?;
+    if let Some(b) = &o.breakdown {
+        print_breakdown(b, run.seconds)?;
+    }
+    print_validation(o)?;
+    if let Some(path) = image {
+        outln!("Image written to {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// The throughput against this machine's limit and, for a variant that skips work, what it
+/// executed and what decided its pixels.
+fn print_work(o: &Outcome) -> Result<(), super::out::StdoutError> {
+    let executed = o.executed;
+    if let Some(t) = o.throughput {
+        let against = match (o.share, o.limit.best(), o.cores) {
+            (Some(share), Some(best), Some(cores)) => format!(
+                "; {:.1}% of this machine's limit ({:.2} G/s per core on {}, x {cores} core{})",
+                100.0 * share,
+                best.g_iterations_per_s,
+                best.isa,
+                if cores == 1 { "" } else { "s" }
+            ),
+            _ => String::new(),
+        };
+        outln!("Throughput: {t:.3} G iterations/s ({executed} inner iterations){against}")?;
+    }
+    if let Some(w) = o.run.work {
+        outln!(
+            "Work: {executed} of the reference's {} inner iterations executed ({:.1}x \
+             fewer); reference-equivalent {:.3} G iterations/s",
+            o.reference_iterations,
+            o.reference_iterations as f64 / executed.max(1) as f64,
+            o.equivalent.unwrap_or(0.0)
+        )?;
+        outln!(
+            "Pixels decided: {} by escape, {} at maxiter, {} by the cardioid and bulb \
+             test, {} by a repeated orbit",
+            w.escaped,
+            w.at_maxiter,
+            w.bulb,
+            w.cycle
+        )?;
+    }
+    Ok(())
+}
+
+/// The validation sum and how the run compares with the reference (and the tutorial's answer).
+fn print_validation(o: &Outcome) -> Result<(), super::out::StdoutError> {
+    let check = &o.check;
+    outln!(
+        "Total sum of elements (for validation): {}",
+        check.validation_sum
+    )?;
+    let against = match o.known_sum {
+        Some(k) => format!("the tutorial's answer is {k}"),
+        None => format!("the reference sum is {}", check.expected_sum),
+    };
+    match check.status {
+        Status::Ok => outln!("Validation: OK, identical to the reference ({against})"),
+        status => outln!(
+            "Validation: {}, {} pixels differ from the reference ({against})",
+            status.label(),
+            check.mismatched_pixels
+        ),
+    }
 }
 
 /// The parts of a staged kernel's run and its ideal, as `run` prints them.

@@ -123,61 +123,21 @@ pub fn measure_all(
     let mut variants = Vec::with_capacity(runs.len());
     for (variant, tuning) in runs {
         let id = bench_id(variant.name, &tuning);
-        let mut result = VariantResult {
-            info: VariantInfo::new(variant),
-            tuning: TuningInfo::from(&tuning),
-            status: Status::Skip,
-            validation: None,
-            first_run_seconds: None,
-            timing: None,
-            kernel_timing: None,
-            isa: None,
-            speedup_vs_naive: None,
-            error: None,
-            work: None,
-            ranks: None,
-            breakdown: None,
-            account: None,
-        };
-        if result.info.available {
-            let bench = opts.bench.as_ref().map(|settings| once::Bench {
-                settings,
-                group: &group,
-                id: &id,
-                dir: &criterion_dir,
-            });
-            progress(match bench {
-                Some(_) => Step::Measuring(variant.name),
-                None => Step::Validating(variant.name),
-            });
-            let counting = crate::measure::counters::Counting::start(&opts.counters);
-            let measured = once::validate_and_measure(variant, &grid, &reference, &tuning, bench);
-            result.account = Some(counting.finish());
-            let measured = measured.map(|m| {
-                result.status = m.check.status;
-                result.first_run_seconds = Some(m.first_run_seconds);
-                result.validation = Some(m.check);
-                result.timing = m.timing;
-                result.kernel_timing = m.kernel_timing;
-                result.isa = m.isa;
-                result.work = m.work.map(WorkInfo::from);
-            });
-            if let Err(e) = measured {
-                result.status = Status::Fail;
-                result.error = Some(e.to_string());
-            } else if let Some(w) = result.work.filter(|_| result.status != Status::Fail) {
-                // Where the time of a staged kernel goes; a failure here costs the table only.
-                let iterations = (w.executed, reference.inner_iterations);
-                result.breakdown =
-                    crate::measure::breakdown::measure(variant, &grid, &tuning, iterations)
-                        .ok()
-                        .flatten();
-            }
-            // Only the `mpi` variant's runs leave rank statistics behind, and they are taken
-            // here, after its last run, so that no other variant's result can carry them.
-            result.ranks = mpi_jobs::take_rank_stats()
-                .map(|ranks| ranks.into_iter().map(RankInfo::from).collect());
-        }
+        let bench = opts.bench.as_ref().map(|settings| once::Bench {
+            settings,
+            group: &group,
+            id: &id,
+            dir: &criterion_dir,
+        });
+        let result = measure_one(
+            variant,
+            &tuning,
+            &grid,
+            &reference,
+            bench,
+            &opts.counters,
+            &mut progress,
+        );
         progress(Step::Done(variant.name));
         variants.push(result);
     }
@@ -213,6 +173,69 @@ pub fn measure_all(
         work: work_picture,
     };
     Ok((results, pictures))
+}
+
+/// One variant's result: skipped where it cannot run here, else validated against `reference`
+/// and, with a `bench`, measured under criterion; a staged kernel's breakdown where it passes.
+fn measure_one(
+    variant: &'static Variant,
+    tuning: &Tuning,
+    grid: &Grid,
+    reference: &reference::Reference,
+    bench: Option<once::Bench<'_>>,
+    counters: &crate::measure::counters::Support,
+    progress: &mut impl FnMut(Step<'_>),
+) -> VariantResult {
+    let mut result = VariantResult {
+        info: VariantInfo::new(variant),
+        tuning: TuningInfo::from(tuning),
+        status: Status::Skip,
+        validation: None,
+        first_run_seconds: None,
+        timing: None,
+        kernel_timing: None,
+        isa: None,
+        speedup_vs_naive: None,
+        error: None,
+        work: None,
+        ranks: None,
+        breakdown: None,
+        account: None,
+    };
+    if result.info.available {
+        progress(match bench {
+            Some(_) => Step::Measuring(variant.name),
+            None => Step::Validating(variant.name),
+        });
+        let counting = crate::measure::counters::Counting::start(counters);
+        let measured = once::validate_and_measure(variant, grid, reference, tuning, bench);
+        result.account = Some(counting.finish());
+        let measured = measured.map(|m| {
+            result.status = m.check.status;
+            result.first_run_seconds = Some(m.first_run_seconds);
+            result.validation = Some(m.check);
+            result.timing = m.timing;
+            result.kernel_timing = m.kernel_timing;
+            result.isa = m.isa;
+            result.work = m.work.map(WorkInfo::from);
+        });
+        if let Err(e) = measured {
+            result.status = Status::Fail;
+            result.error = Some(e.to_string());
+        } else if let Some(w) = result.work.filter(|_| result.status != Status::Fail) {
+            // Where the time of a staged kernel goes; a failure here costs the table only.
+            let iterations = (w.executed, reference.inner_iterations);
+            result.breakdown =
+                crate::measure::breakdown::measure(variant, grid, tuning, iterations)
+                    .ok()
+                    .flatten();
+        }
+        // Only the `mpi` variant's runs leave rank statistics behind, and they are taken
+        // here, after its last run, so that no other variant's result can carry them.
+        result.ranks = mpi_jobs::take_rank_stats()
+            .map(|ranks| ranks.into_iter().map(RankInfo::from).collect());
+    }
+    result
 }
 
 /// The picture of who decides each pixel of `grid` with both shortcuts (the cardioid and bulb

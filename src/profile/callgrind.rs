@@ -78,6 +78,37 @@ pub fn run(program: &Path, args: &[String], out_file: &Path) -> Result<Profile, 
     Ok(parse(&text, &object.display().to_string()))
 }
 
+/// Runs `program args` under callgrind with `dump` (a `--dump-before=` option) and parses its
+/// `count` outputs in order: `<out_file>.1`, `<out_file>.2`, ... for the dumps it makes, and
+/// `<out_file>` for what is left at exit. Fewer outputs than `count` is an error.
+pub fn run_dumps(
+    program: &Path,
+    args: &[String],
+    dump: &str,
+    count: usize,
+    out_file: &Path,
+) -> Result<Vec<Profile>, LabError> {
+    valgrind(
+        program,
+        args,
+        out_file,
+        &["--dump-instr=yes", "--compress-pos=no", dump],
+    )?;
+    let object = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
+    let name = out_file.file_name().unwrap_or_default().to_string_lossy();
+    (1..=count)
+        .map(|i| {
+            let path = match i {
+                i if i == count => out_file.to_path_buf(),
+                i => out_file.with_file_name(format!("{name}.{i}")),
+            };
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| LabError::Read { path, source })?;
+            Ok(parse(&text, &object.display().to_string()))
+        })
+        .collect()
+}
+
 /// Instructions executed from the first entry of function `start` to the first entry of function
 /// `end` (callgrind function patterns, e.g. `*counted_run*`), and nothing before or after:
 /// callgrind dumps and zeroes its counters on entry to each, so the second of the three dumps is

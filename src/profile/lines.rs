@@ -2,13 +2,13 @@
 //! to source lines through the debug info's inline chains, so the cost of code inlined from other
 //! crates (num-complex's multiply, an iterator adapter) lands on the variant's line that used it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use askama::Template;
+use object::{Object as _, ObjectSection as _};
 
 use super::callgrind::Profile;
 use crate::LabError;
@@ -22,59 +22,101 @@ pub struct Frame {
     pub line: u32,
 }
 
-/// The inline chains (innermost first) of ELF addresses, from binutils' `addr2line -i`.
+/// The inline chains (innermost first) of ELF addresses, read in-process from the binary's debug
+/// info with the `addr2line` crate: what binutils' `addr2line -i -C` prints, without a process and
+/// its text to parse (seconds a variant, which kept `--quick` from line-profiling them all).
+///
+/// An address the debug info says nothing about, or one whose entry cannot be read, gets the one
+/// frame `??` at line 0, as binutils prints it: its cost lands on no line of the variant's code.
 pub fn inline_chains(binary: &Path, addrs: &[u64]) -> Result<HashMap<u64, Vec<Frame>>, LabError> {
-    let fail = |e: std::io::Error| LabError::Read {
-        path: binary.to_path_buf(),
-        source: std::io::Error::other(format!("addr2line (Debian: binutils): {e}")),
-    };
-    let (mut child, _tracked) = crate::interrupt::spawn(
-        Command::new("addr2line")
-            .args(["-a", "-f", "-i", "-C", "-e"])
-            .arg(binary)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )
-    .map_err(fail)?;
-    let mut input = String::new();
-    for a in addrs {
-        let _ = writeln!(input, "{a:#x}");
+    // The profiling stage asks about its own binary once a variant (twice for a variant with SIMD
+    // paths): its debug info is read and indexed once, and each lookup fills the index further.
+    static LAST: Mutex<Option<(PathBuf, Context)>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if last.as_ref().is_none_or(|(p, _)| p != binary) {
+        *last = None;
+        *last = Some((binary.to_path_buf(), load(binary)?));
     }
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // Write from a thread so a large output cannot block the write.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(fail)?;
-    writer.join().expect("writer thread").map_err(fail)?;
-    Ok(parse_addr2line(&String::from_utf8_lossy(&output.stdout)))
+    let (_, context) = last.as_ref().expect("just loaded");
+    Ok(addrs
+        .iter()
+        .map(|&addr| {
+            let frames = frames_at(context, addr).unwrap_or_default();
+            (
+                addr,
+                if frames.is_empty() {
+                    vec![unknown()]
+                } else {
+                    frames
+                },
+            )
+        })
+        .collect())
 }
 
-/// Parses `addr2line -a -f -i` output: an address line, then function and `file:line` pairs.
-pub fn parse_addr2line(text: &str) -> HashMap<u64, Vec<Frame>> {
-    let mut out: HashMap<u64, Vec<Frame>> = HashMap::new();
-    let mut current: Option<u64> = None;
-    let mut function: Option<String> = None;
-    for line in text.lines() {
-        if let Some(hex) = line.strip_prefix("0x") {
-            current = u64::from_str_radix(hex.trim(), 16).ok();
-            function = None;
-            continue;
-        }
-        let Some(addr) = current else { continue };
-        match function.take() {
-            None => function = Some(line.to_string()),
-            Some(f) => {
-                let location = line.split(" (discriminator").next().unwrap_or(line);
-                let (file, line_no) = location.rsplit_once(':').unwrap_or((location, "0"));
-                out.entry(addr).or_default().push(Frame {
-                    function: f,
-                    file: file.to_string(),
-                    line: line_no.trim().parse().unwrap_or(0),
-                });
-            }
-        }
+/// The debug info's index, over sections copied out of the binary (so it can be kept).
+type Context = addr2line::Context<gimli::EndianArcSlice<gimli::RunTimeEndian>>;
+
+/// Reads `binary`'s debug sections and indexes them.
+fn load(binary: &Path) -> Result<Context, LabError> {
+    let fail = |why: String| LabError::Read {
+        path: binary.to_path_buf(),
+        source: std::io::Error::other(why),
+    };
+    let data = std::fs::read(binary).map_err(|source| LabError::Read {
+        path: binary.to_path_buf(),
+        source,
+    })?;
+    let file = object::File::parse(&*data).map_err(|e| fail(format!("not an object file: {e}")))?;
+    let endian = if file.is_little_endian() {
+        gimli::RunTimeEndian::Little
+    } else {
+        gimli::RunTimeEndian::Big
+    };
+    // A section the binary lacks is empty; a compressed one is inflated by `object`, or refused.
+    let dwarf = gimli::Dwarf::load(|id| -> Result<_, String> {
+        let bytes: Cow<'_, [u8]> = match file.section_by_name(id.name()) {
+            Some(section) => section
+                .uncompressed_data()
+                .map_err(|e| format!("debug section {}: {e}", id.name()))?,
+            None => Cow::Borrowed(&[]),
+        };
+        Ok(gimli::EndianArcSlice::new(Arc::from(&*bytes), endian))
+    })
+    .map_err(fail)?;
+    addr2line::Context::from_dwarf(dwarf)
+        .map_err(|e| fail(format!("cannot read the debug info: {e}")))
+}
+
+/// The frames of one address, innermost first, each with its demangled function, file and line.
+fn frames_at<R: gimli::Reader>(
+    context: &addr2line::Context<R>,
+    addr: u64,
+) -> Result<Vec<Frame>, gimli::Error> {
+    let mut frames = Vec::new();
+    let mut iter = context.find_frames(addr).skip_all_loads()?;
+    while let Some(frame) = iter.next()? {
+        let function = match &frame.function {
+            Some(name) => name.demangle()?.into_owned(),
+            None => "??".to_string(),
+        };
+        let (file, line) = frame.location.map_or((None, None), |l| (l.file, l.line));
+        frames.push(Frame {
+            function,
+            file: file.unwrap_or("??").to_string(),
+            line: line.unwrap_or(0),
+        });
     }
-    out
+    Ok(frames)
+}
+
+/// The frame of an address with no debug info, as `addr2line` prints it (`??` and `??:0`).
+fn unknown() -> Frame {
+    Frame {
+        function: "??".to_string(),
+        file: "??".to_string(),
+        line: 0,
+    }
 }
 
 /// Attributes every instruction to the innermost frame of its inline chain that lies in the
@@ -254,18 +296,6 @@ pre { margin: 0; font-family: ui-monospace, monospace; }";
 mod tests {
     use super::*;
     use crate::profile::callgrind::{Call, Profile};
-
-    #[test]
-    fn inline_chains_parse_with_discriminators() {
-        let text = "0x0000000000001000\ncore::ops::mul\n/r/num-complex/src/lib.rs:10\n\
-                    naive::calculate_z\n/w/variants/src/naive.rs:30 (discriminator 2)\n\
-                    0x0000000000001004\nhypot\n??:0\n";
-        let chains = parse_addr2line(text);
-        assert_eq!(chains[&0x1000].len(), 2);
-        assert_eq!(chains[&0x1000][1].line, 30);
-        assert_eq!(chains[&0x1000][1].file, "/w/variants/src/naive.rs");
-        assert_eq!(chains[&0x1004][0].file, "??");
-    }
 
     #[test]
     fn inlined_library_code_and_calls_land_on_the_calling_line() {

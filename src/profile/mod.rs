@@ -13,6 +13,7 @@
 pub mod callgrind;
 pub mod disasm;
 pub mod gpu;
+pub mod line_counts;
 pub mod lines;
 pub mod objdump;
 pub mod paths;

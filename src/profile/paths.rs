@@ -21,7 +21,7 @@ use crate::{LabError, profile::objdump};
 /// path first.
 ///
 /// One objdump listing per binary serves every call (a whole-binary listing takes seconds, and
-/// the profiling stage asks for three kernels), and one `addr2line` run tells every candidate
+/// the profiling stage asks for three kernels), and one look in the debug info tells every candidate
 /// loop's kernel.
 pub fn path_loops(binary: &Path, kernel_file: &'static str) -> Result<Vec<PathLoop>, LabError> {
     let kernel_file = HotCode::source_tail(kernel_file);

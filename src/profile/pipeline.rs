@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use mandel_variants::{Tuning, Variant};
 
 use crate::profile::summary::{NO_LINE_LEVEL, VariantProfile};
-use crate::profile::{callgrind, disasm, lines, paths, sampling};
+use crate::profile::views::{HotLoop, PathLoop};
+use crate::profile::{callgrind, disasm, line_counts, lines, paths, sampling};
 use crate::{GridSpec, LabError, record::write};
 
 /// The problem callgrind runs: small, because valgrind is about fifty times slower.
@@ -37,8 +38,9 @@ pub struct ProfileOptions {
     pub out_dir: PathBuf,
     /// The problem callgrind runs for the line profile.
     pub callgrind: GridSpec,
-    /// Whether to make the line profile and the machine code (callgrind, addr2line, objdump):
-    /// seconds a variant; `profile --quick` stops making them when its budget is spent.
+    /// Whether to make the line profile and the machine code (callgrind, the debug info, objdump):
+    /// a fraction of a second a variant once counted; `profile --quick` stops making them when its
+    /// budget is spent.
     pub line_level: bool,
 }
 
@@ -81,8 +83,9 @@ pub fn is_variant_source(file: &str) -> bool {
 /// Profiles one variant: samples it, then (where valgrind is installed) counts its instructions
 /// per line and disassembles its hot loop.
 pub fn profile_variant(
-    variant: &Variant,
+    variant: &'static Variant,
     opts: &ProfileOptions,
+    counted: Option<callgrind::Profile>,
 ) -> Result<VariantProfile, LabError> {
     let grid = opts.spec.build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
@@ -135,7 +138,7 @@ pub fn profile_variant(
     };
     match callgrind::available() {
         Ok(()) if !opts.line_level => profile.notes.push(NO_LINE_LEVEL.into()),
-        Ok(()) => line_and_machine_code(variant, opts, &mut profile)?,
+        Ok(()) => line_and_machine_code(variant, opts, counted, &mut profile)?,
         Err(why) => profile
             .notes
             .push(format!("no line profile or disassembly: {why}")),
@@ -144,29 +147,24 @@ pub fn profile_variant(
 }
 
 fn line_and_machine_code(
-    variant: &Variant,
+    variant: &'static Variant,
     opts: &ProfileOptions,
+    counted: Option<callgrind::Profile>,
     profile: &mut VariantProfile,
 ) -> Result<(), LabError> {
     let exe = std::env::current_exe().map_err(|source| LabError::Read {
         path: "/proc/self/exe".into(),
         source,
     })?;
-    let (scratch, _registered) =
-        crate::interrupt::scratch_dir().map_err(|source| LabError::Write {
-            path: std::env::temp_dir(),
-            source,
-        })?;
     let c = opts.callgrind;
-    let mut args: Vec<String> = ["kernel-once", "--variant", variant.name]
-        .map(String::from)
-        .to_vec();
-    args.extend(mandel_lab_options::ToArgv::to_argv(
-        &mandel_lab_options::ProblemArgs::from(&c),
-    ));
-    // callgrind gives addresses relative to each object's load address, which for the lab's own
-    // binary are its ELF addresses: addr2line and objdump take them as they are.
-    let measured = callgrind::run(&exe, &args, &scratch.path().join("callgrind.out"))?;
+    // Counted with the other variants where the caller ran them together, else alone.
+    let measured = match counted {
+        Some(counted) => counted,
+        None => {
+            let mut alone = line_counts::count(&[variant], c)?;
+            alone.remove(variant.name).unwrap_or_default()
+        }
+    };
     let mut addrs: Vec<u64> = measured
         .cost
         .keys()
@@ -207,28 +205,8 @@ fn line_and_machine_code(
     if let Some(hot) = disasm::hot_loop(&exe, &ours)? {
         let page = format!("{}.asm.html", variant.name);
         let title = format!("Hot loop of {}", variant.name);
-        let mut note = String::new();
-        if !profile.paths.is_empty() {
-            // The widest path this CPU runs outside valgrind, as read from the binary.
-            let best = mandel_variants::simd::Isa::best();
-            let widest = profile
-                .paths
-                .iter()
-                .find(|p| p.isa == best)
-                .map_or(&profile.paths[0].vector_width, |p| &p.vector_width);
-            note = if *widest != hot.vector_width {
-                format!(
-                    "valgrind cannot execute {widest} code and hides it from the program, so \
-                     under callgrind the lab chose a narrower path: the line profile and the hot \
-                     loop above are of the {} path. Every path's inner loop, from the binary:",
-                    hot.vector_width
-                )
-            } else {
-                format!(
-                    "This CPU's widest path is {best} ({widest}), the one the line profile and the \
-                     hot loop above ran. Every path's inner loop, from the binary:"
-                )
-            };
+        let note = paths_note(&profile.paths, &hot);
+        if !note.is_empty() {
             profile
                 .notes
                 .push(note.trim_end_matches(':').to_string() + ".");
@@ -241,4 +219,32 @@ fn line_and_machine_code(
     profile.line_profile = Some(lp);
     profile.line_profile_page = Some(page);
     Ok(())
+}
+
+/// What the hot loop's page says above every path's inner loop: which path the line profile and
+/// the hot loop ran, and why it is not the widest where valgrind hid that one. Empty for a
+/// variant with no paths.
+fn paths_note(paths: &[PathLoop], hot: &HotLoop) -> String {
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    // The widest path this CPU runs outside valgrind, as read from the binary.
+    let best = mandel_variants::simd::Isa::best();
+    let widest = paths
+        .iter()
+        .find(|p| p.isa == best)
+        .map_or(&first.vector_width, |p| &p.vector_width);
+    if *widest != hot.vector_width {
+        format!(
+            "valgrind cannot execute {widest} code and hides it from the program, so \
+             under callgrind the lab chose a narrower path: the line profile and the hot \
+             loop above are of the {} path. Every path's inner loop, from the binary:",
+            hot.vector_width
+        )
+    } else {
+        format!(
+            "This CPU's widest path is {best} ({widest}), the one the line profile and the \
+             hot loop above ran. Every path's inner loop, from the binary:"
+        )
+    }
 }

@@ -50,59 +50,24 @@ pub fn run(
     mut progress: impl FnMut(String),
 ) -> Result<Sweep, LabError> {
     let axis = plan.axis;
-    let group = format!(
-        "sweep-{}-{}x{}x{}",
-        axis.name(),
-        plan.spec.width,
-        plan.spec.height,
-        plan.spec.maxiter
-    );
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut problems = Problems::default();
-    // One measurement: `base` is the baseline's median that its speed-up is taken against.
-    let mut one = |variant: &Variant, value: usize, base: Option<f64>| {
-        let (spec, tuning) = match value {
-            BASELINE_VALUE => (plan.spec, Tuning::default()),
-            _ => axis.setup(&plan.spec, value, variant),
-        };
-        let (grid, reference) = problems.get(spec)?;
-        let id = format!("{}-{value}", variant.name);
-        let bench = Bench {
-            settings: &plan.settings,
-            group: &group,
-            id: &id,
-            dir: criterion_dir,
-        };
-        let Measured {
-            check,
-            timing,
-            kernel_timing,
-            ..
-        } = validate_and_measure(variant, grid, reference, &tuning, Some(bench))?;
-        let base = base.or_else(|| timing.as_ref().map(|t| t.median));
-        let speedup = base
-            .filter(|_| axis.baseline() != Baseline::None)
-            .zip(timing.as_ref())
-            .map(|(b, t)| b / t.median);
-        Ok::<_, LabError>(Point {
-            variant: variant.name.into(),
-            value,
-            pixels: grid.pixels(),
-            inner_iterations: reference.inner_iterations,
-            validation_sum: check.validation_sum,
-            mismatched_pixels: check.mismatched_pixels,
-            status: check.status,
-            efficiency: speedup.and_then(|s| axis.efficiency(value, s, cores)),
-            speedup,
-            timing,
-            kernel_timing,
-        })
+    let mut measurer = Measurer {
+        plan,
+        group: format!(
+            "sweep-{}-{}x{}x{}",
+            axis.name(),
+            plan.spec.width,
+            plan.spec.height,
+            plan.spec.maxiter
+        ),
+        criterion_dir,
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        problems: Problems::default(),
     };
     let baseline_timing = match (axis.baseline(), &plan.baseline_timing) {
         (Baseline::Once(_), Some(t)) => Some(t.clone()),
         (Baseline::Once(base), None) => {
             progress(format!("{} (baseline)", base.name));
-            let point = one(base, BASELINE_VALUE, None)?;
+            let point = measurer.measure(base, BASELINE_VALUE, None)?;
             Some(point.timing.ok_or_else(|| {
                 LabError::bad_input(format!("{} fails validation: the lab is broken", base.name))
             })?)
@@ -110,43 +75,7 @@ pub fn run(
         _ => None,
     };
     let once = baseline_timing.as_ref().map(|t| t.median);
-    let mut points = Vec::new();
-    for &value in &plan.values {
-        let mut base = once;
-        if let Baseline::EachValue(baseline) = axis.baseline() {
-            progress(format!(
-                "{} at {} (baseline)",
-                baseline.name,
-                axis.label(baseline.name, value)
-            ));
-            let point = one(baseline, value, None)?;
-            base = point.median();
-            points.push(point);
-        }
-        for variant in &plan.variants {
-            if axis.values_for(variant, &plan.values).contains(&value) {
-                progress(format!(
-                    "{} at {}",
-                    variant.name,
-                    axis.label(variant.name, value)
-                ));
-                points.push(one(variant, value, base)?);
-            }
-        }
-    }
-    // Values a variant chooses for itself (`mpi` under `mpirun`: its ranks).
-    for variant in &plan.variants {
-        for value in axis.values_for(variant, &plan.values) {
-            if !plan.values.contains(&value) {
-                progress(format!(
-                    "{} at {}",
-                    variant.name,
-                    axis.label(variant.name, value)
-                ));
-                points.push(one(variant, value, once)?);
-            }
-        }
-    }
+    let points = measurer.every_point(once, &mut progress)?;
     let mut sweep = Sweep {
         schema_version: SCHEMA_VERSION,
         axis: axis.name().into(),
@@ -166,6 +95,112 @@ pub fn run(
         sweep.merge(points);
     }
     Ok(sweep)
+}
+
+/// What every measurement of one sweep shares: its plan, criterion group and folder, the cores
+/// its efficiencies are taken over, and the last problem built.
+struct Measurer<'p, 'a> {
+    plan: &'p Plan<'a>,
+    group: String,
+    criterion_dir: &'p Path,
+    cores: usize,
+    problems: Problems,
+}
+
+impl Measurer<'_, '_> {
+    /// Every variant at every value (after each value's baseline, for [`Baseline::EachValue`]),
+    /// then the values a variant chooses for itself; `once` is a [`Baseline::Once`] median.
+    fn every_point(
+        &mut self,
+        once: Option<f64>,
+        progress: &mut impl FnMut(String),
+    ) -> Result<Vec<Point>, LabError> {
+        let (plan, axis) = (self.plan, self.plan.axis);
+        let mut points = Vec::new();
+        for &value in &plan.values {
+            let mut base = once;
+            if let Baseline::EachValue(baseline) = axis.baseline() {
+                progress(format!(
+                    "{} at {} (baseline)",
+                    baseline.name,
+                    axis.label(baseline.name, value)
+                ));
+                let point = self.measure(baseline, value, None)?;
+                base = point.median();
+                points.push(point);
+            }
+            for variant in &plan.variants {
+                if axis.values_for(variant, &plan.values).contains(&value) {
+                    progress(format!(
+                        "{} at {}",
+                        variant.name,
+                        axis.label(variant.name, value)
+                    ));
+                    points.push(self.measure(variant, value, base)?);
+                }
+            }
+        }
+        // Values a variant chooses for itself (`mpi` under `mpirun`: its ranks).
+        for variant in &plan.variants {
+            for value in axis.values_for(variant, &plan.values) {
+                if !plan.values.contains(&value) {
+                    progress(format!(
+                        "{} at {}",
+                        variant.name,
+                        axis.label(variant.name, value)
+                    ));
+                    points.push(self.measure(variant, value, once)?);
+                }
+            }
+        }
+        Ok(points)
+    }
+
+    /// One measurement: `base` is the baseline's median that its speed-up is taken against.
+    fn measure(
+        &mut self,
+        variant: &Variant,
+        value: usize,
+        base: Option<f64>,
+    ) -> Result<Point, LabError> {
+        let axis = self.plan.axis;
+        let (spec, tuning) = match value {
+            BASELINE_VALUE => (self.plan.spec, Tuning::default()),
+            _ => axis.setup(&self.plan.spec, value, variant),
+        };
+        let (grid, reference) = self.problems.get(spec)?;
+        let id = format!("{}-{value}", variant.name);
+        let bench = Bench {
+            settings: &self.plan.settings,
+            group: &self.group,
+            id: &id,
+            dir: self.criterion_dir,
+        };
+        let Measured {
+            check,
+            timing,
+            kernel_timing,
+            ..
+        } = validate_and_measure(variant, grid, reference, &tuning, Some(bench))?;
+        let base = base.or_else(|| timing.as_ref().map(|t| t.median));
+        let speedup = base
+            .filter(|_| axis.baseline() != Baseline::None)
+            .zip(timing.as_ref())
+            .map(|(b, t)| b / t.median);
+        Ok(Point {
+            variant: variant.name.into(),
+            value,
+            pixels: grid.pixels(),
+            inner_iterations: reference.inner_iterations,
+            validation_sum: check.validation_sum,
+            mismatched_pixels: check.mismatched_pixels,
+            status: check.status,
+            efficiency: speedup.and_then(|s| axis.efficiency(value, s, self.cores)),
+            speedup,
+            timing,
+            kernel_timing,
+        })
+    }
 }
 
 /// The last problem's grid and reference: consecutive runs of one value share them.

@@ -63,7 +63,7 @@ enum Command {
     /// mpirun (one rank per core) into the same report; then runs `profile` on the problem
     /// measured (--problem-from), into --flamegraphs, so the report links every variant's views;
     /// then appends the run to reports/history.jsonl and re-renders the page. --quick sizes the
-    /// problem to the machine (about 20 s of measurement and 15 s of profiling) and says what it
+    /// problem to the machine (about 20 s of measurement and 25 s of profiling) and says what it
     /// chose.
     Report(report::ReportCommand),
     /// Profile every available variant: flamegraphs, line profiles, hot-loop disassembly.

@@ -26,7 +26,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use clap::builder::NonEmptyStringValueParser;
-use mandel_lab_options::codegen::{BUILD_LOG_FILE, BuildStatus, CodegenCheck};
+use mandel_lab_options::codegen::{
+    BUILD_LOG_FILE, Build as BuildRecord, BuildStatus, CodegenCheck,
+};
 
 use crate::staged::Staged;
 use crate::{interrupt, lab};
@@ -80,45 +82,7 @@ pub fn run(opts: &CodegenArgs) -> Result<ExitCode> {
     fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
     fs::create_dir_all(&run_dir).with_context(|| format!("cannot create {}", run_dir.display()))?;
 
-    let mut log = Vec::new();
-    let mut made = Vec::new();
-    for (i, b) in builds.iter().enumerate() {
-        eprintln!(
-            "xtask flags: [build {}/{}] {} ({})",
-            i + 1,
-            builds.len(),
-            b.name,
-            b.flags()
-        );
-        let t = Instant::now();
-        let outcome = make::make(b, &dir, &default, &check.variants);
-        let seconds = t.elapsed().as_secs_f64();
-        let (status, reason) = match outcome {
-            Ok(Made::Binary(path)) => {
-                let to = bin.join(b.name);
-                fs::copy(&path, &to).with_context(|| {
-                    format!("cannot copy {} to {}", path.display(), to.display())
-                })?;
-                made.push(*b);
-                (BuildStatus::Ok, String::new())
-            }
-            Ok(Made::Reused(built)) => {
-                made.push(*b);
-                eprintln!("xtask flags:   up to date (built in {built:.0} s)");
-                log.push(b.record(BuildStatus::Ok, built, ""));
-                continue;
-            }
-            Ok(Made::Skipped(why)) => (BuildStatus::Skipped, why),
-            Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => return Err(e),
-            Err(e) => (BuildStatus::Failed, format!("{e:#}")),
-        };
-        match status {
-            BuildStatus::Ok => eprintln!("xtask flags:   built in {seconds:.0} s"),
-            BuildStatus::Skipped => eprintln!("xtask flags:   skipped: {reason}"),
-            BuildStatus::Failed => eprintln!("xtask flags:   failed: {reason}"),
-        }
-        log.push(b.record(status, seconds, &reason));
-    }
+    let (made, log) = make_all(&builds, &dir, &bin, &default, &check.variants)?;
     let log_path = run_dir.join(BUILD_LOG_FILE);
     fs::write(&log_path, serde_json::to_string_pretty(&log)?)
         .with_context(|| format!("cannot write {}", log_path.display()))?;
@@ -151,14 +115,77 @@ pub fn run(opts: &CodegenArgs) -> Result<ExitCode> {
         measuring.elapsed().as_secs_f64(),
         start.elapsed().as_secs_f64()
     );
+    collect_and_render(&default, &dir, &check.variants, opts.quick)
+}
+
+/// Makes each build in turn (or finds it up to date), its binary copied into `bin`: the builds
+/// made, and every build's record for the build log. Only an interruption stops it; a build
+/// that fails is recorded as failed.
+fn make_all(
+    builds: &[Build],
+    dir: &Path,
+    bin: &Path,
+    default: &Path,
+    variants: &[String],
+) -> Result<(Vec<Build>, Vec<BuildRecord>)> {
+    let mut log = Vec::new();
+    let mut made = Vec::new();
+    for (i, b) in builds.iter().enumerate() {
+        eprintln!(
+            "xtask flags: [build {}/{}] {} ({})",
+            i + 1,
+            builds.len(),
+            b.name,
+            b.flags()
+        );
+        let t = Instant::now();
+        let outcome = make::make(b, dir, default, variants);
+        let seconds = t.elapsed().as_secs_f64();
+        let (status, reason) = match outcome {
+            Ok(Made::Binary(path)) => {
+                let to = bin.join(b.name);
+                fs::copy(&path, &to).with_context(|| {
+                    format!("cannot copy {} to {}", path.display(), to.display())
+                })?;
+                made.push(*b);
+                (BuildStatus::Ok, String::new())
+            }
+            Ok(Made::Reused(built)) => {
+                made.push(*b);
+                eprintln!("xtask flags:   up to date (built in {built:.0} s)");
+                log.push(b.record(BuildStatus::Ok, built, ""));
+                continue;
+            }
+            Ok(Made::Skipped(why)) => (BuildStatus::Skipped, why),
+            Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => return Err(e),
+            Err(e) => (BuildStatus::Failed, format!("{e:#}")),
+        };
+        match status {
+            BuildStatus::Ok => eprintln!("xtask flags:   built in {seconds:.0} s"),
+            BuildStatus::Skipped => eprintln!("xtask flags:   skipped: {reason}"),
+            BuildStatus::Failed => eprintln!("xtask flags:   failed: {reason}"),
+        }
+        log.push(b.record(status, seconds, &reason));
+    }
+    Ok((made, log))
+}
+
+/// The lab collects the cells into `flags.json` (`flags --collect`) and, where there is a
+/// report, renders it again; both land together or neither does.
+fn collect_and_render(
+    default: &Path,
+    dir: &Path,
+    variants: &[String],
+    quick: bool,
+) -> Result<ExitCode> {
     let mut collect = vec![
         "flags".to_string(),
         "--collect".into(),
         dir.display().to_string(),
         "--variants".into(),
-        check.variants.join(","),
+        variants.join(","),
     ];
-    if opts.quick {
+    if quick {
         collect.push("--quick".into());
     }
     // flags.json and the page that shows it land together.
@@ -167,14 +194,14 @@ pub fn run(opts: &CodegenArgs) -> Result<ExitCode> {
         Ok(staged) => staged,
         Err(message) => return Ok(lab::bad_input(&message)),
     };
-    let code = lab::run(&default, &collect)?;
+    let code = lab::run(default, &collect)?;
     if code != ExitCode::SUCCESS {
         staged.say_kept(code);
         return Ok(code);
     }
     if lab::work_dir().join(reports).join("results.json").exists() {
         let code = lab::run_with(
-            &default,
+            default,
             &["report".into(), "--render-only".into()],
             Stdio::null(),
         )?;

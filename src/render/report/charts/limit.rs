@@ -93,35 +93,53 @@ pub fn limit_chart(
                     PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
                 });
         }
-        let label_style = ("sans-serif", 14)
-            .into_font()
-            .color(&BLACK)
-            .pos(Pos::new(HPos::Right, VPos::Center));
-        let value_style = ("sans-serif", 12).into_font().color(&BLACK);
-        for (i, b) in bars.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(x0, slot(i)));
-            root.draw(&Text::new(
-                b.label.clone(),
-                (px - 8, py),
-                label_style.clone(),
-            ))
-            .map_err(err)?;
-            let (tx, ty) = chart.backend_coord(&(b.throughput.max(x0), slot(i)));
-            let share = b.throughput / (per_core * b.cores as f64);
-            root.draw(&Text::new(
-                format!(
-                    "{:.2} ({:.0}% of {} core{})",
-                    b.throughput,
-                    100.0 * share,
-                    b.cores,
-                    if b.cores == 1 { "" } else { "s" }
-                ),
-                (tx + 6, ty - 6),
-                value_style.clone(),
-            ))
-            .map_err(err)?;
-        }
+        label_bars(root, &mut chart, bars, (x0, n), per_core)?;
         legend_at(&mut chart, SeriesLabelPosition::UpperRight)
     })
     .map(Some)
+}
+
+/// Each bar's variant at its left and its throughput and share of its cores' limit at its end.
+fn label_bars<'a, X, Y>(
+    root: &super::Root<'_>,
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    bars: &[LimitBar],
+    (x0, n): (f64, f64),
+    per_core: f64,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let slot = |i: usize| n + 0.5 - i as f64;
+    let label_style = ("sans-serif", 14)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style = ("sans-serif", 12).into_font().color(&BLACK);
+    for (i, b) in bars.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(x0, slot(i)));
+        root.draw(&Text::new(
+            b.label.clone(),
+            (px - 8, py),
+            label_style.clone(),
+        ))
+        .map_err(err)?;
+        let (tx, ty) = chart.backend_coord(&(b.throughput.max(x0), slot(i)));
+        let share = b.throughput / (per_core * b.cores as f64);
+        root.draw(&Text::new(
+            format!(
+                "{:.2} ({:.0}% of {} core{})",
+                b.throughput,
+                100.0 * share,
+                b.cores,
+                if b.cores == 1 { "" } else { "s" }
+            ),
+            (tx + 6, ty - 6),
+            value_style.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }

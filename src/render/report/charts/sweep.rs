@@ -178,6 +178,40 @@ where
         .y_label_formatter(&y_format)
         .draw()
         .map_err(err)?;
+    draw_markers(root, &mut chart, spec, (x_lo, x_hi), (y_lo, y_hi))?;
+    draw_guides(&mut chart, spec)?;
+    draw_spreads_and_fits(&mut chart, lines)?;
+    if spec.y == Vertical::RelativeToBest {
+        mark_best(root, &mut chart, lines)?;
+    }
+    let legend = match spec.legend {
+        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
+        Corner::LowerRight => SeriesLabelPosition::LowerRight,
+    };
+    let series = lines.iter().map(|l| {
+        (
+            l.label.clone(),
+            l.points.iter().map(|p| (p.0, p.1)).collect(),
+        )
+    });
+    draw_lines(&mut chart, series, legend)
+}
+
+/// Each marker inside the horizontal range as a grey vertical line, labelled at its foot.
+fn draw_markers<'a, X, Y>(
+    root: &Root<'_>,
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    spec: &crate::sweep::Chart,
+    (x_lo, x_hi): (f64, f64),
+    (y_lo, y_hi): (f64, f64),
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
     let grey = RGBColor(120, 120, 120);
     for (at, label) in &spec.markers {
         if *at > x_lo && *at < x_hi {
@@ -197,6 +231,19 @@ where
             .map_err(err)?;
         }
     }
+    Ok(())
+}
+
+/// The guides (an ideal or a model to compare with), each a labelled line with its dots.
+fn draw_guides<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    spec: &crate::sweep::Chart,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
     for (label, points) in &spec.guides {
         chart
             .draw_series(LineSeries::new(points.clone(), THEN.stroke_width(2)))
@@ -207,6 +254,20 @@ where
             .draw_series(points.iter().map(|&p| Circle::new(p, 3, THEN.filled())))
             .map_err(err)?;
     }
+    Ok(())
+}
+
+/// Each line's spread at each point as a vertical bar, and its fit as a paler straight line
+/// across the points' range.
+fn draw_spreads_and_fits<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    lines: &[SweepLine],
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
     for (i, line) in lines.iter().enumerate() {
         let color = LINES[i % LINES.len()];
         chart
@@ -232,9 +293,21 @@ where
                 .map_err(err)?;
         }
     }
-    if spec.y == Vertical::RelativeToBest
-        && let Some(best) = lines.iter().flat_map(|l| &l.points).find(|p| p.1 == 1.0)
-    {
+    Ok(())
+}
+
+/// On a chart relative to the best, a red ring and a label at the best point.
+fn mark_best<'a, X, Y>(
+    root: &Root<'_>,
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    lines: &[SweepLine],
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    if let Some(best) = lines.iter().flat_map(|l| &l.points).find(|p| p.1 == 1.0) {
         let at = (best.0, 1.0);
         chart
             .draw_series(std::iter::once(Circle::new(at, 7, RED.stroke_width(2))))
@@ -247,19 +320,7 @@ where
         ))
         .map_err(err)?;
     }
-    let legend = match spec.legend {
-        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
-        Corner::UpperRight => SeriesLabelPosition::UpperRight,
-        Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
-        Corner::LowerRight => SeriesLabelPosition::LowerRight,
-    };
-    let series = lines.iter().map(|l| {
-        (
-            l.label.clone(),
-            l.points.iter().map(|p| (p.0, p.1)).collect(),
-        )
-    });
-    draw_lines(&mut chart, series, legend)
+    Ok(())
 }
 
 /// 950, 20k, 1.5M, 2.4G: an axis label.

@@ -187,6 +187,61 @@ pub fn build_sentence(r: &CodegenResults, build: &str) -> String {
         }
         BuildStatus::Ok => {}
     }
+    if build == BASELINE {
+        return baseline_sentence(r);
+    }
+    let facts = loop_facts(r, build);
+    let speed = match r.mean_speedup(build) {
+        Some((s, _)) if (s - 1.0).abs() < r.noise() => format!("{s:.2}x, within the noise"),
+        Some((s, n)) if n > 1 => format!("{s:.2}x (geometric mean)"),
+        Some((s, _)) => format!("{s:.2}x"),
+        None => "not timed".into(),
+    };
+    if facts.is_empty() {
+        format!(
+            "{speed}: its hot loops have the default build's shape (same vector width, no new \
+             FMA, about as many instructions), so what changed is code placement and inlining \
+             around them."
+        )
+    } else {
+        format!("{speed}: {}.", facts.join("; "))
+    }
+}
+
+/// The baseline's sentence: its hot loops, each with its width, length and whether it fuses.
+fn baseline_sentence(r: &CodegenResults) -> String {
+    let loops: Vec<String> = r
+        .cells
+        .iter()
+        .filter(|c| c.build == BASELINE)
+        .filter_map(|c| {
+            let e = c.evidence.as_ref()?;
+            Some(format!(
+                "{} {} ({} instructions{})",
+                c.variant,
+                e.vector_width,
+                e.instructions,
+                if e.fma.is_empty() {
+                    ", no FMA"
+                } else {
+                    ", FMA"
+                }
+            ))
+        })
+        .collect();
+    format!(
+        "the baseline; its hot loops: {}.",
+        if loops.is_empty() {
+            "not read".into()
+        } else {
+            loops.join(", ")
+        }
+    )
+}
+
+/// What changed in `build`'s hot loops against the default build's: fused multiply-adds, an
+/// answer that moved, another vector width or a loop of another length.
+fn loop_facts(r: &CodegenResults, build: &str) -> Vec<String> {
     let mut facts = Vec::new();
     for c in r.cells.iter().filter(|c| c.build == build) {
         let base = r
@@ -239,55 +294,7 @@ pub fn build_sentence(r: &CodegenResults, build: &str) -> String {
             }
         }
     }
-    let speed = match BASELINE == build {
-        true => "the baseline".to_string(),
-        false => match r.mean_speedup(build) {
-            Some((s, _)) if (s - 1.0).abs() < r.noise() => {
-                format!("{s:.2}x, within the noise")
-            }
-            Some((s, n)) if n > 1 => format!("{s:.2}x (geometric mean)"),
-            Some((s, _)) => format!("{s:.2}x"),
-            None => "not timed".into(),
-        },
-    };
-    if build == BASELINE {
-        let loops: Vec<String> = r
-            .cells
-            .iter()
-            .filter(|c| c.build == build)
-            .filter_map(|c| {
-                let e = c.evidence.as_ref()?;
-                Some(format!(
-                    "{} {} ({} instructions{})",
-                    c.variant,
-                    e.vector_width,
-                    e.instructions,
-                    if e.fma.is_empty() {
-                        ", no FMA"
-                    } else {
-                        ", FMA"
-                    }
-                ))
-            })
-            .collect();
-        return format!(
-            "the baseline; its hot loops: {}.",
-            if loops.is_empty() {
-                "not read".into()
-            } else {
-                loops.join(", ")
-            }
-        );
-    }
-    if facts.is_empty() {
-        format!(
-            "{speed}: its hot loops have the default build's shape (same vector width, no new \
-             FMA, about as many instructions), so what changed is code placement and inlining \
-             around them."
-        )
-    } else {
-        format!("{speed}: {}.", facts.join("; "))
-    }
+    facts
 }
 
 /// Text between backquotes set as code: `native` becomes a code span.

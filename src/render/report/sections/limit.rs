@@ -139,6 +139,34 @@ struct Step<'a> {
 /// [`Rung::Lanes`] variant at every path measured from the narrowest to the widest, then its
 /// [`Rung::AllCores`] one.
 pub fn ladder_section(results: &Results) -> String {
+    let rungs = ladder_rungs(results);
+    let mut ladder = Ladder {
+        climbed: rungs.len() >= 2,
+        rows: Vec::new(),
+        portable: None,
+        scalar: rung_name(Rung::Scalar),
+        lanes: rung_name(Rung::Lanes),
+    };
+    if ladder.climbed {
+        ladder.rows = ladder_rows(results, &rungs);
+        ladder.portable = portable_note(results);
+    }
+    ladder.render().expect("the ladder template renders")
+}
+
+/// Whether `v` is, in the registry, the ladder's `rung`.
+fn on_rung(v: &VariantResult, rung: Rung) -> bool {
+    mandel_variants::find(&v.info.name).and_then(|r| r.rung) == Some(rung)
+}
+
+/// The SIMD path `v` ran.
+fn isa_of(v: &VariantResult) -> Option<Isa> {
+    v.isa
+}
+
+/// The ladder's rungs as measured: the scalar one, the lanes' from the narrowest path to the
+/// widest, then all cores; each only where it was timed.
+fn ladder_rungs(results: &Results) -> Vec<Step<'_>> {
     let cores_of = |v: &VariantResult| {
         limit::cores_used(
             &v.info.name,
@@ -149,12 +177,7 @@ pub fn ladder_section(results: &Results) -> String {
     };
     let timed = |v: &&VariantResult| v.timing.is_some() || v.first_run_seconds.is_some();
     // Each result's rung (the registry's), and the SIMD path it ran.
-    let on = |rung: Rung| {
-        move |v: &&VariantResult| {
-            mandel_variants::find(&v.info.name).and_then(|r| r.rung) == Some(rung)
-        }
-    };
-    let isa = |v: &VariantResult| v.isa;
+    let on = |rung: Rung| move |v: &&VariantResult| on_rung(v, rung);
     let mut rungs: Vec<Step<'_>> = Vec::new();
     if let Some(e) = results.variants.iter().filter(on(Rung::Scalar)).find(timed) {
         rungs.push(Step {
@@ -167,12 +190,12 @@ pub fn ladder_section(results: &Results) -> String {
         .variants
         .iter()
         .filter(on(Rung::Lanes))
-        .filter(|v| isa(v) != Some(Isa::Portable))
+        .filter(|v| isa_of(v) != Some(Isa::Portable))
         .filter(timed)
         .filter_map(|v| {
             Some(Step {
                 result: v,
-                lanes: isa(v)?.lanes(),
+                lanes: isa_of(v)?.lanes(),
                 cores: 1,
             })
         })
@@ -187,77 +210,78 @@ pub fn ladder_section(results: &Results) -> String {
     {
         rungs.push(Step {
             result: r,
-            lanes: isa(r).map_or(1, Isa::lanes),
+            lanes: isa_of(r).map_or(1, Isa::lanes),
             cores: cores_of(r),
         });
     }
-    let mut ladder = Ladder {
-        climbed: rungs.len() >= 2,
-        rows: Vec::new(),
-        portable: None,
-        scalar: rung_name(Rung::Scalar),
-        lanes: rung_name(Rung::Lanes),
-    };
-    if ladder.climbed {
-        let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
-        let per_core = results.machine.limit.as_ref().and_then(Limit::per_core);
-        for (i, rung) in rungs.iter().enumerate() {
-            let Some(seconds) = rung.result.seconds() else {
-                continue;
-            };
-            let gain = (i > 0)
-                .then(|| rungs[i - 1].result.seconds().map(|prev| prev / seconds))
-                .flatten();
-            let throughput = limit::throughput(results.problem.inner_iterations, seconds);
-            let share = throughput
-                .zip(per_core)
-                .map(|(t, l)| format!("{:.0}%", 100.0 * t / (l * rung.cores as f64)));
-            let label = match (&rung.result.isa, rung.result.info.name.as_str()) {
-                (Some(isa), name) => format!("{name} ({isa})"),
-                (None, name) => name.to_string(),
-            };
-            ladder.rows.push(LadderRow {
-                label,
-                lanes: rung.lanes,
-                cores: rung.cores,
-                median: crate::render::export::format_timing(rung.result.timing.as_ref()),
-                throughput: throughput.map_or("-".into(), |t| format!("{t:.2}")),
-                share: share.unwrap_or_else(|| "-".into()),
-                gain: gain.map_or("-".into(), |g| format!("{g:.2}×")),
-                why: why(rung, i == 0, wide_split, gain, results.under_load()),
-            });
-        }
-        // The portable path against the intrinsics path of its own width, each from this run.
-        let seconds_on = |path: Isa| {
-            results
-                .variants
-                .iter()
-                .filter(on(Rung::Lanes))
-                .find(|v| isa(v) == Some(path))
-                .and_then(VariantResult::seconds)
+    rungs
+}
+
+/// One row per rung with a time: its throughput, share of the limit, gain over the rung before
+/// and the sentence on what it removed.
+fn ladder_rows(results: &Results, rungs: &[Step<'_>]) -> Vec<LadderRow> {
+    let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
+    let per_core = results.machine.limit.as_ref().and_then(Limit::per_core);
+    let mut rows = Vec::new();
+    for (i, rung) in rungs.iter().enumerate() {
+        let Some(seconds) = rung.result.seconds() else {
+            continue;
         };
-        ladder.portable = seconds_on(Isa::Portable).map(|portable| {
-            let ran = format!(
-                "The portable path (the same kernel over plain arrays of four f64, what LLVM \
-                 makes of it for the baseline x86-64 target) ran in {}",
-                crate::record::units::format_seconds(portable)
-            );
-            match seconds_on(Isa::Avx2) {
-                Some(avx2) if portable > avx2 * 1.1 => format!(
-                    "{ran}, {:.2}× the AVX2 path's time at the same four lanes: the explicit \
-                     intrinsics are what turns lanes into speed.",
-                    portable / avx2
-                ),
-                Some(avx2) => format!(
-                    "{ran}, within 10% of the AVX2 path's {} at the same four lanes: here the \
-                     compiler's own vectors matched the intrinsics.",
-                    crate::record::units::format_seconds(avx2)
-                ),
-                None => format!("{ran}."),
-            }
+        let gain = (i > 0)
+            .then(|| rungs[i - 1].result.seconds().map(|prev| prev / seconds))
+            .flatten();
+        let throughput = limit::throughput(results.problem.inner_iterations, seconds);
+        let share = throughput
+            .zip(per_core)
+            .map(|(t, l)| format!("{:.0}%", 100.0 * t / (l * rung.cores as f64)));
+        let label = match (&rung.result.isa, rung.result.info.name.as_str()) {
+            (Some(isa), name) => format!("{name} ({isa})"),
+            (None, name) => name.to_string(),
+        };
+        rows.push(LadderRow {
+            label,
+            lanes: rung.lanes,
+            cores: rung.cores,
+            median: crate::render::export::format_timing(rung.result.timing.as_ref()),
+            throughput: throughput.map_or("-".into(), |t| format!("{t:.2}")),
+            share: share.unwrap_or_else(|| "-".into()),
+            gain: gain.map_or("-".into(), |g| format!("{g:.2}×")),
+            why: why(rung, i == 0, wide_split, gain, results.under_load()),
         });
     }
-    ladder.render().expect("the ladder template renders")
+    rows
+}
+
+/// The portable path against the intrinsics path of its own width, each from this run.
+fn portable_note(results: &Results) -> Option<String> {
+    let seconds_on = |path: Isa| {
+        results
+            .variants
+            .iter()
+            .filter(|v| on_rung(v, Rung::Lanes))
+            .find(|v| isa_of(v) == Some(path))
+            .and_then(VariantResult::seconds)
+    };
+    seconds_on(Isa::Portable).map(|portable| {
+        let ran = format!(
+            "The portable path (the same kernel over plain arrays of four f64, what LLVM \
+             makes of it for the baseline x86-64 target) ran in {}",
+            crate::record::units::format_seconds(portable)
+        );
+        match seconds_on(Isa::Avx2) {
+            Some(avx2) if portable > avx2 * 1.1 => format!(
+                "{ran}, {:.2}× the AVX2 path's time at the same four lanes: the explicit \
+                 intrinsics are what turns lanes into speed.",
+                portable / avx2
+            ),
+            Some(avx2) => format!(
+                "{ran}, within 10% of the AVX2 path's {} at the same four lanes: here the \
+                 compiler's own vectors matched the intrinsics.",
+                crate::record::units::format_seconds(avx2)
+            ),
+            None => format!("{ran}."),
+        }
+    })
 }
 
 /// The sentence on what a rung removed. What it says of its gain is read from `gain` (this run's
