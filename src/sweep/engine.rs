@@ -58,7 +58,6 @@ pub fn run(
         plan.spec.height,
         plan.spec.maxiter
     );
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut problems = Problems::default();
     // One measurement: `base` is the baseline's median that its speed-up is taken against.
     let mut one = |variant: &Variant, value: usize, base: Option<f64>| {
@@ -93,7 +92,8 @@ pub fn run(
             validation_sum: check.validation_sum,
             mismatched_pixels: check.mismatched_pixels,
             status: check.status,
-            efficiency: speedup.and_then(|s| axis.efficiency(value, s, cores)),
+            // Set for the whole sweep once every point is in (`Sweep::set_efficiencies`).
+            efficiency: None,
             speedup,
             timing,
             kernel_timing,
@@ -159,6 +159,7 @@ pub fn run(
     };
     if matches!(axis.baseline(), Baseline::EachValue(_)) {
         sweep.points = points;
+        sweep.set_efficiencies();
     } else {
         sweep.merge(points);
     }

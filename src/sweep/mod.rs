@@ -142,8 +142,8 @@ pub trait Axis: Sync {
     fn label(&self, _variant: &str, value: usize) -> String {
         format!("{} {value}", self.noun())
     }
-    /// Parallel efficiency of a speed-up at `value`, where the axis has one.
-    fn efficiency(&self, _value: usize, _speedup: f64, _cores: usize) -> Option<f64> {
+    /// Parallel efficiency of `point` in `sweep`, where the axis has one.
+    fn efficiency(&self, _sweep: &Sweep, _point: &Point) -> Option<f64> {
         None
     }
     /// An extra table column: its header, and its cell for a point (chunks: the working set).
@@ -225,6 +225,37 @@ impl Point {
     }
 }
 
+/// What a sweep can say of its fastest point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Best<'a> {
+    /// The fastest point, faster than every other beyond both their spreads.
+    Clear(&'a Point),
+    /// The fastest point first, then every other whose spread reaches it: none is clearly best.
+    Tied(Vec<&'a Point>),
+}
+
+/// `a`, `a and b`, `a, b and c`; past four items, `a, b, c, d and 3 more`.
+pub fn and_list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    let shown = items.len().min(4);
+    let mut head = items[..shown].to_vec();
+    let last = match items.len() - shown {
+        0 => head.pop().unwrap_or_default(),
+        more => format!("{more} more"),
+    };
+    match head.is_empty() {
+        true => last,
+        false => format!("{} and {last}", head.join(", ")),
+    }
+}
+
+/// `(median - spread, median + spread)` of a timed point: the interval the page shows.
+fn interval(p: &Point) -> Option<(f64, f64)> {
+    p.timing
+        .as_ref()
+        .map(|t| (t.median - t.median_abs_dev, t.median + t.median_abs_dev))
+}
+
 /// `reports/sweeps/<axis>.json`: one sweep along one axis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sweep {
@@ -274,6 +305,35 @@ impl Sweep {
             .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()))
     }
 
+    /// The fastest timed point, and whether it is clearly the best: its median plus its spread
+    /// below every other point's median minus that one's spread. Every point shares the sweep's
+    /// problem along threads and chunks, so the fastest is also the largest speed-up there.
+    pub fn best(&self) -> Option<Best<'_>> {
+        let fastest = self.fastest()?;
+        let (_, top) = interval(fastest)?;
+        let mut tied = vec![fastest];
+        tied.extend(self.points.iter().filter(|p| {
+            !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top)
+        }));
+        Some(match tied.len() {
+            1 => Best::Clear(fastest),
+            _ => Best::Tied(tied),
+        })
+    }
+
+    /// Sets every point's efficiency from the axis ([`Axis::efficiency`]): after a measurement
+    /// and a merge, and on load, so that a file written under an older rule reads right.
+    pub fn set_efficiencies(&mut self) {
+        let Ok(axis) = find_axis(&self.axis) else {
+            return;
+        };
+        let efficiencies: Vec<Option<f64>> =
+            self.points.iter().map(|p| axis.efficiency(self, p)).collect();
+        for (p, e) in self.points.iter_mut().zip(efficiencies) {
+            p.efficiency = e;
+        }
+    }
+
     /// Each variant's least-squares fit of log time against log `x`.
     pub fn fits(&self, x: X) -> Vec<Fit> {
         self.variants()
@@ -306,6 +366,7 @@ impl Sweep {
                 p.value,
             )
         });
+        self.set_efficiencies();
     }
 
     /// Refuses figures no sweep gives (see [`crate::results::Check`]); `path` is the file they
@@ -425,8 +486,10 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
     let path = json_path(dir, axis.name());
     if !path.exists() {
         let converted = legacy::convert(dir, axis.name(), legacy == Legacy::Convert)?;
-        if let Some(sweep) = &converted {
+        let mut converted = converted;
+        if let Some(sweep) = &mut converted {
             sweep.validate(&path)?;
+            sweep.set_efficiencies();
         }
         return Ok(converted);
     }
@@ -441,6 +504,8 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
         });
     }
     sweep.validate(&path)?;
+    let mut sweep = sweep;
+    sweep.set_efficiencies();
     Ok(Some(sweep))
 }
 

@@ -8,7 +8,7 @@ use std::ops::RangeInclusive;
 use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
 
-use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
+use crate::sweep::{Axis, Baseline, Best, Chart, Corner, Point, Sweep, X, Y};
 use crate::units::format_seconds;
 use crate::{GridSpec, LabError};
 
@@ -109,10 +109,18 @@ impl Axis for Threads {
         }
     }
 
-    /// Speed-up over the threads that ran, capped at the cores (more threads than cores cannot
-    /// use more than the cores).
-    fn efficiency(&self, value: usize, speedup: f64, cores: usize) -> Option<f64> {
-        Some(speedup / value.min(cores).max(1) as f64)
+    /// The variant's speed-up over its own one-thread (one-rank) run, over the threads that ran
+    /// capped at the cores (more threads than cores cannot use more than the cores). A variant
+    /// swept without a run on one thread has none: its speed-up over another variant's time
+    /// would read a faster kernel as more than perfect scaling.
+    fn efficiency(&self, sweep: &Sweep, point: &Point) -> Option<f64> {
+        let own = sweep
+            .points
+            .iter()
+            .find(|p| p.variant == point.variant && p.value == 1)?
+            .median()?;
+        let cores = sweep.machine.logical_cores.max(1);
+        Some(own / point.median()? / point.value.min(cores).max(1) as f64)
     }
 
     fn family(&self) -> Option<&'static str> {
@@ -144,8 +152,9 @@ impl Axis for Threads {
         format!(
             "Every parallel variant at each thread count, and mpi at each rank count (one \
              mpirun per count), on {} × {}, maxiter {} (criterion, {} samples each), against {} \
-             on one core ({base}). Efficiency is the speed-up over the threads or ranks used, \
-             capped at the {} cores; the last count oversubscribes the cores.{mpi}",
+             on one core ({base}). Efficiency is each variant's speed-up over its own run on one \
+             thread (one rank) divided by the threads or ranks used, capped at the {} cores \
+             (\"-\" where it was not run on one); the last count oversubscribes the cores.{mpi}",
             sw.spec.width,
             sw.spec.height,
             sw.spec.maxiter,
@@ -155,15 +164,21 @@ impl Axis for Threads {
         )
     }
 
+    /// The best point only where it beats the others beyond their spread; else the points
+    /// within it, "no clear best".
     fn reading(&self, sw: &Sweep) -> Option<String> {
-        let best = sw.best_speedup()?;
-        Some(format!(
-            "best: {} on {}, {:.2}x {}",
-            best.variant,
-            self.label(&best.variant, best.value),
-            best.speedup?,
-            sw.baseline.as_deref().unwrap_or(baseline())
-        ))
+        let base = sw.baseline.as_deref().unwrap_or(baseline());
+        let said = |p: &Point| {
+            let speedup = p.speedup.map_or(String::new(), |s| format!(", {s:.2}x {base}"));
+            format!("{} on {}{speedup}", p.variant, self.label(&p.variant, p.value))
+        };
+        Some(match sw.best()? {
+            Best::Clear(p) => format!("best: {}, beyond every other point's spread", said(p)),
+            Best::Tied(points) => format!(
+                "no clear best: {} are within one another's spread",
+                crate::sweep::and_list(points.iter().map(|p| said(p)))
+            ),
+        })
     }
 
     fn charts(&self, sw: &Sweep) -> Vec<Chart> {
