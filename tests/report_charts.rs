@@ -149,17 +149,3 @@ fn the_checker_catches_a_planted_overlap_and_a_planted_empty_legend_entry() {
     assert_eq!(svg_check::empty_legend_entries(&empty), ["Rust"]);
 }
 
-#[test]
-fn tmp_before() {
-    for f in ["/tmp/r_before/index.html", "/tmp/r/index.html"] {
-        let page = std::fs::read_to_string(f).unwrap();
-        for svg in svg_check::inline_svgs(&page) {
-            for (a, b) in svg_check::overlapping_texts(svg) {
-                println!("{f} {}: '{a}' overlaps '{b}'", caption(svg));
-            }
-            for entry in svg_check::empty_legend_entries(svg) {
-                println!("{f} {}: legend entry '{entry}' has nothing drawn", caption(svg));
-            }
-        }
-    }
-}

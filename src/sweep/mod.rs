@@ -297,14 +297,6 @@ impl Sweep {
             .min_by(|a, b| a.median().unwrap().total_cmp(&b.median().unwrap()))
     }
 
-    /// The point with the largest speed-up.
-    pub fn best_speedup(&self) -> Option<&Point> {
-        self.points
-            .iter()
-            .filter(|p| p.speedup.is_some())
-            .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()))
-    }
-
     /// The fastest timed point, and whether it is clearly the best: its median plus its spread
     /// below every other point's median minus that one's spread. Every point shares the sweep's
     /// problem along threads and chunks, so the fastest is also the largest speed-up there.

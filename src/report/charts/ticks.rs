@@ -129,7 +129,7 @@ fn log_candidates(lo: f64, hi: f64) -> Vec<Vec<f64>> {
         let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
         (first..=last)
             .filter(|k| k.rem_euclid(every) == 0)
-            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .flat_map(|k| mantissas.iter().map(move |m| snap(m * 10f64.powi(k))))
             .filter(|v| (lo..=hi).contains(v))
             .collect()
     };
@@ -162,13 +162,18 @@ fn linear_candidates(lo: f64, hi: f64) -> Vec<Vec<f64>> {
                 continue;
             }
             // Multiples of the step, rounded to it so that 0.1 + 0.2 reads 0.3.
-            let set: Vec<f64> = (first..=last).map(|k| k as f64 * step).collect();
+            let set: Vec<f64> = (first..=last).map(|k| snap(k as f64 * step)).collect();
             if !set.is_empty() {
                 sets.push(set);
             }
         }
     }
     sets
+}
+
+/// `v` to eleven significant digits: `0.30000000000000004` is the tick 0.3.
+fn snap(v: f64) -> f64 {
+    format!("{v:.10e}").parse().unwrap_or(v)
 }
 
 /// A number as a tick shows it: no more digits than it needs (`0.25`, `3`, `1500`).

@@ -49,16 +49,20 @@ struct GroupSection<'a> {
 #[template(path = "report/results_table.html")]
 struct ResultsTable {
     header: [&'static str; COLUMNS],
-    with_profiles: bool,
+    /// Whether any row has a profile or criterion's report to link.
+    with_links: bool,
     rows: Vec<ResultRow>,
 }
 
 struct ResultRow {
     class: &'static str,
     variant: String,
-    cells: [String; COLUMNS],
-    /// `(href, label)`: flamegraph, lines, machine code.
-    links: Vec<(String, &'static str)>,
+    /// Each cell's text and, where the table shortened it, the whole text for its tooltip.
+    cells: Vec<(String, Option<String>)>,
+    /// `(href, label)`: flamegraph, lines, machine code, criterion's report.
+    links: Vec<(String, String)>,
+    /// Said where the profiles do not cover this row's own SIMD path.
+    no_profile: Option<String>,
 }
 
 /// `gpu.html`: why no GPU ran, or the GPU variants' kernels beside their whole runs.
@@ -120,32 +124,76 @@ fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<Str
 }
 
 fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
-    let rows = rows
+    let rows: Vec<ResultRow> = rows
         .iter()
-        .map(|row| ResultRow {
-            class: match row.status.as_str() {
-                "OK" if row.noisy => "ok noisy",
-                "OK" => "ok",
-                "FAIL" => "fail",
-                "SKIP" => "skip",
-                _ => "approx",
-            },
-            variant: row.variant.clone(),
-            cells: cells_noting_skips(row),
-            links: profiles.map_or(Vec::new(), |p| {
-                let mut links = profile_links(p, &row.variant);
-                links.extend(gpu_code_link(p, &row.variant));
-                links
-            }),
+        .map(|row| {
+            let mut cells: Vec<(String, Option<String>)> =
+                cells_noting_skips(row).into_iter().map(|c| (c, None)).collect();
+            cells[ANALOGUE] = row.analogue_short();
+            let (mut links, no_profile) = match profiles {
+                Some(p) => row_profile(p, row),
+                None => (Vec::new(), None),
+            };
+            links.extend(
+                row.criterion_report
+                    .iter()
+                    .map(|href| (href.clone(), "criterion".to_string())),
+            );
+            ResultRow {
+                class: match row.status.as_str() {
+                    "OK" if row.noisy => "ok noisy",
+                    "OK" => "ok",
+                    "FAIL" => "fail",
+                    "SKIP" => "skip",
+                    _ => "approx",
+                },
+                variant: row.variant.clone(),
+                cells,
+                links,
+                no_profile,
+            }
         })
         .collect();
     ResultsTable {
         header: HEADER,
-        with_profiles: profiles.is_some(),
+        with_links: profiles.is_some() || rows.iter().any(|r| !r.links.is_empty()),
         rows,
     }
     .render()
     .map_err(|e| e.to_string())
+}
+
+/// The index of the tutorial analogue in [`HEADER`].
+const ANALOGUE: usize = 1;
+
+/// A row's profile links, and what it says where there is no profile of its own path: the
+/// profiles are made on each variant's own choice of SIMD path, so a rung forced with `--isa`
+/// links only its path's loop in the machine-code page, where it was read.
+fn row_profile(p: Profiles<'_>, row: &Row) -> (Vec<(String, String)>, Option<String>) {
+    let own = |links: Vec<(String, &'static str)>| {
+        links
+            .into_iter()
+            .map(|(href, label)| (href, label.to_string()))
+            .collect::<Vec<_>>()
+    };
+    if !row.isa_forced {
+        let mut links = own(profile_links(p, &row.variant));
+        links.extend(own(gpu_code_link(p, &row.variant).into_iter().collect()));
+        return (links, None);
+    }
+    let isa = row.isa.as_deref().unwrap_or("this");
+    let Some(v) = p.summary.variant(&row.variant) else {
+        return (Vec::new(), None);
+    };
+    let path_loop = v
+        .hot_loop_page
+        .as_ref()
+        .filter(|_| v.paths.iter().any(|q| q.isa == isa))
+        .map(|page| (format!("{}/{page}#path-{isa}", p.base), format!("{isa} loop")));
+    (
+        path_loop.into_iter().collect(),
+        Some(format!("no profile of the {isa} path")),
+    )
 }
 
 /// Links to a variant's flamegraph, line profile and disassembly, where they exist; for a profile
