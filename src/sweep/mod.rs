@@ -304,9 +304,13 @@ impl Sweep {
         let fastest = self.fastest()?;
         let (_, top) = interval(fastest)?;
         let mut tied = vec![fastest];
-        tied.extend(self.points.iter().filter(|p| {
-            !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top)
-        }));
+        let mut within: Vec<&Point> = self
+            .points
+            .iter()
+            .filter(|p| !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top))
+            .collect();
+        within.sort_by(|a, b| a.median().unwrap_or(0.0).total_cmp(&b.median().unwrap_or(0.0)));
+        tied.extend(within);
         Some(match tied.len() {
             1 => Best::Clear(fastest),
             _ => Best::Tied(tied),

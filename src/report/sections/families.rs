@@ -48,7 +48,8 @@ struct GroupSection<'a> {
 #[derive(Template)]
 #[template(path = "report/results_table.html")]
 struct ResultsTable {
-    header: [&'static str; COLUMNS],
+    /// The columns shown: [`HEADER`] less those with nothing to say in this group.
+    header: Vec<&'static str>,
     /// Whether any row has a profile or criterion's report to link.
     with_links: bool,
     rows: Vec<ResultRow>,
@@ -57,8 +58,9 @@ struct ResultsTable {
 struct ResultRow {
     class: &'static str,
     variant: String,
-    /// Each cell's text and, where the table shortened it, the whole text for its tooltip.
-    cells: Vec<(String, Option<String>)>,
+    /// Each cell's text, where the table shortened it the whole text for its tooltip, and its
+    /// class (`median`, `status`: what the style sheet marks).
+    cells: Vec<(String, Option<String>, &'static str)>,
     /// `(href, label)`: flamegraph, lines, machine code, criterion's report.
     links: Vec<(String, String)>,
     /// Said where the profiles do not cover this row's own SIMD path.
@@ -123,13 +125,17 @@ fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<Str
     section.render().map_err(|e| e.to_string())
 }
 
-fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
-    let rows: Vec<ResultRow> = rows
+fn results_table(source: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
+    let rows: Vec<ResultRow> = source
         .iter()
         .map(|row| {
-            let mut cells: Vec<(String, Option<String>)> =
-                cells_noting_skips(row).into_iter().map(|c| (c, None)).collect();
-            cells[ANALOGUE] = row.analogue_short();
+            let mut cells: Vec<(String, Option<String>, &'static str)> = cells_noting_skips(row)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (c, None, CLASSES[i]))
+                .collect();
+            let (short, whole) = row.analogue_short();
+            cells[ANALOGUE] = (short, whole, "");
             let (mut links, no_profile) = match profiles {
                 Some(p) => row_profile(p, row),
                 None => (Vec::new(), None),
@@ -154,8 +160,25 @@ fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String,
             }
         })
         .collect();
+    // A column that says nothing in this group is left out, so that the table fits the page:
+    // "2011 · Python today" where neither was measured for this problem, the
+    // reference-equivalent rate where no row skipped work (it repeats the rate beside it).
+    let said = |i: usize| rows.iter().any(|r| r.cells[i].0 != "-");
+    let skipped_work = source.iter().any(|r| r.equivalent_cell() != r.throughput_cell());
+    let keep: Vec<bool> = (0..COLUMNS)
+        .map(|i| match i {
+            THEN_PYTHON => said(i),
+            EQUIVALENT => skipped_work,
+            _ => true,
+        })
+        .collect();
+    let mut rows = rows;
+    for row in &mut rows {
+        let cells = std::mem::take(&mut row.cells);
+        row.cells = cells.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect();
+    }
     ResultsTable {
-        header: HEADER,
+        header: HEADER.iter().zip(&keep).filter(|(_, k)| **k).map(|(h, _)| *h).collect(),
         with_links: profiles.is_some() || rows.iter().any(|r| !r.links.is_empty()),
         rows,
     }
@@ -163,8 +186,13 @@ fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String,
     .map_err(|e| e.to_string())
 }
 
-/// The index of the tutorial analogue in [`HEADER`].
+/// The indices in [`HEADER`] of the tutorial analogue, the 2011 and Python figures, and the
+/// reference-equivalent rate.
 const ANALOGUE: usize = 1;
+const THEN_PYTHON: usize = 2;
+const EQUIVALENT: usize = 7;
+/// Each column's class, in [`HEADER`] order.
+const CLASSES: [&str; COLUMNS] = ["", "", "", "median", "", "", "", "", "", "status", ""];
 
 /// A row's profile links, and what it says where there is no profile of its own path: the
 /// profiles are made on each variant's own choice of SIMD path, so a rung forced with `--isa`
