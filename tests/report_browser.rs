@@ -168,8 +168,15 @@ fn measured_report_renders_in_headless_chromium() {
         results.variants.len(),
         "{v}"
     );
-    assert_eq!(v["past_page"], 0, "every chart and table fits the page's width: {v}");
-    assert_eq!(v["scrolled"], serde_json::json!([]), "no table needs scrolling at 1280 pixels: {v}");
+    assert_eq!(
+        v["past_page"], 0,
+        "every chart and table fits the page's width: {v}"
+    );
+    assert_eq!(
+        v["scrolled"],
+        serde_json::json!([]),
+        "no table needs scrolling at 1280 pixels: {v}"
+    );
 
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
     let _ = std::fs::remove_file(&shot);

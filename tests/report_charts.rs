@@ -16,10 +16,19 @@ fn full_report(dir: &Path) -> String {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let reports = dir.join("reports");
     std::fs::create_dir_all(reports.join("sweeps")).unwrap();
-    for f in ["results.json", "peers.json", "flags.json", "sweeps/maxiter.json"] {
+    for f in [
+        "results.json",
+        "peers.json",
+        "flags.json",
+        "sweeps/maxiter.json",
+    ] {
         std::fs::copy(fixtures.join(f), reports.join(f)).unwrap();
     }
-    for f in ["sweep-chunks.json", "sweep-threads.json", "sweep-sizes.json"] {
+    for f in [
+        "sweep-chunks.json",
+        "sweep-threads.json",
+        "sweep-sizes.json",
+    ] {
         std::fs::copy(fixtures.join("legacy-sweeps").join(f), reports.join(f)).unwrap();
     }
     let results = Results::load(&reports.join("results.json")).unwrap();
@@ -84,7 +93,10 @@ fn every_chart_of_a_full_report_has_no_overlapping_text_and_no_empty_legend_entr
             problems.push(format!("{}: '{a}' overlaps '{b}'", caption(svg)));
         }
         for entry in svg_check::empty_legend_entries(svg) {
-            problems.push(format!("{}: legend entry '{entry}' has nothing drawn", caption(svg)));
+            problems.push(format!(
+                "{}: legend entry '{entry}' has nothing drawn",
+                caption(svg)
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -98,7 +110,10 @@ fn the_history_chart_is_labelled_with_its_runs_and_keeps_its_legend_off_the_line
     let svg = svg_check::inline_svgs(history)[0];
     let (texts, shapes) = svg_check::parse(svg);
     let labels: Vec<&str> = texts.iter().map(|t| t.content.as_str()).collect();
-    assert!(labels.contains(&"12-01 10:04"), "the first run's date: {labels:?}");
+    assert!(
+        labels.contains(&"12-01 10:04"),
+        "the first run's date: {labels:?}"
+    );
     assert!(!labels.contains(&"-0"), "no fractional runs: {labels:?}");
     // The legend's box stands right of every line.
     let legend = shapes
@@ -133,7 +148,10 @@ fn the_checker_catches_a_planted_overlap_and_a_planted_empty_legend_entry() {
         "<text x=\"320\" y=\"15\" dy=\"0.76em\" text-anchor=\"start\" font-family=\"sans-serif\" font-size=\"10\" opacity=\"1\" fill=\"#000000\">\nRust\n</text>\n"
     );
     assert!(svg_check::overlapping_texts(&clean).is_empty(), "{clean}");
-    assert!(svg_check::empty_legend_entries(&clean).is_empty(), "{clean}");
+    assert!(
+        svg_check::empty_legend_entries(&clean).is_empty(),
+        "{clean}"
+    );
 
     // Two tick labels 20 pixels apart, each about 30 wide: the shortcuts' 5–10 ms.
     let crowded = clean.replace(&text(160, 150, "10 ms"), &text(120, 150, "10 ms"));
@@ -148,4 +166,3 @@ fn the_checker_catches_a_planted_overlap_and_a_planted_empty_legend_entry() {
     );
     assert_eq!(svg_check::empty_legend_entries(&empty), ["Rust"]);
 }
-

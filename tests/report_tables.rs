@@ -18,9 +18,7 @@ fn page(dir: &Path) -> String {
     std::fs::create_dir_all(&flamegraphs).unwrap();
     let entry = serde_json::to_string(&Entry::new(&results, None)).unwrap();
     std::fs::write(reports.join("history.jsonl"), format!("{entry}\n{entry}\n")).unwrap();
-    let path = |isa: &str| {
-        serde_json::json!({"isa": isa, "instructions": ["vmulpd"], "vector_width": "x", "fma": []})
-    };
+    let path = |isa: &str| serde_json::json!({"isa": isa, "instructions": ["vmulpd"], "vector_width": "x", "fma": []});
     let profile = |name: &str, paths: serde_json::Value| {
         serde_json::json!({
             "variant": name, "samples": 100, "kernel_share": 0.9, "top_functions": [],
@@ -65,18 +63,32 @@ fn each_rows_profile_link_is_its_own_simd_paths_or_says_there_is_none() {
     // The fixture's simd-lanes rows: its own choice (AVX-512), then AVX2, SSE2 and portable forced.
     let lanes = rows(&page, "simd-lanes");
     assert_eq!(lanes.len(), 4, "{lanes:#?}");
-    assert!(lanes[0].contains("../flamegraphs/simd-lanes.svg"), "{}", lanes[0]);
+    assert!(
+        lanes[0].contains("../flamegraphs/simd-lanes.svg"),
+        "{}",
+        lanes[0]
+    );
     assert!(!lanes[0].contains("no profile"), "{}", lanes[0]);
     for (row, isa) in lanes[1..].iter().zip(["avx2", "sse2", "portable"]) {
-        assert!(!row.contains("simd-lanes.svg"), "a forced path links another's flamegraph: {row}");
-        assert!(row.contains(&format!("no profile of the {isa} path")), "{row}");
+        assert!(
+            !row.contains("simd-lanes.svg"),
+            "a forced path links another's flamegraph: {row}"
+        );
+        assert!(
+            row.contains(&format!("no profile of the {isa} path")),
+            "{row}"
+        );
     }
     assert!(
         lanes[1].contains("../flamegraphs/simd-lanes.asm.html#path-avx2"),
         "the AVX2 loop, read from the binary, is linked: {}",
         lanes[1]
     );
-    assert!(!lanes[2].contains("asm.html"), "no SSE2 loop was read: {}", lanes[2]);
+    assert!(
+        !lanes[2].contains("asm.html"),
+        "no SSE2 loop was read: {}",
+        lanes[2]
+    );
 }
 
 #[test]
@@ -88,7 +100,10 @@ fn criterions_own_report_is_linked_from_each_row_that_has_one() {
         naive.contains("href=\"criterion/500x500x1000/naive/report/index.html\">criterion</a>"),
         "{naive}"
     );
-    assert!(!rows(&page, "simd-rayon")[0].contains(">criterion</a>"), "none was recorded");
+    assert!(
+        !rows(&page, "simd-rayon")[0].contains(">criterion</a>"),
+        "none was recorded"
+    );
 }
 
 #[test]
@@ -102,7 +117,10 @@ fn long_analogues_are_short_in_the_table_with_the_whole_text_in_a_tooltip() {
         ),
         "{expanded}"
     );
-    assert!(rows(&page, "naive")[0].contains("<td>pure_python.py</td>"), "short ones stay whole");
+    assert!(
+        rows(&page, "naive")[0].contains("<td>pure_python.py</td>"),
+        "short ones stay whole"
+    );
 }
 
 #[test]
@@ -110,10 +128,15 @@ fn the_history_table_is_styled_like_the_rest_and_every_table_can_scroll_within_t
     let dir = tempfile::tempdir().unwrap();
     let page = page(dir.path());
     let history = &page[page.find("<section id=\"history\">").unwrap()..];
-    assert!(history.contains("<div class=\"wide\"><table class=\"results\">\n<thead>"), "{history}");
+    assert!(
+        history.contains("<div class=\"wide\"><table class=\"results\">\n<thead>"),
+        "{history}"
+    );
     let results_tables = page.matches("<table class=\"results\">").count();
     assert!(
-        page.matches("<div class=\"wide\"><table class=\"results\">").count() >= 5,
+        page.matches("<div class=\"wide\"><table class=\"results\">")
+            .count()
+            >= 5,
         "the families' and History's tables sit in a scroll box ({results_tables} tables)"
     );
 }

@@ -46,7 +46,10 @@ fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
     ]);
     ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("best at") || stdout.contains("no clear best"), "{stdout}");
+    assert!(
+        stdout.contains("best at") || stdout.contains("no clear best"),
+        "{stdout}"
+    );
     let sweep = load(dir.path(), "chunks");
     let chunks: Vec<usize> = sweep.points.iter().map(|p| p.value).collect();
     assert_eq!(chunks, [10, 100, 2500]);
@@ -58,7 +61,10 @@ fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
     assert_eq!(csv.lines().count(), 4, "{csv}");
     let svg = std::fs::read_to_string(sweep::file(dir.path(), "chunks", "svg")).unwrap();
     assert!(svg.contains("tutorial, 2011 laptop"));
-    assert!(svg.contains("best:") || svg.contains("no clear best"), "{svg}");
+    assert!(
+        svg.contains("best:") || svg.contains("no clear best"),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -347,7 +353,9 @@ fn fixture_sweep(axis: &str) -> Sweep {
     let dir = tempfile::tempdir().unwrap();
     let name = format!("sweep-{axis}.json");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy-sweeps").join(&name),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/legacy-sweeps")
+            .join(&name),
         dir.path().join(&name),
     )
     .unwrap();
@@ -367,7 +375,12 @@ fn thread_efficiency_is_against_each_variants_own_one_thread_run() {
             .unwrap();
         let expected = own / p.median().unwrap() / p.value.min(cores) as f64;
         let got = p.efficiency.unwrap();
-        assert!((got - expected).abs() < 1e-9, "{} {}: {got} {expected}", p.variant, p.value);
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "{} {}: {got} {expected}",
+            p.variant,
+            p.value
+        );
         if p.value == 1 {
             assert!((got - 1.0).abs() < 1e-9, "one thread is its own yardstick");
         }
@@ -375,11 +388,24 @@ fn thread_efficiency_is_against_each_variants_own_one_thread_run() {
     // Without its one-thread run a variant has no efficiency, rather than one against another
     // variant's time.
     let first = sweep.points[0].variant.clone();
-    sweep.points.retain(|p| !(p.variant == first && p.value == 1));
+    sweep
+        .points
+        .retain(|p| !(p.variant == first && p.value == 1));
     sweep.set_efficiencies();
-    assert!(sweep.points.iter().filter(|p| p.variant == first).all(|p| p.efficiency.is_none()));
+    assert!(
+        sweep
+            .points
+            .iter()
+            .filter(|p| p.variant == first)
+            .all(|p| p.efficiency.is_none())
+    );
     let table = sweep::table::points(&sweep);
-    assert!(table.rows.iter().any(|r| r[0] == first && r.contains(&"-".to_string())));
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r[0] == first && r.contains(&"-".to_string()))
+    );
 }
 
 #[test]
@@ -407,5 +433,8 @@ fn a_best_point_is_named_only_where_it_beats_the_others_beyond_their_spread() {
     let svg = mandel_lab::report::charts::sweep_figure(&sweep, &sweep.axis().charts(&sweep)[0])
         .unwrap()
         .unwrap();
-    assert!(svg.contains("no clear best") && !svg.contains("\nbest: "), "{svg}");
+    assert!(
+        svg.contains("no clear best") && !svg.contains("\nbest: "),
+        "{svg}"
+    );
 }

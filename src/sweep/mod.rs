@@ -307,9 +307,15 @@ impl Sweep {
         let mut within: Vec<&Point> = self
             .points
             .iter()
-            .filter(|p| !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top))
+            .filter(|p| {
+                !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top)
+            })
             .collect();
-        within.sort_by(|a, b| a.median().unwrap_or(0.0).total_cmp(&b.median().unwrap_or(0.0)));
+        within.sort_by(|a, b| {
+            a.median()
+                .unwrap_or(0.0)
+                .total_cmp(&b.median().unwrap_or(0.0))
+        });
         tied.extend(within);
         Some(match tied.len() {
             1 => Best::Clear(fastest),
@@ -323,8 +329,11 @@ impl Sweep {
         let Ok(axis) = find_axis(&self.axis) else {
             return;
         };
-        let efficiencies: Vec<Option<f64>> =
-            self.points.iter().map(|p| axis.efficiency(self, p)).collect();
+        let efficiencies: Vec<Option<f64>> = self
+            .points
+            .iter()
+            .map(|p| axis.efficiency(self, p))
+            .collect();
         for (p, e) in self.points.iter_mut().zip(efficiencies) {
             p.efficiency = e;
         }

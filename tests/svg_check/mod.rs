@@ -53,7 +53,11 @@ pub fn parse(svg: &str) -> (Vec<Text>, Vec<Shape>) {
         let tag_text = &rest[..end];
         let tag = tag_text.split_whitespace().next().unwrap_or("");
         let attr = |name: &str| attribute(tag_text, name);
-        let num = |name: &str| attr(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let num = |name: &str| {
+            attr(name)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         let colours = || {
             (
                 attr("fill").unwrap_or("none").to_uppercase(),
@@ -67,7 +71,12 @@ pub fn parse(svg: &str) -> (Vec<Text>, Vec<Shape>) {
                 texts.push(text(tag_text, content));
                 None
             }
-            "rect" => Some((num("x"), num("y"), num("x") + num("width"), num("y") + num("height"))),
+            "rect" => Some((
+                num("x"),
+                num("y"),
+                num("x") + num("width"),
+                num("y") + num("height"),
+            )),
             "circle" => {
                 let (x, y, r) = (num("cx"), num("cy"), num("r"));
                 Some((x - r, y - r, x + r, y + r))
@@ -78,7 +87,12 @@ pub fn parse(svg: &str) -> (Vec<Text>, Vec<Shape>) {
         };
         if let Some(extent) = extent {
             let (fill, stroke) = colours();
-            shapes.push(Shape { tag: tag.to_string(), extent, fill, stroke });
+            shapes.push(Shape {
+                tag: tag.to_string(),
+                extent,
+                fill,
+                stroke,
+            });
         }
     }
     (texts, shapes)
@@ -111,7 +125,9 @@ pub fn empty_legend_entries(svg: &str) -> Vec<String> {
     let inside = |r: Rect| legends.iter().any(|l| contains(*l, centre(r)) && r != *l);
     let drawn = |colour: &str| {
         shapes.iter().any(|s| {
-            !inside(s.extent) && !legends.contains(&s.extent) && (s.fill == colour || s.stroke == colour)
+            !inside(s.extent)
+                && !legends.contains(&s.extent)
+                && (s.fill == colour || s.stroke == colour)
         })
     };
     let mut out = Vec::new();
@@ -139,7 +155,11 @@ pub fn empty_legend_entries(svg: &str) -> Vec<String> {
 
 /// A text's extent from its anchor point, `text-anchor`, `dy` and `font-size`.
 fn text(tag: &str, content: String) -> Text {
-    let num = |name: &str| attribute(tag, name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let num = |name: &str| {
+        attribute(tag, name)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     let (x, y, size) = (num("x"), num("y"), num("font-size"));
     let width = content.chars().count() as f64 * CHAR_WIDTH * size;
     let (top, bottom) = match attribute(tag, "dy").unwrap_or("") {
@@ -152,10 +172,16 @@ fn text(tag: &str, content: String) -> Text {
         "end" => (x - width, x),
         _ => (x, x + width),
     };
-    let rotated = attribute(tag, "transform").is_some_and(|t| t.starts_with("rotate(90") || t.starts_with("rotate(270"));
+    let rotated = attribute(tag, "transform")
+        .is_some_and(|t| t.starts_with("rotate(90") || t.starts_with("rotate(270"));
     let extent = match rotated {
         // Turned a quarter about its anchor point: its width runs down the page.
-        true => (x - size / 2.0, y - width / 2.0, x + size / 2.0, y + width / 2.0),
+        true => (
+            x - size / 2.0,
+            y - width / 2.0,
+            x + size / 2.0,
+            y + width / 2.0,
+        ),
         false => (left, top, right, bottom),
     };
     Text { content, extent }
@@ -181,7 +207,12 @@ fn points(text: &str) -> Vec<(f64, f64)> {
 
 fn bounds(points: &[(f64, f64)]) -> Rect {
     points.iter().fold(
-        (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY),
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
         |(l, t, r, b), &(x, y)| (l.min(x), t.min(y), r.max(x), b.max(y)),
     )
 }

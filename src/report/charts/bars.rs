@@ -4,7 +4,9 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{CLAMPED, NOW, PYTHON, Root, THEN, axis, extent, frame, legend_at, plot_size, svg, ticks};
+use super::{
+    CLAMPED, NOW, PYTHON, Root, THEN, axis, extent, frame, legend_at, plot_size, svg, ticks,
+};
 use crate::export::Group;
 use crate::units::format_seconds;
 
@@ -68,7 +70,13 @@ pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String>
             if log { " (log scale)" } else { "" },
             if clamped { CLAMPED } else { "" }
         );
-        let span = ticks::Span { lo: x0, hi: x1, log, pixels: plot_w, horizontal: true };
+        let span = ticks::Span {
+            lo: x0,
+            hi: x1,
+            log,
+            pixels: plot_w,
+            horizontal: true,
+        };
         let keys = ticks::ticks(span, &ticks::seconds);
         if log {
             draw_bars(root, &caption, ticks::log(x0, x1, keys), x0, bars)

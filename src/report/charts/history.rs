@@ -50,10 +50,22 @@ pub fn chart(entries: &[Entry]) -> Result<String, String> {
     // Whole runs only, as many as their dates leave room for.
     let runs: Vec<f64> = (0..entries.len()).map(|i| i as f64).collect();
     let x_keys = thin(&runs, |keys| {
-        let span = ticks::Span { lo: x0, hi: x1, log: false, pixels: plot_w, horizontal: true };
+        let span = ticks::Span {
+            lo: x0,
+            hi: x1,
+            log: false,
+            pixels: plot_w,
+            horizontal: true,
+        };
         ticks::fit(span, keys, &date)
     });
-    let y_span = ticks::Span { lo: y0, hi: y1, log: false, pixels: plot_h, horizontal: false };
+    let y_span = ticks::Span {
+        lo: y0,
+        hi: y1,
+        log: false,
+        pixels: plot_h,
+        horizontal: false,
+    };
     let y_keys = ticks::ticks(y_span, &ticks::plain);
     svg((WIDTH, height), |root| {
         let err = |e: DrawingAreaErrorKind<_>| e.to_string();
@@ -84,7 +96,9 @@ pub fn chart(entries: &[Entry]) -> Result<String, String> {
             match shape(i) {
                 0 => chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, style))),
                 1 => chart.draw_series(pts.iter().map(|&p| TriangleMarker::new(p, 5, style))),
-                _ => chart.draw_series(pts.iter().map(|&p| Cross::new(p, 4, color.stroke_width(2)))),
+                _ => {
+                    chart.draw_series(pts.iter().map(|&p| Cross::new(p, 4, color.stroke_width(2))))
+                }
             }
             .map_err(err)?;
             chart
@@ -116,7 +130,10 @@ fn draw_legend<DB: DrawingBackend>(
     for (i, name) in names.iter().enumerate() {
         let y = top + ENTRY as i32 * i as i32 + ENTRY as i32 / 2 - 4;
         let color = LINES[i % LINES.len()];
-        area.draw(&PathElement::new(vec![(8, y), (36, y)], color.stroke_width(2)))?;
+        area.draw(&PathElement::new(
+            vec![(8, y), (36, y)],
+            color.stroke_width(2),
+        ))?;
         let at = (22, y);
         match shape(i) {
             0 => area.draw(&Circle::new(at, 4, color.filled()))?,

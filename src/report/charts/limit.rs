@@ -37,7 +37,13 @@ pub fn limit_chart(
     let size = (900, height);
     let labels = (44, 230);
     let (plot_w, _) = plot_size(size, labels, 0);
-    let span = ticks::Span { lo: x0, hi: x1, log: true, pixels: plot_w, horizontal: true };
+    let span = ticks::Span {
+        lo: x0,
+        hi: x1,
+        log: true,
+        pixels: plot_w,
+        horizontal: true,
+    };
     let keys = ticks::ticks(span, &ticks::plain);
     svg(size, |root| {
         let err = |e: DrawingAreaErrorKind<_>| e.to_string();

@@ -100,8 +100,20 @@ pub fn sweep_figure(
         Y::NanosPerInnerIteration => ticks::plain(v),
         Y::Speedup | Y::RelativeToBest => format!("{}x", ticks::plain(v)),
     };
-    let x_span = ticks::Span { lo: x0, hi: x1, log: chart.log_x, pixels: plot_w, horizontal: true };
-    let y_span = ticks::Span { lo: y0, hi: y1, log: chart.log_y, pixels: plot_h, horizontal: false };
+    let x_span = ticks::Span {
+        lo: x0,
+        hi: x1,
+        log: chart.log_x,
+        pixels: plot_w,
+        horizontal: true,
+    };
+    let y_span = ticks::Span {
+        lo: y0,
+        hi: y1,
+        log: chart.log_y,
+        pixels: plot_h,
+        horizontal: false,
+    };
     let x_keys = ticks::ticks(x_span, &short_number);
     let y_keys = ticks::ticks(y_span, &y_label);
     let best = match sweep.best() {
@@ -109,12 +121,37 @@ pub fn sweep_figure(
         Some(crate::sweep::Best::Tied(_)) => Marked::NoClearBest,
         None => Marked::Nothing,
     };
-    let drawn = Drawn { spec: chart, lines: &lines, best, y_label: &y_label };
+    let drawn = Drawn {
+        spec: chart,
+        lines: &lines,
+        best,
+        y_label: &y_label,
+    };
     svg(size, |root| match (chart.log_x, chart.log_y) {
-        (true, true) => draw_sweep(root, &drawn, ticks::log(x0, x1, x_keys), ticks::log(y0, y1, y_keys)),
-        (true, false) => draw_sweep(root, &drawn, ticks::log(x0, x1, x_keys), ticks::linear(y0, y1, y_keys)),
-        (false, true) => draw_sweep(root, &drawn, ticks::linear(x0, x1, x_keys), ticks::log(y0, y1, y_keys)),
-        (false, false) => draw_sweep(root, &drawn, ticks::linear(x0, x1, x_keys), ticks::linear(y0, y1, y_keys)),
+        (true, true) => draw_sweep(
+            root,
+            &drawn,
+            ticks::log(x0, x1, x_keys),
+            ticks::log(y0, y1, y_keys),
+        ),
+        (true, false) => draw_sweep(
+            root,
+            &drawn,
+            ticks::log(x0, x1, x_keys),
+            ticks::linear(y0, y1, y_keys),
+        ),
+        (false, true) => draw_sweep(
+            root,
+            &drawn,
+            ticks::linear(x0, x1, x_keys),
+            ticks::log(y0, y1, y_keys),
+        ),
+        (false, false) => draw_sweep(
+            root,
+            &drawn,
+            ticks::linear(x0, x1, x_keys),
+            ticks::linear(y0, y1, y_keys),
+        ),
     })
     .map(Some)
 }
@@ -212,9 +249,12 @@ where
         // Each point's spread as an error bar, capped at both ends.
         let style = color.stroke_width(1);
         chart
-            .draw_series(line.points.iter().filter(|p| p.2 < p.3).map(|p| {
-                PathElement::new(vec![(p.0, p.2), (p.0, p.3)], style)
-            }))
+            .draw_series(
+                line.points
+                    .iter()
+                    .filter(|p| p.2 < p.3)
+                    .map(|p| PathElement::new(vec![(p.0, p.2), (p.0, p.3)], style)),
+            )
             .map_err(err)?;
         let cap = move |at: (f64, f64)| {
             EmptyElement::at(at) + PathElement::new(vec![(-4, 0), (4, 0)], style)

@@ -66,12 +66,18 @@ pub(crate) struct Keyed<R> {
 
 /// A linear axis from `lo` to `hi` labelled at `keys`.
 pub(crate) fn linear(lo: f64, hi: f64, keys: Vec<f64>) -> Keyed<RangedCoordf64> {
-    Keyed { inner: (lo..hi).into(), keys }
+    Keyed {
+        inner: (lo..hi).into(),
+        keys,
+    }
 }
 
 /// A log axis from `lo` to `hi` labelled at `keys`.
 pub(crate) fn log(lo: f64, hi: f64, keys: Vec<f64>) -> Keyed<LogCoord<f64>> {
-    Keyed { inner: (lo..hi).log_scale().into(), keys }
+    Keyed {
+        inner: (lo..hi).log_scale().into(),
+        keys,
+    }
 }
 
 impl<R: Ranged<ValueType = f64>> Ranged for Keyed<R> {
@@ -118,9 +124,10 @@ pub(crate) fn fit(span: Span, ticks: &[f64], label: &dyn Fn(f64) -> String) -> b
         .enumerate()
         .all(|(i, l)| !labels[..i].contains(l));
     distinct
-        && ticks.windows(2).zip(labels.windows(2)).all(|(v, l)| {
-            (at(v[1]) - at(v[0])).abs() >= (size(&l[0]) + size(&l[1])) / 2.0 + GAP
-        })
+        && ticks
+            .windows(2)
+            .zip(labels.windows(2))
+            .all(|(v, l)| (at(v[1]) - at(v[0])).abs() >= (size(&l[0]) + size(&l[1])) / 2.0 + GAP)
 }
 
 /// A log axis's tick sets, densest first.
@@ -186,14 +193,18 @@ pub(crate) fn plain(v: f64) -> String {
     }
     let text = format!("{v:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 /// Seconds as a tick shows them, in the unit that suits each (`500 µs`, `5 ms`, `1.5 s`): the
 /// axis says "time", and each label its unit.
 pub(crate) fn seconds(v: f64) -> String {
     let (x, unit) = match v.abs() {
-        a if a == 0.0 => return "0".into(),
+        0.0 => return "0".into(),
         a if a >= 1.0 => (v, "s"),
         a if a >= 1e-3 => (v * 1e3, "ms"),
         a if a >= 1e-6 => (v * 1e6, "µs"),
@@ -207,19 +218,31 @@ mod tests {
     use super::*;
 
     fn span(lo: f64, hi: f64, log: bool) -> Span {
-        Span { lo, hi, log, pixels: 700.0, horizontal: true }
+        Span {
+            lo,
+            hi,
+            log,
+            pixels: 700.0,
+            horizontal: true,
+        }
     }
 
     #[test]
     fn a_log_axis_labels_decades_and_mantissas_that_fit() {
-        assert_eq!(ticks(span(0.13, 7.0, true), &plain), [0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]);
+        assert_eq!(
+            ticks(span(0.13, 7.0, true), &plain),
+            [0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]
+        );
         assert_eq!(
             ticks(span(90.0, 15_000.0, true), &plain),
             [100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4]
         );
         assert_eq!(ticks(span(2.5, 4.5, true), &plain), [3.0, 4.0]);
         // Twelve decades in 300 pixels: every second or third decade.
-        let wide = Span { pixels: 300.0, ..span(1e-9, 1e3, true) };
+        let wide = Span {
+            pixels: 300.0,
+            ..span(1e-9, 1e3, true)
+        };
         let t = ticks(wide, &seconds);
         assert!(t.len() >= 3 && t.len() < 12, "{t:?}");
         assert!(ticks(span(0.0, 1.0, true), &plain).is_empty());
@@ -229,7 +252,13 @@ mod tests {
     #[test]
     fn milliseconds_on_a_log_axis_never_crowd() {
         // The shortcuts' chart: 3 ms to 80 ms in 600 pixels.
-        let t = ticks(Span { pixels: 600.0, ..span(3e-3, 8e-2, true) }, &seconds);
+        let t = ticks(
+            Span {
+                pixels: 600.0,
+                ..span(3e-3, 8e-2, true)
+            },
+            &seconds,
+        );
         assert!(t.contains(&0.01) && !t.contains(&0.006), "{t:?}");
         let labels: Vec<String> = t.iter().map(|&v| seconds(v)).collect();
         assert!(labels.contains(&"10 ms".to_string()), "{labels:?}");
@@ -237,10 +266,20 @@ mod tests {
 
     #[test]
     fn a_linear_axis_takes_the_finest_step_that_fits_and_never_repeats_a_label() {
-        assert_eq!(ticks(span(-0.3, 1.3, false), &plain), [-0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2]);
-        let narrow = Span { pixels: 120.0, ..span(0.0, 0.16, false) };
+        assert_eq!(
+            ticks(span(-0.3, 1.3, false), &plain),
+            [-0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2]
+        );
+        let narrow = Span {
+            pixels: 120.0,
+            ..span(0.0, 0.16, false)
+        };
         assert_eq!(ticks(narrow, &seconds), [0.0, 0.1]);
-        let vertical = Span { horizontal: false, pixels: 300.0, ..span(0.95, 1.05, false) };
+        let vertical = Span {
+            horizontal: false,
+            pixels: 300.0,
+            ..span(0.95, 1.05, false)
+        };
         let t = ticks(vertical, &plain);
         assert!(t.len() >= 3 && t.len() <= 12, "{t:?}");
     }

@@ -164,7 +164,9 @@ fn results_table(source: &[Row], profiles: Option<Profiles<'_>>) -> Result<Strin
     // "2011 · Python today" where neither was measured for this problem, the
     // reference-equivalent rate where no row skipped work (it repeats the rate beside it).
     let said = |i: usize| rows.iter().any(|r| r.cells[i].0 != "-");
-    let skipped_work = source.iter().any(|r| r.equivalent_cell() != r.throughput_cell());
+    let skipped_work = source
+        .iter()
+        .any(|r| r.equivalent_cell() != r.throughput_cell());
     let keep: Vec<bool> = (0..COLUMNS)
         .map(|i| match i {
             THEN_PYTHON => said(i),
@@ -175,10 +177,20 @@ fn results_table(source: &[Row], profiles: Option<Profiles<'_>>) -> Result<Strin
     let mut rows = rows;
     for row in &mut rows {
         let cells = std::mem::take(&mut row.cells);
-        row.cells = cells.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect();
+        row.cells = cells
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c)
+            .collect();
     }
     ResultsTable {
-        header: HEADER.iter().zip(&keep).filter(|(_, k)| **k).map(|(h, _)| *h).collect(),
+        header: HEADER
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(h, _)| *h)
+            .collect(),
         with_links: profiles.is_some() || rows.iter().any(|r| !r.links.is_empty()),
         rows,
     }
@@ -217,7 +229,12 @@ fn row_profile(p: Profiles<'_>, row: &Row) -> (Vec<(String, String)>, Option<Str
         .hot_loop_page
         .as_ref()
         .filter(|_| v.paths.iter().any(|q| q.isa == isa))
-        .map(|page| (format!("{}/{page}#path-{isa}", p.base), format!("{isa} loop")));
+        .map(|page| {
+            (
+                format!("{}/{page}#path-{isa}", p.base),
+                format!("{isa} loop"),
+            )
+        });
     (
         path_loop.into_iter().collect(),
         Some(format!("no profile of the {isa} path")),

@@ -169,8 +169,14 @@ impl Axis for Threads {
     fn reading(&self, sw: &Sweep) -> Option<String> {
         let base = sw.baseline.as_deref().unwrap_or(baseline());
         let said = |p: &Point| {
-            let speedup = p.speedup.map_or(String::new(), |s| format!(", {s:.2}x {base}"));
-            format!("{} on {}{speedup}", p.variant, self.label(&p.variant, p.value))
+            let speedup = p
+                .speedup
+                .map_or(String::new(), |s| format!(", {s:.2}x {base}"));
+            format!(
+                "{} on {}{speedup}",
+                p.variant,
+                self.label(&p.variant, p.value)
+            )
         };
         Some(match sw.best()? {
             Best::Clear(p) => format!("best: {}, beyond every other point's spread", said(p)),
