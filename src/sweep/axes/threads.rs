@@ -210,7 +210,15 @@ impl Axis for Threads {
             log_y: false,
             fit: false,
             skip_baseline: false,
-            guides: vec![("ideal (linear to the cores)".into(), ideal)],
+            // The ideal is the baseline's, spread over the cores: a faster kernel starts above
+            // it, and its own scaling is the efficiency column's.
+            guides: vec![(
+                format!(
+                    "{} spread ideally over the cores",
+                    sw.baseline.as_deref().unwrap_or(baseline())
+                ),
+                ideal,
+            )],
             markers: Vec::new(),
             legend: Corner::LowerRight,
         }]
