@@ -114,7 +114,13 @@ pub fn sweep_figure(
         pixels: plot_h,
         horizontal: false,
     };
-    let x_keys = ticks::ticks(x_span, &short_number);
+    // Every horizontal axis counts something (threads, elements, pixels, iterations): whole
+    // numbers only.
+    let x_label = |v: f64| match v.fract().abs() < 1e-9 {
+        true => short_number(v),
+        false => String::new(),
+    };
+    let x_keys = ticks::ticks(x_span, &x_label);
     let y_keys = ticks::ticks(y_span, &y_label);
     let best = match sweep.best() {
         Some(crate::sweep::Best::Clear(p)) => Marked::Best(p.x(chart.x)),
@@ -324,16 +330,16 @@ where
     draw_lines(&mut chart, series, legend)
 }
 
-/// 950, 20k, 1.5M, 2.4G: an axis label.
+/// 950, 20k, 1.5M, 2G: an axis label, with no more digits than it needs.
 fn short_number(v: f64) -> String {
     let a = v.abs();
     if a >= 1e9 {
-        format!("{:.1}G", v / 1e9)
+        format!("{}G", ticks::plain(v / 1e9))
     } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
+        format!("{}M", ticks::plain(v / 1e6))
     } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
+        format!("{}k", ticks::plain(v / 1e3))
     } else {
-        format!("{v:.0}")
+        ticks::plain(v)
     }
 }

@@ -119,10 +119,11 @@ pub(crate) fn fit(span: Span, ticks: &[f64], label: &dyn Fn(f64) -> String) -> b
         true => text.chars().count() as f64 * CHAR_WIDTH * TICK_PX,
         false => TICK_PX,
     };
+    // A label the formatter leaves empty is a value the axis does not show (half a thread).
     let distinct = labels
         .iter()
         .enumerate()
-        .all(|(i, l)| !labels[..i].contains(l));
+        .all(|(i, l)| !l.is_empty() && !labels[..i].contains(l));
     distinct
         && ticks
             .windows(2)
