@@ -15,52 +15,7 @@ pub fn sweep_figure(
     chart: &crate::sweep::Chart,
 ) -> Result<Option<String>, String> {
     use crate::sweep::Y;
-    let lines: Vec<SweepLine> = sweep
-        .variants()
-        .into_iter()
-        .filter(|v| !(chart.skip_baseline && sweep.baseline.as_deref() == Some(*v)))
-        .filter_map(|v| {
-            let pts: Vec<_> = sweep.points.iter().filter(|p| p.variant == v).collect();
-            let best = pts
-                .iter()
-                .filter_map(|p| p.median())
-                .fold(f64::INFINITY, f64::min);
-            // Each point with its spread: the median absolute deviation either side of the
-            // median, in the chart's unit (a speed-up's from its time's).
-            let points: Vec<(f64, f64, f64, f64)> = pts
-                .iter()
-                .filter_map(|p| {
-                    let t = p.timing.as_ref()?;
-                    let x = p.x(chart.x);
-                    let r = t.relative_spread().min(0.9);
-                    let around = |y: f64| (x, y, y * (1.0 - r), y * (1.0 + r));
-                    Some(match chart.y {
-                        Y::Seconds => around(t.median),
-                        Y::RelativeToBest => around(t.median / best),
-                        Y::NanosPerInnerIteration => {
-                            around(t.median * 1e9 / p.inner_iterations.max(1) as f64)
-                        }
-                        Y::Speedup => {
-                            let s = p.speedup?;
-                            (x, s, s / (1.0 + r), s / (1.0 - r))
-                        }
-                    })
-                })
-                .collect();
-            let fit = chart
-                .fit
-                .then(|| {
-                    let xy: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1)).collect();
-                    crate::sweep::Fit::log_log(v, &xy)
-                })
-                .flatten();
-            let label = match &fit {
-                Some(f) => format!("{v}: {}", f.summary()),
-                None => v.to_string(),
-            };
-            (!points.is_empty()).then_some(SweepLine { label, points, fit })
-        })
-        .collect();
+    let lines = sweep_lines(sweep, chart);
     if lines.is_empty() {
         return Ok(None);
     }
@@ -160,6 +115,58 @@ pub fn sweep_figure(
         ),
     })
     .map(Some)
+}
+
+/// Each variant's line on `chart`: its points with their spread in the chart's unit, and its
+/// fit where the chart fits one.
+fn sweep_lines(sweep: &crate::sweep::Sweep, chart: &crate::sweep::Chart) -> Vec<SweepLine> {
+    use crate::sweep::Y;
+    sweep
+        .variants()
+        .into_iter()
+        .filter(|v| !(chart.skip_baseline && sweep.baseline.as_deref() == Some(*v)))
+        .filter_map(|v| {
+            let pts: Vec<_> = sweep.points.iter().filter(|p| p.variant == v).collect();
+            let best = pts
+                .iter()
+                .filter_map(|p| p.median())
+                .fold(f64::INFINITY, f64::min);
+            // Each point with its spread: the median absolute deviation either side of the
+            // median, in the chart's unit (a speed-up's from its time's).
+            let points: Vec<(f64, f64, f64, f64)> = pts
+                .iter()
+                .filter_map(|p| {
+                    let t = p.timing.as_ref()?;
+                    let x = p.x(chart.x);
+                    let r = t.relative_spread().min(0.9);
+                    let around = |y: f64| (x, y, y * (1.0 - r), y * (1.0 + r));
+                    Some(match chart.y {
+                        Y::Seconds => around(t.median),
+                        Y::RelativeToBest => around(t.median / best),
+                        Y::NanosPerInnerIteration => {
+                            around(t.median * 1e9 / p.inner_iterations.max(1) as f64)
+                        }
+                        Y::Speedup => {
+                            let s = p.speedup?;
+                            (x, s, s / (1.0 + r), s / (1.0 - r))
+                        }
+                    })
+                })
+                .collect();
+            let fit = chart
+                .fit
+                .then(|| {
+                    let xy: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1)).collect();
+                    crate::sweep::Fit::log_log(v, &xy)
+                })
+                .flatten();
+            let label = match &fit {
+                Some(f) => format!("{v}: {}", f.summary()),
+                None => v.to_string(),
+            };
+            (!points.is_empty()).then_some(SweepLine { label, points, fit })
+        })
+        .collect()
 }
 
 /// The label areas of a sweep's figure: `(below, left)`.
@@ -289,31 +296,7 @@ where
         }
     }
     if spec.y == Vertical::RelativeToBest {
-        match drawn.best {
-            Marked::Best(x) => {
-                let at = (x, 1.0);
-                chart
-                    .draw_series(std::iter::once(Circle::new(at, 7, RED.stroke_width(2))))
-                    .map_err(err)?;
-                let (bx, by) = chart.backend_coord(&at);
-                root.draw(&Text::new(
-                    format!("best: {}", short_number(x)),
-                    (bx + 10, by - 22),
-                    ("sans-serif", 14).into_font().color(&RED),
-                ))
-                .map_err(err)?;
-            }
-            Marked::NoClearBest => {
-                let (px, py) = chart.backend_coord(&(x_lo, y_hi));
-                root.draw(&Text::new(
-                    "no clear best: the fastest points are within one another's spread",
-                    (px + 8, py + 6),
-                    ("sans-serif", 14).into_font().color(&RED),
-                ))
-                .map_err(err)?;
-            }
-            Marked::Nothing => {}
-        }
+        mark_best(root, &mut chart, drawn.best)?;
     }
     let legend = match spec.legend {
         Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
@@ -328,6 +311,47 @@ where
         )
     });
     draw_lines(&mut chart, series, legend)
+}
+
+/// On a figure of time over the best: the best point ringed and named where it beats every other
+/// beyond their spreads, else "no clear best" at the top of the plot.
+fn mark_best<X, Y>(
+    root: &Root<'_>,
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, Y>>,
+    best: Marked,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let (x_lo, y_hi) = (chart.x_range().start, chart.y_range().end);
+    match best {
+        Marked::Best(x) => {
+            let at = (x, 1.0);
+            chart
+                .draw_series(std::iter::once(Circle::new(at, 7, RED.stroke_width(2))))
+                .map_err(err)?;
+            let (bx, by) = chart.backend_coord(&at);
+            root.draw(&Text::new(
+                format!("best: {}", short_number(x)),
+                (bx + 10, by - 22),
+                ("sans-serif", 14).into_font().color(&RED),
+            ))
+            .map_err(err)?;
+        }
+        Marked::NoClearBest => {
+            let (px, py) = chart.backend_coord(&(x_lo, y_hi));
+            root.draw(&Text::new(
+                "no clear best: the fastest points are within one another's spread",
+                (px + 8, py + 6),
+                ("sans-serif", 14).into_font().color(&RED),
+            ))
+            .map_err(err)?;
+        }
+        Marked::Nothing => {}
+    }
+    Ok(())
 }
 
 /// 950, 20k, 1.5M, 2G: an axis label, with no more digits than it needs.
