@@ -24,16 +24,16 @@ pub enum LabError {
     #[error("cannot use {}: {message}", shown(path))]
     Corrupt { path: PathBuf, message: String },
     /// A file the lab reads back is not a file, too large, empty, not JSON or unreadable
-    /// ([`crate::input`]).
+    /// ([`crate::record::read`]).
     #[error(transparent)]
-    Input(#[from] crate::input::InputError),
+    Input(#[from] crate::record::read::InputError),
     /// A variant refused or failed.
     #[error(transparent)]
     Variant(#[from] VariantError),
 }
 
 /// A path as messages show it: a staging copy's part written as the folder it stands for (see
-/// [`crate::output`]), so that no message names a hidden folder that is gone when it is read.
+/// [`crate::record::output`]), so that no message names a hidden folder that is gone when it is read.
 pub fn shown(path: &std::path::Path) -> String {
     mandel_lab_folder::public(path).display().to_string()
 }

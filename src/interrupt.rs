@@ -1,6 +1,6 @@
 //! What an interruption leaves behind: the previous results, whole, and nothing else.
 //!
-//! Results are written through a temporary file and a rename ([`crate::fsutil::atomic_write`]),
+//! Results are written through a temporary file and a rename ([`crate::record::write::atomic_write`]),
 //! so a reader only ever sees a whole old or a whole new file, whatever kills the process. What is
 //! left to clean up is the lab's own litter: those temporary files, the scratch folders of the
 //! profiler, and the tools it runs (valgrind, objdump, addr2line, the Python peers). Each registers

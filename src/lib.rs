@@ -1,47 +1,32 @@
 //! mandel-lab: Ian Ozsvald's *High Performance Python* Mandelbrot lab, in Rust.
 //!
-//! The kernels live in the `mandel-variants` crate; this crate does everything around them:
-//! it builds the tutorial's exact grid ([`grid`]), knows the tutorial's answers ([`known`]),
-//! computes the [`reference`], runs and validates variants ([`measure`], [`validate`]), measures
-//! them all ([`measurement`]), writes results ([`results`]) and renders them: the report page
-//! ([`report`]), the tables ([`export`]) and the picture ([`image`]). The `mandel-lab` binary is a
-//! thin shell over [`cli`].
+//! The kernels live in the `mandel-variants` crate; this crate does everything around them, in
+//! stages whose folders are its modules:
+//! - [`problem`]: the tutorial's exact grid, its known answers, the reference and validation;
+//! - [`measure`]: running and timing variants, the machine and its limit;
+//! - [`record`]: the schema the stages write and read (`results.json`, the history), and the one
+//!   rule for writing and reading files;
+//! - [`render`]: the report page, the tables and the pictures, from the record alone;
+//! - [`sweep`], [`profile`], [`peers`], [`codegen`], [`regress`]: the lab's other stages (sweeps of
+//!   one axis, profiles, the tutorial's Python, compiler builds, the regression gate);
+//! - [`cli`]: the command line; the `mandel-lab` binary is a thin shell over it.
+//!
+//! [`error`] and [`interrupt`] serve every stage.
 
-pub mod bench;
-pub mod breakdown;
-pub mod build_id;
 pub mod cli;
+pub mod codegen;
 pub mod error;
-pub mod export;
-pub mod flags;
-pub mod fsutil;
-pub mod grid;
-pub mod history;
-pub mod image;
-pub mod input;
 pub mod interrupt;
-pub mod known;
-pub mod limit;
-pub mod machine;
-pub mod markup;
 pub mod measure;
-pub mod measurement;
-pub mod objdump;
-pub mod output;
 pub mod peers;
+pub mod problem;
 pub mod profile;
-pub mod quick;
-pub mod ranks;
-pub mod reference;
+pub mod record;
 pub mod regress;
-pub mod report;
-pub mod results;
-pub mod stats;
+pub mod render;
 pub mod sweep;
-pub mod units;
-pub mod validate;
 
 pub use error::LabError;
-pub use grid::{Grid, GridSpec, Region};
 pub use mandel_variants as variants;
 pub use mandel_variants::tutorial;
+pub use problem::grid::{Grid, GridSpec, Region};

@@ -13,8 +13,8 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use mandel_lab::history::Entry;
-use mandel_lab::results::Results;
+use mandel_lab::record::history::Entry;
+use mandel_lab::record::results::Results;
 use serde_json::json;
 
 /// Longest one render may take: it takes a fraction of a second, a hang takes for ever.
@@ -113,7 +113,7 @@ fn plant(path: &Path, kind: Kind, valid: &[u8]) {
         Kind::Empty => std::fs::write(path, "").unwrap(),
         Kind::Truncated => std::fs::write(path, &valid[..valid.len() * 3 / 4]).unwrap(),
         Kind::Huge => std::fs::File::create(path)
-            .and_then(|f| f.set_len(mandel_lab::input::MAX_BYTES + 1))
+            .and_then(|f| f.set_len(mandel_lab::record::read::MAX_BYTES + 1))
             .unwrap(),
         Kind::WrongShape if path.extension().is_some_and(|e| e == "jsonl") => {
             std::fs::write(path, "[1, 2, 3]\n").unwrap()

@@ -6,9 +6,10 @@
 mod common;
 
 use common::{assert_bad_input, lab};
-use mandel_lab::known::KNOWN_ANSWERS;
-use mandel_lab::validate::{self, Status};
-use mandel_lab::{measure, reference};
+use mandel_lab::problem::known::KNOWN_ANSWERS;
+use mandel_lab::problem::validate;
+use mandel_lab::record::measured::Status;
+use mandel_lab::{measure::once, problem::reference};
 use mandel_variants::{Availability, Family, Knob, Tuning, VARIANTS, Variant};
 
 fn gpu_variants() -> Vec<&'static Variant> {
@@ -97,7 +98,7 @@ fn on_a_gpu_float64_is_exact_and_float32_counts_its_differences() {
             println!("skip: {} ({why})", v.name);
             continue;
         }
-        let run = measure::run_once(v, &grid, &Tuning::default()).unwrap();
+        let run = once::run_once(v, &grid, &Tuning::default()).unwrap();
         let check = validate::check(&run.counts, &r, v.exactness);
         if v.exactness.is_exact() {
             assert_eq!(check.status, Status::Ok, "{}: {check:?}", v.name);

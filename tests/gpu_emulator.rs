@@ -9,9 +9,9 @@
 
 use std::time::Instant;
 
-use mandel_lab::grid::{GridSpec, Region};
-use mandel_lab::known::KNOWN_ANSWERS;
-use mandel_lab::reference;
+use mandel_lab::problem::grid::{GridSpec, Region};
+use mandel_lab::problem::known::KNOWN_ANSWERS;
+use mandel_lab::problem::reference;
 use mandel_variants::gpu::emu::emulate;
 use mandel_variants::{Family, Tuning, VARIANTS, Variant};
 

@@ -3,9 +3,10 @@
 
 mod common;
 
-use mandel_lab::known::KNOWN_ANSWERS;
-use mandel_lab::validate::{self, Status};
-use mandel_lab::{measure, reference};
+use mandel_lab::problem::known::KNOWN_ANSWERS;
+use mandel_lab::problem::validate;
+use mandel_lab::record::measured::Status;
+use mandel_lab::{measure::once, problem::reference};
 use mandel_variants::{Availability, Tuning, VARIANTS};
 
 #[test]
@@ -41,7 +42,7 @@ fn every_variant_gives_every_known_answer() {
             }
             if variant.exactness.is_exact() {
                 for (label, tuning) in common::isa_tunings(variant) {
-                    let run = measure::run_once(variant, &grid, &tuning).unwrap();
+                    let run = once::run_once(variant, &grid, &tuning).unwrap();
                     let check = validate::check(&run.counts, &r, variant.exactness);
                     assert_eq!(
                         check.validation_sum, known.validation_sum,
@@ -50,7 +51,7 @@ fn every_variant_gives_every_known_answer() {
                     assert_eq!(check.status, Status::Ok, "{label} on {known:?}");
                 }
             } else {
-                let run = measure::run_once(variant, &grid, &Tuning::default()).unwrap();
+                let run = once::run_once(variant, &grid, &Tuning::default()).unwrap();
                 let check = validate::check(&run.counts, &r, variant.exactness);
                 assert_ne!(check.status, Status::Fail, "{} on {known:?}", variant.name);
                 println!(

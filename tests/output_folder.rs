@@ -1,4 +1,4 @@
-//! A report folder is one transaction (see `src/output.rs` and the `mandel-lab-folder` crate):
+//! A report folder is one transaction (see `src/record/output.rs` and the `mandel-lab-folder` crate):
 //! what a command writes there appears all together or not at all. Interrupted at a random
 //! moment, killed, refused for a busy folder, or failing on a full disk, a command leaves the
 //! folder byte for byte as it was, and nothing beside it but, after a SIGKILL, a hidden staging

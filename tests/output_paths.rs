@@ -3,7 +3,7 @@
 //! Each case builds a scratch folder holding one kind of path (a regular file, nothing, a missing
 //! folder, a read-only folder, a symbolic link, a dangling link, a loop of links, a FIFO, a device
 //! node made for the test, a folder), points one command's output option at it, and checks the
-//! rule (see `src/fsutil.rs`): the right thing is written (a link's target replaced, the link
+//! rule (see `src/record/write.rs`): the right thing is written (a link's target replaced, the link
 //! left a link), or the run is refused with one line and exit code 2 before any work starts; and
 //! in both cases nothing else in the scratch folder changed (`lstat` of every entry compared:
 //! kind, size, mode, inode, mtime of files, link targets).

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::{assert_bad_input, lab};
 use mandel_lab::peers::PeerResults;
-use mandel_lab::validate::Status;
+use mandel_lab::record::measured::Status;
 
 /// The system's python3 (not the lab's virtual environment), or `None` with a `skip:` line.
 fn system_python() -> Option<String> {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use mandel_lab::{GridSpec, Region, measure, reference};
+use mandel_lab::{GridSpec, Region, measure::once, problem::reference};
 use mandel_variants::{Availability, VARIANTS};
 use proptest::prelude::*;
 
@@ -47,7 +47,7 @@ proptest! {
                 continue;
             }
             for (label, tuning) in common::isa_tunings(variant) {
-                let run = measure::run_once(variant, &grid, &tuning).unwrap();
+                let run = once::run_once(variant, &grid, &tuning).unwrap();
                 prop_assert_eq!(&run.counts, &expected, "variant {} on {:?}", label, spec);
             }
         }

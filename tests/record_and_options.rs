@@ -13,9 +13,9 @@ mod common;
 use std::path::Path;
 
 use common::{assert_bad_input, lab};
-use mandel_lab::export;
-use mandel_lab::report::page;
-use mandel_lab::results::Results;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::export;
+use mandel_lab::render::report::page;
 
 fn fixture_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json")

@@ -105,5 +105,5 @@ fn the_check_finds_a_literal_and_honours_the_allowance_and_the_tests() {
     let code = non_test_code(path, code);
     let found = literals(path, &code, &["expanded", "naive", "locals"]);
     assert_eq!(found, [("x.rs:1".to_string(), "expanded".to_string())]);
-    assert!(non_test_code(Path::new("flags/tests.rs"), "\"naive\"").is_empty());
+    assert!(non_test_code(Path::new("codegen/tests.rs"), "\"naive\"").is_empty());
 }

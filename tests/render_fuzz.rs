@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use mandel_lab::LabError;
-use mandel_lab::history::Entry;
 use mandel_lab::profile::ProfileSummary;
-use mandel_lab::report as render;
-use mandel_lab::report::load::{Broken, Inputs};
-use mandel_lab::results::Results;
+use mandel_lab::record::history::Entry;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::report as render;
+use mandel_lab::render::report::load::{Broken, Inputs};
 
 /// Longest one case may take: a render takes milliseconds, a hang takes for ever.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -189,10 +189,9 @@ fn inputs() -> Vec<Input> {
 
 /// A `profile.json` of the results' problem with every view filled in.
 fn profile_for(results: &Results) -> ProfileSummary {
-    use mandel_lab::profile::disasm::{HotLoop, Instruction};
-    use mandel_lab::profile::gpu::{GpuKernel, GpuProfile};
-    use mandel_lab::profile::lines::{LineCost, LineProfile};
-    use mandel_lab::profile::sampling::FunctionShare;
+    use mandel_lab::profile::views::{
+        FunctionShare, GpuKernel, GpuProfile, HotLoop, Instruction, LineCost, LineProfile,
+    };
     use mandel_lab::profile::{CALLGRIND_PROBLEM, SCHEMA_VERSION, VariantProfile};
     ProfileSummary {
         schema_version: SCHEMA_VERSION,

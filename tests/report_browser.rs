@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mandel_lab::results::Results;
+use mandel_lab::record::results::Results;
 
 const CHECK_SCRIPT: &str = r#"<script>
 window.addEventListener('load', () => {

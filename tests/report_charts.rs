@@ -7,9 +7,9 @@ mod svg_check;
 
 use std::path::Path;
 
-use mandel_lab::history::Entry;
-use mandel_lab::report as render;
-use mandel_lab::results::Results;
+use mandel_lab::record::history::Entry;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::report as render;
 
 /// A report folder with every input a full report reads, rendered; returns the page.
 fn full_report(dir: &Path) -> String {

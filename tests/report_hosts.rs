@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use mandel_lab::export;
-use mandel_lab::ranks::RankInfo;
-use mandel_lab::report::page;
-use mandel_lab::results::Results;
+use mandel_lab::record::ranks::RankInfo;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::export;
+use mandel_lab::render::report::page;
 
 fn fixture() -> Results {
     Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))

@@ -159,7 +159,7 @@ fn a_report_of_a_shortcut_writes_the_work_picture_and_explains_the_work() {
         page.contains("<section id=\"work\">") && page.contains("<img src=\"work.png\""),
         "and the page explains it"
     );
-    let results = mandel_lab::results::Results::load(&out.join("results.json")).unwrap();
+    let results = mandel_lab::record::results::Results::load(&out.join("results.json")).unwrap();
     let work = results.variant("shortcut").unwrap().work.expect("its work");
     assert_eq!(
         work.escaped + work.at_maxiter + work.bulb + work.cycle,

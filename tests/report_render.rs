@@ -7,9 +7,9 @@ use common::{assert_one_line_error, lab};
 
 use std::path::{Path, PathBuf};
 
-use mandel_lab::export::{self, csv, json, markdown};
-use mandel_lab::report::{self as render, charts, page, sections};
-use mandel_lab::results::Results;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::export::{self, csv, json, markdown};
+use mandel_lab::render::report::{self as render, charts, page, sections};
 
 fn fixture() -> Results {
     Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))
@@ -190,7 +190,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     t.median /= 2.0;
     let before = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     let count = old.variants.len();
-    mandel_lab::measurement::merge(&mut old, new).unwrap();
+    mandel_lab::measure::stage::merge(&mut old, new).unwrap();
     assert_eq!(old.variants.len(), count);
     let after = old.variant("expanded").unwrap().speedup_vs_naive.unwrap();
     assert!((after / before - 2.0).abs() < 1e-9, "{before} -> {after}");
@@ -199,7 +199,7 @@ fn merge_replaces_measured_variants_and_recomputes_speedups() {
     // Results of another problem are refused as bad input.
     let mut other = fixture();
     other.problem.maxiter += 1;
-    let err = mandel_lab::measurement::merge(&mut fixture(), other).unwrap_err();
+    let err = mandel_lab::measure::stage::merge(&mut fixture(), other).unwrap_err();
     assert!(
         err.is_bad_input() && err.to_string().contains("--merge"),
         "{err}"
@@ -510,8 +510,8 @@ fn every_sweep_has_its_section_with_figures_and_the_cost_growth_fits() {
     assert!(page.contains("sweeps/maxiter.json") && page.contains("slope against pixels"));
 }
 
-fn flags_fixture() -> mandel_lab::flags::FlagResults {
-    mandel_lab::flags::FlagResults::load(
+fn flags_fixture() -> mandel_lab::codegen::CodegenResults {
+    mandel_lab::codegen::CodegenResults::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     )
     .expect("the flags fixture loads")
@@ -521,7 +521,7 @@ fn flags_fixture() -> mandel_lab::flags::FlagResults {
 #[test]
 fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answer() {
     let flags = flags_fixture();
-    let h = sections::flags::section(Some(&flags)).unwrap();
+    let h = sections::codegen::section(Some(&flags)).unwrap();
     assert!(h.contains("<h2>Compiler flags</h2>"));
     for b in &flags.builds {
         assert!(
@@ -550,7 +550,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     );
     assert!(h.contains("the default build's shape"));
     // The heat map marks the inexact cell.
-    let svg = charts::flags::heat_map(&flags).unwrap().unwrap();
+    let svg = charts::codegen::heat_map(&flags).unwrap().unwrap();
     assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
     assert!(svg.contains("× 1.20x") && svg.contains("gcc-O3-native-nocontract"));
     assert!(
@@ -567,7 +567,7 @@ fn the_compiler_flags_section_shows_builds_cells_heat_map_evidence_and_the_answe
     let page = page::render(&results, &groups, extras).unwrap();
     assert!(page.contains("<section id=\"compiler-flags\">") && page.contains("The answer:"));
     let page = page::render(&results, &groups, Default::default()).unwrap();
-    assert!(page.contains(mandel_lab::flags::HOW_TO_MEASURE));
+    assert!(page.contains(mandel_lab::codegen::HOW_TO_MEASURE));
 }
 
 #[test]
@@ -605,7 +605,7 @@ fn render_only_includes_the_saved_flags_and_leaves_a_corrupt_file_out_saying_why
 /// picture a measurement of them makes.
 fn with_shortcuts() -> Results {
     let mut results = fixture();
-    let rows: Vec<mandel_lab::results::VariantResult> = serde_json::from_slice(
+    let rows: Vec<mandel_lab::record::results::VariantResult> = serde_json::from_slice(
         &std::fs::read(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shortcut-rows.json"),
         )
@@ -616,7 +616,7 @@ fn with_shortcuts() -> Results {
     results
         .variants
         .sort_by_key(|v| mandel_variants::report_order(&v.info.name));
-    results.work_image = Some(mandel_lab::measurement::WORK_IMAGE_FILE.into());
+    results.work_image = Some(mandel_lab::measure::stage::WORK_IMAGE_FILE.into());
     results
         .validate(Path::new("with-shortcuts.json"))
         .expect("the shortcut rows are in range");
@@ -728,13 +728,10 @@ fn without_work_there_is_no_work_section_and_without_a_picture_it_says_why() {
 fn results_round_trip_with_and_without_work_and_old_files_load() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("results.json");
-    // With work: saved and read back whole; the pictures themselves are never saved.
-    let mut results = with_shortcuts();
-    results.work_picture = Some(vec![1, 2, 3]);
+    // With work: saved and read back whole (the pictures travel beside the results, never in them).
+    let results = with_shortcuts();
     results.save(&path).unwrap();
     let back = Results::load(&path).unwrap();
-    assert_eq!(back.work_picture, None);
-    results.work_picture = None;
     assert_eq!(back, results);
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(text.matches("\"work\":").count(), 2);
@@ -757,7 +754,7 @@ fn implausible_work_is_refused_in_one_line_naming_the_field() {
         .iter()
         .position(|v| v.work.is_some())
         .unwrap();
-    type Spoil = fn(&mut mandel_lab::results::WorkInfo);
+    type Spoil = fn(&mut mandel_lab::record::results::WorkInfo);
     let cases: [(&str, Spoil); 3] = [
         // More than the reference executes on the whole grid.
         ("work.executed", |w| w.executed = 51_414_420),

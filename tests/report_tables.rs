@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use mandel_lab::history::Entry;
-use mandel_lab::report as render;
-use mandel_lab::results::Results;
+use mandel_lab::record::history::Entry;
+use mandel_lab::record::results::Results;
+use mandel_lab::render::report as render;
 
 /// The fixture's report rendered with a profile set and a history of two runs; the page.
 fn page(dir: &Path) -> String {

@@ -3,7 +3,7 @@
 //! on every SIMD path this CPU has, against the reference pixel for pixel; and the work each
 //! counts against the reference's.
 
-use mandel_lab::reference;
+use mandel_lab::problem::reference;
 use mandel_variants::simd::Isa;
 use mandel_variants::{Family, Knob, Problem, Tuning, VARIANTS, Variant};
 

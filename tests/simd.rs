@@ -3,7 +3,7 @@
 
 mod common;
 
-use mandel_lab::reference;
+use mandel_lab::problem::reference;
 use mandel_variants::simd::{Isa, refill::REFILL_PERIOD};
 use mandel_variants::{Knob, Problem, Tuning, VARIANTS, VariantError};
 

@@ -16,6 +16,16 @@ fn commands(scratch: &Path) -> Vec<Vec<String>> {
     report.extend(["--out".into(), out.clone()]);
     let mut report_json = report.clone();
     report_json.extend(with(&["--format", "json"]));
+    // The verdict reads a report folder of its own (a report into a failing standard output
+    // commits nothing).
+    let verdict = scratch.join("verdict");
+    std::fs::create_dir_all(&verdict).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"),
+        verdict.join("results.json"),
+    )
+    .unwrap();
+    let verdict = verdict.to_str().unwrap().to_string();
     let mut run = with(&["run", "--variant", "expanded"]);
     run.extend(with(&small));
     let mut run_json = run.clone();
@@ -27,6 +37,8 @@ fn commands(scratch: &Path) -> Vec<Vec<String>> {
         run_json,
         report,
         report_json,
+        vec!["verdict".into(), "--out".into(), verdict],
+        with(&["list", "--long"]),
         vec!["history".into(), "--out".into(), out],
         // No command: the help on standard output, and the error line.
         vec![],

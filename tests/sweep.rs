@@ -7,8 +7,8 @@ use std::path::Path;
 
 use common::{assert_bad_input, lab};
 
+use mandel_lab::record::measured::Status;
 use mandel_lab::sweep::{self, Sweep, X};
-use mandel_lab::validate::Status;
 
 fn load(dir: &Path, axis: &str) -> Sweep {
     sweep::load(dir, sweep::find_axis(axis).unwrap())
@@ -142,7 +142,7 @@ fn a_small_size_sweep_compares_each_variant_with_the_baseline_at_each_size() {
     }
     let charts = sweep.axis().charts(&sweep);
     assert_eq!(charts.len(), 2, "speed-up and the fit against pixels");
-    let svg = mandel_lab::report::charts::sweep_figure(&sweep, &charts[0])
+    let svg = mandel_lab::render::report::charts::sweep_figure(&sweep, &charts[0])
         .unwrap()
         .expect("expanded is drawn against the baseline");
     assert!(svg.contains("expanded") && svg.contains("rayon-rows (baseline)"));
@@ -183,7 +183,7 @@ fn the_maxiter_sweep_times_against_the_references_exact_inner_iterations() {
             maxiter: p.value as u32,
             ..mandel_lab::GridSpec::TUTORIAL
         };
-        let reference = mandel_lab::reference::compute(&spec.build().unwrap().problem());
+        let reference = mandel_lab::problem::reference::compute(&spec.build().unwrap().problem());
         assert_eq!(p.inner_iterations, reference.inner_iterations, "{p:?}");
         assert_eq!(p.validation_sum, reference.validation_sum, "{p:?}");
     }
@@ -430,9 +430,10 @@ fn a_best_point_is_named_only_where_it_beats_the_others_beyond_their_spread() {
         panic!("tied");
     };
     assert!(tied.len() >= 2 && std::ptr::eq(tied[0], sweep.fastest().unwrap()));
-    let svg = mandel_lab::report::charts::sweep_figure(&sweep, &sweep.axis().charts(&sweep)[0])
-        .unwrap()
-        .unwrap();
+    let svg =
+        mandel_lab::render::report::charts::sweep_figure(&sweep, &sweep.axis().charts(&sweep)[0])
+            .unwrap()
+            .unwrap();
     assert!(
         svg.contains("no clear best") && !svg.contains("\nbest: "),
         "{svg}"

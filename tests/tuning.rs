@@ -2,8 +2,8 @@
 //! `--threads` gives the reference's counts exactly, and every invalid one is refused as
 //! `BadTuning` before the kernel runs.
 
-use mandel_lab::known::KNOWN_ANSWERS;
-use mandel_lab::{Grid, measure, reference};
+use mandel_lab::problem::known::KNOWN_ANSWERS;
+use mandel_lab::{Grid, measure::once, problem::reference};
 use mandel_variants::{Availability, Family, Knob, Tuning, VARIANTS, Variant, VariantError};
 
 /// The 50 x 50 x 100 known problem (8,974), small enough to run every combination quickly.
@@ -97,7 +97,7 @@ fn every_valid_tuning_gives_the_reference_counts() {
     assert_eq!(expected.iter().map(|&c| u64::from(c)).sum::<u64>(), 8974);
     for variant in tuned_variants() {
         for tuning in settings(variant, &grid) {
-            let run = measure::run_once(variant, &grid, &tuning)
+            let run = once::run_once(variant, &grid, &tuning)
                 .unwrap_or_else(|e| panic!("{} with {tuning:?}: {e}", variant.name));
             assert!(
                 run.counts == expected,
@@ -175,7 +175,7 @@ fn default_chunks_fit_grids_smaller_than_a_slice() {
     let grid = spec.build().unwrap();
     let expected = reference::compute(&grid.problem()).counts;
     for variant in tuned_variants() {
-        let run = measure::run_once(variant, &grid, &Tuning::default()).unwrap();
+        let run = once::run_once(variant, &grid, &Tuning::default()).unwrap();
         assert_eq!(run.counts, expected, "{}", variant.name);
     }
 }

@@ -11,8 +11,8 @@
 
 mod argv;
 mod cli;
+pub mod codegen;
 mod commands;
-pub mod flags;
 mod problem;
 mod variants;
 
@@ -21,6 +21,7 @@ pub use cli::{accept_negative_numbers, one_line};
 pub use commands::{
     AbArgs, HistoryArgs, PeersArgs, ProfileArgs, RegressArgs, ReportArgs, RunArgs, RunOptions,
     SweepArgs, SweepChunksArgs, SweepCommonArgs, SweepSizesArgs, SweepThreadsArgs, TableFormat,
+    VerdictArgs,
 };
 pub use problem::{Format, ProblemArgs, TuningArgs};
 pub use variants::variant_list;

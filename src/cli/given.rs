@@ -3,7 +3,7 @@
 //! Every problem option given is kept; every other one is `--quick`'s: the iteration limit its
 //! own (300), a width or height given alone sets the other side too (a quick grid is square), and
 //! the tutorial's region. Where neither side is given, `report --quick` sizes the grid to the
-//! machine (`crate::quick`), on the region and iteration limit kept. The command says, in one line,
+//! machine (`crate::measure::budget`), on the region and iteration limit kept. The command says, in one line,
 //! what it kept and what it chose: a quick run never drops part of what it was told in silence.
 //!
 //! An option reads as given where its value differs from its default: xtask passes all four on to

@@ -4,18 +4,18 @@
 use super::out::outln;
 use std::process::ExitCode;
 
-use crate::history::{self, Entry};
 use crate::profile::ProfileSummary;
-use crate::report::RESULTS_FILE;
-use crate::results::Results;
+use crate::record::history::{self, Entry};
+use crate::record::results::Results;
+use crate::render::report::RESULTS_FILE;
 
 pub(super) use mandel_lab_options::HistoryArgs;
 
 pub(super) fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
     if args.append {
-        crate::fsutil::check_output_dir("--out", &args.out, &[history::HISTORY_FILE])?;
+        crate::record::write::check_output_dir("--out", &args.out, &[history::HISTORY_FILE])?;
         let flamegraphs = mandel_lab_folder::physical(&args.flamegraphs);
-        let revision = crate::output::OutputFolder::write_in(&args.out, |dir| {
+        let revision = crate::record::output::OutputFolder::write_in(&args.out, |dir| {
             let results = Results::load(&dir.join(RESULTS_FILE))?;
             // A corrupt profile.json only loses the instruction counts of this line.
             let profiles = ProfileSummary::load(&flamegraphs).unwrap_or_else(|e| {

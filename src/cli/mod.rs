@@ -4,7 +4,7 @@
 //! (a bad size, region or name; an unreadable or corrupt results file) exit with code 2; failures
 //! of the machine or of a variant exit with code 1. User input never reaches a panic.
 
-mod flags;
+mod codegen;
 mod given;
 mod history;
 mod list;
@@ -16,6 +16,7 @@ mod regress;
 mod report;
 mod run;
 mod sweep;
+mod verdict;
 
 use std::process::ExitCode;
 
@@ -65,15 +66,18 @@ enum Command {
     Ab(regress::AbArgs),
     /// Append this report's line to reports/history.jsonl, or print the history.
     History(history::HistoryArgs),
+    /// The verdict of the report folder's results: the fastest, per family, the steps that made
+    /// the difference, and how far the figures can be trusted.
+    Verdict(mandel_lab_options::VerdictArgs),
     /// Count one kernel call (the target of the gate's callgrind run).
     #[command(hide = true)]
     CountOnce(regress::CountOnceArgs),
     /// The compiler-flag lab's variants (`--check`) and results (`--collect`); see `cargo xtask flags`.
     #[command(hide = true)]
-    Flags(flags::FlagsArgs),
+    Flags(codegen::CodegenArgs),
     /// Validate and measure one variant from this build (a cell of `cargo xtask flags`).
     #[command(hide = true)]
-    FlagsCell(flags::FlagsCellArgs),
+    FlagsCell(codegen::CodegenCellArgs),
     /// Print this binary's build (its fingerprint and the checkout it was compiled in) as JSON:
     /// how `cargo xtask` checks that the binary it built is its own checkout's.
     #[command(hide = true)]
@@ -82,9 +86,9 @@ enum Command {
 
 pub(crate) use mandel_lab_options::{Format, ProblemArgs, TuningArgs};
 
-/// `build-id`: [`crate::build_id::BuildId::this`] as one JSON line.
+/// `build-id`: [`crate::record::build_id::BuildId::this`] as one JSON line.
 fn build_id() -> anyhow::Result<ExitCode> {
-    let id = serde_json::to_string(&crate::build_id::BuildId::this())?;
+    let id = serde_json::to_string(&crate::record::build_id::BuildId::this())?;
     out::outln!("{id}")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -232,10 +236,11 @@ fn lab_main() -> ExitCode {
         Command::Regress(args) => regress::run(args),
         Command::Ab(args) => regress::ab_run(args),
         Command::History(args) => history::run(args),
+        Command::Verdict(args) => verdict::run(args),
         Command::CountOnce(args) => regress::count_once(args),
         Command::Peers(args) => peers::run(args),
-        Command::Flags(args) => flags::run(args),
-        Command::FlagsCell(args) => flags::cell(args),
+        Command::Flags(args) => codegen::run(args),
+        Command::FlagsCell(args) => codegen::cell(args),
         Command::BuildId => build_id(),
     };
     match result {
@@ -278,8 +283,10 @@ fn command_names() -> Vec<String> {
 }
 
 /// Exit code 1 if any of `statuses` is a validation FAIL, else 0: how every measuring command ends.
-fn exit_code_for_statuses(mut statuses: impl Iterator<Item = crate::validate::Status>) -> ExitCode {
-    if statuses.any(|s| s == crate::validate::Status::Fail) {
+fn exit_code_for_statuses(
+    mut statuses: impl Iterator<Item = crate::record::measured::Status>,
+) -> ExitCode {
+    if statuses.any(|s| s == crate::record::measured::Status::Fail) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::ProblemSpec;
 use crate::LabError;
@@ -16,7 +15,7 @@ use crate::peers::{self, Options, Step, Toolbox};
 pub(super) use mandel_lab_options::PeersArgs;
 
 pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
-    crate::fsutil::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;
+    crate::record::write::check_output_dir("--out", &args.out, &[peers::JSON_FILE])?;
     let spec = args
         .problem
         .spec_for(args.quick, super::report::QUICK_MAXITER)?;
@@ -64,7 +63,7 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
     });
     bar.finish_and_clear();
     let results = results?;
-    crate::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
+    crate::record::output::OutputFolder::write_in(&args.out, |dir| Ok(results.save(dir)?))?;
     let p = &results.problem;
     outln!(
         "The tutorial's Python on this machine: {} x {} pixels, maxiter {}, reference sum {}; \
@@ -109,7 +108,7 @@ pub(super) fn run(args: PeersArgs) -> anyhow::Result<ExitCode> {
             r.variant.clone(),
         ]);
     }
-    outln!("{}", b.build().with(Style::rounded()))?;
+    outln!("{}", crate::render::export::terminal::draw(b.build()))?;
     for r in results.peers.iter().filter(|r| r.reason.is_some()) {
         outln!(
             "  {} {}: {}",

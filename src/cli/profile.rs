@@ -7,12 +7,11 @@ use std::process::ExitCode;
 use clap::Args;
 use mandel_variants::{Availability, Tuning, Variant};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::progress::Quiet;
 use super::{ProblemArgs, ProblemSpec};
 use crate::LabError;
-use crate::measurement;
+use crate::measure::stage;
 use crate::profile::{
     self, CALLGRIND_PROBLEM, ProfileOptions, ProfileSummary, QUICK_CALLGRIND_PROBLEM,
 };
@@ -34,14 +33,14 @@ const MAX_FREQUENCY: i32 = 10_000;
 const MIN_EXPECTED_SAMPLES: f64 = 40.0;
 
 pub(super) fn run(mut args: ProfileArgs) -> anyhow::Result<ExitCode> {
-    crate::fsutil::check_output_dir("--out", &args.out, &[profile::SUMMARY_FILE])?;
+    crate::record::write::check_output_dir("--out", &args.out, &[profile::SUMMARY_FILE])?;
     // A report's results that `cargo xtask report` has staged are read from its copy.
     if let Some(path) = args.problem_from.as_mut() {
         *path = mandel_lab_folder::physical(path);
     }
     let named = args.out.clone();
     // One transaction: the views and profile.json appear together, or not at all.
-    crate::output::OutputFolder::write_in(&named, |dir| {
+    crate::record::output::OutputFolder::write_in(&named, |dir| {
         profile_into(
             ProfileArgs {
                 out: dir.to_path_buf(),
@@ -59,7 +58,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     } else {
         args.seconds
     };
-    crate::bench::check_seconds("--seconds", seconds)?;
+    crate::measure::criterion::check_seconds("--seconds", seconds)?;
     // pprof's timer ticks in whole microseconds: past about 10 kHz the kernel's own timer
     // granularity makes the samples no finer, and at 1 MHz the interval is 0 (no samples).
     if !(1..=MAX_FREQUENCY).contains(&args.frequency) {
@@ -93,9 +92,9 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             .into());
         }
         Some(path) => {
-            let results = crate::results::Results::load(path)?;
+            let results = crate::record::results::Results::load(path)?;
             in_report = (results.variants.iter())
-                .filter(|v| v.status != crate::validate::Status::Skip)
+                .filter(|v| v.status != crate::record::measured::Status::Skip)
                 .map(|v| v.info.name.clone())
                 .collect();
             results.problem.spec()
@@ -163,7 +162,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             opts.line_level =
                 i == 0 || started.elapsed().as_secs_f64() + per_variant + left <= QUICK_BUDGET_SECS;
         }
-        quiet.bar.set_message(format!("profiling {}", v.name));
+        quiet.message(format!("profiling {}", v.name));
         match profile::profile_variant(v, &opts) {
             Ok(p) => profiles.push(p),
             Err(e) => {
@@ -171,13 +170,11 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     let mut gpu_profiles = Vec::new();
     for code in gpu.iter().filter(|_| failure.is_none()) {
-        quiet
-            .bar
-            .set_message(format!("compiling {}'s kernels", code.variant.name));
+        quiet.message(format!("compiling {}'s kernels", code.variant.name));
         match profile::gpu::profile_gpu(code, staging.dir()) {
             Ok(p) => gpu_profiles.push(p),
             Err(e) => {
@@ -185,7 +182,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
                 break;
             }
         }
-        quiet.bar.inc(1);
+        quiet.inc();
     }
     quiet.finish();
     if let Some(e) = failure {
@@ -193,7 +190,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
     }
     let summary = staging.commit(ProfileSummary {
         schema_version: profile::SCHEMA_VERSION,
-        generated_at: crate::units::now_rfc3339(),
+        generated_at: crate::record::units::now_rfc3339(),
         spec,
         callgrind_spec: opts.callgrind,
         seconds,
@@ -225,13 +222,13 @@ fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String
     if args.problem_from.is_some() || args.problem.is_explicit() {
         return None;
     }
-    let path = mandel_lab_folder::physical(&args.report.join(crate::report::RESULTS_FILE));
+    let path = mandel_lab_folder::physical(&args.report.join(crate::render::report::RESULTS_FILE));
     let fallback = if args.quick {
         "report --quick's problem"
     } else {
         "the tutorial's problem"
     };
-    Some(match crate::results::Results::load(&path) {
+    Some(match crate::record::results::Results::load(&path) {
         Ok(results) => {
             let s = results.problem.spec();
             let line = format!(
@@ -263,18 +260,18 @@ fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String
 }
 
 /// The variants `--variants` names, each of which must run here; or, for no list or an empty one
-/// (as `report` takes it, see [`measurement::named`]), every available one, the others skipped with a
+/// (as `report` takes it, see [`stage::named`]), every available one, the others skipped with a
 /// line (kept in [`Selection::notes`]).
 ///
 /// The second list is the GPU variants whose machine code can be shown (where NVRTC, ptxas and
 /// nvdisasm are installed): with or without a GPU to run them on. A variant this build cannot run
 /// that is `in_report` (measured in the report these profiles are for) gets a note saying so.
 fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabError> {
-    let named = measurement::named(list).is_some();
+    let named = stage::named(list).is_some();
     // Looked for (NVRTC loaded) only when a GPU variant is among those asked for.
     let tools = std::cell::OnceCell::new();
     let mut selection = Selection::default();
-    for v in measurement::select(list)? {
+    for v in stage::select(list)? {
         let code = mandel_variants::gpu::code::code_of(v.name);
         let mut code_shown = false;
         if let Some(code) = code {
@@ -389,7 +386,7 @@ fn print_summary(summary: &ProfileSummary, names: &[&str]) -> Result<(), super::
             eprintln!("note: {}: {note}", p.variant);
         }
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::render::export::terminal::draw(b.build()))
 }
 
 /// The last two path segments of a Rust symbol.
@@ -413,7 +410,7 @@ pub(super) struct KernelOnceArgs {
 }
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
-    let variant = measurement::find_variant(&args.variant)?;
+    let variant = stage::find_variant(&args.variant)?;
     let grid = args.problem.spec()?.build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
     let mut out = vec![0u32; grid.pixels()];

@@ -1,8 +1,11 @@
 //! A progress bar that stays readable while criterion runs: criterion prints its analysis on
 //! standard output and its progress on standard error, so both go to a log file for the duration,
-//! and the bar draws on a copy of the terminal's standard error.
+//! and the bar draws on a copy of the terminal's standard error. Where no bar can be drawn
+//! (standard error is not a terminal, or `TERM=dumb`), each step is one plain line there instead,
+//! so that a long run is never silent; on a terminal without UTF-8 the spinner is ASCII.
 
 use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::os::fd::AsFd;
 use std::path::Path;
 use std::time::Duration;
@@ -18,7 +21,9 @@ pub(super) const LOG_FILE: &str = "criterion.log";
 
 /// The bar and the redirections; [`Quiet::finish`] clears the bar and restores the output.
 pub(super) struct Quiet {
-    pub bar: ProgressBar,
+    bar: ProgressBar,
+    /// The terminal's standard error, for the plain lines where the bar is hidden.
+    plain: Option<File>,
     redirects: (Redirect<File>, Redirect<File>),
 }
 
@@ -44,19 +49,49 @@ impl Quiet {
             .try_clone_to_owned()
             .context("cannot duplicate standard error")?
             .into();
+        let plain = terminal.try_clone().ok();
         let term = console::Term::read_write_pair(File::open("/dev/null")?, terminal);
+        let mut style =
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+                .expect("static template")
+                .progress_chars("=> ");
+        if crate::render::export::terminal::plain_ascii() {
+            style = style.tick_chars("|/-\\ ");
+        }
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::term(term, 10))
-            .with_style(
-                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
-                    .expect("static template")
-                    .progress_chars("=> "),
-            );
+            .with_style(style);
         bar.enable_steady_tick(Duration::from_millis(200));
+        let plain = plain.filter(|_| bar.is_hidden());
         let redirects = (
             Redirect::stdout(file.try_clone()?).context("cannot redirect standard output")?,
             Redirect::stderr(file).context("cannot redirect standard error")?,
         );
-        Ok(Quiet { bar, redirects })
+        Ok(Quiet {
+            bar,
+            plain,
+            redirects,
+        })
+    }
+
+    /// The step now running: the bar's message, or a plain line where the bar is hidden.
+    pub fn message(&self, text: impl Into<String>) {
+        let text = text.into();
+        if let Some(mut err) = self.plain.as_ref() {
+            // A lost progress line is not worth failing the measurement for.
+            let _ = writeln!(
+                err,
+                "[{}/{}] {text} ({} s)",
+                self.bar.position() + 1,
+                self.bar.length().unwrap_or(0),
+                self.bar.elapsed().as_secs()
+            );
+        }
+        self.bar.set_message(text);
+    }
+
+    /// One step done.
+    pub fn inc(&self) {
+        self.bar.inc(1);
     }
 
     /// Clears the bar and restores standard output and error.

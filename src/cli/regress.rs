@@ -9,15 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::{KnobTuning, ProblemArgs, ProblemSpec, TuningArgs};
-use crate::measurement;
+use crate::measure::stage;
+use crate::record::measured::Status;
 use crate::regress::baseline::{self, Baseline, Skipped};
 use crate::regress::count::{self, Counted};
 use crate::regress::{self, Plan, ab, verdict};
-use crate::validate::Status;
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 
 pub(super) use mandel_lab_options::{AbArgs, RegressArgs};
 
@@ -35,10 +34,10 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         baseline::check_threshold(t).map_err(LabError::bad_input)?;
     }
     if let Some(path) = &args.markdown {
-        fsutil::check_output_file("--markdown", path)?;
+        write::check_output_file("--markdown", path)?;
     }
     if args.bless {
-        fsutil::check_output_file("--baseline", &args.baseline)?;
+        write::check_output_file("--baseline", &args.baseline)?;
     }
     if args.jobs == 0 {
         return Err(LabError::bad_input("--jobs must be at least 1").into());
@@ -64,7 +63,7 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
         (Some(b), false) => b.problem,
         _ => regress::GATE_PROBLEM,
     };
-    let selection = measurement::select(args.variants.as_deref())?;
+    let selection = stage::select(args.variants.as_deref())?;
     let (counted, skipped) = count_all(&selection, &problem, args.jobs)?;
     if let Some(reason) = reason {
         if let Some(bad) = counted.iter().find(|c| c.status == Status::Fail) {
@@ -92,7 +91,7 @@ pub(super) fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
     let rows = verdict::compare(&base, &counted);
     out!("{}", verdict::terminal(&rows))?;
     if let Some(path) = &args.markdown {
-        fsutil::atomic_write(path, verdict::markdown(&rows, &base).as_bytes())?;
+        write::atomic_write(path, verdict::markdown(&rows, &base).as_bytes())?;
     }
     if verdict::failed(&rows) {
         let names: Vec<&str> = rows
@@ -181,8 +180,8 @@ pub(super) struct CountOnceArgs {
 }
 
 pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
-    fsutil::check_output_file("--report", &args.report)?;
-    let variant = measurement::find_variant(&args.variant)?;
+    write::check_output_file("--report", &args.report)?;
+    let variant = stage::find_variant(&args.variant)?;
     count::count_once(
         variant,
         &args.problem.spec()?,
@@ -206,7 +205,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
     }
     let spec = args.problem.spec()?;
     spec.build()?;
-    let variants = measurement::select(Some(&args.variants))?;
+    let variants = stage::select(Some(&args.variants))?;
     if args.check {
         return Ok(ExitCode::SUCCESS);
     }
@@ -250,8 +249,8 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         slower |= call == ab::Call::Slower;
         b.push_record([
             v.name.to_string(),
-            ms(crate::stats::median(&ta)),
-            ms(crate::stats::median(&tb)),
+            ms(crate::measure::stats::median(&ta)),
+            ms(crate::measure::stats::median(&tb)),
             format!("{:.3}", r.ratio),
             format!("[{:.3}, {:.3}]", r.low, r.high),
             call.label().to_string(),
@@ -266,7 +265,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         spec.maxiter,
         args.threshold
     )?;
-    outln!("{}", b.build().with(Style::rounded()))?;
+    outln!("{}", crate::render::export::terminal::draw(b.build()))?;
     Ok(if slower {
         ExitCode::FAILURE
     } else {

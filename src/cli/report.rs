@@ -6,21 +6,21 @@ use std::process::ExitCode;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
-use crate::bench::BenchSettings;
-use crate::export::{self, csv, json, markdown, terminal};
-use crate::markup::relative_link;
-use crate::measurement::{self, MeasureOptions, Step};
-use crate::output::OutputFolder;
-use crate::quick::QuickPlan;
-use crate::report::{self, HTML_FILE, RESULTS_FILE};
-use crate::results::Results;
+use crate::measure::stage::{self, MeasureOptions, Step};
+use crate::record::measured::BenchSettings;
+use crate::record::measured::QuickPlan;
+use crate::record::output::OutputFolder;
+use crate::record::results::{Pictures, Results};
+use crate::render::export::{self, csv, json, markdown, terminal};
+use crate::render::markup::relative_link;
+use crate::render::report::{self, HTML_FILE, RESULTS_FILE};
 use crate::sweep::Legacy;
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 use mandel_lab_folder::physical;
 
 /// The iteration limit of `--quick` (unless `--maxiter` is given), shared by `profile --quick`
 /// and `peers --quick`.
-pub(super) const QUICK_MAXITER: u32 = crate::quick::MAXITER;
+pub(super) const QUICK_MAXITER: u32 = crate::measure::budget::MAXITER;
 
 /// The files `report` writes in its folder (criterion's own pages, in `criterion/`, aside).
 const REPORT_FILES: [&str; 7] = [
@@ -28,8 +28,8 @@ const REPORT_FILES: [&str; 7] = [
     HTML_FILE,
     "results.md",
     "results.csv",
-    measurement::IMAGE_FILE,
-    measurement::WORK_IMAGE_FILE,
+    stage::IMAGE_FILE,
+    stage::WORK_IMAGE_FILE,
     super::progress::LOG_FILE,
 ];
 
@@ -43,7 +43,7 @@ fn quick_chooses_problem(args: &ReportArgs) -> bool {
 }
 
 pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    fsutil::check_output_dir("--out", &args.out, &REPORT_FILES)?;
+    write::check_output_dir("--out", &args.out, &REPORT_FILES)?;
     // Where `cargo xtask report` staged the folders, what it has written so far is in its copies.
     let (out, flamegraphs) = (physical(&args.out), physical(&args.flamegraphs));
     // A side file that cannot be used costs its section, said on the page (see `report::load`),
@@ -54,7 +54,10 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         } else {
             let (spec, _) = plan(&args, None)?;
             spec.build()?;
-            measurement::select(args.variants.as_deref())?;
+            if let Some(list) = &args.cpus {
+                crate::measure::affinity::parse(list)?;
+            }
+            stage::select(args.variants.as_deref())?;
             best_chunk(&out, &spec, Legacy::ReadOnly)?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -80,9 +83,9 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// the page's links to the profiles relative to `base`.
 fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
-    let results =
+    let (results, pictures) =
         if args.render_only {
-            Results::load(&results_path)?
+            (Results::load(&results_path)?, Pictures::default())
         } else if args.merge {
             // Read first, so that a missing or corrupt file is refused before anything runs.
             let mut results = Results::load(&results_path)?;
@@ -98,20 +101,23 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
             ))
             .into());
             }
-            measurement::merge(&mut results, measure(args, Some(spec))?)?;
+            let (new, pictures) = measure(args, Some(spec))?;
+            stage::merge(&mut results, new)?;
             results.save(&results_path)?;
-            results
+            (results, pictures)
         } else {
-            let results = measure(args, None)?;
+            let (results, pictures) = measure(args, None)?;
             results.save(&results_path)?;
             // The folder holds this run's record alone: a work picture an earlier run of a
             // shortcut left is not this run's.
             if results.work_image.is_none() {
-                remove_stale(&args.out.join(measurement::WORK_IMAGE_FILE))?;
+                remove_stale(&args.out.join(stage::WORK_IMAGE_FILE))?;
             }
-            results
+            (results, pictures)
         };
-    let peers = report::render_report_linking(&results, &args.out, &args.flamegraphs, base)?.peers;
+    let peers =
+        report::render_report_linking(&results, &pictures, &args.out, &args.flamegraphs, base)?
+            .peers;
     let groups = export::groups_with_peers(&results, peers.as_ref());
     match args.format {
         TableFormat::Table => {
@@ -136,7 +142,7 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
                 measured.variants.clear();
             }
             if args.merge {
-                let names: Vec<&str> = measurement::select(args.variants.as_deref())?
+                let names: Vec<&str> = stage::select(args.variants.as_deref())?
                     .iter()
                     .map(|v| v.name)
                     .collect();
@@ -153,6 +159,11 @@ fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
                     crate::peers::HOW_TO_MEASURE
                 )?;
             }
+            outln!()?;
+            out!(
+                "{}",
+                crate::render::verdict::to_text(&crate::render::verdict::verdict(&results), 100)
+            )?;
         }
         TableFormat::Markdown => out!("{}", markdown::render(&groups))?,
         TableFormat::Csv => out!("{}", csv::render(&groups))?,
@@ -203,22 +214,36 @@ fn plan(
         ),
     ] {
         if let Some(v) = value {
-            *slot = crate::bench::check_seconds(name, v)?;
+            *slot = crate::measure::criterion::check_seconds(name, v)?;
         }
     }
     Ok((spec, (!args.no_criterion).then_some(settings)))
 }
 
 /// Measures what `args` ask for; `given` is the problem when it is already fixed (a merge).
-fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results> {
+fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<(Results, Pictures)> {
     let (mut spec, bench) = plan(args, None)?;
     // The grid is checked before anything is written (the log below is the first file).
     spec.build()?;
-    let selection = measurement::select(args.variants.as_deref())?;
+    let selection = stage::select(args.variants.as_deref())?;
+    // Pinned before any thread is started, so that every pool the variants build runs there.
+    let pinned = match &args.cpus {
+        Some(list) => {
+            crate::measure::affinity::pin(&crate::measure::affinity::parse(list)?)?;
+            true
+        }
+        None => false,
+    };
+    let counters = crate::measure::counters::probe();
+    if let Some(why) = &counters.refused {
+        eprintln!("note: {why}");
+    }
     let mut opts = MeasureOptions {
         out_dir: args.out.clone(),
         bench,
         tuning: Vec::new(),
+        counters,
+        pinned,
     };
     let mut quick = None;
     if let Some(given) = given {
@@ -228,10 +253,10 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
             eprintln!("{note}.");
         }
         eprintln!("Calibrating --quick: every variant once on a small grid...");
-        let chosen = crate::quick::plan(
-            &measurement::runs(&selection, &opts),
+        let chosen = crate::measure::budget::plan(
+            &stage::runs(&selection, &opts),
             opts.bench.as_ref(),
-            crate::quick::BUDGET_SECS,
+            crate::measure::budget::BUDGET_SECS,
             &spec,
         )?;
         eprintln!("{}.", chosen.describe());
@@ -243,19 +268,18 @@ fn measure(args: &ReportArgs, given: Option<GridSpec>) -> anyhow::Result<Results
         eprintln!("{note}.");
     }
     opts.tuning = best_chunk(&args.out, &spec, Legacy::Convert)?;
-    let runs = measurement::runs(&selection, &opts).len();
+    let runs = stage::runs(&selection, &opts).len();
     let quiet = Quiet::start(&args.out.join(super::progress::LOG_FILE), runs as u64)?;
-    let bar = &quiet.bar;
-    let results = measurement::measure_all(&spec, &selection, &opts, |step| match step {
-        Step::Reference => bar.set_message("computing the reference"),
-        Step::Validating(v) => bar.set_message(format!("validating {v}")),
-        Step::Measuring(v) => bar.set_message(format!("measuring {v} under criterion")),
-        Step::Done(_) => bar.inc(1),
+    let results = stage::measure_all(&spec, &selection, &opts, |step| match step {
+        Step::Reference => quiet.message("computing the reference"),
+        Step::Validating(v) => quiet.message(format!("validating {v}")),
+        Step::Measuring(v) => quiet.message(format!("measuring {v} under criterion")),
+        Step::Done(_) => quiet.inc(),
     });
     quiet.finish();
-    let mut results = results?;
+    let (mut results, pictures) = results?;
     results.quick = quick;
-    Ok(results)
+    Ok((results, pictures))
 }
 
 /// `vector-chunked` at the best size of a sweep of the same problem, where one was run. A sweep

@@ -7,12 +7,16 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Format, KnobTuning, ProblemSpec};
-use crate::breakdown::{self, Breakdown};
-use crate::measurement;
-use crate::ranks::{self, RankInfo};
-use crate::results::WorkInfo;
-use crate::validate::{self, Status, Validation};
-use crate::{Region, image, known, limit, measure, reference};
+use crate::measure::breakdown;
+use crate::measure::stage;
+use crate::problem::validate;
+use crate::record::measured::Breakdown;
+use crate::record::measured::{Status, Validation};
+use crate::record::ranks::{self, RankInfo};
+use crate::record::results::WorkInfo;
+use crate::{
+    Region, measure::limit, measure::once, problem::known, problem::reference, render::image,
+};
 
 pub(super) use mandel_lab_options::RunArgs;
 
@@ -73,9 +77,9 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let variant = &run.variant;
     let args = &run.options;
     if let Some(path) = &args.image {
-        crate::fsutil::check_output_file("--image", path)?;
+        crate::record::write::check_output_file("--image", path)?;
     }
-    let variant = measurement::find_variant(variant)?;
+    let variant = stage::find_variant(variant)?;
     let spec = args.problem.spec()?;
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();
@@ -96,7 +100,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let run = measure::run_once(variant, &grid, &tuning)?;
+    let run = once::run_once(variant, &grid, &tuning)?;
     let rank_stats: Option<Vec<RankInfo>> = mandel_variants::parallel::mpi_jobs::take_rank_stats()
         .map(|stats| stats.into_iter().map(RankInfo::from).collect());
     let reference = reference::compute(&grid.problem());

@@ -6,17 +6,16 @@ use super::out::outln;
 use std::process::ExitCode;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::ProblemSpec;
 use super::progress::Quiet;
-use crate::bench::BenchSettings;
-use crate::measurement;
-use crate::report::charts;
+use crate::measure::stage;
+use crate::record::measured::BenchSettings;
+use crate::render::report::charts;
 use crate::sweep::engine::Plan;
 use crate::sweep::table::{self as tables, Table};
 use crate::sweep::{self, Axis, Baseline};
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 
 use mandel_lab_options::SweepCommonArgs as CommonArgs;
 pub(super) use mandel_lab_options::{
@@ -54,10 +53,10 @@ fn sweep_along(
     let written = ["json", "csv", "svg"].map(|ext| format!("{}/{}.{ext}", sweep::DIR, axis.name()));
     let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
     files.push(super::progress::LOG_FILE);
-    fsutil::check_output_dir("--out", &args.out, &files)?;
+    write::check_output_dir("--out", &args.out, &files)?;
     let named = args.out.clone();
     // One transaction: the sweep's files, criterion's folder and its log appear together.
-    crate::output::OutputFolder::write_in(&named, |dir| {
+    crate::record::output::OutputFolder::write_in(&named, |dir| {
         let args = CommonArgs {
             out: dir.to_path_buf(),
             ..args
@@ -121,15 +120,16 @@ fn sweep_into(
     let mut first = true;
     let result = sweep::run(&plan, &args.out.join("criterion"), |label| {
         if !first {
-            quiet.bar.inc(1);
+            quiet.inc();
         }
         first = false;
-        quiet.bar.set_message(label);
+        quiet.message(label);
     });
     quiet.finish();
     let sweep = match (result?, earlier) {
         (new, Some(mut earlier)) => {
             earlier.merge(new.points);
+            earlier.set_efficiencies();
             earlier
         }
         (new, None) => new,
@@ -140,7 +140,7 @@ fn sweep_into(
         && let Some(svg) = charts::sweep_figure(&sweep, chart)
             .map_err(|e| LabError::bad_input(format!("cannot draw the sweep: {e}")))?
     {
-        fsutil::atomic_write(&svg_path, svg.as_bytes())?;
+        write::atomic_write(&svg_path, svg.as_bytes())?;
     }
     print(&tables::points(&sweep))?;
     if let Some(fits) = tables::fits(&sweep) {
@@ -191,9 +191,9 @@ fn variants(
     names: Option<&str>,
 ) -> Result<Vec<&'static mandel_variants::Variant>, LabError> {
     // An empty list (refused on the command line) is the axis's own variants, as no option is.
-    let names = measurement::named(names);
+    let names = stage::named(names);
     let mut variants = match names {
-        Some(names) => measurement::select(Some(names))?,
+        Some(names) => stage::select(Some(names))?,
         None => axis.default_variants(),
     };
     if let Baseline::EachValue(base) = axis.baseline() {
@@ -226,5 +226,5 @@ fn print(table: &Table) -> Result<(), super::out::StdoutError> {
     for row in &table.rows {
         b.push_record(row.clone());
     }
-    outln!("{}", b.build().with(Style::rounded()))
+    outln!("{}", crate::render::export::terminal::draw(b.build()))
 }

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::GridSpec;
-use crate::reference::Reference;
-use crate::validate::{self, Validation};
+use crate::problem::reference::Reference;
+use crate::problem::validate;
+use crate::record::measured::Validation;
 
 /// A finished child: whether it exited 0, and what it printed.
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! The machine-code view (`dis`): the hot loop's instructions, read with [`crate::objdump`], with
+//! The machine-code view (`dis`): the hot loop's instructions, read with [`crate::profile::objdump`], with
 //! callgrind's execution count beside each, its length, the vector width it uses and whether it
 //! contains fused multiply-adds (which would explain a non-exact validation sum).
 
@@ -6,35 +6,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
-use super::paths::PathLoop;
-use crate::{LabError, objdump};
+use crate::profile::views::{HotLoop, Instruction, PathLoop};
+use crate::{LabError, profile::objdump};
 
 /// Instructions within this many bytes of the hottest one may belong to its loop.
 const WINDOW: u64 = 1024;
-
-/// One instruction of the hot loop.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Instruction {
-    /// ELF address.
-    pub addr: u64,
-    /// Times it executed (callgrind).
-    pub count: u64,
-    pub text: String,
-}
-
-/// The hot loop and what it uses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HotLoop {
-    pub start: u64,
-    pub end: u64,
-    pub instructions: Vec<Instruction>,
-    /// `scalar`, `SSE (128-bit packed)`, `AVX2 (256-bit)` or `AVX-512 (512-bit)`.
-    pub vector_width: String,
-    /// The fused multiply-add instructions found, if any.
-    pub fma: Vec<String>,
-}
 
 /// Finds the hot loop around the most-executed instruction among `ours` (ELF address to execution
 /// count: the variant's own instructions) and disassembles it.

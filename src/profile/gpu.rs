@@ -15,41 +15,9 @@ use std::process::Command;
 use askama::Template;
 use mandel_variants::gpu::code::{self, GENERATIONS, GpuCode};
 use mandel_variants::gpu::{self as gpu, ptxas, tools};
-use serde::{Deserialize, Serialize};
 
 use crate::LabError;
-
-/// One kernel on one generation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GpuKernel {
-    pub kernel: String,
-    /// `sm_90`.
-    pub arch: String,
-    pub registers: u32,
-    pub spill_stores: u32,
-    pub spill_loads: u32,
-    pub blocks_per_sm: u32,
-    /// Active warps over the multiprocessor's maximum, 0 to 1.
-    pub occupancy: f64,
-    /// What stops more blocks per multiprocessor: registers, threads or blocks.
-    pub limited_by: String,
-}
-
-/// The machine code of one GPU variant, as saved in `profile.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GpuProfile {
-    pub variant: String,
-    /// The compiler, e.g. `NVRTC 12.9`.
-    pub compiler: String,
-    pub threads_per_block: u32,
-    /// Every kernel the variant launches, on every generation.
-    pub kernels: Vec<GpuKernel>,
-    /// The fused multiply-adds found in the SASS of the newest generation (`DFMA` in float64,
-    /// `FFMA` in float32): none, for the exact arithmetic the variants claim.
-    pub fused: Vec<String>,
-    /// `<variant>.gpu.html`, beside `profile.json`.
-    pub page: String,
-}
+use crate::profile::views::{GpuKernel, GpuProfile};
 
 /// Whether the tools are here; the error names what is missing and the line that installs it.
 pub fn available() -> Result<(), String> {
@@ -148,7 +116,7 @@ pub fn profile_gpu(code: &GpuCode, out_dir: &Path) -> Result<GpuProfile, LabErro
         page: format!("{name}.gpu.html"),
     };
     let page = render_html(&profile, code, sm.arch, &ptx, &ours);
-    crate::fsutil::atomic_write(&out_dir.join(&profile.page), page.as_bytes())?;
+    crate::record::write::atomic_write(&out_dir.join(&profile.page), page.as_bytes())?;
     Ok(profile)
 }
 

@@ -9,10 +9,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
 use super::callgrind::Profile;
 use crate::LabError;
+use crate::profile::views::{LineCost, LineProfile};
 
 /// One frame of an instruction's inline chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,40 +20,6 @@ pub struct Frame {
     pub function: String,
     pub file: String,
     pub line: u32,
-}
-
-/// The cost of one source line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LineCost {
-    pub file: String,
-    pub line: u32,
-    /// Instructions executed on this line, including calls it made out of the variant's code.
-    pub cost: u64,
-    /// Times the line ran: the execution count of its most-executed instruction.
-    pub hits: u64,
-    /// Share of the kernel's cost.
-    pub share: f64,
-}
-
-/// The kernel's cost, line by line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LineProfile {
-    /// Instructions attributed to the variant's code, including its calls into libraries.
-    pub kernel_cost: u64,
-    pub lines: Vec<LineCost>,
-    /// Functions outside the variant's code that it called, with their inclusive cost.
-    pub calls_out: Vec<(String, u64)>,
-}
-
-impl LineProfile {
-    /// The share of the kernel's cost on lines `first..=last` of a file whose path ends with `file`.
-    pub fn share_of_lines(&self, file: &str, first: u32, last: u32) -> f64 {
-        self.lines
-            .iter()
-            .filter(|l| l.file.ends_with(file) && (first..=last).contains(&l.line))
-            .map(|l| l.share)
-            .sum()
-    }
 }
 
 /// The inline chains (innermost first) of ELF addresses, from binutils' `addr2line -i`.

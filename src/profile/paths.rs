@@ -12,23 +12,10 @@ use std::path::Path;
 
 use mandel_variants::HotCode;
 use mandel_variants::simd::Isa;
-use serde::{Deserialize, Serialize};
 
 use super::lines;
-use crate::{LabError, objdump};
-
-/// One path's inner loop.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PathLoop {
-    /// `avx512`, `avx2`, `sse2`, `neon` or `portable`.
-    pub isa: String,
-    /// The loop's instructions (AT&T syntax).
-    pub instructions: Vec<String>,
-    /// `AVX-512 (512-bit)`, `AVX2 (256-bit)`, `SSE (128-bit packed)` or `scalar`.
-    pub vector_width: String,
-    /// The fused multiply-adds in the loop (none, for an exact kernel).
-    pub fma: Vec<String>,
-}
+use crate::profile::views::PathLoop;
+use crate::{LabError, profile::objdump};
 
 /// Every path's inner loop of the kernel in `kernel_file` (a variant's [`HotCode::Paths`]), widest
 /// path first.

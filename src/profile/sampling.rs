@@ -15,11 +15,11 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use criterion::profiler::Profiler;
-use serde::{Deserialize, Serialize};
 
 use mandel_variants::Kernel;
 
 use crate::LabError;
+use crate::profile::views::FunctionShare;
 
 /// Libraries whose frames pprof should not try to unwind from (signal-handler safety).
 const BLOCKLIST: &[&str] = &["libc", "libgcc", "pthread", "vdso"];
@@ -38,16 +38,6 @@ pub struct Sampled {
     /// a top-functions table shows the kernel and what it calls, not the harness around it;
     /// samples outside the variant's code count as `(outside the kernel)`.
     pub kernel_folded: Folded,
-}
-
-/// One function's share of the samples, like a line of `pstats`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionShare {
-    pub name: String,
-    /// Share of samples where it was the innermost frame.
-    pub self_share: f64,
-    /// Share of samples where it was anywhere on the stack.
-    pub total_share: f64,
 }
 
 /// criterion's `Profiler` over pprof: samples between `start_profiling` and `stop_profiling`, and

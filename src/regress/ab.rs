@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::stats::median;
+use crate::measure::stats::median;
 use std::process::Command;
 
 use crate::{GridSpec, LabError};

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::count::Counted;
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 
 /// Version of the baseline's layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -80,7 +80,7 @@ impl Baseline {
             path: path.to_path_buf(),
             message,
         };
-        let b = fsutil::read_versioned::<Baseline>(
+        let b = write::read_versioned::<Baseline>(
             path,
             SCHEMA_VERSION,
             "re-bless it with cargo xtask regress --bless --reason \"...\"",
@@ -99,7 +99,7 @@ impl Baseline {
 
     /// Writes the baseline atomically.
     pub fn save(&self, path: &Path) -> Result<(), LabError> {
-        fsutil::write_json(path, self)
+        write::write_json(path, self)
     }
 
     /// The threshold of variant `name`, in percent.
@@ -152,8 +152,8 @@ impl Baseline {
         Baseline {
             schema_version: SCHEMA_VERSION,
             reason: reason.to_string(),
-            blessed_at: crate::units::now_rfc3339(),
-            revision: crate::machine::git_revision().unwrap_or_else(|| "unknown".into()),
+            blessed_at: crate::record::units::now_rfc3339(),
+            revision: crate::measure::machine::git_revision().unwrap_or_else(|| "unknown".into()),
             rustc: RUSTC.into(),
             target: TARGET.into(),
             metric: METRIC.into(),

@@ -9,9 +9,11 @@ use std::path::Path;
 use mandel_variants::{Kernel, Knob, Tuning, Variant, VariantError};
 use serde::{Deserialize, Serialize};
 
+use crate::problem::validate;
+
 use crate::profile::callgrind;
-use crate::validate::{self, Status};
-use crate::{GridSpec, LabError, fsutil, reference};
+use crate::record::measured::Status;
+use crate::{GridSpec, LabError, problem::reference, record::write};
 
 /// The callgrind patterns of the counted function and of its end marker.
 pub const COUNTED_FUNCTION: &str = "*mandel_lab_counted_run*";
@@ -85,7 +87,7 @@ pub fn count_once(
         status: check.status,
         mismatched_pixels: check.mismatched_pixels,
     };
-    fsutil::write_json(report, &counted)
+    write::write_json(report, &counted)
 }
 
 /// Runs `exe count-once` for `variant` under callgrind in `scratch` and returns its count.
@@ -126,7 +128,7 @@ pub fn measure(
         only_inside,
         &out_file,
     )?;
-    let mut counted: Counted = fsutil::read_json_if_exists(&report)?.ok_or_else(|| {
+    let mut counted: Counted = write::read_json_if_exists(&report)?.ok_or_else(|| {
         LabError::bad_input(format!("count-once of {} wrote no report", variant.name))
     })?;
     counted.instructions = instructions;

@@ -4,11 +4,10 @@
 use std::fmt::Write as _;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::baseline::{self, Baseline};
 use super::count::Counted;
-use crate::validate::Status;
+use crate::record::measured::Status;
 
 /// What the gate says about one variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +154,7 @@ pub fn terminal(rows: &[Row]) -> String {
     for r in rows {
         b.push_record(cells(r));
     }
-    format!("{}\n", b.build().with(Style::rounded()))
+    format!("{}\n", crate::render::export::terminal::draw(b.build()))
 }
 
 /// The table as Markdown, with a heading line giving the outcome.

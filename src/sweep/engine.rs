@@ -7,11 +7,11 @@ use std::path::Path;
 use mandel_variants::{Tuning, Variant};
 
 use super::{Axis, Baseline, Point, SCHEMA_VERSION, Sweep};
-use crate::bench::{BenchSettings, Timing};
-use crate::machine::Machine;
-use crate::measure::{Bench, Measured, validate_and_measure};
-use crate::measurement;
-use crate::reference::{self, Reference};
+use crate::measure::once::{Bench, Measured, validate_and_measure};
+use crate::measure::stage;
+use crate::problem::reference::{self, Reference};
+use crate::record::machine::Machine;
+use crate::record::measured::{BenchSettings, Timing};
 use crate::{Grid, GridSpec, LabError};
 
 /// The value a [`Baseline::Once`] baseline is measured at: the sweep's problem, default tuning.
@@ -103,7 +103,7 @@ pub fn run(
         (Baseline::Once(_), Some(t)) => Some(t.clone()),
         (Baseline::Once(name), None) => {
             progress(format!("{name} (baseline)"));
-            let point = one(measurement::find_variant(name)?, BASELINE_VALUE, None)?;
+            let point = one(stage::find_variant(name)?, BASELINE_VALUE, None)?;
             Some(point.timing.ok_or_else(|| {
                 LabError::bad_input(format!("{name} fails validation: the lab is broken"))
             })?)
@@ -116,7 +116,7 @@ pub fn run(
         let mut base = once;
         if let Baseline::EachValue(name) = axis.baseline() {
             progress(format!("{name} at {} (baseline)", axis.label(name, value)));
-            let point = one(measurement::find_variant(name)?, value, None)?;
+            let point = one(stage::find_variant(name)?, value, None)?;
             base = point.median();
             points.push(point);
         }
@@ -162,6 +162,7 @@ pub fn run(
         sweep.set_efficiencies();
     } else {
         sweep.merge(points);
+        sweep.set_efficiencies();
     }
     Ok(sweep)
 }

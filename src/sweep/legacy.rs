@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::{SCHEMA_VERSION, Sweep};
-use crate::{GridSpec, LabError, fsutil};
+use crate::{GridSpec, LabError, record::write};
 
 /// An old file: its name, the files beside it that go with it, and its points' name for the value.
 struct Old {
@@ -56,7 +56,7 @@ pub fn convert(dir: &Path, axis: &str, write: bool) -> Result<Option<Sweep>, Lab
             super::DIR
         ),
     };
-    let Some(Value::Object(mut top)) = fsutil::read_json_if_exists::<Value>(&path)? else {
+    let Some(Value::Object(mut top)) = write::read_json_if_exists::<Value>(&path)? else {
         return match path.exists() {
             true => Err(refuse("it is not a JSON object".into())),
             false => Ok(None),

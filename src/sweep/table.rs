@@ -3,7 +3,7 @@
 
 use crate::sweep::{Baseline, Sweep};
 
-use crate::export::format_timing;
+use crate::render::export::format_timing;
 
 /// A table: header and rows of cells.
 #[derive(Debug, Clone, PartialEq)]

@@ -46,6 +46,24 @@ pub const END: &str = "<!-- gpu-check: end -->";
 /// The tests that prove the GPU variants (each skips what it cannot do here).
 const TESTS: &[&str] = &["gpu", "gpu_compile", "gpu_emulator", "known_answers"];
 
+/// Why there is certainly no GPU here, found without building anything: no NVIDIA kernel driver
+/// (`/proc/driver/nvidia/version`) and no device node (`/dev/nvidia0`, ...); `None` where either
+/// exists, and the lab's probe must decide.
+fn no_driver() -> Option<String> {
+    let driver = Path::new("/proc/driver/nvidia/version").exists();
+    let device = std::fs::read_dir("/dev").is_ok_and(|dir| {
+        dir.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.strip_prefix("nvidia")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+    });
+    (!driver && !device).then(|| {
+        "no NVIDIA driver is loaded (no /proc/driver/nvidia/version, no /dev/nvidia0)".into()
+    })
+}
+
 pub fn run(args: &GpuCheckArgs) -> Result<ExitCode> {
     let tests = !args.no_tests;
     let doc = args
@@ -56,6 +74,14 @@ pub fn run(args: &GpuCheckArgs) -> Result<ExitCode> {
         Ok(text) => text,
         Err(e) => return Ok(lab::bad_input(&format!("--doc {}: {e}", doc.display()))),
     };
+    // Said before the build (half a minute), where the kernel shows no NVIDIA driver at all; the
+    // lab's own probe, after the build, decides where one is.
+    if let Some(why) = no_driver() {
+        return Ok(lab::bad_input(&format!(
+            "no GPU here: {why}. gpu-check runs on a machine with an NVIDIA driver and a device; \
+             without one, `cargo test --test gpu_compile --test gpu_emulator` proves what it can"
+        )));
+    }
     let binary = lab::build_release(&[])?;
     let gpu = gpu_variants(&binary)?;
     if gpu.is_empty() {

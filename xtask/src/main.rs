@@ -6,7 +6,7 @@
 //! one definition, one `--help`, and the lab's command line written back with `to_argv`.
 
 mod build;
-mod flags;
+mod codegen;
 mod gpu_check;
 mod gpu_tools;
 mod hosts;
@@ -102,7 +102,7 @@ enum Command {
     /// -ffast-math), each into target/flags/, run each variant from each, validated pixel for
     /// pixel and measured under criterion: reports/flags.json and the report's Compiler flags
     /// section.
-    Flags(flags::FlagsArgs),
+    Flags(codegen::CodegenArgs),
     /// Run the MPI variant (ParallelPython's job server on MPI) under mpirun.
     ///
     /// Build with the `mpi` feature and run the MPI variant under mpirun; validates against the
@@ -173,7 +173,7 @@ fn main() -> ExitCode {
         Command::Mpi(args) => mpi::run(&args),
         Command::Regress(args) => regress::run(&args),
         Command::Peers(args) => peers::run(&args),
-        Command::Flags(args) => flags::run(&args),
+        Command::Flags(args) => codegen::run(&args),
         Command::GpuTools(args) => gpu_tools::run(&args),
         Command::GpuCheck(args) => gpu_check::run(&args),
         Command::Help { .. } => return print_help(None),
@@ -198,7 +198,7 @@ fn main() -> ExitCode {
 /// value (so the option's own parser names a bad one), and `flags --help` listing the builds.
 fn command() -> clap::Command {
     let cli = mandel_lab_options::accept_negative_numbers(Cli::command())
-        .mut_subcommand("flags", |c| c.after_long_help(flags::builds_help()));
+        .mut_subcommand("flags", |c| c.after_long_help(codegen::builds_help()));
     let details = details(&cli);
     cli.after_long_help(format!(
         "Commands in detail:\n{details}\nRun `cargo xtask <COMMAND> --help` for a command's \

@@ -67,7 +67,11 @@ pub fn run(args: &ReportCommand) -> Result<ExitCode> {
         "xtask: {} re-rendered with the profiles and the history",
         report.out.join("index.html").display()
     );
-    Ok(code)
+    // The answer last, where the reader's eye is when the command ends.
+    let verdict = mandel_lab_options::VerdictArgs {
+        out: report.out.clone(),
+    };
+    lab::run(&binary, &lab::argv(&["verdict"], &verdict))
 }
 
 /// The steps of `report` after the check, each a lab command into the staged folders.

@@ -142,5 +142,9 @@ fn gpu_check_without_a_gpu_says_so_and_changes_nothing() {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(errors[0].contains("no GPU here"), "{stderr}");
+    // Without a driver at all, it is said before the lab is built or asked.
+    if !Path::new("/proc/driver/nvidia/version").exists() {
+        assert!(errors[0].contains("no NVIDIA driver is loaded"), "{stderr}");
+    }
     assert_eq!(std::fs::read_to_string(&doc).unwrap(), "# GPU\n");
 }

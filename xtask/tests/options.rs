@@ -253,6 +253,12 @@ fn report_stages_get_the_reports_region_and_folders() {
             .any(|c| c.contains("--render-only") && c.contains("--flamegraphs=fg")),
         "the re-render does not link fg: {calls:?}"
     );
+    // The verdict of the committed folder is the command's last word.
+    let last = calls.last().unwrap();
+    assert!(
+        last.starts_with("verdict ") && last.contains("--out=r"),
+        "{calls:?}"
+    );
 }
 
 #[test]

@@ -19,6 +19,7 @@ enum Command {
     Report(ReportArgs),
     Profile(ProfileArgs),
     History(HistoryArgs),
+    Verdict(VerdictArgs),
     Peers(PeersArgs),
     Run(RunArgs),
     Sweep(SweepArgs),
@@ -116,13 +117,14 @@ fn report() -> impl Strategy<Value = ReportArgs> {
             prop::option::of(any::<usize>()),
             prop::option::of(number()),
             prop::option::of(number()),
+            opt_text(),
         ),
         (table_format(), path(), path(), any::<bool>()),
     )
         .prop_map(
             |(
                 (problem, quick, variants, (render_only, merge, no_criterion)),
-                (samples, warm_up, measurement),
+                (samples, warm_up, measurement, cpus),
                 (format, out, flamegraphs, check),
             )| ReportArgs {
                 problem,
@@ -135,6 +137,7 @@ fn report() -> impl Strategy<Value = ReportArgs> {
                 samples,
                 warm_up,
                 measurement,
+                cpus,
                 format,
                 out,
                 flamegraphs,
@@ -202,6 +205,7 @@ fn commands() -> impl Strategy<Value = Command> {
                 flamegraphs,
             })
         }),
+        path().prop_map(|out| Command::Verdict(VerdictArgs { out })),
         (
             (
                 problem(),
@@ -334,6 +338,7 @@ fn name(command: &Command) -> &'static str {
         Command::Report(_) => "report",
         Command::Profile(_) => "profile",
         Command::History(_) => "history",
+        Command::Verdict(_) => "verdict",
         Command::Peers(_) => "peers",
         Command::Run(_) => "run",
         Command::Sweep(_) => "sweep",
@@ -350,6 +355,7 @@ fn argv(command: &Command) -> Vec<String> {
         Command::Report(a) => a.to_argv(),
         Command::Profile(a) => a.to_argv(),
         Command::History(a) => a.to_argv(),
+        Command::Verdict(a) => a.to_argv(),
         Command::Peers(a) => a.to_argv(),
         Command::Run(a) => a.to_argv(),
         Command::Sweep(a) => a.to_argv(),

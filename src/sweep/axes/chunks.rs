@@ -5,8 +5,8 @@ use std::ops::RangeInclusive;
 
 use mandel_variants::{SweepAxis, Tuning, VARIANTS, Variant};
 
+use crate::record::units::human_size;
 use crate::sweep::{Axis, Best, Chart, Corner, Detail, Point, Sweep, X, Y};
-use crate::units::human_size;
 use crate::{GridSpec, LabError, tutorial};
 
 /// Bytes a slice touches per element: z and q (four f64), the escape mask (one byte) and the

@@ -8,8 +8,8 @@ use std::ops::RangeInclusive;
 use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
 
+use crate::record::units::format_seconds;
 use crate::sweep::{Axis, Baseline, Best, Chart, Corner, Point, Sweep, X, Y};
-use crate::units::format_seconds;
 use crate::{GridSpec, LabError};
 
 /// The variant every thread count is compared with (the registry's [`SweepAxis::Threads`]
