@@ -1,15 +1,24 @@
 //! The regression gate end to end, on release builds of the lab (the gate counts optimised code):
 //! unchanged code passes five times in a row with the same counts, a planted slowdown in
-//! `expanded`'s inner loop fails exactly the variants that share that loop, and bad baselines
-//! and options are one line and exit code 2 with the baseline untouched.
+//! `expanded`'s inner loop and in the SIMD shortcuts' step fails exactly the variants that share
+//! those kernels, and bad baselines and options are one line and exit code 2 with the baseline
+//! untouched.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The variants that run `expanded`'s `escape_time` (`mpi` does too, but the gate skips it).
-const SHARING_EXPANDED: [&str; 3] = ["expanded", "rayon-chunks", "rayon-rows"];
+/// The variants whose kernels hold the planted slowdown: those that run `expanded`'s
+/// `escape_time` (`mpi` does too, but the gate skips it), and the SIMD shortcuts, whose first pass
+/// and lanes share one step (`variants/src/shortcuts/simd_refill.rs`).
+const PLANTED: [&str; 5] = [
+    "expanded",
+    "rayon-chunks",
+    "rayon-rows",
+    "simd-shortcut",
+    "simd-shortcut-rayon",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -201,14 +210,16 @@ fn the_gate_fails_a_planted_regression_naming_exactly_the_variants_that_share_th
             name
         })
         .collect();
-    assert_eq!(failing, SHARING_EXPANDED);
+    assert_eq!(failing, PLANTED);
     assert!(
-        stderr.contains("the gate fails: expanded, rayon-chunks, rayon-rows;"),
+        stderr.contains(
+            "the gate fails: expanded, rayon-chunks, rayon-rows, simd-shortcut, simd-shortcut-rayon;"
+        ),
         "{stderr}"
     );
     let md = std::fs::read_to_string(md).unwrap();
     assert!(md.contains("### Instruction-count gate: **fails**"), "{md}");
-    assert_eq!(md.matches("| REGRESSION |").count(), 3, "{md}");
+    assert_eq!(md.matches("| REGRESSION |").count(), PLANTED.len(), "{md}");
 }
 
 #[test]

@@ -44,7 +44,14 @@ pub fn run_once(variant: &Variant, grid: &Grid, tuning: &Tuning) -> Result<RunOn
 
 /// Times one call of an already prepared kernel over `pixels` pixels.
 pub fn run_kernel(kernel: &mut dyn Kernel, pixels: usize) -> Result<RunOnce, LabError> {
-    let mut counts = vec![0u32; pixels];
+    // The buffer's pages written before the clock starts: zeroed memory from the allocator is
+    // mapped at its first write, and the one call would pay for the page faults inside its time,
+    // where criterion's calls, which reuse one buffer, never do (`shortcut_timing` with SINGLE,
+    // AVX-512, maxiter 1000, loaded machine: simd-shortcut's one call 4.9 ms into a fresh buffer,
+    // 2.1 ms into a written one, against a steady 1.9 ms).
+    let mut counts = vec![1u32; pixels];
+    std::hint::black_box(&mut counts);
+    counts.fill(0);
     let start = Instant::now();
     kernel.run(&mut counts)?;
     let seconds = start.elapsed().as_secs_f64();

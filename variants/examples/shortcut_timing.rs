@@ -4,12 +4,16 @@
 //! registered variants; this tries schedules no variant runs.
 //!
 //! `cargo run -p mandel-variants --release --example shortcut_timing -- [runs] [maxiter...]`
+//!
+//! Environment: `ISA` (a path), `VARIANTS` (names, comma-separated), `SINGLE` (also time single
+//! calls, each on a kernel prepared afresh), and the schedules' lists `HEADS`, `PERIODS`, `SAVES`,
+//! `EVERY`, `GROWTHS`.
 
 use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
 use mandel_variants::shortcuts::compact::Compacted;
-use mandel_variants::shortcuts::simd_refill::{self, Schedule};
+use mandel_variants::shortcuts::simd_refill::{self, SCHEDULE, Schedule};
 use mandel_variants::simd::Isa;
 use mandel_variants::simd::refill::{Counts, Feed};
 use mandel_variants::{Problem, Tuning, Work, find};
@@ -62,6 +66,76 @@ fn time(runs: usize, wall: bool, mut f: impl FnMut()) -> (f64, f64, f64) {
     (t[t.len() / 2], t[0], t[t.len() - 1])
 }
 
+/// A single call's wall-clock time, as `mandel-lab run` takes it (a kernel prepared afresh, then
+/// one call), median (min..max) of `runs` such calls: into a buffer fresh from the allocator,
+/// whose pages the call touches first, and into one whose pages were touched before.
+fn single(
+    runs: usize,
+    prepare: &mut dyn FnMut() -> Box<dyn mandel_variants::Kernel>,
+    pixels: usize,
+) {
+    for touched in [false, true] {
+        let mut t: Vec<f64> = (0..runs)
+            .map(|_| {
+                let mut k = prepare();
+                let mut out = vec![0u32; pixels];
+                if touched {
+                    // Values that are not zero, so the allocator's zeroed pages are written.
+                    out.fill(u32::MAX);
+                    std::hint::black_box(&mut out);
+                }
+                let start = Instant::now();
+                k.run(&mut out).unwrap();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        let what = if touched { "touched" } else { "fresh" };
+        println!(
+            "    single call, {what} buffer {:8.2} ({:.2}..{:.2}) wall",
+            t[t.len() / 2],
+            t[0],
+            t[t.len() - 1]
+        );
+    }
+}
+
+/// The figures from one run's medians: each shortcut against its plain twin, the rayon
+/// one against one core, and the rate of the iterations it executes against `simd-lanes`' rate.
+fn ratios(medians: &[(&str, f64, Option<u64>)], problem: u64) {
+    use mandel_variants::shortcuts::{simd_shortcut, simd_shortcut_rayon};
+    use mandel_variants::simd::{simd_lanes, simd_rayon};
+    let (shortcut, shortcut_rayon) = (
+        simd_shortcut::VARIANT.name,
+        simd_shortcut_rayon::VARIANT.name,
+    );
+    let (lanes, rayon) = (simd_lanes::VARIANT.name, simd_rayon::VARIANT.name);
+    let find = |name: &str| medians.iter().find(|m| m.0 == name);
+    let pairs = [
+        (shortcut, lanes),
+        (shortcut_rayon, rayon),
+        (shortcut_rayon, shortcut),
+    ];
+    for (fast, slow) in pairs {
+        if let (Some(f), Some(s)) = (find(fast), find(slow)) {
+            // The rayon variants are timed by the wall clock, the others by this thread's CPU
+            // time: a ratio across the two means something only on an idle machine.
+            let mixed = (fast == shortcut_rayon || fast == rayon) != (slow == rayon);
+            let note = if mixed { " (wall against cpu)" } else { "" };
+            println!("  {fast} is {:.2}x {slow}{note}", s.1 / f.1);
+        }
+    }
+    if let (Some(f), Some(s)) = (find(shortcut), find(lanes))
+        && let Some(executed) = f.2
+    {
+        let (rate, lanes) = (executed as f64 / f.1 / 1e6, problem as f64 / s.1 / 1e6);
+        println!(
+            "  simd-shortcut executes {rate:.2} G iterations/s, {:.0}% of simd-lanes' {lanes:.2} G/s",
+            100.0 * rate / lanes
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runs: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(11);
@@ -103,6 +177,8 @@ fn main() {
             .to_vec(),
             |v| v.split(',').map(String::from).collect(),
         );
+        // Each variant's median and executed iterations, for the ratios below.
+        let mut medians: Vec<(&str, f64, Option<u64>)> = Vec::new();
         for name in names.iter().map(String::as_str) {
             let variant = find(name).expect("registered");
             let tuning = Tuning {
@@ -114,13 +190,21 @@ fn main() {
             };
             let mut k = variant.prepare(&problem, &tuning).unwrap();
             let wall = variant.cores == mandel_variants::Cores::Threads;
+            if std::env::var_os("SINGLE").is_some() {
+                single(
+                    runs,
+                    &mut || variant.prepare(&problem, &tuning).unwrap(),
+                    out.len(),
+                );
+            }
             let (med, lo, hi) = time(runs, wall, || k.run(&mut out).unwrap());
-            let executed = k
-                .work()
-                .map_or(String::new(), |w| format!(", {} iterations", w.executed));
+            let work = k.work().map(|w| w.executed);
+            medians.push((name, med, work));
+            let executed = work.map_or(String::new(), |w| format!(", {w} iterations"));
             let clock = if wall { "wall" } else { "cpu" };
             println!("  {name:20} {med:8.2} ({lo:.2}..{hi:.2}) {clock}{executed}");
         }
+        ratios(&medians, reference.executed);
         let list = |name: &str, default: &[u32]| -> Vec<u32> {
             std::env::var(name).map_or(default.to_vec(), |p| {
                 p.split(',').filter_map(|x| x.parse().ok()).collect()
@@ -128,7 +212,7 @@ fn main() {
         };
         let mut kept = Compacted::new(qx.len());
         let mut scratch = Work::default();
-        for head in list("HEADS", &[0, 16]) {
+        for head in list("HEADS", &[SCHEDULE.head]) {
             let (med, lo, hi) = time(runs, false, || {
                 kept.fill::<false>(isa, (&qx, &qy), &mut out, (maxiter, head), &mut scratch)
             });
@@ -138,16 +222,19 @@ fn main() {
             );
         }
         let mut schedules = Vec::new();
-        for head in list("HEADS", &[0, 16]) {
-            for period in list("PERIODS", &[12]) {
-                for first_save in list("SAVES", &[0]) {
-                    for every in list("EVERY", &[8]) {
-                        schedules.push(Schedule {
-                            every,
-                            first_save,
-                            period,
-                            head,
-                        });
+        for head in list("HEADS", &[SCHEDULE.head]) {
+            for period in list("PERIODS", &[SCHEDULE.period]) {
+                for first_save in list("SAVES", &[SCHEDULE.first_save]) {
+                    for every in list("EVERY", &[SCHEDULE.every]) {
+                        for growth in list("GROWTHS", &[SCHEDULE.growth]) {
+                            schedules.push(Schedule {
+                                every,
+                                first_save,
+                                growth,
+                                period,
+                                head,
+                            });
+                        }
                     }
                 }
             }
@@ -194,11 +281,12 @@ fn main() {
             let Schedule {
                 every,
                 first_save,
+                growth,
                 period,
                 head,
             } = schedule;
             println!(
-                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
+                "  head {head:3} period {period:2} every {every:2} first save {first_save:3} growth {growth} {:8.2} ({:.2}..{:.2}), lanes {:.2}, {} iterations, {} cycles, {} at maxiter",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],

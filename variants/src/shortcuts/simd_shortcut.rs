@@ -11,7 +11,7 @@
 //!   starts with one pass over the grid ([`Compacted::fill`], `compact.rs`): the bulb test writes
 //!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a chunk of
 //!   64 points at a time with [`super::in_bulb_lanes`], the test without its branches, so LLVM
-//!   runs it in vectors on every path, skipping the square roots in chunks far from the
+//!   runs it in vectors on every path, skipping the cardioid's part in chunks far from the
 //!   cardioid; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
 //!   plain vectors loaded straight from the grid, four vectors at a time (two with 16
 //!   registers), which stop as soon as all their lanes have escaped. A pixel that escaped gets
@@ -25,9 +25,10 @@
 //!   which alone determines the next step, so a bitwise repeat of the triple proves the orbit
 //!   periodic through values that have all passed the escape test: it never escapes, and the
 //!   answer is 0. The triples are compared as 64-bit patterns ([`Lanes::and_eq`]), never as
-//!   floats. Per lane: a saved triple, and the count at which the next save is due (Brent's
-//!   schedule: the next save when the count has doubled, so the gap between saves keeps
-//!   growing and every period is eventually caught). A lane found periodic retires with 0 at
+//!   floats. Per lane: a saved triple, and the count at which the next save is due: when the
+//!   count has grown by a quarter ([`Schedule::growth`]; Brent's schedule, which the scalar
+//!   `shortcut` keeps, doubles it), so the gap between saves keeps growing and every period is
+//!   eventually caught, and an orbit that has settled on its cycle is caught sooner. A lane found periodic retires with 0 at
 //!   the block's end, as a spent one does; the comparison comes after the escape test of the
 //!   same iteration, so an escaping pixel's count is never touched.
 //! - **Check blocks.** The lanes run blocks of iterations between refills; a check only at
@@ -113,6 +114,40 @@
 //! folded into one 64-bit word per chunk instead of an array of flags turned into lane masks
 //! (0.51 → 0.35 ms for the pass at maxiter 0, kept); testing for the end of a group every second
 //! iteration instead of every one (0.80 → 0.72 ms for the pass, kept).
+//!
+//! **Second pass** (2026-12-07, 21:00-21:45 UTC, the same machine, load average 8 to 11 from
+//! the other engineers' builds; the example, median of 21 runs of this thread's CPU time, all
+//! ratios from one run). Measured first: a profile put a fifth of the first pass in the bulb
+//! test's cardioid part, and the pass at maxiter 0 took 0.34 ms with it and 0.20 without.
+//!
+//! - *Kept*: the cardioid test with no square root ([`super::in_bulb`], the multiplier's limit
+//!   squared out; the scalar variants share it): the pass at maxiter 0 0.34 → 0.26 ms on AVX-512,
+//!   0.45 → 0.36 on AVX2.
+//! - *Kept*: the next save when the count has grown by a quarter, not doubled
+//!   ([`Schedule::growth`] 2): a settled orbit is caught sooner. Executed iterations 5.54 →
+//!   5.33 M at maxiter 1000, 13.04 → 11.74 M at 10,000 (AVX-512). Growth 0 / 1 / 2 / 3 with a
+//!   check block every 8th: 1.99 / 1.94 / 1.94 / 1.89 ms at 1000, 3.56 / 3.37 / 3.29 / 3.29 at
+//!   10,000; growth 5 3.86 at 10,000 (the gaps too short for the longer periods); every 4th or
+//!   12th block no better.
+//! - *Dropped*: the square roots skipped per block of eight points where all were certainly
+//!   outside the cardioid (0.34 → 0.58 ms: the branch per block undid LLVM's vectors), or per
+//!   chunk (0.34 → 0.34: the chunks near the cardioid nearly all touch it); and, with the test
+//!   now cheap, no chunk skipped at all (0.26 → 0.27 ms, 0.36 → 0.41 on AVX2).
+//! - A single `run` call: `mandel-lab` timed the page faults of its fresh output buffer (SINGLE
+//!   in the example: 4.89 ms into a fresh buffer, 2.05 into a written one, against a steady
+//!   1.92); it now writes the buffer before the clock starts.
+//!
+//! | path, maxiter | `simd-lanes` | `simd-shortcut` | ratio | its rate, of `simd-lanes`' (2nd run) |
+//! |---|---:|---:|---:|---:|
+//! | AVX-512, 1000 | 11.00 / 11.18 | 1.86 / 1.96 | 5.91× / 5.69× | 59% |
+//! | AVX-512, 10,000 | 94.76 / 95.67 | 3.28 / 3.34 | 28.9× / 28.6× | 67% |
+//! | AVX2, 1000 | 28.27 / 26.17 | 3.90 / 3.52 | 7.25× / 7.43× | 77% |
+//! | AVX2, 10,000 | 236.2 / 226.4 | 6.20 / 6.30 | 38.1× / 35.9× | 84% |
+//!
+//! (two runs, 21:28 and 21:42 UTC.) The rate falls where the kernel gets faster by executing
+//! fewer iterations: it is the executed iterations per second. The rayon variant's wall-clock
+//! time could not be measured with ten programs runnable on two cores (its median was 2.6× the
+//! one-core one's CPU time); its figure, like the criterion ones, is for a quiet machine.
 //!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as

@@ -121,10 +121,11 @@ fn every_schedule_is_exact_and_its_tally_adds_up() {
     let (qx, qy) = points(&xs, &ys);
     for isa in Isa::available() {
         for (every, period, head) in [(1, 24, 0), (2, 7, 5), (3, 16, 1), (5, 24, 40), (8, 12, 16)] {
-            for first_save in [0, 1, 100] {
+            for (first_save, growth) in [(0, 0), (1, 2), (100, 0), (0, 3)] {
                 let schedule = Schedule {
                     every,
                     first_save,
+                    growth,
                     period,
                     head,
                 };

@@ -17,7 +17,7 @@
 //! ([`lanes::Portable`], what a safe crate lowers to), compiled inside the AVX-512 function, ran
 //! the tutorial's problem in 34.4 ms against the intrinsics' 11.8 ms (AMD EPYC Zen 4, best of
 //! five), because LLVM does not turn per-lane bools and counters into k-register masks, masked
-//! adds and expands. The intrinsics are confined to `lanes.rs`, one line each, behind a token that
+//! adds and expands. The intrinsics are confined to `lanes/`, one line each, behind a token that
 //! only run-time detection can create.
 
 pub mod fused;
