@@ -125,7 +125,7 @@ fn profile_writes_each_gpu_variants_machine_code_page() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("flamegraphs");
-    let names: Vec<&str> = gpu::code::GPU_CODE.iter().map(|c| c.variant.name).collect();
+    let names: Vec<&str> = gpu::code::all().map(|c| c.variant.name).collect();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
         .args(["profile", "--variants", &names.join(","), "--out"])
         .arg(&out)
@@ -147,7 +147,7 @@ fn profile_writes_each_gpu_variants_machine_code_page() {
         .unwrap()
         .unwrap();
     assert_eq!(summary.gpu.len(), names.len(), "{stderr}");
-    for (g, code) in summary.gpu.iter().zip(&gpu::code::GPU_CODE) {
+    for (g, code) in summary.gpu.iter().zip(gpu::code::all()) {
         assert_eq!(g.variant, code.variant.name);
         assert!(
             g.fused.is_empty(),

@@ -182,7 +182,7 @@ fn every_simd_path_shows_its_vector_width_and_no_fma() {
     let widths: Vec<(&str, &str)> = v
         .paths
         .iter()
-        .map(|p| (p.isa.as_str(), p.vector_width.as_str()))
+        .map(|p| (p.isa.name(), p.vector_width.as_str()))
         .collect();
     #[cfg(target_arch = "x86_64")]
     for expected in [
@@ -276,7 +276,7 @@ fn profile_without_a_problem_profiles_the_reports_and_keeps_the_other_variants()
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(
-        stderr.contains("note: profiling 20 x 20, maxiter 20") && stderr.contains(r),
+        stderr.contains("note: profiling 20 × 20, maxiter 20") && stderr.contains(r),
         "the problem chosen and why: {stderr}"
     );
     let summary = ProfileSummary::load(&flamegraphs).unwrap().unwrap();

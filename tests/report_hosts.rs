@@ -29,7 +29,7 @@ fn with_ranks(ranks: Vec<RankInfo>) -> Results {
     let row = results
         .variants
         .iter_mut()
-        .find(|v| v.info.family == "parallel")
+        .find(|v| v.info.family == mandel_lab::variants::Family::Parallel)
         .expect("a multi-core row");
     row.ranks = Some(ranks);
     results

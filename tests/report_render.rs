@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use mandel_lab::record::results::Results;
 use mandel_lab::render::export::{self, csv, json, markdown};
 use mandel_lab::render::report::{self as render, charts, page, sections};
+use mandel_lab::variants::Family;
 
 fn fixture() -> Results {
     Results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/results.json"))
@@ -50,7 +51,7 @@ fn json_export_matches_golden() {
 #[test]
 fn groups_keep_the_tutorials_tables_in_order_with_the_simd_family() {
     let groups = export::groups(&fixture());
-    let families: Vec<&str> = groups.iter().map(|g| g.family).collect();
+    let families: Vec<&str> = groups.iter().map(|g| g.family.as_str()).collect();
     assert_eq!(
         families,
         ["scalar", "vector", "parallel", "simd", "shortcuts", "gpu"]
@@ -226,7 +227,7 @@ fn merge_without_saved_results_is_one_line_and_exit_2() {
 fn every_row_is_read_against_the_limit_and_the_ladder_climbs_in_lane_order() {
     let results = fixture();
     let groups = export::groups(&results);
-    let simd = groups.iter().find(|g| g.family == "simd").unwrap();
+    let simd = groups.iter().find(|g| g.family == Family::Simd).unwrap();
     let lanes = &simd.rows[0];
     assert_eq!(lanes.label(), "simd-lanes (avx512)");
     // 51,414,419 inner iterations in 11.9 ms on one core of a 5.5 G/s limit.
@@ -628,7 +629,7 @@ fn a_shortcut_row_is_read_against_the_limit_by_what_it_executed() {
     let groups = export::groups(&with_shortcuts());
     let rows = &groups
         .iter()
-        .find(|g| g.family == "shortcuts")
+        .find(|g| g.family == Family::Shortcuts)
         .unwrap()
         .rows;
     let simd = rows.iter().find(|r| r.variant == "simd-shortcut").unwrap();
@@ -716,7 +717,9 @@ fn without_work_there_is_no_work_section_and_without_a_picture_it_says_why() {
 
     // Without expanded and simd-lanes the section says what to measure instead of a speed-up.
     let mut results = with_shortcuts();
-    results.variants.retain(|v| v.info.family == "shortcuts");
+    results
+        .variants
+        .retain(|v| v.info.family == Family::Shortcuts);
     let html = sections::work::section(&results).unwrap().unwrap();
     assert!(
         html.contains("measure expanded and simd-lanes in the same run"),

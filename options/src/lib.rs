@@ -14,6 +14,7 @@ mod cli;
 pub mod codegen;
 mod commands;
 mod problem;
+mod region;
 mod variants;
 
 pub use argv::{Argv, ToArgv, defaults, parse_args};
@@ -24,6 +25,7 @@ pub use commands::{
     VerdictArgs,
 };
 pub use problem::{Format, ProblemArgs, TuningArgs};
+pub use region::{Region, RegionError};
 pub use variants::variant_list;
 
 /// The checkout this crate was compiled in, as `.cargo/config.toml` names it to every cargo

@@ -3,11 +3,12 @@
 
 use clap::{Args, ValueEnum};
 
+use crate::Region;
 use crate::argv::{Argv, ToArgv};
 use crate::{TUTORIAL_HEIGHT, TUTORIAL_MAXITER, TUTORIAL_REGION_TEXT, TUTORIAL_WIDTH};
 
-/// The problem: pixel size, iteration limit and region.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+/// The problem: pixel size, iteration limit and region, each parsed into its type once, here.
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct ProblemArgs {
     /// Pixel width W (the grid can come out one column wider, as in the tutorial).
     #[arg(long, value_name = "W", default_value_t = TUTORIAL_WIDTH)]
@@ -21,7 +22,7 @@ pub struct ProblemArgs {
     /// Region of the complex plane, x1,x2,y1,y2 (write --region=-2.13,0.77,-1.3,1.3).
     #[arg(long, value_name = "X1,X2,Y1,Y2", allow_hyphen_values = true,
           default_value = TUTORIAL_REGION_TEXT)]
-    pub region: String,
+    pub region: Region,
 }
 
 impl Default for ProblemArgs {
@@ -31,7 +32,7 @@ impl Default for ProblemArgs {
             width: TUTORIAL_WIDTH,
             height: TUTORIAL_HEIGHT,
             maxiter: TUTORIAL_MAXITER,
-            region: TUTORIAL_REGION_TEXT.to_string(),
+            region: Region::TUTORIAL,
         }
     }
 }
@@ -50,7 +51,7 @@ impl ToArgv for ProblemArgs {
         argv.value("--width", self.width);
         argv.value("--height", self.height);
         argv.value("--maxiter", self.maxiter);
-        argv.value("--region", &self.region);
+        argv.value("--region", self.region);
     }
 }
 

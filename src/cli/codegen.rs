@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use mandel_variants::{Availability, Exactness, Family, Tuning, VARIANTS, Variant};
+use mandel_variants::{Availability, Exactness, Family, Rung, Tuning, VARIANTS, Variant};
 
 use crate::codegen::{self, Build, BuildStatus, Cell, CodegenResults, Lang, evidence::Listing};
 use crate::measure::once::{self, Bench};
@@ -69,10 +69,7 @@ pub fn select(names: Option<&str>) -> Result<Vec<&'static Variant>, LabError> {
         return Ok(VARIANTS
             .iter()
             .copied()
-            .filter(|v| {
-                v.family == Family::Scalar
-                    || v.name == mandel_variants::simd::simd_lanes::VARIANT.name
-            })
+            .filter(|v| v.family == Family::Scalar || v.rung == Some(Rung::Lanes))
             .filter(available)
             .collect());
     };
@@ -168,7 +165,7 @@ pub(super) fn cell(args: CodegenCellArgs) -> anyhow::Result<ExitCode> {
             criterion_report: None,
             ..t
         }),
-        isa: measured.isa.map(|i| i.name().into()),
+        isa: measured.isa,
         c_flags: mandel_variants::scalar::c_reference::C_FLAGS.into(),
         rust_build: rust_build(),
         evidence: None,
@@ -217,7 +214,7 @@ pub fn collect(
             };
             cell.evidence = listing
                 .as_ref()
-                .and_then(|l| l.evidence(&binary, v.name, cell.isa.as_deref()));
+                .and_then(|l| l.evidence(&binary, v.name, cell.isa));
             cells.push(cell);
         }
     }

@@ -4,6 +4,7 @@ use super::out::{out, outln};
 use std::process::ExitCode;
 
 use clap::Args;
+use mandel_variants::Family;
 use serde::Serialize;
 
 use super::Format;
@@ -36,7 +37,10 @@ pub(super) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
             let ascii = terminal::plain_ascii();
             outln!("{}", terminal::variants_table(&infos, ascii))?;
             outln!("Every detail: mandel-lab list --long, or --format json.")?;
-            if infos.iter().any(|i| i.family == "gpu" && !i.available) {
+            if infos
+                .iter()
+                .any(|i| i.family == Family::Gpu && !i.available)
+            {
                 let note = mandel_variants::gpu::PROVED_WITHOUT_A_GPU;
                 out!("{}", terminal::wrap(note, terminal::LIST_WIDTH, ""))?;
             }
@@ -89,14 +93,17 @@ struct Listed {
     mpirun: bool,
     /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
     c_kernel: bool,
+    /// Whether it runs on a GPU (`cargo xtask gpu-check` measures those).
+    gpu: bool,
 }
 
 impl Listed {
     fn new(variant: &mandel_variants::Variant, info: VariantInfo) -> Listed {
         Listed {
             info,
-            mpirun: variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name,
-            c_kernel: variant.name == mandel_variants::scalar::c_reference::VARIANT.name,
+            mpirun: variant.runs_under_mpirun(),
+            c_kernel: variant.is_c(),
+            gpu: variant.runs_on_gpu(),
         }
     }
 }

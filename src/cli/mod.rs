@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::{GridSpec, LabError};
+use crate::GridSpec;
 
 /// The Rust edition of Ian Ozsvald's High Performance Python (EuroPython 2011) Mandelbrot lab.
 ///
@@ -95,17 +95,17 @@ fn build_id() -> anyhow::Result<ExitCode> {
 
 /// What the lab makes of the shared problem options (`mandel_lab_options::ProblemArgs`).
 pub(crate) trait ProblemSpec {
-    /// The problem asked for.
-    fn spec(&self) -> Result<GridSpec, LabError>;
+    /// The problem asked for (its options were parsed into their types by clap, once).
+    fn spec(&self) -> GridSpec;
 
     /// The problem; under `--quick`, what was given kept and the rest `--quick`'s, with the
     /// iteration limit `quick_maxiter` (see [`given`]).
-    fn spec_for(&self, quick: bool, quick_maxiter: u32) -> Result<GridSpec, LabError> {
-        let spec = self.spec()?;
-        Ok(match quick {
+    fn spec_for(&self, quick: bool, quick_maxiter: u32) -> GridSpec {
+        let spec = self.spec();
+        match quick {
             true => self.given().quick(spec, quick_maxiter),
             false => spec,
-        })
+        }
     }
 
     /// Which of the problem's options the user set (so `--quick` keeps them).
@@ -113,13 +113,13 @@ pub(crate) trait ProblemSpec {
 }
 
 impl ProblemSpec for ProblemArgs {
-    fn spec(&self) -> Result<GridSpec, LabError> {
-        Ok(GridSpec {
-            region: self.region.parse()?,
+    fn spec(&self) -> GridSpec {
+        GridSpec {
+            region: self.region,
             width: self.width,
             height: self.height,
             maxiter: self.maxiter,
-        })
+        }
     }
 
     fn given(&self) -> given::Given {

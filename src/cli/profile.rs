@@ -100,7 +100,7 @@ fn profile_into(args: ProfileArgs, named: &std::path::Path) -> anyhow::Result<Ex
             results.problem.spec()
         }
         None => {
-            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER)?;
+            let spec = (args.problem).spec_for(args.quick, super::report::QUICK_MAXITER);
             if let Some(note) =
                 (args.problem.given().quick_note(&spec, false)).filter(|_| args.quick)
             {
@@ -232,11 +232,8 @@ fn report_problem(args: &ProfileArgs) -> Option<(Option<crate::GridSpec>, String
         Ok(results) => {
             let s = results.problem.spec();
             let line = format!(
-                "note: profiling {} x {}, maxiter {}, region {}: the problem of the report in {}, \
-                 whose page links these profiles (give a problem or --problem-from for another)",
-                s.width,
-                s.height,
-                s.maxiter,
+                "note: profiling {s}, region {}: the problem of the report in {}, whose page links \
+                 these profiles (give a problem or --problem-from for another)",
                 s.region,
                 args.report.display()
             );
@@ -272,7 +269,7 @@ fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabE
     let tools = std::cell::OnceCell::new();
     let mut selection = Selection::default();
     for v in stage::select(list)? {
-        let code = mandel_variants::gpu::code::code_of(v.name);
+        let code = mandel_variants::gpu::code::code_of(v);
         let mut code_shown = false;
         if let Some(code) = code {
             match tools.get_or_init(profile::gpu::available) {
@@ -316,7 +313,7 @@ fn selection(list: Option<&str>, in_report: &[String]) -> Result<Selection, LabE
 #[derive(Default)]
 struct Selection {
     sampled: Vec<&'static Variant>,
-    gpu: Vec<&'static mandel_variants::gpu::code::GpuCode>,
+    gpu: Vec<mandel_variants::gpu::code::GpuCode>,
     /// The `skip:` and `note:` lines, said once the output folder is made.
     notes: Vec<String>,
 }
@@ -411,7 +408,7 @@ pub(super) struct KernelOnceArgs {
 
 pub(super) fn kernel_once(args: KernelOnceArgs) -> anyhow::Result<ExitCode> {
     let variant = stage::find_variant(&args.variant)?;
-    let grid = args.problem.spec()?.build()?;
+    let grid = args.problem.spec().build()?;
     let mut kernel = variant.prepare(&grid.problem(), &Tuning::default())?;
     let mut out = vec![0u32; grid.pixels()];
     kernel.run(&mut out)?;

@@ -184,7 +184,7 @@ pub(super) fn count_once(args: CountOnceArgs) -> anyhow::Result<ExitCode> {
     let variant = stage::find_variant(&args.variant)?;
     count::count_once(
         variant,
-        &args.problem.spec()?,
+        &args.problem.spec(),
         &args.tuning.tuning(),
         &args.report,
     )?;
@@ -203,7 +203,7 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let spec = args.problem.spec()?;
+    let spec = args.problem.spec();
     spec.build()?;
     let variants = stage::select(Some(&args.variants))?;
     if args.check {
@@ -257,12 +257,9 @@ pub(super) fn ab_run(args: AbArgs) -> anyhow::Result<ExitCode> {
         ]);
     }
     outln!(
-        "A = {}, B = {}; {} x {}, maxiter {}; threshold {}%",
+        "A = {}, B = {}; {spec}; threshold {}%",
         args.label_a,
         args.label_b,
-        spec.width,
-        spec.height,
-        spec.maxiter,
         args.threshold
     )?;
     outln!("{}", crate::render::export::terminal::draw(b.build()))?;

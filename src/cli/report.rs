@@ -83,38 +83,28 @@ pub(super) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// the page's links to the profiles relative to `base`.
 fn write(args: &ReportArgs, base: &str) -> anyhow::Result<ExitCode> {
     let results_path = args.out.join(RESULTS_FILE);
-    let (results, pictures) =
-        if args.render_only {
-            (Results::load(&results_path)?, Pictures::default())
-        } else if args.merge {
-            // Read first, so that a missing or corrupt file is refused before anything runs.
-            let mut results = Results::load(&results_path)?;
-            // The problems compared before measuring too, so a refused merge writes nothing.
-            let (spec, _) = plan(args, results.quick.as_ref())?;
-            if results.problem.spec() != spec {
-                let p = &results.problem;
-                return Err(LabError::bad_input(format!(
-                "--merge: the saved results are for {} x {}, maxiter {}, region {}, not {} x {}, \
-                 maxiter {}, region {}: run the report without --merge first",
-                p.width, p.height, p.maxiter, p.region, spec.width, spec.height, spec.maxiter,
-                spec.region
-            ))
-            .into());
-            }
-            let (new, pictures) = measure(args, Some(spec))?;
-            stage::merge(&mut results, new)?;
-            results.save(&results_path)?;
-            (results, pictures)
-        } else {
-            let (results, pictures) = measure(args, None)?;
-            results.save(&results_path)?;
-            // The folder holds this run's record alone: a work picture an earlier run of a
-            // shortcut left is not this run's.
-            if results.work_image.is_none() {
-                remove_stale(&args.out.join(stage::WORK_IMAGE_FILE))?;
-            }
-            (results, pictures)
-        };
+    let (results, pictures) = if args.render_only {
+        (Results::load(&results_path)?, Pictures::default())
+    } else if args.merge {
+        // Read first, so that a missing or corrupt file is refused before anything runs.
+        let mut results = Results::load(&results_path)?;
+        // The problems compared before measuring too, so a refused merge writes nothing.
+        let (spec, _) = plan(args, results.quick.as_ref())?;
+        stage::check_merge(&results.problem.spec(), &spec)?;
+        let (new, pictures) = measure(args, Some(spec))?;
+        stage::merge(&mut results, new)?;
+        results.save(&results_path)?;
+        (results, pictures)
+    } else {
+        let (results, pictures) = measure(args, None)?;
+        results.save(&results_path)?;
+        // The folder holds this run's record alone: a work picture an earlier run of a
+        // shortcut left is not this run's.
+        if results.work_image.is_none() {
+            remove_stale(&args.out.join(stage::WORK_IMAGE_FILE))?;
+        }
+        (results, pictures)
+    };
     let peers =
         report::render_report_linking(&results, &pictures, &args.out, &args.flamegraphs, base)?
             .peers;
@@ -195,7 +185,7 @@ fn plan(
     args: &ReportArgs,
     quick: Option<&QuickPlan>,
 ) -> Result<(GridSpec, Option<BenchSettings>), LabError> {
-    let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER)?;
+    let mut spec = args.problem.spec_for(args.quick, QUICK_MAXITER);
     if let Some(plan) = quick.filter(|_| quick_chooses_problem(args)) {
         spec = plan.spec(spec.region);
     }

@@ -24,7 +24,7 @@ pub(super) use mandel_lab_options::RunArgs;
 #[derive(Debug, Serialize)]
 struct RunRecord<'a> {
     variant: &'a str,
-    family: &'a str,
+    family: mandel_variants::Family,
     region: Region,
     width: usize,
     height: usize,
@@ -46,7 +46,7 @@ struct RunRecord<'a> {
     /// The `mpi` variant's ranks: each one's host, work units and busy seconds.
     ranks: Option<Vec<RankInfo>>,
     /// The SIMD path that ran, for variants that dispatch at run time.
-    isa: Option<&'static str>,
+    isa: Option<mandel_variants::simd::Isa>,
     /// f64 lanes per vector on that path.
     lanes: Option<usize>,
     /// The inner iterations the variant executed over `seconds`, G per second: the reference's
@@ -80,7 +80,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         crate::record::write::check_output_file("--image", path)?;
     }
     let variant = stage::find_variant(variant)?;
-    let spec = args.problem.spec()?;
+    let spec = args.problem.spec();
     let grid = spec.build()?;
     let tuning = args.tuning.tuning();
     // Refused before any note, so that a variant that cannot run here is one line.
@@ -111,8 +111,8 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
     let throughput = limit::throughput(executed, run.seconds);
     let equivalent = limit::throughput(reference.inner_iterations, run.seconds);
     let logical_cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ranks = mandel_variants::parallel::mpi_jobs::ranks()
-        .filter(|_| variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name);
+    let ranks =
+        mandel_variants::parallel::mpi_jobs::ranks().filter(|_| variant.runs_under_mpirun());
     // For mpi, the workers are its ranks (`cargo xtask mpi --ranks 1` uses one core).
     let cores = limit::cores_used(variant.name, ranks.or(tuning.threads), logical_cores);
     let share = throughput.zip(cores).and_then(|(t, c)| limit.share(t, c));
@@ -128,7 +128,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let record = RunRecord {
                 variant: variant.name,
-                family: variant.family.as_str(),
+                family: variant.family,
                 region: spec.region,
                 width: spec.width,
                 height: spec.height,
@@ -147,7 +147,7 @@ pub(super) fn run(run: RunArgs) -> anyhow::Result<ExitCode> {
                 chunks: tuning.chunks,
                 threads: tuning.threads,
                 ranks: rank_stats,
-                isa: run.isa.map(|i| i.name()),
+                isa: run.isa,
                 lanes: run.isa.map(|i| i.lanes()),
                 throughput_g_per_s: throughput,
                 executed_iterations: executed,

@@ -177,8 +177,8 @@ fn problem(axis: &dyn Axis, args: &CommonArgs) -> Result<GridSpec, LabError> {
         )));
     }
     let spec = match axis.quick_maxiter() {
-        Some(m) => p.spec_for(args.quick, m)?,
-        None => p.spec()?,
+        Some(m) => p.spec_for(args.quick, m),
+        None => p.spec(),
     };
     spec.build()?;
     Ok(spec)
@@ -197,7 +197,7 @@ fn variants(
         None => axis.default_variants(),
     };
     if let Baseline::EachValue(base) = axis.baseline() {
-        variants.retain(|v| v.name != base);
+        variants.retain(|v| *v != base);
     }
     for v in &variants {
         axis.check_variant(v)?;

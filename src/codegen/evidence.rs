@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use mandel_variants::HotCode;
+use mandel_variants::simd::Isa;
 use serde::{Deserialize, Serialize};
 
 use crate::profile::paths;
@@ -37,9 +38,9 @@ impl Listing {
 
     /// `variant`'s inner loop in this binary (`isa`: the SIMD path that ran), or `None` where
     /// the lab does not know where to look or the loop was not found.
-    pub fn evidence(&self, binary: &Path, variant: &str, isa: Option<&str>) -> Option<Evidence> {
+    pub fn evidence(&self, binary: &Path, variant: &str, isa: Option<Isa>) -> Option<Evidence> {
         match mandel_variants::find(variant)?.hot_code? {
-            HotCode::Symbol(symbol) => {
+            HotCode::Symbol(symbol) | HotCode::C(symbol) => {
                 let functions = objdump::functions_containing(&self.text, symbol);
                 let inner = objdump::inner_loop(&functions, objdump::is_fp_multiply)?;
                 let texts: Vec<&str> = inner.iter().map(|(_, t)| t.as_str()).collect();
@@ -49,11 +50,13 @@ impl Listing {
                     instructions: texts.len(),
                 })
             }
+            // A GPU kernel is not in the host binary; the flag lab builds CPU code only.
+            HotCode::Gpu(_) => None,
             HotCode::Paths(file) => {
                 let loops = paths::path_loops(binary, file).ok()?;
                 let chosen = loops
                     .iter()
-                    .find(|p| Some(p.isa.as_str()) == isa)
+                    .find(|p| Some(p.isa) == isa)
                     .or(loops.first())?;
                 Some(Evidence {
                     vector_width: chosen.vector_width.clone(),

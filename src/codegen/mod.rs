@@ -52,7 +52,7 @@ pub struct Cell {
     pub validation: Option<Validation>,
     pub timing: Option<Timing>,
     /// The SIMD path that ran, for variants that dispatch at run time.
-    pub isa: Option<String>,
+    pub isa: Option<mandel_variants::simd::Isa>,
     /// The flags gcc built the C kernel with, as the binary recorded them.
     pub c_flags: String,
     /// RUSTFLAGS and profile as the binary recorded them.

@@ -52,7 +52,7 @@ pub fn measure(
         calls: CALLS,
         parts,
         lanes_variant: lanes.name.to_string(),
-        lanes_isa: isa.map(|i| i.name().to_string()),
+        lanes_isa: isa,
         lanes_seconds,
         lanes_g_per_s: rate / 1e9,
         cores,
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(b.cores, 1);
         assert!((b.ideal_seconds - 12_345.0 / rate).abs() <= 1e-12 * b.ideal_seconds.max(1.0));
         assert!((b.lanes_g_per_s - rate / 1e9).abs() <= 1e-9 * b.lanes_g_per_s);
-        assert_eq!(b.lanes_isa.as_deref(), kernel.isa().map(|i| i.name()));
+        assert_eq!(b.lanes_isa, kernel.isa());
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn probe(effort: Effort) -> Limit {
             let eight = best_rate(|n| probe::inner_iterations::<8>(isa, n).0, effort);
             let (rate, spread) = if four.0 >= eight.0 { four } else { eight };
             Width {
-                isa: isa.name().into(),
+                isa,
                 lanes: isa.lanes(),
                 g_iterations_per_s: rate / 1e9,
                 per_cycle: clock_ghz.map(|c| rate / (c * 1e9)),

@@ -159,7 +159,7 @@ pub fn measure_all(
                 result.validation = Some(m.check);
                 result.timing = m.timing;
                 result.kernel_timing = m.kernel_timing;
-                result.isa = m.isa.map(|i| i.name().to_string());
+                result.isa = m.isa;
                 result.work = m.work.map(WorkInfo::from);
             });
             if let Err(e) = measured {
@@ -241,7 +241,7 @@ pub fn runs(
     let mut out = Vec::new();
     for &variant in selection {
         let tuning = opts.tuning_for(variant.name);
-        let ladder = variant.name == mandel_variants::simd::simd_lanes::VARIANT.name
+        let ladder = variant.rung == Some(mandel_variants::Rung::Lanes)
             && tuning.isa.is_none()
             && variant.availability() == mandel_variants::Availability::Available;
         out.push((variant, tuning.clone()));
@@ -270,18 +270,7 @@ fn bench_id(name: &str, tuning: &Tuning) -> String {
 /// same problem), and recomputes the speed-ups: how `cargo xtask report` adds `mpi`, measured in
 /// a second process under `mpirun` just after the others.
 pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
-    if old.problem != new.problem {
-        return Err(LabError::bad_input(format!(
-            "--merge: the saved results are for {} x {}, maxiter {}, not {} x {}, maxiter {}: \
-             run the report without --merge first",
-            old.problem.columns,
-            old.problem.rows,
-            old.problem.maxiter,
-            new.problem.columns,
-            new.problem.rows,
-            new.problem.maxiter
-        )));
-    }
+    check_merge(&old.problem.spec(), &new.problem.spec())?;
     for measured in new.variants {
         match old
             .variants
@@ -311,12 +300,26 @@ pub fn merge(old: &mut Results, new: Results) -> Result<(), LabError> {
     Ok(())
 }
 
+/// The one refusal of a wrong `--merge`: results saved for the problem `saved` take no
+/// measurement of another problem, `asked`. The report checks it before measuring, so a refused
+/// merge writes nothing, and [`merge`] again on what it is given.
+pub fn check_merge(saved: &GridSpec, asked: &GridSpec) -> Result<(), LabError> {
+    if saved == asked {
+        return Ok(());
+    }
+    Err(LabError::bad_input(format!(
+        "--merge: the saved results are for {saved}, region {}, not {asked}, region {}: run the \
+         report without --merge first",
+        saved.region, asked.region
+    )))
+}
+
 /// Speed-up over the registry's [`mandel_variants::SPEEDUP_BASELINE`] (`naive`) from the same
 /// run, for every variant that ran.
 fn fill_speedups(variants: &mut [VariantResult]) {
     let naive = variants
         .iter()
-        .find(|v| v.info.name == mandel_variants::SPEEDUP_BASELINE.name)
+        .find(|v| v.info.variant().is_some_and(Variant::is_speedup_baseline))
         .and_then(VariantResult::seconds);
     for v in variants {
         v.speedup_vs_naive = naive.zip(v.seconds()).map(|(n, s)| n / s);

@@ -6,7 +6,6 @@
 //! reports the real size.
 
 use std::fmt;
-use std::str::FromStr;
 
 use mandel_lab_options::ProblemArgs;
 use mandel_variants::Problem;
@@ -18,70 +17,13 @@ use crate::LabError;
 /// output and the lab's copy of the counts (8 bytes).
 pub const BYTES_PER_PIXEL: u64 = 40;
 
-/// A rectangle of the complex plane: real part from `x1` to `x2`, imaginary from `y1` to `y2`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Region {
-    pub x1: f64,
-    pub x2: f64,
-    pub y1: f64,
-    pub y2: f64,
-}
+/// The region, parsed once by the command line's value parser (the options crate's, shared with
+/// xtask); a refused one is bad input.
+pub use mandel_lab_options::Region;
 
-impl Region {
-    /// The tutorial's region: `x1, x2, y1, y2 = -2.13, 0.77, -1.3, 1.3`.
-    pub const TUTORIAL: Region = {
-        // Defined once, with the command line's defaults (`--region`'s among them).
-        let [x1, x2, y1, y2] = mandel_lab_options::TUTORIAL_REGION;
-        Region { x1, x2, y1, y2 }
-    };
-
-    /// A region, checked: finite bounds with `x1 < x2` and `y1 < y2`.
-    pub fn new(x1: f64, x2: f64, y1: f64, y2: f64) -> Result<Region, LabError> {
-        for (name, v) in [("x1", x1), ("x2", x2), ("y1", y1), ("y2", y2)] {
-            if !v.is_finite() {
-                return Err(LabError::bad_input(format!(
-                    "region bound {name} is {v}; every bound must be a finite number"
-                )));
-            }
-        }
-        if x1 >= x2 {
-            return Err(LabError::bad_input(format!(
-                "region needs x1 < x2, got x1 = {x1}, x2 = {x2}"
-            )));
-        }
-        if y1 >= y2 {
-            return Err(LabError::bad_input(format!(
-                "region needs y1 < y2, got y1 = {y1}, y2 = {y2}"
-            )));
-        }
-        Ok(Region { x1, x2, y1, y2 })
-    }
-}
-
-impl FromStr for Region {
-    type Err = LabError;
-
-    /// Parses `x1,x2,y1,y2`, e.g. `-2.13,0.77,-1.3,1.3`.
-    fn from_str(s: &str) -> Result<Region, LabError> {
-        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-        if parts.len() != 4 {
-            return Err(LabError::bad_input(format!(
-                "region '{s}' must be four numbers x1,x2,y1,y2 (e.g. -2.13,0.77,-1.3,1.3)"
-            )));
-        }
-        let mut v = [0.0; 4];
-        for (slot, part) in v.iter_mut().zip(&parts) {
-            *slot = part.parse().map_err(|_| {
-                LabError::bad_input(format!("region '{s}': '{part}' is not a number"))
-            })?;
-        }
-        Region::new(v[0], v[1], v[2], v[3])
-    }
-}
-
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{},{},{}", self.x1, self.x2, self.y1, self.y2)
+impl From<mandel_lab_options::RegionError> for LabError {
+    fn from(e: mandel_lab_options::RegionError) -> LabError {
+        LabError::bad_input(e.0)
     }
 }
 
@@ -102,8 +44,20 @@ impl From<&GridSpec> for ProblemArgs {
             width: spec.width,
             height: spec.height,
             maxiter: spec.maxiter,
-            region: spec.region.to_string(),
+            region: spec.region,
         }
+    }
+}
+
+impl fmt::Display for GridSpec {
+    /// `500 × 500, maxiter 1000`: the problem as every page, table and message names it (the
+    /// region, where it matters, follows as `, region {}`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} × {}, maxiter {}",
+            self.width, self.height, self.maxiter
+        )
     }
 }
 
@@ -302,7 +256,7 @@ mod tests {
                 "--region=-0.753,-0.746,0.1,0.107"
             ]
         );
-        assert_eq!(args.region.parse::<Region>().unwrap(), spec.region);
+        assert_eq!(args.region, spec.region);
     }
 
     #[test]
@@ -322,7 +276,8 @@ mod tests {
             "nan,1,0,1",
             "0,inf,0,1",
         ] {
-            assert!(bad.parse::<Region>().unwrap_err().is_bad_input(), "{bad}");
+            let e = LabError::from(bad.parse::<Region>().unwrap_err());
+            assert!(e.is_bad_input(), "{bad}");
         }
     }
 

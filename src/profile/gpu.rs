@@ -33,8 +33,12 @@ pub fn available() -> Result<(), String> {
 }
 
 /// The GPU variants among `names` whose code can be shown.
-pub fn codes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'static GpuCode> {
-    names.into_iter().filter_map(code::code_of).collect()
+pub fn codes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<GpuCode> {
+    names
+        .into_iter()
+        .filter_map(mandel_variants::find)
+        .filter_map(code::code_of)
+        .collect()
 }
 
 /// Compiles, assembles and disassembles the kernels of `code`, writes its page into `out_dir`,
@@ -351,7 +355,7 @@ mod tests {
                 "DFMA R2, R4, R6, R8 ;".to_string(),
             ],
         );
-        let page = render_html(&profile, code, "sm_90", "", &[&sass]);
+        let page = render_html(&profile, &code, "sm_90", "", &[&sass]);
         assert!(page.contains("<h1>mandel-lab: cuda-elementwise-f64 machine code (sm_90)</h1>"));
         assert!(
             page.contains("<strong>1 DFMA instructions</strong>"),

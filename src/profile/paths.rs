@@ -28,13 +28,13 @@ pub fn path_loops(binary: &Path, kernel_file: &'static str) -> Result<Vec<PathLo
     let probe_file = HotCode::source_tail(mandel_variants::simd::probe::SOURCE);
     let text = objdump::listing(binary)?;
     // Each candidate: its path, its inner loop, and the address of one of the loop's multiplies.
-    type Candidate<'a> = (&'a str, Vec<(u64, String)>, Option<u64>);
-    let candidates: Vec<Candidate<'_>> = Isa::ALL
+    type Candidate = (Isa, Vec<(u64, String)>, Option<u64>);
+    let candidates: Vec<Candidate> = Isa::ALL
         .iter()
         .flat_map(|isa| {
             objdump::functions_named(&text, isa.symbol())
                 .into_iter()
-                .map(move |b| (isa.name(), b))
+                .map(move |b| (*isa, b))
         })
         .filter_map(|(isa, body)| {
             let inner = objdump::inner_loop(&[body], objdump::is_packed_multiply)?;
@@ -66,7 +66,7 @@ pub fn path_loops(binary: &Path, kernel_file: &'static str) -> Result<Vec<PathLo
         }
         let texts: Vec<&str> = inner.iter().map(|(_, t)| t.as_str()).collect();
         out.push(PathLoop {
-            isa: isa.into(),
+            isa,
             vector_width: objdump::vector_width(&texts).into(),
             fma: objdump::fma_in(&texts),
             instructions: inner.into_iter().map(|(_, t)| t).collect(),

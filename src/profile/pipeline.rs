@@ -184,10 +184,7 @@ fn line_and_machine_code(
         line.file = relocate(&line.file, &root);
     }
     let root = root.as_path();
-    let title = format!(
-        "Line profile of {} ({} x {}, maxiter {})",
-        variant.name, c.width, c.height, c.maxiter
-    );
+    let title = format!("Line profile of {} ({c})", variant.name);
     write::atomic_write(
         &opts.out_dir.join(&page),
         lines::render_html(&lp, &title, root).as_bytes(),
@@ -213,7 +210,7 @@ fn line_and_machine_code(
         let mut note = String::new();
         if !profile.paths.is_empty() {
             // The widest path this CPU runs outside valgrind, as read from the binary.
-            let best = mandel_variants::simd::Isa::best().name();
+            let best = mandel_variants::simd::Isa::best();
             let widest = profile
                 .paths
                 .iter()

@@ -169,11 +169,9 @@ impl ProfileSummary {
                 }
             }
         }
-        let order = |name: &str| {
-            mandel_variants::VARIANTS
-                .iter()
-                .position(|v| v.name == name)
-        };
+        // Report order; a name this build does not know sorts first, as it always has.
+        let order =
+            |name: &str| mandel_variants::find(name).map(|_| mandel_variants::report_order(name));
         this.variants.sort_by_key(|v| order(&v.variant));
         this.gpu.sort_by_key(|g| order(&g.variant));
         write::write_json(&dir.join(SUMMARY_FILE), &this)?;

@@ -4,6 +4,7 @@
 //! modules that make them (`sampling`, `lines`, `disasm`, `paths`, `gpu`) depend on these types;
 //! nothing here runs a tool.
 
+use mandel_variants::simd::Isa;
 use serde::{Deserialize, Serialize};
 
 /// One function's share of the samples, like a line of `pstats`.
@@ -76,7 +77,7 @@ pub struct HotLoop {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathLoop {
     /// `avx512`, `avx2`, `sse2`, `neon` or `portable`.
-    pub isa: String,
+    pub isa: Isa,
     /// The loop's instructions (AT&T syntax).
     pub instructions: Vec<String>,
     /// `AVX-512 (512-bit)`, `AVX2 (256-bit)`, `SSE (128-bit packed)` or `scalar`.

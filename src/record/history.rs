@@ -47,7 +47,7 @@ pub struct Point {
     /// The SIMD path that ran, for a variant that dispatches to one (`avx2`); absent for the
     /// others, and in lines written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<mandel_variants::simd::Isa>,
     /// Criterion's median, seconds.
     pub median: f64,
     /// Median absolute deviation over the median.
@@ -82,7 +82,7 @@ impl Entry {
                     });
                     Some(Point {
                         name: v.info.name.clone(),
-                        path: v.isa.clone(),
+                        path: v.isa,
                         median: t.median,
                         spread: t.median_abs_dev / t.median.max(f64::MIN_POSITIVE),
                         instructions,
@@ -129,8 +129,8 @@ pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<String>), LabError> {
 
 impl Point {
     /// The series the point belongs to: its variant and its path.
-    pub fn key(&self) -> (&str, Option<&str>) {
-        (&self.name, self.path.as_deref())
+    pub fn key(&self) -> (&str, Option<mandel_variants::simd::Isa>) {
+        (&self.name, self.path)
     }
 
     /// The series' name on the page: `simd-lanes (avx2)`, or the variant's name alone.
@@ -198,6 +198,7 @@ pub fn machine_changes(entries: &[Entry]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mandel_variants::simd::Isa;
     use std::io::Write;
 
     fn entry(rev: &str, machine: &str, median: f64, instructions: u64) -> Entry {
@@ -239,12 +240,12 @@ mod tests {
     /// A run of `simd-lanes` at three paths, each at its own median.
     fn paths(rev: &str, medians: [f64; 3]) -> Entry {
         let mut e = entry(rev, "m1", 0.1, 1000);
-        e.variants = ["avx2", "sse2", "portable"]
+        e.variants = [Isa::Avx2, Isa::Sse2, Isa::Portable]
             .iter()
             .zip(medians)
             .map(|(path, median)| Point {
                 name: "simd-lanes".into(),
-                path: Some(path.to_string()),
+                path: Some(*path),
                 median,
                 spread: 0.01,
                 instructions: None,
@@ -280,7 +281,7 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         let latest = latest_series(&read);
         assert_eq!(latest.len(), 1);
-        assert_eq!((latest[0].path.as_deref(), latest[0].median), (None, 0.01));
+        assert_eq!((latest[0].path, latest[0].median), (None, 0.01));
         let line = serde_json::to_string(&paths("c", [0.01; 3])).unwrap();
         assert!(line.contains("\"path\":\"sse2\""), "{line}");
     }

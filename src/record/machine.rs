@@ -2,6 +2,7 @@
 //! revision ([`Machine`]), and the start-up probe's limit ([`Limit`]). Detecting them is
 //! `crate::measure::machine` and `crate::measure::limit`'s work, which fill these types.
 
+use mandel_variants::simd::Isa;
 use serde::{Deserialize, Serialize};
 
 use crate::record::build_id::BuildId;
@@ -81,7 +82,7 @@ impl Machine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Width {
     /// The path (`avx512`, `avx2`, ...).
-    pub isa: String,
+    pub isa: Isa,
     /// f64 lanes per vector.
     pub lanes: usize,
     /// G lane-iterations per second on one core.

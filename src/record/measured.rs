@@ -153,7 +153,7 @@ pub struct Breakdown {
     pub parts: Vec<Part>,
     /// The variant whose rate the ideal is read at, and the path it ran.
     pub lanes_variant: String,
-    pub lanes_isa: Option<String>,
+    pub lanes_isa: Option<mandel_variants::simd::Isa>,
     /// Its median time for the whole problem and its rate, the reference's inner iterations
     /// over that time, G per second.
     pub lanes_seconds: f64,

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use mandel_variants::{Availability, Exactness, Tuning, Variant, Work};
+use mandel_variants::simd::Isa;
+use mandel_variants::{Availability, Exactness, Family, Tuning, Variant, Work};
 use serde::{Deserialize, Serialize};
 
 use crate::record::machine::Machine;
@@ -49,7 +50,7 @@ impl ProblemInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantInfo {
     pub name: String,
-    pub family: String,
+    pub family: Family,
     pub analogue: String,
     pub summary: String,
     pub exact: bool,
@@ -61,6 +62,12 @@ pub struct VariantInfo {
 }
 
 impl VariantInfo {
+    /// The registry's entry for the variant recorded, where this build still has it: the one
+    /// way from a saved name back to the variant's typed facts.
+    pub fn variant(&self) -> Option<&'static Variant> {
+        mandel_variants::find(&self.name)
+    }
+
     /// Records `variant`'s metadata and its availability here, now.
     pub fn new(variant: &Variant) -> VariantInfo {
         let unavailable_reason = match variant.availability() {
@@ -69,7 +76,7 @@ impl VariantInfo {
         };
         VariantInfo {
             name: variant.name.into(),
-            family: variant.family.as_str().into(),
+            family: variant.family,
             analogue: variant.analogue.into(),
             summary: variant.summary.into(),
             exact: variant.exactness.is_exact(),
@@ -91,7 +98,7 @@ pub struct TuningInfo {
     pub threads: Option<usize>,
     /// The SIMD path asked for with `--isa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isa: Option<String>,
+    pub isa: Option<Isa>,
 }
 
 impl From<&Tuning> for TuningInfo {
@@ -100,7 +107,7 @@ impl From<&Tuning> for TuningInfo {
             chunk: t.chunk,
             chunks: t.chunks,
             threads: t.threads,
-            isa: t.isa.map(|i| i.name().to_string()),
+            isa: t.isa,
         }
     }
 }
@@ -162,7 +169,7 @@ pub struct VariantResult {
     pub kernel_timing: Option<Timing>,
     /// The SIMD path that ran, for variants that dispatch at run time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isa: Option<String>,
+    pub isa: Option<Isa>,
     /// Ratio of `naive`'s median to this variant's, from the same run.
     pub speedup_vs_naive: Option<f64>,
     /// What went wrong, when the variant was available but failed to run.

@@ -45,7 +45,7 @@ pub struct Entry {
     /// This variant's own threshold in percent, where the default does not suit it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_pct: Option<f64>,
-    pub isa: Option<String>,
+    pub isa: Option<mandel_variants::simd::Isa>,
     pub threads: Option<usize>,
 }
 
@@ -129,7 +129,7 @@ impl Baseline {
                 name: c.variant.clone(),
                 instructions: c.instructions,
                 threshold_pct: old.and_then(|o| o.entry(&c.variant)?.threshold_pct),
-                isa: c.isa.clone(),
+                isa: c.isa,
                 threads: c.threads,
             })
             .collect();

@@ -38,7 +38,7 @@ pub struct Counted {
     #[serde(default)]
     pub instructions: u64,
     /// The SIMD path that ran, for variants that dispatch at run time.
-    pub isa: Option<String>,
+    pub isa: Option<mandel_variants::simd::Isa>,
     /// Worker threads, for variants with `--threads`.
     pub threads: Option<usize>,
     pub status: Status,
@@ -82,7 +82,7 @@ pub fn count_once(
     let counted = Counted {
         variant: variant.name.into(),
         instructions: 0,
-        isa: kernel.isa().map(|i| i.name().to_string()),
+        isa: kernel.isa(),
         threads: tuning.threads,
         status: check.status,
         mismatched_pixels: check.mismatched_pixels,

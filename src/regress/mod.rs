@@ -54,7 +54,7 @@ pub fn plan(selection: &[&'static Variant]) -> Vec<Plan> {
             if variant.family == Family::Gpu {
                 return skip("GPU variant: valgrind cannot run device code".into());
             }
-            if variant.name == mandel_variants::parallel::mpi_jobs::VARIANT.name {
+            if variant.runs_under_mpirun() {
                 return skip(
                     "needs mpirun to start its ranks, which one callgrind process cannot do \
                      (cargo xtask mpi runs it)"

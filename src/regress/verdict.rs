@@ -79,7 +79,7 @@ pub fn compare(base: &Baseline, counted: &[Counted]) -> Vec<Row> {
             if let Some(t) = c.threads {
                 how.push(format!("{t} thread{}", if t == 1 { "" } else { "s" }));
             }
-            how.extend(c.isa.clone());
+            how.extend(c.isa.map(|i| i.to_string()));
             Row {
                 variant: c.variant.clone(),
                 baseline: old,
@@ -164,13 +164,8 @@ pub fn markdown(rows: &[Row], base: &Baseline) -> String {
     let _ = writeln!(
         s,
         "### Instruction-count gate: {outcome}\n\nInstructions of one kernel call under callgrind \
-         on {} x {}, maxiter {}; baseline from {} ({}): {}\n",
-        base.problem.width,
-        base.problem.height,
-        base.problem.maxiter,
-        base.revision,
-        base.blessed_at,
-        base.reason
+         on {}; baseline from {} ({}): {}\n",
+        base.problem, base.revision, base.blessed_at, base.reason
     );
     let _ = writeln!(s, "| {} |", HEADER.join(" | "));
     let _ = writeln!(s, "|{}", "---|".repeat(HEADER.len()));

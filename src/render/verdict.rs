@@ -51,12 +51,7 @@ pub fn verdict(results: &Results) -> Verdict {
     let rows: Vec<(Family, Row)> = results
         .variants
         .iter()
-        .filter_map(|v| {
-            let family = Family::ALL
-                .into_iter()
-                .find(|f| f.as_str() == v.info.family)?;
-            Some((family, Row::new(v, ctx)))
-        })
+        .map(|v| (v.info.family, Row::new(v, ctx)))
         .collect();
     // A run with a forced path or tuning is an experiment beside the variant's own run.
     let ran = |r: &&(Family, Row)| r.1.tuning.is_none() && r.1.status != "FAIL";
@@ -155,8 +150,13 @@ fn headline(results: &Results, family: Family, best: &Row) -> Line {
 /// From `naive` (the first exact row), each family's fastest exact variant that beats the step
 /// before it, with the gain and what that variant changes.
 fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
-    let baseline = mandel_variants::SPEEDUP_BASELINE.name;
-    let Some(mut at) = exact.iter().find(|r| r.1.variant == baseline).map(|r| &r.1) else {
+    let is_baseline =
+        |name: &str| mandel_variants::find(name).is_some_and(|v| v.is_speedup_baseline());
+    let Some(mut at) = exact
+        .iter()
+        .find(|r| is_baseline(&r.1.variant))
+        .map(|r| &r.1)
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -6,7 +6,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Tuning, Variant};
+use mandel_variants::{Availability, Family, SweepAxis, Tuning, VARIANTS, Variant};
 
 use crate::sweep::schema::{Point, Sweep, X};
 use crate::{GridSpec, LabError};
@@ -17,9 +17,9 @@ pub enum Baseline {
     /// Nothing: the figure compares the values with each other.
     None,
     /// This variant, once, on the sweep's problem with default tuning (threads: `expanded`).
-    Once(&'static str),
+    Once(&'static Variant),
     /// This variant at every value, before the others (sizes: `rayon-rows` at each size).
-    EachValue(&'static str),
+    EachValue(&'static Variant),
 }
 
 /// What a figure's vertical axis shows for a point.
@@ -88,8 +88,18 @@ pub trait Axis: Sync {
     fn sets(&self) -> &'static [&'static str] {
         &[]
     }
-    /// The variants measured when none are given.
-    fn default_variants(&self) -> Vec<&'static Variant>;
+    /// The registry's name for this axis, by which a variant's entry says it joins the sweep.
+    fn registry_axis(&self) -> SweepAxis;
+    /// The variants measured when none are given: every one the registry puts in this sweep
+    /// that can run here.
+    fn default_variants(&self) -> Vec<&'static Variant> {
+        VARIANTS
+            .iter()
+            .copied()
+            .filter(|v| v.joins(self.registry_axis()))
+            .filter(|v| v.availability() == Availability::Available)
+            .collect()
+    }
     /// Refuses a chosen variant that cannot be swept along this axis.
     fn check_variant(&self, _variant: &Variant) -> Result<(), LabError> {
         Ok(())
@@ -121,7 +131,7 @@ pub trait Axis: Sync {
         &[]
     }
     /// Where the report shows the sweep: inside a family's section, or (`None`) its own.
-    fn family(&self) -> Option<&'static str>;
+    fn family(&self) -> Option<Family>;
     /// The report section's anchor and heading.
     fn heading(&self) -> (&'static str, &'static str);
     /// The paragraph under the heading.

@@ -8,7 +8,6 @@ use mandel_variants::{Tuning, Variant};
 
 use super::{Axis, Baseline, Point, SCHEMA_VERSION, Sweep};
 use crate::measure::once::{Bench, Measured, validate_and_measure};
-use crate::measure::stage;
 use crate::problem::reference::{self, Reference};
 use crate::record::machine::Machine;
 use crate::record::measured::{BenchSettings, Timing};
@@ -101,11 +100,11 @@ pub fn run(
     };
     let baseline_timing = match (axis.baseline(), &plan.baseline_timing) {
         (Baseline::Once(_), Some(t)) => Some(t.clone()),
-        (Baseline::Once(name), None) => {
-            progress(format!("{name} (baseline)"));
-            let point = one(stage::find_variant(name)?, BASELINE_VALUE, None)?;
+        (Baseline::Once(base), None) => {
+            progress(format!("{} (baseline)", base.name));
+            let point = one(base, BASELINE_VALUE, None)?;
             Some(point.timing.ok_or_else(|| {
-                LabError::bad_input(format!("{name} fails validation: the lab is broken"))
+                LabError::bad_input(format!("{} fails validation: the lab is broken", base.name))
             })?)
         }
         _ => None,
@@ -114,9 +113,13 @@ pub fn run(
     let mut points = Vec::new();
     for &value in &plan.values {
         let mut base = once;
-        if let Baseline::EachValue(name) = axis.baseline() {
-            progress(format!("{name} at {} (baseline)", axis.label(name, value)));
-            let point = one(stage::find_variant(name)?, value, None)?;
+        if let Baseline::EachValue(baseline) = axis.baseline() {
+            progress(format!(
+                "{} at {} (baseline)",
+                baseline.name,
+                axis.label(baseline.name, value)
+            ));
+            let point = one(baseline, value, None)?;
             base = point.median();
             points.push(point);
         }
@@ -152,7 +155,7 @@ pub fn run(
         settings: plan.settings.clone(),
         baseline: match axis.baseline() {
             Baseline::None => None,
-            Baseline::Once(b) | Baseline::EachValue(b) => Some(b.into()),
+            Baseline::Once(b) | Baseline::EachValue(b) => Some(b.name.into()),
         },
         baseline_timing,
         points: Vec::new(),

@@ -36,7 +36,8 @@ pub fn points(sweep: &Sweep) -> Table {
     }
     header.push("validation".into());
     let mut rows = Vec::new();
-    if let (Baseline::Once(name), Some(t)) = (axis.baseline(), &sweep.baseline_timing) {
+    if let (Baseline::Once(base), Some(t)) = (axis.baseline(), &sweep.baseline_timing) {
+        let name = base.name;
         let mut row = vec![name.to_string(), axis.label(name, 1)];
         row.extend(detail.map(|_| "-".to_string()));
         row.push(format_timing(Some(t)));

@@ -29,6 +29,9 @@ pub use tutorial::TutorialFigure;
 /// crate when it differs).
 pub const CHECKOUT: Option<&str> = option_env!("MANDEL_LAB_CHECKOUT");
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The inputs every kernel sees: the grid's column and row coordinates and the iteration limit.
@@ -199,8 +202,10 @@ impl Work {
     }
 }
 
-/// Which of the tutorial's tables a variant belongs to, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Which of the tutorial's tables a variant belongs to, in report order. Saved in JSON under its
+/// [`Family::as_str`] name, so a results file is read back into the type at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Family {
     /// Single-core loops: pure Python, PyPy, Cython, ShedSkin.
     Scalar,
@@ -215,6 +220,12 @@ pub enum Family {
     Shortcuts,
     /// GPU: pyCUDA.
     Gpu,
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Family {
@@ -238,11 +249,6 @@ impl Family {
             Family::Shortcuts => "shortcuts",
             Family::Gpu => "gpu",
         }
-    }
-
-    /// The family named `name` ([`Family::as_str`]), as results files record it.
-    pub fn parse(name: &str) -> Option<Family> {
-        Family::ALL.into_iter().find(|f| f.as_str() == name)
     }
 
     /// What the tutorial's story says the family is about: the report's introduction to its
@@ -329,14 +335,29 @@ pub enum Availability {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HotCode {
     /// The functions whose demangled names contain this text: the variant's Rust module
-    /// (`module_path!()`, so a rename follows) or a C symbol.
+    /// (`module_path!()`, so a rename follows).
     Symbol(&'static str),
+    /// The kernel is C, built by gcc (the flag lab's gcc builds run only it): the C function
+    /// of this name.
+    C(&'static str),
+    /// The kernels a GPU variant launches and their shape, read from the NVRTC's output (the
+    /// profile's GPU pages), never from the host binary.
+    Gpu(gpu::code::Launch),
     /// The SIMD path functions ([`simd::Isa::symbol`]), each instantiated for the kernel in this
     /// source file (`file!()` of the kernel, so a rename follows).
     Paths(&'static str),
 }
 
 impl HotCode {
+    /// The text that names the hot functions in the host binary's symbols, for the variants
+    /// whose hot code is one function family there (Rust or C).
+    pub fn symbol(self) -> Option<&'static str> {
+        match self {
+            HotCode::Symbol(s) | HotCode::C(s) => Some(s),
+            HotCode::Paths(_) | HotCode::Gpu(_) => None,
+        }
+    }
+
     /// The tail of a [`HotCode::Paths`] source file from its crate's `src/` on (`simd/refill.rs`),
     /// which is how a debugger's line tables name it whatever folder the build ran in.
     pub fn source_tail(file: &'static str) -> &'static str {
@@ -382,7 +403,7 @@ impl Cores {
 }
 
 /// A sweep axis (the lab's `sweep <axis>`), as the registry names the sweeps a variant joins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SweepAxis {
     /// `sweep chunks`: elements per slice.
     Chunks,
@@ -406,7 +427,8 @@ pub enum SweepRole {
 /// Lays out a variant's inputs for a problem: the untimed half of a run.
 pub type PrepareFn = fn(&Problem<'_>, &Tuning) -> Result<Box<dyn Kernel>, VariantError>;
 
-/// One registered technique and its metadata.
+/// One registered technique and its metadata. Two variants are the same variant when they have
+/// the same name: the registry holds each name once (a test checks it).
 #[derive(Debug)]
 pub struct Variant {
     /// Command-line name, e.g. `expanded`.

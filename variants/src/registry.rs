@@ -1,6 +1,8 @@
 //! The one registry of variants, in report order (ripgrep's `FLAGS: &[&dyn Flag]`).
 
-use crate::{SweepAxis, SweepRole, Variant, gpu, parallel, scalar, shortcuts, simd, vector};
+use crate::{
+    Cores, HotCode, SweepAxis, SweepRole, Variant, gpu, parallel, scalar, shortcuts, simd, vector,
+};
 
 /// Every variant the lab knows, in the order the report lists them.
 pub const VARIANTS: &[&Variant] = &[
@@ -63,6 +65,47 @@ pub fn names() -> String {
         .join(", ")
 }
 
+/// A variant is its name: the registry holds each once (`names_are_unique`).
+impl PartialEq for Variant {
+    fn eq(&self, other: &Variant) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Variant {}
+
+/// The facts the lab once asked of a variant by its name, answered from its entry.
+impl Variant {
+    /// Whether it runs under `mpirun`, one process per rank (`cargo xtask mpi`; the report and
+    /// the thread sweep add it from under mpirun): its cores are ranks.
+    pub fn runs_under_mpirun(&self) -> bool {
+        self.cores == Cores::Ranks
+    }
+
+    /// Whether it runs on a GPU: its cores are a device's.
+    pub fn runs_on_gpu(&self) -> bool {
+        self.cores == Cores::Device
+    }
+
+    /// Whether its kernel is C, built by gcc (the flag lab's gcc builds run only it).
+    pub fn is_c(&self) -> bool {
+        matches!(self.hot_code, Some(HotCode::C(_)))
+    }
+
+    /// Whether it is [`SPEEDUP_BASELINE`], the variant every speed-up is over.
+    pub fn is_speedup_baseline(&self) -> bool {
+        self == SPEEDUP_BASELINE
+    }
+
+    /// What a GPU variant launches, `None` for the others.
+    pub fn gpu_launch(&self) -> Option<gpu::code::Launch> {
+        match self.hot_code {
+            Some(HotCode::Gpu(launch)) => Some(launch),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +134,36 @@ mod tests {
         assert_eq!(Cores::Threads.used(Some(1), 2), Some(1));
         assert_eq!(Cores::One.used(Some(8), 2), Some(1));
         assert_eq!(Cores::Device.used(None, 2), None);
+    }
+
+    #[test]
+    fn the_facts_once_asked_by_name_each_hold_for_their_variants() {
+        let one = |fact: fn(&Variant) -> bool| VARIANTS.iter().filter(|v| fact(v)).count();
+        assert_eq!(one(Variant::runs_under_mpirun), 1);
+        assert_eq!(one(Variant::is_c), 1);
+        assert_eq!(one(Variant::is_speedup_baseline), 1);
+        assert!(SPEEDUP_BASELINE.is_speedup_baseline());
+        for v in VARIANTS {
+            assert_eq!(v.runs_on_gpu(), v.family == Family::Gpu, "{}", v.name);
+            assert_eq!(v.gpu_launch().is_some(), v.runs_on_gpu(), "{}", v.name);
+            if v.runs_under_mpirun() {
+                assert_eq!(v.family, Family::Parallel, "{}", v.name);
+            }
+        }
+    }
+
+    #[test]
+    fn families_and_paths_are_saved_under_their_command_line_names() {
+        for f in Family::ALL {
+            let json = format!("\"{f}\"");
+            assert_eq!(serde_json::to_string(&f).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Family>(&json).unwrap(), f);
+        }
+        for isa in simd::Isa::ALL {
+            let json = format!("\"{}\"", isa.name());
+            assert_eq!(serde_json::to_string(&isa).unwrap(), json);
+            assert_eq!(serde_json::from_str::<simd::Isa>(&json).unwrap(), isa);
+        }
     }
 
     #[test]

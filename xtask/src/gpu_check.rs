@@ -161,25 +161,15 @@ pub fn run(args: &GpuCheckArgs) -> Result<ExitCode> {
 
 /// Every GPU variant the lab lists, with why it cannot run here (`None`: it can).
 fn gpu_variants(binary: &Path) -> Result<Vec<(String, Option<String>)>> {
-    let out = capture(binary, &["list", "--format", "json"])?;
-    let list: serde_json::Value = serde_json::from_str(&out).context("mandel-lab list's JSON")?;
-    Ok(list
-        .as_array()
+    Ok(lab::variants(binary)?
         .into_iter()
-        .flatten()
-        .filter(|v| v["family"] == "gpu")
+        .filter(|v| v.gpu)
         .map(|v| {
-            let name = v["name"].as_str().unwrap_or_default().to_string();
-            let why = match v["available"].as_bool() {
-                Some(true) => None,
-                _ => Some(
-                    v["unavailable_reason"]
-                        .as_str()
-                        .unwrap_or("unavailable")
-                        .to_string(),
-                ),
+            let why = match v.available {
+                true => None,
+                false => Some(v.unavailable_reason.unwrap_or_else(|| "unavailable".into())),
             };
-            (name, why)
+            (v.name, why)
         })
         .collect())
 }

@@ -288,6 +288,14 @@ pub struct VariantFacts {
     /// Whether it runs under `mpirun` (`cargo xtask mpi`, the MPI rows of the report and sweep).
     #[serde(default)]
     pub mpirun: bool,
+    /// Whether it runs on a GPU (`cargo xtask gpu-check` measures those).
+    #[serde(default)]
+    pub gpu: bool,
+    /// Whether it can run here, and what is missing where it cannot.
+    #[serde(default)]
+    pub available: bool,
+    #[serde(default)]
+    pub unavailable_reason: Option<String>,
 }
 
 /// The lab's variants, from `binary list --format json`.

@@ -253,7 +253,7 @@ mod tests {
         ]);
         assert_eq!(a.lab, b.lab);
         assert!(a.no_profile && b.no_profile);
-        assert_eq!(a.lab.problem.region, "-0.753,-0.746,0.1,0.107");
+        assert_eq!(a.lab.problem.region.to_string(), "-0.753,-0.746,0.1,0.107");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::argv::{Argv, ToArgv};
 use crate::problem::ProblemArgs;
 
 /// `mandel-lab peers`'s arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct PeersArgs {
     #[command(flatten)]
     pub problem: ProblemArgs,

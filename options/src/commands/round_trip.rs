@@ -66,19 +66,22 @@ fn number() -> impl Strategy<Value = f64> {
     prop_oneof![-1e9..1e9f64, Just(0.1), Just(-0.0), Just(1e-300)]
 }
 
+/// A valid region: two ordered pairs of distinct numbers.
+fn region() -> impl Strategy<Value = Region> {
+    (number(), number(), number(), number()).prop_filter_map("ordered bounds", |(a, b, c, d)| {
+        Region::new(a.min(b), a.max(b), c.min(d), c.max(d)).ok()
+    })
+}
+
 fn problem() -> impl Strategy<Value = ProblemArgs> {
-    (
-        any::<usize>(),
-        any::<usize>(),
-        any::<u32>(),
-        "-?[0-9.,e-]{1,24}",
-    )
-        .prop_map(|(width, height, maxiter, region)| ProblemArgs {
+    (any::<usize>(), any::<usize>(), any::<u32>(), region()).prop_map(
+        |(width, height, maxiter, region)| ProblemArgs {
             width,
             height,
             maxiter,
             region,
-        })
+        },
+    )
 }
 
 fn tuning() -> impl Strategy<Value = TuningArgs> {

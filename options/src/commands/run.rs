@@ -9,7 +9,7 @@ use crate::problem::{Format, ProblemArgs, TuningArgs};
 
 /// `mandel-lab run`'s arguments: the variant, and the rest ([`RunOptions`], which `cargo xtask
 /// mpi` takes for its `mpi` run).
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct RunArgs {
     /// The variant to run (see `mandel-lab list`).
     #[arg(long, value_name = "NAME")]
@@ -26,7 +26,7 @@ impl ToArgv for RunArgs {
 }
 
 /// What `run` takes besides the variant.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct RunOptions {
     #[command(flatten)]
     pub problem: ProblemArgs,

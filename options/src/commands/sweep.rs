@@ -9,7 +9,7 @@ use crate::argv::{Argv, ToArgv};
 use crate::problem::ProblemArgs;
 
 /// `mandel-lab sweep <axis>`'s arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct SweepArgs {
     /// The axis: chunks, threads, sizes or maxiter.
     #[arg(value_name = "AXIS")]
@@ -30,7 +30,7 @@ impl ToArgv for SweepArgs {
 }
 
 /// `sweep-chunks`: `sweep chunks`, its values given as `--sizes`.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct SweepChunksArgs {
     /// Comma-separated chunk sizes (default: the tutorial's, the whole grid, and log-spaced sizes
     /// between them).
@@ -48,7 +48,7 @@ impl ToArgv for SweepChunksArgs {
 }
 
 /// `sweep-threads`: `sweep threads`, its values given as `--threads`.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct SweepThreadsArgs {
     /// Comma-separated thread counts (default: 1 up to the cores, and twice the cores).
     #[arg(long, value_name = "N,N,...")]
@@ -65,7 +65,7 @@ impl ToArgv for SweepThreadsArgs {
 }
 
 /// `sweep-sizes`: `sweep sizes`, its values given as `--sizes`.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct SweepSizesArgs {
     /// Comma-separated square grid sides (default: 500,1000,2048; add 4096 on a GPU machine).
     #[arg(long, value_name = "N,N,...")]
@@ -82,7 +82,7 @@ impl ToArgv for SweepSizesArgs {
 }
 
 /// What every sweep takes besides its values.
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct SweepCommonArgs {
     /// Comma-separated variants (default: the axis's own).
     #[arg(long, value_name = "A,B,...", value_parser = crate::variant_list)]

@@ -53,7 +53,7 @@ pub fn render(groups: &[Group]) -> String {
                 r.status_detail.clone().unwrap_or_default(),
                 r.exactness.clone(),
                 r.noisy.to_string(),
-                r.isa.clone().unwrap_or_default(),
+                r.isa.map(|i| i.to_string()).unwrap_or_default(),
                 r.throughput.map_or(String::new(), |t| format!("{t:.4}")),
                 r.cores.map_or(String::new(), |c| c.to_string()),
                 r.limit_share.map_or(String::new(), |s| format!("{s:.4}")),

@@ -55,7 +55,7 @@ pub struct Row {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python_peer: Option<String>,
     /// The SIMD path that ran, for variants that dispatch.
-    pub isa: Option<String>,
+    pub isa: Option<mandel_variants::simd::Isa>,
     /// The inner iterations the variant executed over the median, G per second: the problem's
     /// (the reference's), except for a variant that skips work, whose executed ones
     /// ([`VariantResult::work`]) are what the limit is read against.
@@ -107,7 +107,7 @@ impl<'a> Context<'a> {
 /// One of the tutorial's tables.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
-    pub family: &'static str,
+    pub family: Family,
     pub title: &'static str,
     pub rows: Vec<Row>,
 }
@@ -167,7 +167,7 @@ impl Row {
                 .map(|f| f.seconds),
             python_today: None,
             python_peer: None,
-            isa: v.isa.clone(),
+            isa: v.isa,
             throughput,
             cores,
             limit_share,
@@ -185,7 +185,7 @@ impl Row {
         let mut label = self.variant.clone();
         if let Some(t) = &self.tuning {
             label.push_str(&format!(" ({t})"));
-        } else if let Some(isa) = &self.isa {
+        } else if let Some(isa) = self.isa {
             label.push_str(&format!(" ({isa})"));
         }
         label
@@ -295,12 +295,12 @@ pub fn groups(results: &Results) -> Vec<Group> {
     Family::ALL
         .iter()
         .map(|family| Group {
-            family: family.as_str(),
+            family: *family,
             title: family.title(),
             rows: results
                 .variants
                 .iter()
-                .filter(|v| v.info.family == family.as_str())
+                .filter(|v| v.info.family == *family)
                 .map(|v| Row::new(v, ctx))
                 .collect(),
         })

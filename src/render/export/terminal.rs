@@ -144,7 +144,7 @@ pub fn variants_table(variants: &[VariantInfo], ascii: bool) -> String {
             .as_deref()
             .map_or("yes".into(), &mut note);
         let analogue = shortened(&v.analogue, ANALOGUE_WIDTH, ascii);
-        b.push_record([v.name.clone(), v.family.clone(), analogue, exact, here]);
+        b.push_record([v.name.clone(), v.family.to_string(), analogue, exact, here]);
     }
     let mut out = draw_as(b.build(), ascii);
     out.push('\n');

@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, SweepAxis, Tuning, Variant};
 
 use crate::record::units::human_size;
 use crate::sweep::{Axis, Best, Chart, Corner, Detail, Point, Sweep, X, Y};
@@ -56,12 +56,8 @@ impl Axis for Chunks {
         Some(100)
     }
 
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Chunks))
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Chunks
     }
 
     fn check_variant(&self, variant: &Variant) -> Result<(), LabError> {
@@ -92,8 +88,8 @@ impl Axis for Chunks {
         }))
     }
 
-    fn family(&self) -> Option<&'static str> {
-        Some("vector")
+    fn family(&self) -> Option<Family> {
+        Some(Family::Vector)
     }
 
     fn heading(&self) -> (&'static str, &'static str) {
@@ -102,15 +98,13 @@ impl Axis for Chunks {
 
     fn intro(&self, sw: &Sweep) -> String {
         format!(
-            "{} measured at {} chunk sizes on {} × {}, maxiter {} (criterion, {} samples each). \
+            "{} measured at {} chunk sizes on {} (criterion, {} samples each). \
              A chunk of N elements touches {BYTES_PER_ELEMENT} bytes per element (z and q as \
              four f64, the escape mask, the output), so the vertical lines mark the sizes whose \
              working set fills each cache. Both curves are normalised to their own best.",
             sw.variants().join(", "),
             sw.points.len(),
-            sw.spec.width,
-            sw.spec.height,
-            sw.spec.maxiter,
+            sw.spec,
             sw.settings.samples,
         )
     }
@@ -167,11 +161,9 @@ impl Axis for Chunks {
             .collect();
         vec![Chart {
             title: format!(
-                "{}: time against chunk size ({} x {}, maxiter {})",
+                "{}: time against chunk size ({})",
                 sw.variants().join(", "),
-                sw.spec.width,
-                sw.spec.height,
-                sw.spec.maxiter
+                sw.spec
             ),
             x: X::Value,
             y: Y::RelativeToBest,

@@ -6,7 +6,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Availability, SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, SweepAxis, Tuning, Variant};
 
 use crate::GridSpec;
 use crate::sweep::fit::Fit;
@@ -46,14 +46,8 @@ impl Axis for Maxiter {
         &["--maxiter"]
     }
 
-    /// Every variant the registry puts in this sweep (`expanded`, `vector-fused`, `rayon-rows`
-    /// and the SIMD variants) that runs here.
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Maxiter) && v.availability() == Availability::Available)
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Maxiter
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {
@@ -75,7 +69,7 @@ impl Axis for Maxiter {
         ]
     }
 
-    fn family(&self) -> Option<&'static str> {
+    fn family(&self) -> Option<Family> {
         None
     }
 
@@ -117,7 +111,7 @@ impl Axis for Maxiter {
                 .map(|f| {
                     let other = per_value.iter().find(|g| g.variant == f.variant);
                     let skips = mandel_variants::find(&f.variant)
-                        .is_some_and(|v| v.family == mandel_variants::Family::Shortcuts);
+                        .is_some_and(|v| v.family == Family::Shortcuts);
                     format!(
                         "{} {}: {}",
                         f.variant,

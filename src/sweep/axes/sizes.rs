@@ -5,7 +5,7 @@
 
 use std::ops::RangeInclusive;
 
-use mandel_variants::{Availability, SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, SweepAxis, Tuning, Variant};
 
 use crate::GridSpec;
 use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
@@ -54,17 +54,13 @@ impl Axis for Sizes {
         &["--width", "--height"]
     }
 
-    /// Every variant the registry puts in this sweep (the GPU variants) that runs here.
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Sizes) && v.availability() == Availability::Available)
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Sizes
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::EachValue(baseline())
+        mandel_variants::sweep_baseline(SweepAxis::Sizes)
+            .map_or(Baseline::None, Baseline::EachValue)
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, _: &Variant) -> (GridSpec, Tuning) {
@@ -84,8 +80,8 @@ impl Axis for Sizes {
         &[("pixels", X::Pixels)]
     }
 
-    fn family(&self) -> Option<&'static str> {
-        Some("gpu")
+    fn family(&self) -> Option<Family> {
+        Some(Family::Gpu)
     }
 
     fn heading(&self) -> (&'static str, &'static str) {

@@ -6,7 +6,7 @@
 use std::ops::RangeInclusive;
 
 use mandel_variants::parallel::mpi_jobs;
-use mandel_variants::{Knob, SweepAxis, Tuning, VARIANTS, Variant};
+use mandel_variants::{Family, Knob, SweepAxis, Tuning, Variant};
 
 use crate::record::units::format_seconds;
 use crate::sweep::{Axis, Baseline, Best, Chart, Corner, Point, Sweep, X, Y};
@@ -49,18 +49,12 @@ impl Axis for Threads {
         Some(300)
     }
 
-    /// Every variant the registry puts in this sweep (the parallel variants that take
-    /// `--threads`).
-    fn default_variants(&self) -> Vec<&'static Variant> {
-        VARIANTS
-            .iter()
-            .copied()
-            .filter(|v| v.joins(SweepAxis::Threads))
-            .collect()
+    fn registry_axis(&self) -> SweepAxis {
+        SweepAxis::Threads
     }
 
     fn check_variant(&self, v: &Variant) -> Result<(), LabError> {
-        if v.name == mpi_jobs::VARIANT.name {
+        if v.runs_under_mpirun() {
             return match mpi_jobs::ranks() {
                 Some(_) => Ok(()),
                 None => Err(LabError::bad_input(
@@ -81,20 +75,20 @@ impl Axis for Threads {
     }
 
     fn baseline(&self) -> Baseline {
-        Baseline::Once(baseline())
+        mandel_variants::sweep_baseline(SweepAxis::Threads).map_or(Baseline::None, Baseline::Once)
     }
 
     /// `mpi` runs once, on the ranks `mpirun` started.
     fn values_for(&self, variant: &Variant, values: &[usize]) -> Vec<usize> {
         match mpi_jobs::ranks() {
-            Some(ranks) if variant.name == mpi_jobs::VARIANT.name => vec![ranks],
+            Some(ranks) if variant.runs_under_mpirun() => vec![ranks],
             _ => values.to_vec(),
         }
     }
 
     fn setup(&self, spec: &GridSpec, value: usize, variant: &Variant) -> (GridSpec, Tuning) {
         let tuning = Tuning {
-            threads: (variant.name != mpi_jobs::VARIANT.name).then_some(value),
+            threads: (!variant.runs_under_mpirun()).then_some(value),
             ..Tuning::default()
         };
         (*spec, tuning)
@@ -123,8 +117,8 @@ impl Axis for Threads {
         Some(own / point.median()? / point.value.min(cores).max(1) as f64)
     }
 
-    fn family(&self) -> Option<&'static str> {
-        Some("parallel")
+    fn family(&self) -> Option<Family> {
+        Some(Family::Parallel)
     }
 
     fn heading(&self) -> (&'static str, &'static str) {
@@ -139,11 +133,7 @@ impl Axis for Threads {
                 100.0 * t.relative_spread()
             )
         });
-        let mpi = if sw
-            .points
-            .iter()
-            .any(|p| p.variant == mpi_jobs::VARIANT.name)
-        {
+        let mpi = if sw.points.iter().any(|p| under_mpirun(&p.variant)) {
             ""
         } else {
             " mpi was not measured: cargo xtask sweep threads adds it where OpenMPI is installed \
@@ -151,13 +141,11 @@ impl Axis for Threads {
         };
         format!(
             "Every parallel variant at each thread count, and mpi at each rank count (one \
-             mpirun per count), on {} × {}, maxiter {} (criterion, {} samples each), against {} \
+             mpirun per count), on {} (criterion, {} samples each), against {} \
              on one core ({base}). Efficiency is each variant's speed-up over its own run on one \
              thread (one rank) divided by the threads or ranks used, capped at the {} cores \
              (\"-\" where it was not run on one); the last count oversubscribes the cores.{mpi}",
-            sw.spec.width,
-            sw.spec.height,
-            sw.spec.maxiter,
+            sw.spec,
             sw.settings.samples,
             sw.baseline.as_deref().unwrap_or(baseline()),
             sw.machine.logical_cores,
@@ -195,11 +183,9 @@ impl Axis for Threads {
             .collect();
         vec![Chart {
             title: format!(
-                "Speed-up over {} against threads or ranks ({} x {}, maxiter {}, {} cores)",
+                "Speed-up over {} against threads or ranks ({}, {} cores)",
                 sw.baseline.as_deref().unwrap_or(baseline()),
-                sw.spec.width,
-                sw.spec.height,
-                sw.spec.maxiter,
+                sw.spec,
                 cores
             ),
             x: X::Value,
@@ -225,13 +211,17 @@ impl Axis for Threads {
     }
 }
 
-/// What a variant's count means: threads, or ranks for the MPI variant.
+/// What a variant's count means: threads, or ranks for a variant that runs under mpirun.
 pub fn unit(variant: &str) -> &'static str {
-    if variant == mpi_jobs::VARIANT.name {
-        "ranks"
-    } else {
-        "threads"
+    match under_mpirun(variant) {
+        true => "ranks",
+        false => "threads",
     }
+}
+
+/// Whether the variant a saved point names runs under mpirun (the registry's fact).
+fn under_mpirun(variant: &str) -> bool {
+    mandel_variants::find(variant).is_some_and(Variant::runs_under_mpirun)
 }
 
 #[cfg(test)]

@@ -8,9 +8,21 @@
 //! block's threads, its registers per thread and the SM's limits. It says whether registers
 //! limit the latency hiding, not how fast a kernel runs.
 
-use crate::Variant;
+use crate::{VARIANTS, Variant};
 
-/// What a GPU variant runs: its kernels (hottest first) and their launch shape.
+/// What a GPU variant launches: its kernels (hottest first) and their shape. Each GPU variant's
+/// registry entry holds its own as its [`crate::HotCode::Gpu`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Launch {
+    /// The kernels it launches; the first is the one its time goes to.
+    pub kernels: &'static [&'static str],
+    /// Threads per block of every launch (for `cuda-gridstride`, the tutorial's default shape).
+    pub threads_per_block: u32,
+    /// float64 (`double`) rather than float32.
+    pub double: bool,
+}
+
+/// What a GPU variant runs: the variant and its [`Launch`].
 #[derive(Debug, Clone, Copy)]
 pub struct GpuCode {
     pub variant: &'static Variant,
@@ -24,52 +36,23 @@ pub struct GpuCode {
 
 /// The vector variants spend their time in all six array operations alike; the square comes
 /// first, as the one with the most arithmetic.
-const ELEMENTWISE: &[&str] = &["elementwise"];
-const GRIDSTRIDE: &[&str] = &["gridstride"];
+pub(crate) const ELEMENTWISE: &[&str] = &["elementwise"];
+pub(crate) const GRIDSTRIDE: &[&str] = &["gridstride"];
+
+/// The code of `variant`, if it is a GPU variant.
+pub fn code_of(variant: &'static Variant) -> Option<GpuCode> {
+    let launch = variant.gpu_launch()?;
+    Some(GpuCode {
+        variant,
+        kernels: launch.kernels,
+        threads_per_block: launch.threads_per_block,
+        double: launch.double,
+    })
+}
 
 /// Every GPU variant's code, in the registry's order.
-pub static GPU_CODE: [GpuCode; 6] = [
-    GpuCode {
-        variant: &super::cuda_vector::F32,
-        kernels: &super::cuda_vector::OPERATIONS,
-        threads_per_block: super::cuda_vector::BLOCK,
-        double: false,
-    },
-    GpuCode {
-        variant: &super::cuda_vector::F64,
-        kernels: &super::cuda_vector::OPERATIONS,
-        threads_per_block: super::cuda_vector::BLOCK,
-        double: true,
-    },
-    GpuCode {
-        variant: &super::cuda_elementwise::F32,
-        kernels: ELEMENTWISE,
-        threads_per_block: super::cuda_elementwise::BLOCK,
-        double: false,
-    },
-    GpuCode {
-        variant: &super::cuda_elementwise::F64,
-        kernels: ELEMENTWISE,
-        threads_per_block: super::cuda_elementwise::BLOCK,
-        double: true,
-    },
-    GpuCode {
-        variant: &super::cuda_gridstride::F32,
-        kernels: GRIDSTRIDE,
-        threads_per_block: super::cuda_gridstride::TUTORIAL_THREADS as u32,
-        double: false,
-    },
-    GpuCode {
-        variant: &super::cuda_gridstride::F64,
-        kernels: GRIDSTRIDE,
-        threads_per_block: super::cuda_gridstride::TUTORIAL_THREADS as u32,
-        double: true,
-    },
-];
-
-/// The code of the GPU variant named `name`, if it is one.
-pub fn code_of(name: &str) -> Option<&'static GpuCode> {
-    GPU_CODE.iter().find(|c| c.variant.name == name)
+pub fn all() -> impl Iterator<Item = GpuCode> {
+    VARIANTS.iter().copied().filter_map(code_of)
 }
 
 /// A multiprocessor's limits, as CUDA's occupancy calculator takes them.
@@ -223,14 +206,13 @@ mod tests {
 
     #[test]
     fn every_gpu_variant_has_its_code_and_no_other_does() {
-        for c in &GPU_CODE {
-            assert!(std::ptr::eq(code_of(c.variant.name).unwrap(), c));
+        for c in all() {
             assert_eq!(c.double, c.variant.name.ends_with("f64"));
             assert!(!c.kernels.is_empty());
         }
-        for v in crate::VARIANTS {
+        for v in VARIANTS {
             assert_eq!(
-                code_of(v.name).is_some(),
+                code_of(v).is_some(),
                 v.family == crate::Family::Gpu,
                 "{}",
                 v.name

@@ -10,10 +10,11 @@
 //! That host side (`PerPixel`, shared with `cuda-gridstride`) is written once over the launch
 //! interface (`launch.rs`), so the emulator (`emu.rs`) runs exactly the sequence a device runs.
 
+use super::code::Launch;
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
-use crate::{Cores, SweepAxis, SweepRole};
+use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block.
@@ -29,7 +30,11 @@ pub const F32: Variant = Variant {
     knobs: &[],
     cores: Cores::Device,
     tutorial: Some(&crate::tutorial::ELEMENTWISE),
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: super::code::ELEMENTWISE,
+        threads_per_block: BLOCK,
+        double: false,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
@@ -46,7 +51,11 @@ pub const F64: Variant = Variant {
     knobs: &[],
     cores: Cores::Device,
     tutorial: Some(&crate::tutorial::ELEMENTWISE_F64),
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: super::code::ELEMENTWISE,
+        threads_per_block: BLOCK,
+        double: true,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,

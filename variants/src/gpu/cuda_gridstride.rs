@@ -9,10 +9,11 @@
 //! shape alone.
 
 use super::F32_INEXACT;
+use super::code::Launch;
 use super::cuda_elementwise::{PerPixel, PerPixelKernel};
 use super::launch::{DeviceReal, Shape};
 use crate::tuning::chunk_count;
-use crate::{Cores, SweepAxis, SweepRole};
+use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Knob, Problem, Tuning, Variant, VariantError};
 
 /// The tutorial's launch shape.
@@ -31,7 +32,11 @@ pub const F32: Variant = Variant {
     knobs: &[Knob::Chunk, Knob::Chunks],
     cores: Cores::Device,
     tutorial: None,
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: super::code::GRIDSTRIDE,
+        threads_per_block: TUTORIAL_THREADS as u32,
+        double: false,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
@@ -48,7 +53,11 @@ pub const F64: Variant = Variant {
     knobs: &[Knob::Chunk, Knob::Chunks],
     cores: Cores::Device,
     tutorial: None,
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: super::code::GRIDSTRIDE,
+        threads_per_block: TUTORIAL_THREADS as u32,
+        double: true,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,

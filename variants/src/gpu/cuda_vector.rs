@@ -14,10 +14,11 @@
 //! (`launch.rs`): on a device it is the variant, and the emulator (`emu.rs`) runs the very same
 //! seven launches per iteration on the kernels' source compiled for the CPU.
 
+use super::code::Launch;
 use super::cuda::OnDevice;
 use super::launch::{Backend, Call, DeviceReal, Sequence, Shape};
 use super::{F32_INEXACT, pixel_count, points};
-use crate::{Cores, SweepAxis, SweepRole};
+use crate::{Cores, HotCode, SweepAxis, SweepRole};
 use crate::{Exactness, Family, Kernel, Problem, Tuning, Variant, VariantError};
 
 /// Threads per block of every array operation.
@@ -33,7 +34,11 @@ pub const F32: Variant = Variant {
     knobs: &[],
     cores: Cores::Device,
     tutorial: Some(&crate::tutorial::GPUARRAY),
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: &OPERATIONS,
+        threads_per_block: BLOCK,
+        double: false,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,
@@ -50,7 +55,11 @@ pub const F64: Variant = Variant {
     knobs: &[],
     cores: Cores::Device,
     tutorial: Some(&crate::tutorial::GPUARRAY_F64),
-    hot_code: None,
+    hot_code: Some(HotCode::Gpu(Launch {
+        kernels: &OPERATIONS,
+        threads_per_block: BLOCK,
+        double: true,
+    })),
     rung: None,
     sweeps: &[(SweepAxis::Sizes, SweepRole::Member)],
     probe: super::probe,

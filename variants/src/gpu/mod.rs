@@ -138,11 +138,11 @@ pub(crate) fn failed(variant: &'static str, what: &str, e: impl std::fmt::Displa
     }
 }
 
-/// Every kernel of `mandel.cu` that a variant loads, each once: from [`code::GPU_CODE`], which
-/// says which variant launches which.
+/// Every kernel of `mandel.cu` that a variant loads, each once: from the GPU variants' registry
+/// entries ([`code::Launch`]), which say which variant launches which.
 pub fn kernel_names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
-    for k in code::GPU_CODE.iter().flat_map(|c| c.kernels) {
+    for k in code::all().flat_map(|c| c.kernels) {
         if !names.contains(k) {
             names.push(k);
         }

@@ -22,7 +22,7 @@ pub const VARIANT: Variant = Variant {
     knobs: &[],
     cores: Cores::One,
     tutorial: None,
-    hot_code: Some(HotCode::Symbol("mandel_calculate_z")),
+    hot_code: Some(HotCode::C("mandel_calculate_z")),
     rung: None,
     sweeps: &[],
     probe: always_available,

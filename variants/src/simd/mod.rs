@@ -30,8 +30,12 @@ pub mod simd_rayon;
 use crate::VariantError;
 use lanes::Lanes;
 
-/// A SIMD path: an instruction set and its f64 lane count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A SIMD path: an instruction set and its f64 lane count. Saved in JSON under its
+/// [`Isa::name`], so a results file is read back into the type at once.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Isa {
     /// x86-64 AVX-512F with AVX-512VL: 8 lanes.
     Avx512,

@@ -15,6 +15,8 @@ use crate::render::markup::{filters, strip_xml_decl};
 #[template(path = "report/codegen.html")]
 struct CodegenSection {
     how_to_measure: &'static str,
+    /// The variant whose kernel is C (the registry's), which gcc's builds run alone.
+    c_kernel: &'static str,
     run: Option<CodegenRun>,
 }
 
@@ -95,6 +97,10 @@ pub fn section(results: Option<&CodegenResults>) -> Result<String, String> {
     };
     CodegenSection {
         how_to_measure: codegen::HOW_TO_MEASURE,
+        c_kernel: mandel_variants::VARIANTS
+            .iter()
+            .find(|v| v.is_c())
+            .map_or("", |v| v.name),
         run,
     }
     .render()

@@ -34,7 +34,7 @@ impl Section for Families {
 #[derive(Template)]
 #[template(path = "report/group.html")]
 struct GroupSection<'a> {
-    family: &'a str,
+    family: Family,
     title: &'a str,
     intro: &'static str,
     empty: bool,
@@ -80,17 +80,12 @@ struct GpuNote {
     rows: Vec<(String, String, String, String)>,
 }
 
-/// What the tutorial's story says each group is about (the registry's [`Family::intro`]).
-fn group_intro(family: &str) -> &'static str {
-    Family::parse(family).map_or("", Family::intro)
-}
-
 /// One family's section: its table, skip reasons, chart, and what belongs to it.
 fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<String, String> {
     let mut section = GroupSection {
         family: g.family,
         title: g.title,
-        intro: group_intro(g.family),
+        intro: g.family.intro(),
         empty: g.rows.is_empty(),
         table: String::new(),
         skipped: Vec::new(),
@@ -109,7 +104,7 @@ fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<Str
         }
         section.chart = charts::then_and_now(g.title, &charts::group_bars(g))?
             .map(|svg| strip_xml_decl(&svg).to_string());
-        if g.family == "simd" {
+        if g.family == Family::Simd {
             section.extras.push(super::limit::ladder_section(results));
         }
         section
@@ -223,14 +218,14 @@ fn row_profile(p: Profiles<'_>, row: &Row) -> (Vec<(String, String)>, Option<Str
         links.extend(own(gpu_code_link(p, &row.variant).into_iter().collect()));
         return (links, None);
     }
-    let isa = row.isa.as_deref().unwrap_or("this");
+    let isa = row.isa.map_or("this", |i| i.name());
     let Some(v) = p.summary.variant(&row.variant) else {
         return (Vec::new(), None);
     };
     let path_loop = v
         .hot_loop_page
         .as_ref()
-        .filter(|_| v.paths.iter().any(|q| q.isa == isa))
+        .filter(|_| row.isa.is_some_and(|i| v.paths.iter().any(|q| q.isa == i)))
         .map(|page| {
             (
                 format!("{}/{page}#path-{isa}", p.base),
@@ -274,11 +269,11 @@ fn gpu_code_link(p: Profiles<'_>, variant: &str) -> Option<(String, &'static str
 impl GpuNote {
     /// Whether a GPU was found, and the GPU variants' kernel-only times beside their whole runs;
     /// empty outside the GPU family.
-    fn new(results: &Results, family: &str) -> GpuNote {
+    fn new(results: &Results, family: Family) -> GpuNote {
         let gpu: Vec<&VariantResult> = results
             .variants
             .iter()
-            .filter(|v| family == "gpu" && v.info.family == "gpu")
+            .filter(|v| family == Family::Gpu && v.info.family == Family::Gpu)
             .collect();
         let no_gpu = (!gpu.is_empty() && gpu.iter().all(|v| !v.info.available))
             .then(|| gpu[0].info.unavailable_reason.clone().unwrap_or_default());

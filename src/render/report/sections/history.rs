@@ -138,7 +138,7 @@ mod tests {
             .variants
             .iter()
             .filter(|p| p.name == "simd-lanes") // variant-name: allowed (the fixture's ladder)
-            .map(|p| p.path.as_deref().unwrap_or("none"))
+            .map(|p| p.path.map_or("none", |i| i.name()))
             .collect();
         assert_eq!(paths, ["avx512", "avx2", "sse2", "portable"]);
         let html = super::section(std::slice::from_ref(&entry), &[]).unwrap();

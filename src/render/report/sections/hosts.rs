@@ -5,6 +5,8 @@
 
 use askama::Template;
 
+use mandel_variants::Family;
+
 use crate::record::ranks::per_host;
 use crate::record::results::Results;
 
@@ -25,7 +27,7 @@ struct HostRow {
 }
 
 /// The per-host tables of `family`'s variants, or `None` where every one ran on a single host.
-pub fn hosts_note(results: &Results, family: &str) -> Result<Option<String>, String> {
+pub fn hosts_note(results: &Results, family: Family) -> Result<Option<String>, String> {
     let variants: Vec<_> = results
         .variants
         .iter()

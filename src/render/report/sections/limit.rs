@@ -47,6 +47,9 @@ struct Ladder {
     rows: Vec<LadderRow>,
     /// The portable path's time, where it ran, read against the AVX2 path's.
     portable: Option<String>,
+    /// The names of the ladder's first two rungs (the registry's), for the page without one.
+    scalar: &'static str,
+    lanes: &'static str,
 }
 
 struct LadderRow {
@@ -96,7 +99,7 @@ fn probe(lim: &Limit, results: &Results, groups: &[Group]) -> Result<Probe, Stri
             .iter()
             .map(|w| {
                 (
-                    w.isa.clone(),
+                    w.isa.to_string(),
                     w.lanes,
                     format!("{:.2}", w.g_iterations_per_s),
                     w.per_cycle.map_or("-".into(), |c| format!("{c:.2}")),
@@ -151,7 +154,7 @@ pub fn ladder_section(results: &Results) -> String {
             mandel_variants::find(&v.info.name).and_then(|r| r.rung) == Some(rung)
         }
     };
-    let isa = |v: &VariantResult| v.isa.as_deref().and_then(Isa::parse);
+    let isa = |v: &VariantResult| v.isa;
     let mut rungs: Vec<Step<'_>> = Vec::new();
     if let Some(e) = results.variants.iter().filter(on(Rung::Scalar)).find(timed) {
         rungs.push(Step {
@@ -192,6 +195,8 @@ pub fn ladder_section(results: &Results) -> String {
         climbed: rungs.len() >= 2,
         rows: Vec::new(),
         portable: None,
+        scalar: rung_name(Rung::Scalar),
+        lanes: rung_name(Rung::Lanes),
     };
     if ladder.climbed {
         let wide_split = results.machine.cpu_detail.contains("two 256-bit halves");
@@ -338,4 +343,12 @@ impl Section for MachineLimit {
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
         limit_section(page.results, page.groups).map(Some)
     }
+}
+
+/// The name of the variant on `rung` of the ladder (the registry holds one per rung).
+fn rung_name(rung: Rung) -> &'static str {
+    mandel_variants::VARIANTS
+        .iter()
+        .find(|v| v.rung == Some(rung))
+        .map_or("", |v| v.name)
 }

@@ -111,12 +111,7 @@ impl ProfileLinks<'_> {
     /// The problem `variant`'s profile was made for, where it is not the report's.
     pub fn other_problem(&self, variant: &crate::profile::VariantProfile) -> Option<String> {
         let spec = variant.problem(self.summary);
-        (spec != self.problem).then(|| {
-            format!(
-                "{} × {}, maxiter {}, region {}",
-                spec.width, spec.height, spec.maxiter, spec.region
-            )
-        })
+        (spec != self.problem).then(|| format!("{spec}, region {}", spec.region))
     }
 }
 

@@ -57,7 +57,7 @@ pub fn section(results: &Results, peers: Option<&PeerResults>) -> String {
         let ours = &results.problem;
         if p.spec() != ours.spec() {
             section.other = Some((
-                format!("{} × {}, maxiter {}", p.width, p.height, p.maxiter),
+                p.spec().to_string(),
                 format!(
                     "--width {} --height {} --maxiter {}",
                     ours.width, ours.height, ours.maxiter
@@ -135,10 +135,12 @@ pub fn rows_without_python(results: &Results, peers: &PeerResults) -> Vec<(Strin
                         p.name, p.name
                     ),
                 },
-                None if group.family == "gpu" => "no peer: pyCUDA needs an NVIDIA GPU and the \
+                None if group.family == mandel_variants::Family::Gpu => {
+                    "no peer: pyCUDA needs an NVIDIA GPU and the \
                                                   CUDA toolkit, and the lab's Python peers \
                                                   are CPU-only"
-                    .into(),
+                        .into()
+                }
                 None => "no peer for this technique yet".into(),
             };
             out.push((row.variant.clone(), why));

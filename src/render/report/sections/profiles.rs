@@ -58,19 +58,11 @@ fn profile_section(p: ProfileLinks<'_>, results: &Results) -> Result<String, ask
     let s = p.summary;
     let c = &s.callgrind_spec;
     let about = format!(
-        "Sampling: pprof at {} Hz for {} s per variant on {} × {}, maxiter {}, drawn with \
-         inferno. Lines and machine code: valgrind's callgrind on {} × {}, maxiter {}: \
-         instructions executed, attributed to source lines through the inline chains. \
-         Latest profiling run {}; a variant profiled in another run on another problem says so.",
-        s.frequency,
-        s.seconds,
-        s.spec.width,
-        s.spec.height,
-        s.spec.maxiter,
-        c.width,
-        c.height,
-        c.maxiter,
-        s.generated_at
+        "Sampling: pprof at {} Hz for {} s per variant on {}, drawn with inferno. Lines and \
+         machine code: valgrind's callgrind on {c}: instructions executed, attributed to source \
+         lines through the inline chains. Latest profiling run {}; a variant profiled in another \
+         run on another problem says so.",
+        s.frequency, s.seconds, s.spec, s.generated_at
     );
     let variants = s
         .variants
@@ -102,7 +94,7 @@ fn profile_section(p: ProfileLinks<'_>, results: &Results) -> Result<String, ask
                 links,
                 other: p.other_problem(v),
                 callgrind: (c != s.callgrind_spec && v.line_profile.is_some())
-                    .then(|| format!("{} × {}, maxiter {}", c.width, c.height, c.maxiter)),
+                    .then(|| c.to_string()),
                 functions: v
                     .top_functions
                     .iter()

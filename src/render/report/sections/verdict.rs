@@ -14,6 +14,8 @@ pub struct Verdict;
 #[template(path = "report/verdict.html")]
 struct VerdictSection {
     verdict: crate::render::verdict::Verdict,
+    /// The variant every speed-up is over (the registry's).
+    baseline: &'static str,
 }
 
 impl Section for Verdict {
@@ -24,6 +26,7 @@ impl Section for Verdict {
     fn render(&self, page: &Context<'_>) -> Result<Option<String>, String> {
         VerdictSection {
             verdict: crate::render::verdict::verdict(page.results),
+            baseline: mandel_variants::SPEEDUP_BASELINE.name,
         }
         .render()
         .map(Some)

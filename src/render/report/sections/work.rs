@@ -10,7 +10,7 @@
 //! and it has its own picture; the family's table just above it already carries the two rates.
 
 use askama::Template;
-use mandel_variants::{scalar, shortcuts, simd};
+use mandel_variants::{Rung, scalar, shortcuts, simd};
 
 use super::{Context, Section, template_err};
 use crate::record::measured::Status;
@@ -253,8 +253,9 @@ fn removes(v: &VariantResult, w: &WorkInfo, pixels: u64, maxiter: u32) -> String
     s
 }
 
-/// The fastest shortcut's speed-up over `expanded` and `simd-lanes` (its widest path, the run
-/// without `--isa`) from the same run, where either was measured.
+/// The fastest shortcut's speed-up over the lane ladder's scalar and lanes rungs (`expanded`, and
+/// `simd-lanes` on its widest path, the run without `--isa`) from the same run, where either was
+/// measured.
 fn best(results: &Results, measured: &[(&VariantResult, WorkInfo, Row)]) -> Option<String> {
     let (_, _, fastest) = measured
         .iter()
@@ -266,12 +267,13 @@ fn best(results: &Results, measured: &[(&VariantResult, WorkInfo, Row)]) -> Opti
     let expanded = results
         .variants
         .iter()
-        .filter(|v| v.info.name == scalar::expanded_math::VARIANT.name)
+        .filter(|v| v.info.variant().and_then(|r| r.rung) == Some(Rung::Scalar))
         .find(timed);
     let lanes = results
         .variants
         .iter()
-        .filter(|v| v.info.name == simd::simd_lanes::VARIANT.name && v.tuning.isa.is_none())
+        .filter(|v| v.info.variant().and_then(|r| r.rung) == Some(Rung::Lanes))
+        .filter(|v| v.tuning.isa.is_none())
         .find(timed);
     let against: Vec<String> = [expanded, lanes]
         .into_iter()
