@@ -23,6 +23,11 @@ window.addEventListener('load', () => {
     svgs_ok: svgs.filter(drawn).length,
     rows: document.querySelectorAll('table.results tbody tr[data-variant]').length,
     sections: document.querySelectorAll('section').length,
+    // Charts and tables that reach past the page's column, or tables that need their scroll box.
+    past_page: [...document.querySelectorAll('table, svg, .wide')].filter(e =>
+      e.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1).length,
+    scrolled: [...document.querySelectorAll('.wide')].filter(w => w.scrollWidth > w.clientWidth + 1)
+      .map(w => w.closest('section').id),
   };
   const pre = document.createElement('pre');
   pre.id = 'selfcheck';
@@ -137,6 +142,7 @@ fn measured_report_renders_in_headless_chromium() {
         &profile,
         &[
             "--virtual-time-budget=5000",
+            "--window-size=1280,2400",
             "--dump-dom",
             &format!("file://{}", check.display()),
         ],
@@ -161,6 +167,15 @@ fn measured_report_renders_in_headless_chromium() {
         v["rows"].as_u64().unwrap() as usize,
         results.variants.len(),
         "{v}"
+    );
+    assert_eq!(
+        v["past_page"], 0,
+        "every chart and table fits the page's width: {v}"
+    );
+    assert_eq!(
+        v["scrolled"],
+        serde_json::json!([]),
+        "no table needs scrolling at 1280 pixels: {v}"
     );
 
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");

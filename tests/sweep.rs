@@ -45,7 +45,11 @@ fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
         d,
     ]);
     ok(&out);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("best at"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("best at") || stdout.contains("no clear best"),
+        "{stdout}"
+    );
     let sweep = load(dir.path(), "chunks");
     let chunks: Vec<usize> = sweep.points.iter().map(|p| p.value).collect();
     assert_eq!(chunks, [10, 100, 2500]);
@@ -56,7 +60,11 @@ fn a_small_chunk_sweep_measures_every_size_and_draws_the_figure() {
     let csv = std::fs::read_to_string(sweep::file(dir.path(), "chunks", "csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "{csv}");
     let svg = std::fs::read_to_string(sweep::file(dir.path(), "chunks", "svg")).unwrap();
-    assert!(svg.contains("tutorial, 2011 laptop") && svg.contains("best:"));
+    assert!(svg.contains("tutorial, 2011 laptop"));
+    assert!(
+        svg.contains("best:") || svg.contains("no clear best"),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -88,7 +96,7 @@ fn a_small_thread_sweep_measures_every_parallel_variant_against_the_baseline() {
         assert!(p.speedup.is_some_and(|s| s > 0.0) && p.efficiency.is_some());
     }
     assert!(sweep.baseline_timing.as_ref().unwrap().samples >= 10);
-    assert!(sweep.best_speedup().is_some());
+    assert!(sweep.best().is_some());
 }
 
 #[test]
@@ -337,5 +345,97 @@ fn an_old_sweep_that_cannot_be_converted_is_refused_with_one_line() {
     assert!(
         dir.path().join("sweep-threads.json").exists(),
         "refused, not touched"
+    );
+}
+
+/// A legacy fixture sweep along `axis`, converted in a scratch folder.
+fn fixture_sweep(axis: &str) -> Sweep {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("sweep-{axis}.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/legacy-sweeps")
+            .join(&name),
+        dir.path().join(&name),
+    )
+    .unwrap();
+    load(dir.path(), axis)
+}
+
+#[test]
+fn thread_efficiency_is_against_each_variants_own_one_thread_run() {
+    let mut sweep = fixture_sweep("threads");
+    let cores = sweep.machine.logical_cores.max(1);
+    for p in &sweep.points {
+        let own = sweep
+            .points
+            .iter()
+            .find(|q| q.variant == p.variant && q.value == 1)
+            .and_then(|q| q.median())
+            .unwrap();
+        let expected = own / p.median().unwrap() / p.value.min(cores) as f64;
+        let got = p.efficiency.unwrap();
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "{} {}: {got} {expected}",
+            p.variant,
+            p.value
+        );
+        if p.value == 1 {
+            assert!((got - 1.0).abs() < 1e-9, "one thread is its own yardstick");
+        }
+    }
+    // Without its one-thread run a variant has no efficiency, rather than one against another
+    // variant's time.
+    let first = sweep.points[0].variant.clone();
+    sweep
+        .points
+        .retain(|p| !(p.variant == first && p.value == 1));
+    sweep.set_efficiencies();
+    assert!(
+        sweep
+            .points
+            .iter()
+            .filter(|p| p.variant == first)
+            .all(|p| p.efficiency.is_none())
+    );
+    let table = sweep::table::points(&sweep);
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r[0] == first && r.contains(&"-".to_string()))
+    );
+}
+
+#[test]
+fn a_best_point_is_named_only_where_it_beats_the_others_beyond_their_spread() {
+    let mut sweep = fixture_sweep("chunks");
+    let set_spread = |sweep: &mut Sweep, share: f64| {
+        for p in &mut sweep.points {
+            let t = p.timing.as_mut().unwrap();
+            t.median_abs_dev = share * t.median;
+        }
+    };
+    set_spread(&mut sweep, 0.001);
+    let reading = sweep.axis().reading(&sweep).unwrap();
+    assert!(reading.starts_with("best at"), "{reading}");
+    assert!(matches!(sweep.best(), Some(sweep::Best::Clear(_))));
+
+    // A ±30% spread covers the neighbours: no clear best, and the ones within it are named.
+    set_spread(&mut sweep, 0.3);
+    let reading = sweep.axis().reading(&sweep).unwrap();
+    assert!(reading.starts_with("no clear best"), "{reading}");
+    let Some(sweep::Best::Tied(tied)) = sweep.best() else {
+        panic!("tied");
+    };
+    assert!(tied.len() >= 2 && std::ptr::eq(tied[0], sweep.fastest().unwrap()));
+    let svg =
+        mandel_lab::render::report::charts::sweep_figure(&sweep, &sweep.axis().charts(&sweep)[0])
+            .unwrap()
+            .unwrap();
+    assert!(
+        svg.contains("no clear best") && !svg.contains("\nbest: "),
+        "{svg}"
     );
 }

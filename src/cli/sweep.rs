@@ -129,6 +129,7 @@ fn sweep_into(
     let sweep = match (result?, earlier) {
         (new, Some(mut earlier)) => {
             earlier.merge(new.points);
+            earlier.set_efficiencies();
             earlier
         }
         (new, None) => new,

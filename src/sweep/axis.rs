@@ -1,5 +1,6 @@
 //! What an axis is: the [`Axis`] trait (its values, how one value becomes a run's problem and
-//! tuning, its baseline, its figures) and the parser of `--values`.
+//! tuning, its baseline, its figures), the parser of `--values` and the list its readings name
+//! points with ([`and_list`]).
 //! Each axis is one file under `axes/`; none holds measuring, parsing, saving or drawing code of
 //! its own.
 
@@ -117,8 +118,8 @@ pub trait Axis: Sync {
     fn label(&self, _variant: &str, value: usize) -> String {
         format!("{} {value}", self.noun())
     }
-    /// Parallel efficiency of a speed-up at `value`, where the axis has one.
-    fn efficiency(&self, _value: usize, _speedup: f64, _cores: usize) -> Option<f64> {
+    /// Parallel efficiency of `point` in `sweep`, where the axis has one.
+    fn efficiency(&self, _sweep: &Sweep, _point: &Point) -> Option<f64> {
         None
     }
     /// An extra table column: its header, and its cell for a point (chunks: the working set).
@@ -188,4 +189,20 @@ fn example(axis: &dyn Axis, spec: &GridSpec) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// `a`, `a and b`, `a, b and c`; past four items, `a, b, c, d and 3 more`: how an axis's
+/// [`Axis::reading`] names several points.
+pub fn and_list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    let shown = items.len().min(4);
+    let mut head = items[..shown].to_vec();
+    let last = match items.len() - shown {
+        0 => head.pop().unwrap_or_default(),
+        more => format!("{more} more"),
+    };
+    match head.is_empty() {
+        true => last,
+        false => format!("{} and {last}", head.join(", ")),
+    }
 }

@@ -60,7 +60,6 @@ pub fn run(
             plan.spec.maxiter
         ),
         criterion_dir,
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         problems: Problems::default(),
     };
     let baseline_timing = match (axis.baseline(), &plan.baseline_timing) {
@@ -91,19 +90,20 @@ pub fn run(
     };
     if matches!(axis.baseline(), Baseline::EachValue(_)) {
         sweep.points = points;
+        sweep.set_efficiencies();
     } else {
         sweep.merge(points);
+        sweep.set_efficiencies();
     }
     Ok(sweep)
 }
 
-/// What every measurement of one sweep shares: its plan, criterion group and folder, the cores
-/// its efficiencies are taken over, and the last problem built.
+/// What every measurement of one sweep shares: its plan, criterion group and folder, and the last
+/// problem built.
 struct Measurer<'p, 'a> {
     plan: &'p Plan<'a>,
     group: String,
     criterion_dir: &'p Path,
-    cores: usize,
     problems: Problems,
 }
 
@@ -195,7 +195,8 @@ impl Measurer<'_, '_> {
             validation_sum: check.validation_sum,
             mismatched_pixels: check.mismatched_pixels,
             status: check.status,
-            efficiency: speedup.and_then(|s| axis.efficiency(value, s, self.cores)),
+            // Set for the whole sweep once every point is in (`Sweep::set_efficiencies`).
+            efficiency: None,
             speedup,
             timing,
             kernel_timing,

@@ -81,8 +81,10 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
     let path = json_path(dir, axis.name());
     if !path.exists() {
         let converted = legacy::convert(dir, axis.name(), legacy == Legacy::Convert)?;
-        if let Some(sweep) = &converted {
+        let mut converted = converted;
+        if let Some(sweep) = &mut converted {
             sweep.validate(&path)?;
+            sweep.set_efficiencies();
         }
         return Ok(converted);
     }
@@ -97,6 +99,8 @@ pub fn load_as(dir: &Path, axis: &dyn Axis, legacy: Legacy) -> Result<Option<Swe
         });
     }
     sweep.validate(&path)?;
+    let mut sweep = sweep;
+    sweep.set_efficiencies();
     Ok(Some(sweep))
 }
 

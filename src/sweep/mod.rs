@@ -17,8 +17,8 @@ pub mod schema;
 pub mod table;
 
 pub use axes::{AXES, axis_names, find_axis};
-pub use axis::{Axis, Baseline, Chart, Corner, Detail, Y, parse_values};
+pub use axis::{Axis, Baseline, Chart, Corner, Detail, Y, and_list, parse_values};
 pub use engine::run;
 pub use files::{Legacy, load, load_all, load_as};
 pub use fit::Fit;
-pub use schema::{DIR, Point, SCHEMA_VERSION, Sweep, X, file, json_path};
+pub use schema::{Best, DIR, Point, SCHEMA_VERSION, Sweep, X, file, json_path};

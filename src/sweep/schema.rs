@@ -80,6 +80,22 @@ impl Point {
     }
 }
 
+/// What a sweep can say of its fastest point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Best<'a> {
+    /// The fastest point, faster than every other beyond both their spreads.
+    Clear(&'a Point),
+    /// The fastest point first, then every other whose spread reaches it: none is clearly best.
+    Tied(Vec<&'a Point>),
+}
+
+/// `(median - spread, median + spread)` of a timed point: the interval the page shows.
+fn interval(p: &Point) -> Option<(f64, f64)> {
+    p.timing
+        .as_ref()
+        .map(|t| (t.median - t.median_abs_dev, t.median + t.median_abs_dev))
+}
+
 /// `reports/sweeps/<axis>.json`: one sweep along one axis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sweep {
@@ -116,12 +132,30 @@ impl Sweep {
             .min_by(|a, b| a.median().unwrap().total_cmp(&b.median().unwrap()))
     }
 
-    /// The point with the largest speed-up.
-    pub fn best_speedup(&self) -> Option<&Point> {
-        self.points
+    /// The fastest timed point, and whether it is clearly the best: its median plus its spread
+    /// below every other point's median minus that one's spread. Every point shares the sweep's
+    /// problem along threads and chunks, so the fastest is also the largest speed-up there.
+    pub fn best(&self) -> Option<Best<'_>> {
+        let fastest = self.fastest()?;
+        let (_, top) = interval(fastest)?;
+        let mut tied = vec![fastest];
+        let mut within: Vec<&Point> = self
+            .points
             .iter()
-            .filter(|p| p.speedup.is_some())
-            .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()))
+            .filter(|p| {
+                !std::ptr::eq(*p, fastest) && interval(p).is_some_and(|(low, _)| low <= top)
+            })
+            .collect();
+        within.sort_by(|a, b| {
+            a.median()
+                .unwrap_or(0.0)
+                .total_cmp(&b.median().unwrap_or(0.0))
+        });
+        tied.extend(within);
+        Some(match tied.len() {
+            1 => Best::Clear(fastest),
+            _ => Best::Tied(tied),
+        })
     }
 
     /// Each variant's least-squares fit of log time against log `x`.
@@ -141,7 +175,8 @@ impl Sweep {
     }
 
     /// Adds `points`, replacing any of the same variant and value, and keeps registry order, then
-    /// value order: how `cargo xtask sweep threads` adds `mpi` at each rank count.
+    /// value order: how `cargo xtask sweep threads` adds `mpi` at each rank count. The caller then
+    /// sets the efficiencies through the axis ([`Sweep::set_efficiencies`]).
     pub fn merge(&mut self, points: Vec<Point>) {
         self.points.retain(|old| {
             !points

@@ -68,6 +68,14 @@ pub struct Row {
     /// a kernel that skipped nothing would need to be as fast. [`Row::throughput`] for every
     /// variant but those that skip work.
     pub equivalent_throughput: Option<f64>,
+    /// The SIMD path was forced with `--isa` (a rung of the lane ladder), not the variant's own
+    /// choice: its profile, made on the variant's own choice, is not this row's.
+    #[serde(skip)]
+    pub isa_forced: bool,
+    /// Criterion's own report of this measurement, relative to the report folder, where
+    /// criterion wrote one (a page link: the table formats leave it out).
+    #[serde(skip)]
+    pub criterion_report: Option<String>,
     /// Its samples were disturbed (other processes, context switches or migrations:
     /// [`crate::record::account::Account::disturbed`]); absent where they were not, or not counted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -164,6 +172,8 @@ impl Row {
             cores,
             limit_share,
             equivalent_throughput,
+            isa_forced: t.isa.is_some(),
+            criterion_report: timing.and_then(|t| t.criterion_report.clone()),
             disturbed: v
                 .account
                 .is_some_and(|a| a.disturbed(cores.unwrap_or(1)).is_some()),
@@ -179,6 +189,20 @@ impl Row {
             label.push_str(&format!(" ({isa})"));
         }
         label
+    }
+
+    /// The tutorial analogue as a table cell has room for: the program's name, before its
+    /// parenthesis or colon (`multi.py`), and the whole text where it was cut, for a tooltip.
+    pub fn analogue_short(&self) -> (String, Option<String>) {
+        let full = self.analogue.as_str();
+        let cut = [" (", ": ", " / "]
+            .iter()
+            .filter_map(|sep| full.find(sep))
+            .min();
+        match cut {
+            Some(at) => (format!("{}…", &full[..at]), Some(full.to_string())),
+            None => (full.to_string(), None),
+        }
     }
 
     /// `3.97 G/s`, or `-`.

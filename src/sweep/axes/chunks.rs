@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 use mandel_variants::{Family, SweepAxis, Tuning, Variant};
 
 use crate::record::units::human_size;
-use crate::sweep::{Axis, Chart, Corner, Detail, Sweep, X, Y};
+use crate::sweep::{Axis, Best, Chart, Corner, Detail, Point, Sweep, X, Y};
 use crate::{GridSpec, LabError, tutorial};
 
 /// Bytes a slice touches per element: z and q (four f64), the escape mask (one byte) and the
@@ -109,10 +109,11 @@ impl Axis for Chunks {
         )
     }
 
-    /// "best at 20000 elements = 723 KiB working set, inside L2 (1 MiB); ...".
+    /// "best at 20000 elements = 723 KiB working set, inside L2 (1 MiB); ..." where the fastest
+    /// size beats every other beyond their spread; else "no clear best", with the sizes within it.
     fn reading(&self, sw: &Sweep) -> Option<String> {
-        let best = sw.fastest()?;
-        let ws = best.value as u64 * BYTES_PER_ELEMENT;
+        let fastest = sw.fastest()?;
+        let ws = fastest.value as u64 * BYTES_PER_ELEMENT;
         let level = sw
             .machine
             .caches
@@ -127,13 +128,25 @@ impl Axis for Chunks {
             .iter()
             .filter(|p| p.timing.is_some())
             .max_by(|a, b| a.median().unwrap().total_cmp(&b.median().unwrap()))?;
+        let several = sw.variants().len() > 1;
+        let size = |p: &Point| match several {
+            true => format!("{} at {}", p.variant, p.value),
+            false => p.value.to_string(),
+        };
+        let best = match sw.best()? {
+            Best::Clear(_) => format!("best at {} elements", size(fastest)),
+            Best::Tied(points) => format!(
+                "no clear best: {} elements are within one another's spread; the fastest median \
+                 is at {} elements",
+                crate::sweep::and_list(points.iter().map(|p| size(p))),
+                size(fastest)
+            ),
+        };
         Some(format!(
-            "best at {} elements = {} working set, {level}; {:.2}x faster than the slowest size \
-             ({} elements)",
-            best.value,
+            "{best} = {} working set, {level}; {:.2}x faster than the slowest size ({} elements)",
             human_size(ws),
-            worst.median()? / best.median()?,
-            worst.value
+            worst.median()? / fastest.median()?,
+            size(worst)
         ))
     }
 

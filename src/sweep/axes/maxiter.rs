@@ -134,7 +134,7 @@ impl Axis for Maxiter {
                 x: X::InnerIterations,
                 y: Y::Seconds,
                 x_desc: "inner iterations of the reference (log)",
-                y_desc: "seconds per run (log)",
+                y_desc: "time per run (log)",
                 log_x: true,
                 log_y: true,
                 fit: true,

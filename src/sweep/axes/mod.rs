@@ -1,5 +1,5 @@
 //! The registered axes, one file each, in report order, and the lookups by name ([`find_axis`],
-//! [`axis_names`], [`Sweep::axis`]). Adding an axis is one file here and one line in [`AXES`].
+//! [`axis_names`], [`Sweep::axis`]), and what is read through the axis ([`Sweep::set_efficiencies`]). Adding an axis is one file here and one line in [`AXES`].
 
 mod chunks;
 mod maxiter;
@@ -40,5 +40,21 @@ impl Sweep {
     /// The sweep's axis (a sweep is only ever loaded for a registered axis).
     pub fn axis(&self) -> &'static dyn Axis {
         find_axis(&self.axis).expect("a loaded sweep names a registered axis")
+    }
+
+    /// Sets every point's efficiency from the axis ([`Axis::efficiency`]): after a measurement
+    /// and a merge, and on load, so that a file written under an older rule reads right.
+    pub fn set_efficiencies(&mut self) {
+        let Ok(axis) = find_axis(&self.axis) else {
+            return;
+        };
+        let efficiencies: Vec<Option<f64>> = self
+            .points
+            .iter()
+            .map(|p| axis.efficiency(self, p))
+            .collect();
+        for (p, e) in self.points.iter_mut().zip(efficiencies) {
+            p.efficiency = e;
+        }
     }
 }

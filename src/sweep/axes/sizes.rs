@@ -144,7 +144,7 @@ impl Axis for Sizes {
             x: X::Pixels,
             y: Y::Seconds,
             x_desc: "pixels (log)",
-            y_desc: "seconds per run (log)",
+            y_desc: "time per run (log)",
             log_x: true,
             log_y: true,
             fit: true,

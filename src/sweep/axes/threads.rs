@@ -9,7 +9,7 @@ use mandel_variants::parallel::mpi_jobs;
 use mandel_variants::{Family, Knob, SweepAxis, Tuning, Variant};
 
 use crate::record::units::format_seconds;
-use crate::sweep::{Axis, Baseline, Chart, Corner, Sweep, X, Y};
+use crate::sweep::{Axis, Baseline, Best, Chart, Corner, Point, Sweep, X, Y};
 use crate::{GridSpec, LabError};
 
 /// The variant every thread count is compared with (the registry's [`SweepAxis::Threads`]
@@ -103,10 +103,18 @@ impl Axis for Threads {
         }
     }
 
-    /// Speed-up over the threads that ran, capped at the cores (more threads than cores cannot
-    /// use more than the cores).
-    fn efficiency(&self, value: usize, speedup: f64, cores: usize) -> Option<f64> {
-        Some(speedup / value.min(cores).max(1) as f64)
+    /// The variant's speed-up over its own one-thread (one-rank) run, over the threads that ran
+    /// capped at the cores (more threads than cores cannot use more than the cores). A variant
+    /// swept without a run on one thread has none: its speed-up over another variant's time
+    /// would read a faster kernel as more than perfect scaling.
+    fn efficiency(&self, sweep: &Sweep, point: &Point) -> Option<f64> {
+        let own = sweep
+            .points
+            .iter()
+            .find(|p| p.variant == point.variant && p.value == 1)?
+            .median()?;
+        let cores = sweep.machine.logical_cores.max(1);
+        Some(own / point.median()? / point.value.min(cores).max(1) as f64)
     }
 
     fn family(&self) -> Option<Family> {
@@ -134,8 +142,9 @@ impl Axis for Threads {
         format!(
             "Every parallel variant at each thread count, and mpi at each rank count (one \
              mpirun per count), on {} (criterion, {} samples each), against {} \
-             on one core ({base}). Efficiency is the speed-up over the threads or ranks used, \
-             capped at the {} cores; the last count oversubscribes the cores.{mpi}",
+             on one core ({base}). Efficiency is each variant's speed-up over its own run on one \
+             thread (one rank) divided by the threads or ranks used, capped at the {} cores \
+             (\"-\" where it was not run on one); the last count oversubscribes the cores.{mpi}",
             sw.spec,
             sw.settings.samples,
             sw.baseline.as_deref().unwrap_or(baseline()),
@@ -143,15 +152,27 @@ impl Axis for Threads {
         )
     }
 
+    /// The best point only where it beats the others beyond their spread; else the points
+    /// within it, "no clear best".
     fn reading(&self, sw: &Sweep) -> Option<String> {
-        let best = sw.best_speedup()?;
-        Some(format!(
-            "best: {} on {}, {:.2}x {}",
-            best.variant,
-            self.label(&best.variant, best.value),
-            best.speedup?,
-            sw.baseline.as_deref().unwrap_or(baseline())
-        ))
+        let base = sw.baseline.as_deref().unwrap_or(baseline());
+        let said = |p: &Point| {
+            let speedup = p
+                .speedup
+                .map_or(String::new(), |s| format!(", {s:.2}x {base}"));
+            format!(
+                "{} on {}{speedup}",
+                p.variant,
+                self.label(&p.variant, p.value)
+            )
+        };
+        Some(match sw.best()? {
+            Best::Clear(p) => format!("best: {}, beyond every other point's spread", said(p)),
+            Best::Tied(points) => format!(
+                "no clear best: {} are within one another's spread",
+                crate::sweep::and_list(points.iter().map(|p| said(p)))
+            ),
+        })
     }
 
     fn charts(&self, sw: &Sweep) -> Vec<Chart> {
@@ -175,7 +196,15 @@ impl Axis for Threads {
             log_y: false,
             fit: false,
             skip_baseline: false,
-            guides: vec![("ideal (linear to the cores)".into(), ideal)],
+            // The ideal is the baseline's, spread over the cores: a faster kernel starts above
+            // it, and its own scaling is the efficiency column's.
+            guides: vec![(
+                format!(
+                    "{} spread ideally over the cores",
+                    sw.baseline.as_deref().unwrap_or(baseline())
+                ),
+                ideal,
+            )],
             markers: Vec::new(),
             legend: Corner::LowerRight,
         }]

@@ -4,7 +4,9 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{CLAMPED, NOW, PYTHON, Root, THEN, axis, extent, frame, legend_at, svg};
+use super::{
+    CLAMPED, NOW, PYTHON, Root, THEN, axis, extent, frame, legend_at, plot_size, svg, ticks,
+};
 use crate::record::units::format_seconds;
 use crate::render::export::Group;
 
@@ -55,25 +57,38 @@ pub fn then_and_now(title: &str, bars: &[Bar]) -> Result<Option<String>, String>
     }
     let (lo, hi) = extent(values);
     let height = 130 + 62 * (bars.len().min(10_000) as u32 + 1);
-    svg((900, height), |root| {
+    let size = (900, height);
+    let (plot_w, _) = plot_size(size, LABELS, 0);
+    svg(size, |root| {
         let log = hi / lo > LOG_SCALE_RATIO;
         let (x0, x1, clamped) = match log {
             true => axis(lo / 2.0, hi * 2.0, true),
             false => axis(0.0, hi * 1.15, false),
         };
         let caption = format!(
-            "{title}: seconds per run{}{}",
+            "{title}: time per run{}{}",
             if log { " (log scale)" } else { "" },
             if clamped { CLAMPED } else { "" }
         );
+        let span = ticks::Span {
+            lo: x0,
+            hi: x1,
+            log,
+            pixels: plot_w,
+            horizontal: true,
+        };
+        let keys = ticks::ticks(span, &ticks::seconds);
         if log {
-            draw_bars(root, &caption, (x0..x1).log_scale(), x0, bars)
+            draw_bars(root, &caption, ticks::log(x0, x1, keys), x0, bars)
         } else {
-            draw_bars(root, &caption, x0..x1, x0, bars)
+            draw_bars(root, &caption, ticks::linear(x0, x1, keys), x0, bars)
         }
     })
     .map(Some)
 }
+
+/// The label areas of the bar charts: `(below, left)`.
+const LABELS: (u32, u32) = (44, 170);
 
 fn draw_bars<X>(root: &Root<'_>, caption: &str, x: X, x0: f64, bars: &[Bar]) -> Result<(), String>
 where
@@ -82,21 +97,23 @@ where
 {
     let err = |e: DrawingAreaErrorKind<_>| e.to_string();
     let n = bars.len() as f64;
-    let mut chart = frame(root, caption, (36, 170))
+    let mut chart = frame(root, caption, LABELS)
         .build_cartesian_2d(x, 0.0..n + 1.0)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_desc("seconds")
-        .x_label_formatter(&|v| format_seconds(*v))
+        .x_desc("time per run")
+        .label_style(("sans-serif", ticks::TICK_FONT))
+        .axis_desc_style(("sans-serif", ticks::TICK_FONT))
+        .x_label_formatter(&|v| ticks::seconds(*v))
         .draw()
         .map_err(err)?;
     // Category i is drawn top-down: row 0 at the top of the plot. The bottom slot stays empty
     // for the legend, so it never covers a bar.
     let slot = |i: usize| n - i as f64;
-    chart
+    let then = chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let then = b.then?;
             Some(Rectangle::new(
@@ -104,10 +121,12 @@ where
                 THEN.filled(),
             ))
         }))
-        .map_err(err)?
-        .label("tutorial, 2011 (2008 laptop, Python 2.7)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], THEN.filled()));
-    chart
+        .map_err(err)?;
+    if bars.iter().any(|b| b.then.is_some()) {
+        then.label("tutorial, 2011 (2008 laptop, Python 2.7)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], THEN.filled()));
+    }
+    let python = chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let python = b.python?;
             Some(Rectangle::new(
@@ -115,10 +134,13 @@ where
                 PYTHON.filled(),
             ))
         }))
-        .map_err(err)?
-        .label("Python today, this machine (median)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], PYTHON.filled()));
-    chart
+        .map_err(err)?;
+    if bars.iter().any(|b| b.python.is_some()) {
+        python
+            .label("Python today, this machine (median)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], PYTHON.filled()));
+    }
+    let now = chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let (median, _, _) = b.now?;
             Some(Rectangle::new(
@@ -126,9 +148,11 @@ where
                 NOW.filled(),
             ))
         }))
-        .map_err(err)?
-        .label("Rust, this machine (median, whisker: min to max)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], NOW.filled()));
+        .map_err(err)?;
+    if bars.iter().any(|b| b.now.is_some()) {
+        now.label("Rust, this machine (median, whisker: min to max)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], NOW.filled()));
+    }
     chart
         .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let (_, min, max) = b.now?;

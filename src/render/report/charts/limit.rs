@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{CLAMPED, MANY_CORES, NOW, axis, extent, frame, legend_at, svg};
+use super::{CLAMPED, MANY_CORES, NOW, axis, extent, frame, legend_at, plot_size, svg, ticks};
 
 /// One bar of the limit figure: a variant's throughput, and the cores it used.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,21 +34,34 @@ pub fn limit_chart(
     let (x0, x1, clamped) = axis(lo / 2.0, hi * 2.0, true);
     let n = bars.len() as f64;
     let height = 140 + 30 * (bars.len().min(10_000) as u32 + 2);
-    svg((900, height), |root| {
+    let size = (900, height);
+    let labels = (44, 230);
+    let (plot_w, _) = plot_size(size, labels, 0);
+    let span = ticks::Span {
+        lo: x0,
+        hi: x1,
+        log: true,
+        pixels: plot_w,
+        horizontal: true,
+    };
+    let keys = ticks::ticks(span, &ticks::plain);
+    svg(size, |root| {
         let err = |e: DrawingAreaErrorKind<_>| e.to_string();
         let caption = format!(
             "Every variant against the limit: G inner iterations per second (log scale){}",
             if clamped { CLAMPED } else { "" }
         );
-        let mut chart = frame(root, &caption, (36, 230))
-            .build_cartesian_2d((x0..x1).log_scale(), 0.0..n + 1.5)
+        let mut chart = frame(root, &caption, labels)
+            .build_cartesian_2d(ticks::log(x0, x1, keys), 0.0..n + 1.5)
             .map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("G inner iterations per second")
-            .x_label_formatter(&|v| format!("{v:.2}"))
+            .label_style(("sans-serif", ticks::TICK_FONT))
+            .axis_desc_style(("sans-serif", ticks::TICK_FONT))
+            .x_label_formatter(&|v| ticks::plain(*v))
             .draw()
             .map_err(err)?;
         let slot = |i: usize| n + 0.5 - i as f64;
@@ -56,6 +69,10 @@ pub fn limit_chart(
             (false, NOW, "one core"),
             (true, MANY_CORES, "several cores"),
         ] {
+            // A legend entry only for bars that are drawn.
+            if !bars.iter().any(|b| (b.cores > 1) == many) {
+                continue;
+            }
             chart
                 .draw_series(
                     bars.iter()

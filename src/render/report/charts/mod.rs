@@ -20,6 +20,7 @@ pub mod codegen;
 pub mod history;
 mod limit;
 mod sweep;
+pub(crate) mod ticks;
 
 pub use bars::{Bar, group_bars, then_and_now};
 pub use limit::{LimitBar, limit_chart};
@@ -62,10 +63,23 @@ pub(crate) fn frame<'a, 'b>(
     let mut builder = ChartBuilder::on(root);
     builder
         .caption(caption, ("sans-serif", 20))
-        .margin(12)
+        .margin(MARGIN)
         .x_label_area_size(x_labels)
         .y_label_area_size(y_labels);
     builder
+}
+
+/// The margin [`frame`] leaves around a chart, and the height its caption takes, in pixels.
+const MARGIN: u32 = 12;
+const CAPTION: u32 = 30;
+
+/// The plot's `(width, height)` in pixels inside a figure of `size` framed by [`frame`] with
+/// label areas `(below, left)`, and `right` pixels kept free beside it: what the ticks of its
+/// axes have to fit in.
+pub(crate) fn plot_size(size: (u32, u32), (below, left): (u32, u32), right: u32) -> (f64, f64) {
+    let w = size.0.saturating_sub(2 * MARGIN + left + right);
+    let h = size.1.saturating_sub(2 * MARGIN + CAPTION + below);
+    (f64::from(w.max(1)), f64::from(h.max(1)))
 }
 
 /// An axis range that plotters can draw, from the data's `lo` and `hi`, and whether it had to be
@@ -149,6 +163,7 @@ where
     chart
         .configure_series_labels()
         .position(position)
+        .label_font(("sans-serif", 14))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()
@@ -187,7 +202,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::bars::{Bar, then_and_now};
-    use super::sweep::log_labels;
     use super::*;
 
     #[test]
@@ -217,18 +231,6 @@ mod tests {
         assert!(svg.contains("log scale"));
         assert!(svg.contains("c-reference") && svg.contains("tutorial, 2011"));
         assert!(svg.contains("Python today") && svg.contains("3.400 s"));
-    }
-
-    #[test]
-    fn log_axes_are_labelled_in_every_decade_they_span() {
-        assert_eq!(log_labels(0.13, 7.0), [0.2, 0.5, 1.0, 2.0, 5.0]);
-        assert_eq!(
-            log_labels(90.0, 15_000.0),
-            [100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4]
-        );
-        // Too narrow for 1, 2, 5: every whole multiple.
-        assert_eq!(log_labels(2.5, 4.5), [3.0, 4.0]);
-        assert!(log_labels(0.0, 1.0).is_empty() && log_labels(f64::NAN, 1.0).is_empty());
     }
 
     #[test]

@@ -50,17 +50,23 @@ struct GroupSection<'a> {
 #[derive(Template)]
 #[template(path = "report/results_table.html")]
 struct ResultsTable {
-    header: [&'static str; COLUMNS],
-    with_profiles: bool,
+    /// The columns shown: [`HEADER`] less those with nothing to say in this group.
+    header: Vec<&'static str>,
+    /// Whether any row has a profile or criterion's report to link.
+    with_links: bool,
     rows: Vec<ResultRow>,
 }
 
 struct ResultRow {
     class: &'static str,
     variant: String,
-    cells: [String; COLUMNS],
-    /// `(href, label)`: flamegraph, lines, machine code.
-    links: Vec<(String, &'static str)>,
+    /// Each cell's text, where the table shortened it the whole text for its tooltip, and its
+    /// class (`median`, `status`: what the style sheet marks).
+    cells: Vec<(String, Option<String>, &'static str)>,
+    /// `(href, label)`: flamegraph, lines, machine code, criterion's report.
+    links: Vec<(String, String)>,
+    /// Said where the profiles do not cover this row's own SIMD path.
+    no_profile: Option<String>,
 }
 
 /// `gpu.html`: why no GPU ran, or the GPU variants' kernels beside their whole runs.
@@ -116,33 +122,120 @@ fn group_section(results: &Results, g: &Group, extras: Extras<'_>) -> Result<Str
     section.render().map_err(|e| e.to_string())
 }
 
-fn results_table(rows: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
-    let rows = rows
+fn results_table(source: &[Row], profiles: Option<Profiles<'_>>) -> Result<String, String> {
+    let rows: Vec<ResultRow> = source
         .iter()
-        .map(|row| ResultRow {
-            class: match row.status.as_str() {
-                "OK" if row.noisy => "ok noisy",
-                "OK" => "ok",
-                "FAIL" => "fail",
-                "SKIP" => "skip",
-                _ => "approx",
-            },
-            variant: row.variant.clone(),
-            cells: cells_noting_skips(row),
-            links: profiles.map_or(Vec::new(), |p| {
-                let mut links = profile_links(p, &row.variant);
-                links.extend(gpu_code_link(p, &row.variant));
-                links
-            }),
+        .map(|row| {
+            let mut cells: Vec<(String, Option<String>, &'static str)> = cells_noting_skips(row)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (c, None, CLASSES[i]))
+                .collect();
+            let (short, whole) = row.analogue_short();
+            cells[ANALOGUE] = (short, whole, "");
+            let (mut links, no_profile) = match profiles {
+                Some(p) => row_profile(p, row),
+                None => (Vec::new(), None),
+            };
+            links.extend(
+                row.criterion_report
+                    .iter()
+                    .map(|href| (href.clone(), "criterion".to_string())),
+            );
+            ResultRow {
+                class: match row.status.as_str() {
+                    "OK" if row.noisy => "ok noisy",
+                    "OK" => "ok",
+                    "FAIL" => "fail",
+                    "SKIP" => "skip",
+                    _ => "approx",
+                },
+                variant: row.variant.clone(),
+                cells,
+                links,
+                no_profile,
+            }
         })
         .collect();
+    // A column that says nothing in this group is left out, so that the table fits the page:
+    // "2011 · Python today" where neither was measured for this problem, the
+    // reference-equivalent rate where no row skipped work (it repeats the rate beside it).
+    let said = |i: usize| rows.iter().any(|r| r.cells[i].0 != "-");
+    let skipped_work = source
+        .iter()
+        .any(|r| r.equivalent_cell() != r.throughput_cell());
+    let keep: Vec<bool> = (0..COLUMNS)
+        .map(|i| match i {
+            THEN_PYTHON => said(i),
+            EQUIVALENT => skipped_work,
+            _ => true,
+        })
+        .collect();
+    let mut rows = rows;
+    for row in &mut rows {
+        let cells = std::mem::take(&mut row.cells);
+        row.cells = cells
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c)
+            .collect();
+    }
     ResultsTable {
-        header: HEADER,
-        with_profiles: profiles.is_some(),
+        header: HEADER
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(h, _)| *h)
+            .collect(),
+        with_links: profiles.is_some() || rows.iter().any(|r| !r.links.is_empty()),
         rows,
     }
     .render()
     .map_err(|e| e.to_string())
+}
+
+/// The indices in [`HEADER`] of the tutorial analogue, the 2011 and Python figures, and the
+/// reference-equivalent rate.
+const ANALOGUE: usize = 1;
+const THEN_PYTHON: usize = 2;
+const EQUIVALENT: usize = 7;
+/// Each column's class, in [`HEADER`] order.
+const CLASSES: [&str; COLUMNS] = ["", "", "", "median", "", "", "", "", "", "status", ""];
+
+/// A row's profile links, and what it says where there is no profile of its own path: the
+/// profiles are made on each variant's own choice of SIMD path, so a rung forced with `--isa`
+/// links only its path's loop in the machine-code page, where it was read.
+fn row_profile(p: Profiles<'_>, row: &Row) -> (Vec<(String, String)>, Option<String>) {
+    let own = |links: Vec<(String, &'static str)>| {
+        links
+            .into_iter()
+            .map(|(href, label)| (href, label.to_string()))
+            .collect::<Vec<_>>()
+    };
+    if !row.isa_forced {
+        let mut links = own(profile_links(p, &row.variant));
+        links.extend(own(gpu_code_link(p, &row.variant).into_iter().collect()));
+        return (links, None);
+    }
+    let isa = row.isa.map_or("this", |i| i.name());
+    let Some(v) = p.summary.variant(&row.variant) else {
+        return (Vec::new(), None);
+    };
+    let path_loop = v
+        .hot_loop_page
+        .as_ref()
+        .filter(|_| row.isa.is_some_and(|i| v.paths.iter().any(|q| q.isa == i)))
+        .map(|page| {
+            (
+                format!("{}/{page}#path-{isa}", p.base),
+                format!("{isa} loop"),
+            )
+        });
+    (
+        path_loop.into_iter().collect(),
+        Some(format!("no profile of the {isa} path")),
+    )
 }
 
 /// Links to a variant's flamegraph, line profile and disassembly, where they exist; for a profile
