@@ -162,6 +162,26 @@ where
             ))
         }))
         .map_err(err)?;
+    label_bars(root, &chart, bars, x0)?;
+    legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
+    Ok(())
+}
+
+/// Each bar's name left of the plot, and each of its values just past the end of its bar or
+/// whisker.
+fn label_bars<X, Y>(
+    root: &Root<'_>,
+    chart: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, Y>>,
+    bars: &[Bar],
+    x0: f64,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let n = bars.len() as f64;
+    let slot = |i: usize| n - i as f64;
     let value_style = ("sans-serif", 13).into_font().color(&BLACK);
     for (i, b) in bars.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(x0, slot(i) + 0.5));
@@ -190,6 +210,5 @@ where
             annotate(then, then, slot(i) + 0.22).map_err(err)?;
         }
     }
-    legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }

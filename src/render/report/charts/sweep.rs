@@ -19,27 +19,9 @@ pub fn sweep_figure(
     if lines.is_empty() {
         return Ok(None);
     }
-    let xs = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.0))
-        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.0)));
-    let (x_lo, x_hi) = extent(xs.filter(|x| !chart.log_x || *x > 0.0));
-    let ys = lines
-        .iter()
-        .flat_map(|l| l.points.iter().flat_map(|p| [p.2, p.3]))
-        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.1)));
-    let (y_lo, y_hi) = extent(ys.filter(|y| !chart.log_y || *y > 0.0));
-    let (x0, x1, x_clamped) = match chart.log_x {
-        true => axis(x_lo / 1.5, x_hi * 1.5, true),
-        false => axis(x_lo - 0.5, x_hi + 0.5, false),
-    };
-    let (y0, y1, y_clamped) = match (chart.log_y, chart.y) {
-        (true, _) => axis(y_lo / 1.5, y_hi * 1.5, true),
-        (false, Y::RelativeToBest) => axis(0.9, y_hi.max(1.0) * 1.1, false),
-        (false, _) => axis(0.0, y_hi * 1.2, false),
-    };
+    let (x0, x1, y0, y1, clamped) = ranges(&lines, chart);
     let clamped_chart;
-    let chart = if x_clamped || y_clamped {
+    let chart = if clamped {
         clamped_chart = crate::sweep::Chart {
             title: format!("{}{CLAMPED}", chart.title),
             ..chart.clone()
@@ -115,6 +97,32 @@ pub fn sweep_figure(
         ),
     })
     .map(Some)
+}
+
+/// The axes' ranges of `chart` around its lines and guides (log axes over their positive values
+/// only), and whether either had to be clamped.
+fn ranges(lines: &[SweepLine], chart: &crate::sweep::Chart) -> (f64, f64, f64, f64, bool) {
+    use crate::sweep::Y;
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.0)));
+    let (x_lo, x_hi) = extent(xs.filter(|x| !chart.log_x || *x > 0.0));
+    let ys = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flat_map(|p| [p.2, p.3]))
+        .chain(chart.guides.iter().flat_map(|g| g.1.iter().map(|p| p.1)));
+    let (y_lo, y_hi) = extent(ys.filter(|y| !chart.log_y || *y > 0.0));
+    let (x0, x1, x_clamped) = match chart.log_x {
+        true => axis(x_lo / 1.5, x_hi * 1.5, true),
+        false => axis(x_lo - 0.5, x_hi + 0.5, false),
+    };
+    let (y0, y1, y_clamped) = match (chart.log_y, chart.y) {
+        (true, _) => axis(y_lo / 1.5, y_hi * 1.5, true),
+        (false, Y::RelativeToBest) => axis(0.9, y_hi.max(1.0) * 1.1, false),
+        (false, _) => axis(0.0, y_hi * 1.2, false),
+    };
+    (x0, x1, y0, y1, x_clamped || y_clamped)
 }
 
 /// Each variant's line on `chart`: its points with their spread in the chart's unit, and its
@@ -257,6 +265,35 @@ where
             .draw_series(points.iter().map(|&p| Circle::new(p, 3, THEN.filled())))
             .map_err(err)?;
     }
+    draw_spreads_and_fits(&mut chart, lines)?;
+    if spec.y == Vertical::RelativeToBest {
+        mark_best(root, &mut chart, drawn.best)?;
+    }
+    let legend = match spec.legend {
+        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
+        Corner::LowerRight => SeriesLabelPosition::LowerRight,
+    };
+    let series = lines.iter().map(|l| {
+        (
+            l.label.clone(),
+            l.points.iter().map(|p| (p.0, p.1)).collect(),
+        )
+    });
+    draw_lines(&mut chart, series, legend)
+}
+
+/// Each line's points' spread as capped error bars, and its fit where it has one.
+fn draw_spreads_and_fits<X, Y>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, Y>>,
+    lines: &[SweepLine],
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
     for (i, line) in lines.iter().enumerate() {
         let color = LINES[i % LINES.len()];
         // Each point's spread as an error bar, capped at both ends.
@@ -295,22 +332,7 @@ where
                 .map_err(err)?;
         }
     }
-    if spec.y == Vertical::RelativeToBest {
-        mark_best(root, &mut chart, drawn.best)?;
-    }
-    let legend = match spec.legend {
-        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
-        Corner::UpperRight => SeriesLabelPosition::UpperRight,
-        Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
-        Corner::LowerRight => SeriesLabelPosition::LowerRight,
-    };
-    let series = lines.iter().map(|l| {
-        (
-            l.label.clone(),
-            l.points.iter().map(|p| (p.0, p.1)).collect(),
-        )
-    });
-    draw_lines(&mut chart, series, legend)
+    Ok(())
 }
 
 /// On a figure of time over the best: the best point ringed and named where it beats every other
