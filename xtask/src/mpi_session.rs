@@ -242,6 +242,18 @@ mod tests {
             .env("OMPI_MCA_orte_tmpdir_base", session.dir())
             .spawn()
             .unwrap();
+        // The child's environment as /proc shows it, before the session ends: on a loaded
+        // machine the kernel can show the new program's environment a moment after `spawn`.
+        let environ = format!("/proc/{}/environ", child.id());
+        let needle = session.dir().as_os_str().as_encoded_bytes().to_vec();
+        let shows = || {
+            std::fs::read(&environ)
+                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_slice()))
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !shows() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         drop(session);
         let status = child.wait().unwrap();
         assert!(!status.success(), "the leftover was not killed");
