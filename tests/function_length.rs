@@ -9,6 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 /// The longest a function may be, its `fn` line and closing brace included.
 const MOST_LINES: usize = 100;
 
@@ -33,7 +35,10 @@ fn no_function_outside_tests_is_over_a_hundred_lines() {
         rust_files(&root.join(r), &mut files);
     }
     assert!(files.len() > 100, "too few sources found: {}", files.len());
-    let test_modules: Vec<PathBuf> = files.iter().flat_map(|f| test_module_files(f)).collect();
+    let test_modules: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|f| common::test_module_files(f))
+        .collect();
     let mut long = Vec::new();
     for file in files.iter().filter(|f| !test_modules.contains(f)) {
         let text = std::fs::read_to_string(file).unwrap();
@@ -159,31 +164,6 @@ fn body_end(lines: &[&str], start: usize, indent: &str) -> Option<usize> {
 /// The first line after `from` that is a `}` at `indent`.
 fn closing(lines: &[&str], from: usize, indent: &str) -> Option<usize> {
     (from + 1..lines.len()).find(|&j| lines[j].strip_prefix(indent) == Some("}"))
-}
-
-/// The files of the modules `file` declares as `#[cfg(test)] mod name;`: `name.rs` beside it
-/// (for `mod.rs`, `lib.rs` or `main.rs`) or in the folder named after it.
-fn test_module_files(file: &Path) -> Vec<PathBuf> {
-    let text = std::fs::read_to_string(file).unwrap();
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let dir = file.parent().unwrap();
-    let dir = if ["mod", "lib", "main"].contains(&stem) {
-        dir.to_path_buf()
-    } else {
-        dir.join(stem)
-    };
-    lines
-        .windows(2)
-        .filter(|w| w[0] == "#[cfg(test)]")
-        .filter_map(|w| w[1].strip_prefix("mod ")?.strip_suffix(';'))
-        .flat_map(|name| {
-            [
-                dir.join(format!("{name}.rs")),
-                dir.join(name).join("mod.rs"),
-            ]
-        })
-        .collect()
 }
 
 fn opens_module(line: &str) -> bool {

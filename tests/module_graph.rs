@@ -12,6 +12,7 @@
 //! `#[cfg(test)]` modules (inline, or a file behind `#[cfg(test)] mod tests;`) are left out: a
 //! test may reach anywhere. Every file is also named on ARCHITECTURE.md's map of `src/`.
 
+mod common;
 #[path = "module_graph/graph.rs"]
 mod graph;
 

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -95,4 +95,29 @@ pub fn run_bounded(
     };
     let text = reader.join().unwrap_or_default();
     Ok((status.code(), String::from_utf8_lossy(&text).into_owned()))
+}
+
+/// The files of the modules `file` declares as `#[cfg(test)] mod name;`: `name.rs` beside it
+/// (for `mod.rs`, `lib.rs` or `main.rs`) or in the folder named after it.
+pub fn test_module_files(file: &Path) -> Vec<PathBuf> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let dir = file.parent().unwrap();
+    let dir = if ["mod", "lib", "main"].contains(&stem) {
+        dir.to_path_buf()
+    } else {
+        dir.join(stem)
+    };
+    lines
+        .windows(2)
+        .filter(|w| w[0] == "#[cfg(test)]")
+        .filter_map(|w| w[1].strip_prefix("mod ")?.strip_suffix(';'))
+        .flat_map(|name| {
+            [
+                dir.join(format!("{name}.rs")),
+                dir.join(name).join("mod.rs"),
+            ]
+        })
+        .collect()
 }

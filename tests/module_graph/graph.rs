@@ -16,7 +16,10 @@ type Reexports = BTreeMap<(Vec<String>, String), Vec<String>>;
 pub fn graph() -> Graph {
     let mut files = Vec::new();
     walk(&src(), &mut files);
-    let test_files: BTreeSet<PathBuf> = files.iter().flat_map(|f| test_modules(f)).collect();
+    let test_files: BTreeSet<PathBuf> = files
+        .iter()
+        .flat_map(|f| crate::common::test_module_files(f))
+        .collect();
     let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(f)).collect();
     let mut reexports = Reexports::new();
     for file in &files {
@@ -163,31 +166,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
-}
-
-/// The files of `#[cfg(test)] mod name;` declarations in `file`.
-fn test_modules(file: &Path) -> Vec<PathBuf> {
-    let text = std::fs::read_to_string(file).unwrap();
-    let dir = if file
-        .file_name()
-        .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
-    {
-        file.parent().unwrap().to_path_buf()
-    } else {
-        file.with_extension("")
-    };
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    lines
-        .windows(2)
-        .filter(|w| w[0] == "#[cfg(test)]")
-        .filter_map(|w| w[1].strip_prefix("mod ")?.strip_suffix(';'))
-        .flat_map(|name| {
-            [
-                dir.join(format!("{name}.rs")),
-                dir.join(name).join("mod.rs"),
-            ]
-        })
-        .collect()
 }
 
 /// The text without line comments and without inline `#[cfg(test)] mod ... { ... }` blocks.
