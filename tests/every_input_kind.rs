@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use mandel_lab::record::history::Entry;
 use mandel_lab::record::results::Results;
-use serde_json::json;
 
 /// Longest one render may take: it takes a fraction of a second, a hang takes for ever.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -74,19 +73,6 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
     let read = |f: &str| std::fs::read(fixtures.join(f)).unwrap();
     let results = Results::load(&fixtures.join("results.json")).unwrap();
     let entry = serde_json::to_string(&Entry::new(&results, None)).unwrap();
-    let profile = json!({
-        "schema_version": mandel_lab::profile::SCHEMA_VERSION,
-        "generated_at": "2026-12-07T00:00:00Z",
-        "spec": results.problem.spec(),
-        "callgrind_spec": mandel_lab::profile::CALLGRIND_PROBLEM,
-        "seconds": 1.0,
-        "frequency": 997,
-        "variants": [{
-            "variant": "naive", "samples": 100, "kernel_share": 0.9, "top_functions": [],
-            "flamegraph": "naive.svg", "folded": "naive.folded", "line_profile": null,
-            "line_profile_page": null, "hot_loop": null, "hot_loop_page": null, "notes": []
-        }]
-    });
     vec![
         ("reports/results.json", read("results.json")),
         ("reports/peers.json", read("peers.json")),
@@ -96,7 +82,10 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
             "reports/history.jsonl",
             format!("{entry}\n{entry}\n").into_bytes(),
         ),
-        ("flamegraphs/profile.json", profile.to_string().into_bytes()),
+        (
+            "flamegraphs/profile.json",
+            common::profile_json(&results).into_bytes(),
+        ),
     ]
 }
 

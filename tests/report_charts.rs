@@ -3,6 +3,7 @@
 //! render tests make theirs: results, peers, flags, every sweep, a history of several runs and a
 //! profile set. Nothing here runs a kernel.
 
+mod common;
 mod svg_check;
 
 use std::path::Path;
@@ -48,27 +49,13 @@ fn full_report(dir: &Path) -> String {
     std::fs::write(reports.join("history.jsonl"), history).unwrap();
     let flamegraphs = dir.join("flamegraphs");
     std::fs::create_dir_all(&flamegraphs).unwrap();
-    std::fs::write(flamegraphs.join("profile.json"), profile_json(&results)).unwrap();
+    std::fs::write(
+        flamegraphs.join("profile.json"),
+        common::profile_json(&results),
+    )
+    .unwrap();
     render::render_report(&results, &reports, &flamegraphs).unwrap();
     std::fs::read_to_string(reports.join("index.html")).unwrap()
-}
-
-/// A profile set of the report's problem with one variant.
-fn profile_json(results: &Results) -> String {
-    serde_json::json!({
-        "schema_version": mandel_lab::profile::SCHEMA_VERSION,
-        "generated_at": "2026-12-07T00:00:00Z",
-        "spec": results.problem.spec(),
-        "callgrind_spec": mandel_lab::profile::CALLGRIND_PROBLEM,
-        "seconds": 1.0,
-        "frequency": 997,
-        "variants": [{
-            "variant": "naive", "samples": 100, "kernel_share": 0.9, "top_functions": [],
-            "flamegraph": "naive.svg", "folded": "naive.folded", "line_profile": null,
-            "line_profile_page": null, "hot_loop": null, "hot_loop_page": null, "notes": []
-        }]
-    })
-    .to_string()
 }
 
 /// The first text of an SVG: its caption, to name it in a failure.
