@@ -267,7 +267,7 @@ impl Results {
         Ok(results)
     }
 
-    /// The result of the variant called `name`.
+    /// Whether the record says the run was measured under load.
     pub fn under_load(&self) -> bool {
         self.conditions
             .as_ref()

@@ -90,11 +90,10 @@ pub fn run(
     };
     if matches!(axis.baseline(), Baseline::EachValue(_)) {
         sweep.points = points;
-        sweep.set_efficiencies();
     } else {
         sweep.merge(points);
-        sweep.set_efficiencies();
     }
+    sweep.set_efficiencies();
     Ok(sweep)
 }
 
