@@ -8,6 +8,7 @@
 
 use mandel_variants::Family;
 
+use crate::record::measured::Status;
 use crate::record::results::Results;
 use crate::record::units::format_seconds;
 use crate::render::export::{self, Context, Row};
@@ -45,19 +46,26 @@ pub struct Verdict {
     pub trust: Vec<Line>,
 }
 
+/// A result as the verdict reads it: its family, its table row, its status and whether its
+/// variant is exact.
+type Entry = (Family, Row, Status, bool);
+
 /// The verdict of `results`.
 pub fn verdict(results: &Results) -> Verdict {
     let ctx = Context::of(results);
-    let rows: Vec<(Family, Row)> = results
+    let rows: Vec<Entry> = results
         .variants
         .iter()
-        .map(|v| (v.info.family, Row::new(v, ctx)))
+        .map(|v| {
+            let exact = v.info.inexact_reason.is_none();
+            (v.info.family, Row::new(v, ctx), v.status, exact)
+        })
         .collect();
     // A run with a forced path or tuning is an experiment beside the variant's own run.
-    let ran = |r: &&(Family, Row)| r.1.tuning.is_none() && r.1.status != "FAIL";
-    let timed = |r: &&(Family, Row)| ran(r) && r.1.median.is_some() && r.1.status != "SKIP";
-    let exact = |r: &&(Family, Row)| r.1.exactness == "exact";
-    let fastest = |it: &mut dyn Iterator<Item = &(Family, Row)>| {
+    let ran = |r: &&Entry| r.1.tuning.is_none() && r.2 != Status::Fail;
+    let timed = |r: &&Entry| ran(r) && r.1.median.is_some() && r.2 != Status::Skip;
+    let exact = |r: &&Entry| r.3;
+    let fastest = |it: &mut dyn Iterator<Item = &Entry>| {
         it.min_by(|a, b| {
             a.1.median
                 .unwrap_or(f64::MAX)
@@ -67,7 +75,7 @@ pub fn verdict(results: &Results) -> Verdict {
     };
     let mut out = Verdict::default();
     match fastest(&mut rows.iter().filter(timed).filter(exact)) {
-        Some((family, best)) => out.headline.push(headline(results, family, &best)),
+        Some((family, best, ..)) => out.headline.push(headline(results, family, &best)),
         None => out.headline.push(Line {
             text: "No exact variant was timed in this run: there is no verdict to give.".into(),
             link: None,
@@ -77,20 +85,16 @@ pub fn verdict(results: &Results) -> Verdict {
     for family in Family::ALL {
         let mine = || rows.iter().filter(move |r| r.0 == family);
         let line = match fastest(&mut mine().filter(timed)) {
-            Some((_, row)) => format!(
+            Some((_, row, _, exact)) => format!(
                 "{}: {}, {}{}{}",
                 family.title(),
                 row.label(),
                 row.median.map_or("-".into(), format_seconds),
                 times_naive(&row),
-                if row.exactness == "exact" {
-                    ""
-                } else {
-                    " (inexact)"
-                }
+                if exact { "" } else { " (inexact)" }
             ),
             None => match mine().next() {
-                Some((_, row)) => format!(
+                Some((_, row, ..)) => format!(
                     "{}: not timed here: {}",
                     family.title(),
                     row.status_detail.as_deref().unwrap_or(&row.status)
@@ -149,7 +153,7 @@ fn headline(results: &Results, family: Family, best: &Row) -> Line {
 
 /// From `naive` (the first exact row), each family's fastest exact variant that beats the step
 /// before it, with the gain and what that variant changes.
-fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
+fn steps(exact: &[&Entry]) -> Vec<Line> {
     let is_baseline =
         |name: &str| mandel_variants::find(name).is_some_and(|v| v.is_speedup_baseline());
     let Some(mut at) = exact
@@ -166,7 +170,7 @@ fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
                 .unwrap_or(f64::MAX)
                 .total_cmp(&b.1.median.unwrap_or(f64::MAX))
         });
-        let Some((_, row)) = best.copied() else {
+        let Some((_, row, ..)) = best.copied() else {
             continue;
         };
         let (Some(from), Some(to)) = (at.median, row.median) else {
@@ -194,7 +198,7 @@ fn steps(exact: &[&(Family, Row)]) -> Vec<Line> {
 
 /// How far the figures can be trusted: the machine's load, the limit's spread, disturbed samples
 /// and what the kernel's counters gave.
-fn trust(results: &Results, rows: &[(Family, Row)]) -> Vec<Line> {
+fn trust(results: &Results, rows: &[Entry]) -> Vec<Line> {
     let mut out = Vec::new();
     let warn = |text: String, anchor: &str| Line {
         text,
@@ -234,7 +238,7 @@ fn trust(results: &Results, rows: &[(Family, Row)]) -> Vec<Line> {
         .variants
         .iter()
         .filter_map(|v| {
-            let row = rows.iter().find(|(_, r)| r.variant == v.info.name)?;
+            let row = rows.iter().find(|(_, r, ..)| r.variant == v.info.name)?;
             v.account?
                 .disturbed(row.1.cores.unwrap_or(1))
                 .map(|_| Row::new(v, Context::of(results)).label())
