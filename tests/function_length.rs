@@ -2,10 +2,7 @@
 //! one library call, render, and a stage as a few named steps. The workspace's sources are read as
 //! text, which `cargo fmt` keeps regular: a function's body closes with a `}` at the indentation
 //! of its `fn` line. Tests (`tests/`, `tests.rs`, `#[cfg(test)]` modules), examples and benches
-//! are left out: a test reads best as one story.
-//!
-//! One function is let off by name, in [`KNOWN_LONG`], while its own work (issue 28, the SIMD
-//! shortcuts) splits it; the list may only shrink: a function on it that is short fails the test.
+//! are left out: a test reads best as one story. No function is let off.
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +10,6 @@ mod common;
 
 /// The longest a function may be, its `fn` line and closing brace included.
 const MOST_LINES: usize = 100;
-
-/// Long functions let off while another piece of work splits them: `(file, function)`.
-const KNOWN_LONG: [(&str, &str); 1] = [("variants/src/shortcuts/simd_refill.rs", "lanes")];
 
 /// The folders whose `.rs` files are checked, from the workspace root.
 const ROOTS: [&str; 6] = [
@@ -44,9 +38,7 @@ fn no_function_outside_tests_is_over_a_hundred_lines() {
         let text = std::fs::read_to_string(file).unwrap();
         let name = file.strip_prefix(root).unwrap().display();
         for (function, line, length) in long_functions(&text) {
-            if !KNOWN_LONG.contains(&(name.to_string().as_str(), function.as_str())) {
-                long.push(format!("{name}:{line} {function}: {length} lines"));
-            }
+            long.push(format!("{name}:{line} {function}: {length} lines"));
         }
     }
     assert!(
@@ -54,18 +46,6 @@ fn no_function_outside_tests_is_over_a_hundred_lines() {
         "functions over {MOST_LINES} lines (split them into named steps):\n{}",
         long.join("\n")
     );
-}
-
-#[test]
-fn every_function_let_off_is_still_long() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (file, function) in KNOWN_LONG {
-        let text = std::fs::read_to_string(root.join(file)).unwrap();
-        assert!(
-            long_functions(&text).iter().any(|(f, _, _)| f == function),
-            "{file}: {function} is no longer over {MOST_LINES} lines: take it off KNOWN_LONG"
-        );
-    }
 }
 
 #[test]

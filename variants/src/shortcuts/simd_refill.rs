@@ -214,9 +214,7 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
     let mut idle = [full; U];
     // The cycle check's state: the saved triple, the count at which the next save is due, and
     // the lanes found periodic in this block (and, for the tally, the count at which each was).
-    let mut sx2 = [never; U];
-    let mut sy2 = [never; U];
-    let mut sxy = [never; U];
+    let (mut sx2, mut sy2, mut sxy) = ([never; U], [never; U], [never; U]);
     let mut save_at = [first_save; U];
     let mut found = [s.mask(0); U];
     let mut found_at = [[0_i64; MAX_LANES]; U];
@@ -247,30 +245,12 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
             }
             let empty = done | idle[v];
             if empty != 0 {
-                let mut want = empty;
-                while want != 0 {
-                    let Some((first, count)) = feed.take(want.count_ones() as usize) else {
-                        break;
-                    };
-                    let mut take = want;
-                    for _ in count..want.count_ones() as usize {
-                        take &= !(1 << (31 - take.leading_zeros()));
-                    }
-                    let kept_range = first..first + count;
-                    cx[v] = s.expand(cx[v], take, &kept.qx[kept_range.clone()]);
-                    cy[v] = s.expand(cy[v], take, &kept.qy[kept_range.clone()]);
-                    zx2[v] = s.expand(zx2[v], take, &kept.zx2[kept_range.clone()]);
-                    zy2[v] = s.expand(zy2[v], take, &kept.zy2[kept_range.clone()]);
-                    zxy[v] = s.expand(zxy[v], take, &kept.zxy[kept_range]);
-                    pixel[v] = s.expand_index(pixel[v], take, first as i64);
-                    want &= !take;
-                }
+                let orbit = (
+                    (&mut cx[v], &mut cy[v]),
+                    (&mut zx2[v], &mut zy2[v], &mut zxy[v]),
+                );
+                let want = take(s, (kept, &mut *feed), empty, orbit, &mut pixel[v]);
                 // A kept pixel continues from the first pass's state, with its count.
-                cx[v] = s.clear(cx[v], want);
-                cy[v] = s.clear(cy[v], want);
-                zx2[v] = s.clear(zx2[v], want);
-                zy2[v] = s.clear(zy2[v], want);
-                zxy[v] = s.clear(zxy[v], want);
                 n[v] = s.select_counts(s.mask(empty & !want), head, s.clear_counts(n[v], want));
                 let fresh = s.mask(empty);
                 sx2[v] = s.select(fresh, never, sx2[v]);
@@ -295,50 +275,156 @@ fn lanes<S: Lanes, const U: usize, const TALLY: bool>(
         let block = (maxiter - most).min(i64::from(schedule.period.max(1)));
         most += block;
         blocks = blocks.wrapping_add(1);
+        let z = (&mut zx2, &mut zy2, &mut zxy);
+        let orbits = (z, (&cx, &cy), (&mut n, &mut alive));
         if !blocks.is_multiple_of(schedule.every.max(1)) {
-            for _ in 0..block {
-                for v in 0..U {
-                    let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
-                    step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
-                }
-            }
+            plain_block(s, (block, four), orbits);
             continue;
         }
-        // A check block. First the state it starts from (the last of the previous block, which
-        // went unchecked if that was not a check block), then the saves that are due, then every
-        // iteration; the comparisons come after each iteration's escape test, and only live
-        // lanes can match.
+        let saved = (&mut sx2, &mut sy2, &mut sxy, &mut save_at);
+        let check = (saved, (&mut found, &mut found_at));
+        check_block::<S, U, TALLY>(s, (block, schedule.growth, four), orbits, check);
+    }
+}
+
+/// One vector's orbits, as a refill hands them out: `c` and the triple.
+type Orbit<'a, S> = (
+    (&'a mut <S as Lanes>::F, &'a mut <S as Lanes>::F),
+    (
+        &'a mut <S as Lanes>::F,
+        &'a mut <S as Lanes>::F,
+        &'a mut <S as Lanes>::F,
+    ),
+);
+
+/// The lanes' orbits, as a block runs them: the triple, `c`, the counts and the live lanes.
+type Orbits<'a, S, const U: usize> = (
+    (
+        &'a mut [<S as Lanes>::F; U],
+        &'a mut [<S as Lanes>::F; U],
+        &'a mut [<S as Lanes>::F; U],
+    ),
+    (&'a [<S as Lanes>::F; U], &'a [<S as Lanes>::F; U]),
+    (&'a mut [<S as Lanes>::I; U], &'a mut [<S as Lanes>::M; U]),
+);
+
+/// The cycle check's state: the saved triple and the count at which the next save is due, the
+/// lanes found periodic and, for the tally, the count at which each was.
+type Check<'a, S, const U: usize> = (
+    (
+        &'a mut [<S as Lanes>::F; U],
+        &'a mut [<S as Lanes>::F; U],
+        &'a mut [<S as Lanes>::F; U],
+        &'a mut [<S as Lanes>::I; U],
+    ),
+    (&'a mut [<S as Lanes>::M; U], &'a mut [[i64; MAX_LANES]; U]),
+);
+
+/// A block between check blocks: `block` iterations of every lane, without comparisons.
+#[inline(always)]
+fn plain_block<S: Lanes, const U: usize>(
+    s: S,
+    (block, four): (i64, S::F),
+    ((zx2, zy2, zxy), (cx, cy), (n, alive)): Orbits<'_, S, U>,
+) {
+    for _ in 0..block {
         for v in 0..U {
-            let saved = (sx2[v], sy2[v], sxy[v]);
-            let eq = same(s, alive[v], (zx2[v], zy2[v], zxy[v]), saved);
-            if TALLY {
-                note(s, eq, found[v], n[v], &mut found_at[v]);
-            }
-            found[v] = s.or(found[v], eq);
-            let due = s.count_ge(n[v], save_at[v]);
-            sx2[v] = s.select(due, zx2[v], sx2[v]);
-            sy2[v] = s.select(due, zy2[v], sy2[v]);
-            sxy[v] = s.select(due, zxy[v], sxy[v]);
-            let next = s.add_counts(n[v], s.shr_counts(n[v], schedule.growth));
-            save_at[v] = s.select_counts(due, next, save_at[v]);
-        }
-        for _ in 0..block {
-            for v in 0..U {
-                let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
-                step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
-                let eq = same(
-                    s,
-                    alive[v],
-                    (zx2[v], zy2[v], zxy[v]),
-                    (sx2[v], sy2[v], sxy[v]),
-                );
-                if TALLY {
-                    note(s, eq, found[v], n[v], &mut found_at[v]);
-                }
-                found[v] = s.or(found[v], eq);
-            }
+            let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
+            step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
         }
     }
+}
+
+/// A check block: first the state it starts from (the last of the previous block, which went
+/// unchecked if that was not a check block), then the saves that are due, then every iteration;
+/// the comparisons come after each iteration's escape test, and only live lanes can match.
+#[inline(always)]
+fn check_block<S: Lanes, const U: usize, const TALLY: bool>(
+    s: S,
+    (block, growth, four): (i64, u32, S::F),
+    (z, (cx, cy), (n, alive)): Orbits<'_, S, U>,
+    check: Check<'_, S, U>,
+) {
+    let (zx2, zy2, zxy) = z;
+    let ((sx2, sy2, sxy, save_at), (found, found_at)) = check;
+    for v in 0..U {
+        let (z, saved) = ((zx2[v], zy2[v], zxy[v]), (sx2[v], sy2[v], sxy[v]));
+        let seen = (&mut found[v], &mut found_at[v]);
+        compare::<S, TALLY>(s, (alive[v], n[v]), z, saved, seen);
+        let due = s.count_ge(n[v], save_at[v]);
+        sx2[v] = s.select(due, zx2[v], sx2[v]);
+        sy2[v] = s.select(due, zy2[v], sy2[v]);
+        sxy[v] = s.select(due, zxy[v], sxy[v]);
+        let next = s.add_counts(n[v], s.shr_counts(n[v], growth));
+        save_at[v] = s.select_counts(due, next, save_at[v]);
+    }
+    for _ in 0..block {
+        for v in 0..U {
+            let z = (&mut zx2[v], &mut zy2[v], &mut zxy[v]);
+            step(s, z, (cx[v], cy[v]), (&mut n[v], &mut alive[v]), four);
+            let (z, saved) = ((zx2[v], zy2[v], zxy[v]), (sx2[v], sy2[v], sxy[v]));
+            let seen = (&mut found[v], &mut found_at[v]);
+            compare::<S, TALLY>(s, (alive[v], n[v]), z, saved, seen);
+        }
+    }
+}
+
+/// Hands the lanes `empty` of one vector the next kept pixels of `feed`, each with the state the
+/// first pass left it in (`orbit`: its `c` and its triple, in [`Kept`]'s order), and clears the
+/// lanes the feed had no pixel for; returns those, which stay idle.
+#[inline(always)]
+fn take<S: Lanes>(
+    s: S,
+    (kept, feed): (Kept<'_>, &mut Feed<'_>),
+    empty: u32,
+    ((cx, cy), (zx2, zy2, zxy)): Orbit<'_, S>,
+    pixel: &mut S::I,
+) -> u32 {
+    let mut want = empty;
+    while want != 0 {
+        let Some((first, count)) = feed.take(want.count_ones() as usize) else {
+            break;
+        };
+        let mut take = want;
+        for _ in count..want.count_ones() as usize {
+            take &= !(1 << (31 - take.leading_zeros()));
+        }
+        let kept_range = first..first + count;
+        *cx = s.expand(*cx, take, &kept.qx[kept_range.clone()]);
+        *cy = s.expand(*cy, take, &kept.qy[kept_range.clone()]);
+        *zx2 = s.expand(*zx2, take, &kept.zx2[kept_range.clone()]);
+        *zy2 = s.expand(*zy2, take, &kept.zy2[kept_range.clone()]);
+        *zxy = s.expand(*zxy, take, &kept.zxy[kept_range]);
+        *pixel = s.expand_index(*pixel, take, first as i64);
+        want &= !take;
+    }
+    *cx = s.clear(*cx, want);
+    *cy = s.clear(*cy, want);
+    *zx2 = s.clear(*zx2, want);
+    *zy2 = s.clear(*zy2, want);
+    *zxy = s.clear(*zxy, want);
+    want
+}
+
+/// The cycle check's comparison: the live lanes whose triple `z` is the `saved` one, bit for bit,
+/// are added to `found` (and, for the tally, `found_at` keeps the count `n` at which each was).
+#[inline(always)]
+fn compare<S: Lanes, const TALLY: bool>(
+    s: S,
+    (alive, n): (S::M, S::I),
+    (a, b, c): (S::F, S::F, S::F),
+    saved: (S::F, S::F, S::F),
+    (found, found_at): (&mut S::M, &mut [i64; MAX_LANES]),
+) {
+    let eq = s.and_eq(
+        s.and_eq(s.and_eq(alive, a, saved.0), b, saved.1),
+        c,
+        saved.2,
+    );
+    if TALLY {
+        note(s, eq, *found, n, found_at);
+    }
+    *found = s.or(*found, eq);
 }
 
 /// One inner iteration: `simd/refill.rs`'s `iterate`, the reference's operations in its order.
@@ -365,12 +451,6 @@ pub(super) fn step<S: Lanes>(
     }
     *n = s.count(*n, *alive);
     *alive = s.and_le(*alive, s.add(*zx2, *zy2), four);
-}
-
-/// The lanes of `m` whose triple is the saved one, bit for bit.
-#[inline(always)]
-fn same<S: Lanes>(s: S, m: S::M, (a, b, c): (S::F, S::F, S::F), saved: (S::F, S::F, S::F)) -> S::M {
-    s.and_eq(s.and_eq(s.and_eq(m, a, saved.0), b, saved.1), c, saved.2)
 }
 
 /// For the tally: the count at which each lane was first found periodic (its executed
