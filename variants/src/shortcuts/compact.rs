@@ -107,76 +107,9 @@ impl Compacted {
         (self.len, self.bulb) = fill_segment::<TALLY>(isa, grid, out, self.segment(), limits, work);
     }
 
-    /// [`Compacted::fill`] with the grid cut into one part per worker of `pool`, each part's
-    /// pass on its own worker: every part keeps its pixels at its own offset, and one move then
-    /// closes the gaps (the pixels kept are few, about 6% of the grid at maxiter 1000).
-    ///
-    /// # Panics
-    /// As [`Compacted::fill`].
-    pub fn fill_on<const TALLY: bool>(
-        &mut self,
-        pool: &rayon::ThreadPool,
-        isa: Isa,
-        (qx, qy): (&[f64], &[f64]),
-        out: &mut [u32],
-        (maxiter, head): (u32, u32),
-        work: &mut Work,
-    ) {
-        assert!(qx.len() == qy.len() && qx.len() == out.len() && qx.len() == self.qx.len());
-        self.head = head.min(maxiter);
-        let limits = (maxiter, self.head);
-        let workers = pool.current_num_threads().max(1);
-        // Parts of whole chunks, so that only the grid's last chunk can be partial.
-        let part = qx.len().div_ceil(workers).div_ceil(PASS_CHUNK).max(1) * PASS_CHUNK;
-        let mut results = vec![(0, 0, Work::default()); qx.len().div_ceil(part)];
-        // One part per worker, each taken by its worker in one broadcast: spawned jobs waited
-        // for a sleeping worker to steal them, which cost as much as the part itself.
-        let mut jobs = Vec::with_capacity(results.len());
-        let mut rest = self.segment();
-        let parts = qx
-            .chunks(part)
-            .zip(qy.chunks(part))
-            .zip(out.chunks_mut(part));
-        for ((grid, out), result) in parts.zip(results.iter_mut()) {
-            let (mine, others) = rest.split(grid.0.len());
-            rest = others;
-            jobs.push(std::sync::Mutex::new(Some((grid, out, mine, result))));
-        }
-        pool.broadcast(|worker| {
-            let job = jobs
-                .get(worker.index())
-                .and_then(|j| j.lock().unwrap_or_else(|e| e.into_inner()).take());
-            if let Some((grid, out, mine, result)) = job {
-                let (len, bulb) =
-                    fill_segment::<TALLY>(isa, grid, out, mine, limits, &mut result.2);
-                (result.0, result.1) = (len, bulb);
-            }
-        });
-        drop(jobs);
-        let (mut len, mut bulb) = (0, 0);
-        for (p, (kept, decided, w)) in results.into_iter().enumerate() {
-            let from = p * part;
-            for v in [
-                &mut self.qx,
-                &mut self.qy,
-                &mut self.zx2,
-                &mut self.zy2,
-                &mut self.zxy,
-            ] {
-                v.copy_within(from..from + kept, len);
-            }
-            self.index.copy_within(from..from + kept, len);
-            len += kept;
-            bulb += decided;
-            work.merge(w);
-        }
-        (self.len, self.bulb) = (len, bulb);
-    }
-
     /// All the room, as one segment.
     fn segment(&mut self) -> Segment<'_> {
         Segment {
-            base: 0,
             qx: &mut self.qx,
             qy: &mut self.qy,
             index: &mut self.index,
@@ -204,9 +137,8 @@ impl Compacted {
 /// Pixels whose bulb test is computed together, and the unit of the first pass.
 pub(super) const PASS_CHUNK: usize = 64;
 
-/// The room for the pixels kept from one part of the grid, which starts at grid index `base`.
+/// The room for the pixels kept from the grid.
 pub(super) struct Segment<'a> {
-    pub(super) base: usize,
     pub(super) qx: &'a mut [f64],
     pub(super) qy: &'a mut [f64],
     pub(super) index: &'a mut [u32],
@@ -215,40 +147,7 @@ pub(super) struct Segment<'a> {
     pub(super) zxy: &'a mut [f64],
 }
 
-impl<'a> Segment<'a> {
-    /// The room for the first `at` pixels, and for the rest.
-    fn split(self, at: usize) -> (Segment<'a>, Segment<'a>) {
-        let (qx, qx_rest) = self.qx.split_at_mut(at);
-        let (qy, qy_rest) = self.qy.split_at_mut(at);
-        let (index, index_rest) = self.index.split_at_mut(at);
-        let (zx2, zx2_rest) = self.zx2.split_at_mut(at);
-        let (zy2, zy2_rest) = self.zy2.split_at_mut(at);
-        let (zxy, zxy_rest) = self.zxy.split_at_mut(at);
-        let base = self.base;
-        (
-            Segment {
-                base,
-                qx,
-                qy,
-                index,
-                zx2,
-                zy2,
-                zxy,
-            },
-            Segment {
-                base: base + at,
-                qx: qx_rest,
-                qy: qy_rest,
-                index: index_rest,
-                zx2: zx2_rest,
-                zy2: zy2_rest,
-                zxy: zxy_rest,
-            },
-        )
-    }
-}
-
-/// The first pass over one part of the grid, compiled for `isa`; returns the pixels it kept
+/// The first pass over the grid (for `simd-shortcut-rayon`, one part of it), compiled for `isa`; returns the pixels it kept
 /// and those the bulb test decided.
 fn fill_segment<const TALLY: bool>(
     isa: Isa,

@@ -27,7 +27,7 @@ pub(super) fn sieve<S: Lanes, const U: usize, const TALLY: bool>(
         .zip(qy.chunks(PASS_CHUNK))
         .zip(out.chunks_mut(PASS_CHUNK));
     for (c, ((xs, ys), outs)) in chunks.enumerate() {
-        let first = kept.base + c * PASS_CHUNK;
+        let first = c * PASS_CHUNK;
         let full = (
             <&[f64; PASS_CHUNK]>::try_from(xs),
             <&[f64; PASS_CHUNK]>::try_from(ys),

@@ -1,44 +1,44 @@
 //! `simd-shortcut-rayon` (beyond the tutorial): `simd-shortcut` on every core, as `simd-rayon`
 //! is `simd-lanes` on every core.
 //!
-//! The first pass (the bulb test and the first iterations, `compact.rs`) is split across the
-//! workers ([`Compacted::fill_on`]): each takes one part of the grid, keeps its pixels at its own
-//! offset, and one move closes the gaps, cheap since few pixels are kept; then every worker runs
-//! the lanes of `simd_refill.rs` over the kept pixels, taking them from one
-//! shared counter in grabs sized as `simd-rayon`'s ([`grab`]), so the workers finish together
-//! even though the kept pixels' costs differ far more than the grid's. `--threads` sets the
-//! workers, `--isa` the path; the counts are exact.
+//! The grid is cut into one part per worker, each a problem of its own with its own
+//! [`Compacted`] (so a kept pixel's index is into its part, and its part's counts are written
+//! through that part's slice of the output). Everything runs in one broadcast
+//! (`SimdShortcutRayon::broadcast`): a worker claims the part with its own index, runs the
+//! first pass over it (the bulb test and the first iterations, `compact.rs`), and starts the
+//! lanes of `simd_refill.rs` over that part's kept pixels, taken from the part's shared counter
+//! in grabs sized as `simd-rayon`'s ([`grab`]); once that counter is spent it joins the other
+//! parts' lanes in turn, sieving any part no worker has claimed yet (a worker that starts late
+//! finds its part done) and waiting, spinning, for one being sieved. The counts are exact: a
+//! part is sieved once, and each kept pixel is handed out once. `--threads` sets the workers,
+//! `--isa` the path.
 //!
-//! Measured on the tutorial's problem, AMD EPYC Zen 3, 2 cores shared with other work, so
-//! wall-clock times, median (min..max) of 21 runs, are only as good as the other core was free;
-//! from the series where it was: maxiter 1000, `simd-rayon` 15.5 (15.2..15.9) ms, this variant
-//! 4.49 (4.44..8.14), against `simd-shortcut`'s 7.72 on one core; maxiter 10,000, `simd-rayon`
-//! 132 (128..343), this variant 9.79 (9.24..17.6), against 15.7 on one core. The serial pass
-//! (0.9 ms) is then a fifth of the run at maxiter 1000; splitting it across the workers (each
-//! compacting its part, then one move to close the gaps) is the next step.
+//! Why one broadcast. Until 2026-12-08 the first pass was split across the workers in one
+//! broadcast, each part keeping its pixels at its own offset of one buffer; the calling thread
+//! then closed the gaps with one move, and a second broadcast ran the lanes from one counter.
+//! Timed phase by phase (Zen 4, AVX-512, maxiter 1000, wall clock, 41 runs): the split first pass
+//! took 0.40 to 0.52 ms against 0.62 to 0.73 on one core, the lanes 0.58 to 0.61 against 1.09 to
+//! 1.12; what was left was waiting: the workers woken twice, the move on one core, and the lanes
+//! started only once the slower part was done. Criterion, the two builds alternated three times
+//! (maxiter 1000, 40 samples, the other core free: others took 0 to 1% of the CPU time): that
+//! design 0.993, 1.033 and 1.113 ms (1.78×, 1.73× and 1.62× `simd-shortcut`'s 1.766 to 1.804);
+//! this one 0.887, 0.917 and 0.889 ms (2.00×, 1.95×, 2.01× `simd-shortcut`'s 1.773 to 1.790), MAD
+//! 1.4 to 4.7%. At maxiter 10,000 (20 samples, twice): 1.758 and 1.738 ms (1.81×, 1.84×) against
+//! 1.676 and 1.673 ms (1.90×, 1.89×). A worker's lanes now finish its part before joining the
+//! next, so each worker drains its lanes once per part (the in-flight pixels finish with fewer
+//! lanes busy): at most a few microseconds at maxiter 1000, tens at 10,000, well under what the
+//! second broadcast and the move cost.
 //!
-//! Criterion, one run with the other core free, margin 1/1024, maxiter 1000: 4.013 ms ± 1.2%
-//! (MAD), 1.67× `simd-shortcut`'s 6.689 ms; `simd-rayon` 15.01 ms ± 1.3%.
-//!
-//! With the first pass split (2026-12-07, Zen 4, AVX-512, 2 cores shared with other engineers'
-//! builds). Criterion, one `mandel-lab report` run at 19:37 UTC with the other core free
-//! (`simd-rayon` 5.78 ms against `simd-lanes`' 11.07, 1.91×; load average 0.1 to 1.0), the parts
-//! then spawned on a rayon scope: 1.416 ms ± 3.1% (MAD) against `simd-shortcut`'s 1.933 ms ±
-//! 0.5%, **1.37×**; its breakdown: first pass 0.55 ms (0.71 on one core), lanes 0.69 (1.21). The
-//! pass without iterations took as long on two workers as on one (0.38 against 0.36 ms): a
-//! spawned part waited for a sleeping worker to steal it. Now one broadcast hands each worker
-//! its part (the first single runs after it: pass 0.43 to 0.60 ms, lanes 0.76 to 0.87; the other
-//! core was busy from then on, so no criterion figure of it). An earlier timing-example run
-//! (wall time here against `simd-shortcut`'s CPU time, load 1.7) gave 1.96× at maxiter 1000 and
-//! 1.64× at 10,000, where a few hundred pixels run to maxiter and the last grabs decide when the
-//! workers finish; grabs of 8, 32, 64 and 244 (today's) pixels gave no consistent order.
+//! Earlier (Zen 3, AVX2, 2 cores shared): with one serial first pass and one shared counter,
+//! criterion gave 4.013 ms ± 1.2% (MAD) at maxiter 1000, 1.67× `simd-shortcut`'s 6.689 ms; grabs
+//! of 8, 32, 64 and 244 pixels gave no consistent order.
 
-use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::ThreadPool;
 
-use super::compact::Compacted;
+use super::compact::{Compacted, PASS_CHUNK};
 use super::simd_refill::{self, SCHEDULE, Schedule};
 use super::simd_shortcut::PARTS;
 use crate::simd::Isa;
@@ -55,7 +55,7 @@ pub const VARIANT: Variant = Variant {
     name: "simd-shortcut-rayon",
     family: Family::Shortcuts,
     analogue: "beyond the tutorial",
-    summary: "simd-shortcut on every core, the kept pixels fed from one shared counter in small grabs",
+    summary: "simd-shortcut on every core: each worker sieves a part of the grid, then every worker runs the lanes over every part's kept pixels",
     exactness: Exactness::Exact,
     knobs: &[Knob::Threads, Knob::Isa],
     cores: Cores::Threads,
@@ -73,7 +73,10 @@ struct SimdShortcutRayon {
     maxiter: u32,
     isa: Isa,
     pool: ThreadPool,
-    kept: Compacted,
+    /// Pixels per part of the grid (the last part can be shorter).
+    part: usize,
+    /// Each part's kept pixels, as one `simd-shortcut` kernel's over that part alone.
+    kept: Vec<Compacted>,
 }
 
 fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, VariantError> {
@@ -81,8 +84,10 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     refill::check_grid(VARIANT.name, problem)?;
     let pool = thread_pool(VARIANT.name, tuning.threads)?;
     let (qx, qy): (Vec<f64>, Vec<f64>) = problem.points().unzip();
+    let part = part_size(qx.len(), pool.current_num_threads());
     Ok(Box::new(SimdShortcutRayon {
-        kept: Compacted::new(qx.len()),
+        kept: qx.chunks(part).map(|c| Compacted::new(c.len())).collect(),
+        part,
         qx,
         qy,
         maxiter: problem.maxiter,
@@ -91,53 +96,118 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     }))
 }
 
-impl SimdShortcutRayon {
-    /// One run: the bulb pass, then every worker's lanes over the kept pixels. Where `TALLY`,
-    /// the work every worker did is counted into `work`.
-    fn all_cores<const TALLY: bool>(
-        &self,
-        kept: &mut Compacted,
-        out: &mut [u32],
-        work: &Mutex<Work>,
-    ) {
-        let mut first = Work::default();
-        let limits = (self.maxiter, SCHEDULE.head);
-        let grid = (&self.qx[..], &self.qy[..]);
-        kept.fill_on::<TALLY>(&self.pool, self.isa, grid, out, limits, &mut first);
-        if TALLY {
-            work.lock().unwrap_or_else(|e| e.into_inner()).merge(first);
-        }
-        self.lanes::<TALLY>(kept, SCHEDULE, out, work);
-    }
+/// One part per worker, of whole chunks of the first pass, so that only the grid's last chunk
+/// can be partial.
+fn part_size(pixels: usize, workers: usize) -> usize {
+    pixels.div_ceil(workers.max(1)).div_ceil(PASS_CHUNK).max(1) * PASS_CHUNK
+}
 
-    /// Every worker's lanes over the pixels the first pass kept, with the schedule `schedule`.
-    fn lanes<const TALLY: bool>(
+/// What a broadcast does on every worker: the first pass over the parts it claims (the limits
+/// `(maxiter, head)`), the lanes over every part (the schedule), or both.
+#[derive(Clone, Copy)]
+struct Steps {
+    fill: Option<(u32, u32)>,
+    lanes: Option<Schedule>,
+}
+
+/// One part of the grid, as the workers share it: the first pass's job, taken by the worker
+/// that claims it; its kept pixels and counts once that pass is done; and the counter its
+/// lanes take kept pixels from.
+struct Part<'a> {
+    job: Mutex<Option<PartJob<'a>>>,
+    ready: OnceLock<(&'a Compacted, Counts)>,
+    next: AtomicUsize,
+}
+
+/// A part's first pass: its kept pixels' room, its points and its counts.
+type PartJob<'a> = (&'a mut Compacted, (&'a [f64], &'a [f64]), &'a mut [u32]);
+
+impl SimdShortcutRayon {
+    /// One broadcast: every worker claims the part with its own index and runs its first pass,
+    /// then the lanes over it; then goes on to the other parts in turn, claiming (and sieving)
+    /// any not yet claimed, waiting for one being sieved, and sharing the lanes of each. One
+    /// broadcast, not one per step: a step that waits for every worker pays for the slowest
+    /// one's start and for waking the workers again. Where `TALLY`, the work every worker did
+    /// is counted into `work`.
+    fn broadcast<const TALLY: bool>(
         &self,
-        kept: &Compacted,
-        schedule: Schedule,
+        kept: &mut [Compacted],
         out: &mut [u32],
+        steps: Steps,
         work: &Mutex<Work>,
     ) {
-        let next = AtomicUsize::new(0);
-        let counts = Counts::new(out);
-        let grab = grab(kept.len(), self.pool.current_num_threads());
-        let limits = (self.maxiter, schedule);
-        self.pool.broadcast(|_| {
-            let mut feed = Feed::new(&next, kept.len(), grab);
+        let grid = self.qx.chunks(self.part).zip(self.qy.chunks(self.part));
+        let parts: Vec<Part<'_>> = kept
+            .iter_mut()
+            .zip(grid)
+            .zip(out.chunks_mut(self.part))
+            .map(|((kept, grid), out)| Part {
+                job: Mutex::new(Some((kept, grid, out))),
+                ready: OnceLock::new(),
+                next: AtomicUsize::new(0),
+            })
+            .collect();
+        let workers = self.pool.current_num_threads();
+        self.pool.broadcast(|worker| {
             let mut mine = Work::default();
-            simd_refill::run::<TALLY>(self.isa, kept, limits, &mut feed, counts, &mut mine);
+            for p in (0..parts.len()).map(|i| (worker.index() + i) % parts.len()) {
+                let part = &parts[p];
+                let job = part.job.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some((kept, grid, out)) = job {
+                    if let Some(limits) = steps.fill {
+                        kept.fill::<TALLY>(self.isa, grid, out, limits, &mut mine);
+                    }
+                    let kept: &Compacted = kept;
+                    // Only this worker took the job, so only it sets the part ready.
+                    let _ = part.ready.set((kept, Counts::new(out)));
+                }
+                let Some(schedule) = steps.lanes else {
+                    continue;
+                };
+                let &(kept, counts) = ready(&part.ready);
+                let mut feed = Feed::new(&part.next, kept.len(), grab(kept.len(), workers));
+                let limits = (self.maxiter, schedule);
+                simd_refill::run::<TALLY>(self.isa, kept, limits, &mut feed, counts, &mut mine);
+            }
             if TALLY {
                 work.lock().unwrap_or_else(|e| e.into_inner()).merge(mine);
             }
         });
     }
+
+    /// [`SimdShortcutRayon::broadcast`] over this kernel's own parts.
+    fn run_steps<const TALLY: bool>(&mut self, out: &mut [u32], steps: Steps, work: &Mutex<Work>) {
+        let mut kept = std::mem::take(&mut self.kept);
+        self.broadcast::<TALLY>(&mut kept, out, steps, work);
+        self.kept = kept;
+    }
+}
+
+/// The part's kept pixels and counts, once the worker that claimed it has set them: it is
+/// running its first pass now (it took the job inside this broadcast), so the wait is short.
+fn ready<T>(cell: &OnceLock<T>) -> &T {
+    let mut spins = 0_u32;
+    loop {
+        if let Some(ready) = cell.get() {
+            return ready;
+        }
+        spins = spins.saturating_add(1);
+        if spins < 1 << 12 {
+            std::hint::spin_loop();
+        } else {
+            // More workers than free cores: let the one sieving run.
+            std::thread::yield_now();
+        }
+    }
 }
 
 impl Kernel for SimdShortcutRayon {
     fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
-        let mut kept = std::mem::take(&mut self.kept);
-        self.all_cores::<false>(&mut kept, out, &Mutex::new(Work::default()));
-        self.kept = kept;
+        let steps = Steps {
+            fill: Some((self.maxiter, SCHEDULE.head)),
+            lanes: Some(SCHEDULE),
+        };
+        self.run_steps::<false>(out, steps, &Mutex::new(Work::default()));
         Ok(())
     }
 
@@ -151,22 +221,24 @@ impl Kernel for SimdShortcutRayon {
 
     /// `simd-shortcut`'s parts, each on every worker.
     fn run_part(&mut self, part: usize, out: &mut [u32]) -> Result<(), VariantError> {
-        let mut kept = std::mem::take(&mut self.kept);
-        let grid = (&self.qx[..], &self.qy[..]);
-        let scratch = &mut Work::default();
-        match part {
-            0 => kept.fill_on::<false>(&self.pool, self.isa, grid, out, (0, 0), scratch),
-            1 => {
-                let limits = (self.maxiter, SCHEDULE.head);
-                kept.fill_on::<false>(&self.pool, self.isa, grid, out, limits, scratch);
-            }
+        let steps = match part {
+            0 => Steps {
+                fill: Some((0, 0)),
+                lanes: None,
+            },
+            1 => Steps {
+                fill: Some((self.maxiter, SCHEDULE.head)),
+                lanes: None,
+            },
             _ => {
                 let every = if part == 2 { SCHEDULE.every } else { u32::MAX };
-                let schedule = Schedule { every, ..SCHEDULE };
-                self.lanes::<false>(&kept, schedule, out, &Mutex::new(Work::default()));
+                Steps {
+                    fill: None,
+                    lanes: Some(Schedule { every, ..SCHEDULE }),
+                }
             }
-        }
-        self.kept = kept;
+        };
+        self.run_steps::<false>(out, steps, &Mutex::new(Work::default()));
         Ok(())
     }
 
@@ -174,10 +246,18 @@ impl Kernel for SimdShortcutRayon {
     /// Which lane a pixel takes depends on the workers' timing, and with it the check block that
     /// finds a cycle, so two tallies can differ by a few check blocks' iterations per cycle.
     fn work(&self) -> Option<Work> {
-        let mut kept = Compacted::new(self.qx.len());
+        let mut kept: Vec<Compacted> = self
+            .qx
+            .chunks(self.part)
+            .map(|c| Compacted::new(c.len()))
+            .collect();
         let mut out = vec![0; self.qx.len()];
         let work = Mutex::new(Work::default());
-        self.all_cores::<true>(&mut kept, &mut out, &work);
+        let steps = Steps {
+            fill: Some((self.maxiter, SCHEDULE.head)),
+            lanes: Some(SCHEDULE),
+        };
+        self.broadcast::<true>(&mut kept, &mut out, steps, &work);
         Some(work.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 }
