@@ -149,6 +149,23 @@
 //! time could not be measured with ten programs runnable on two cores (its median was 2.6× the
 //! one-core one's CPU time); its figure, like the criterion ones, is for a quiet machine.
 //!
+//! 2026-12-08, the same Zen 4, quiet (the example, 21 runs, CPU time): `simd-lanes` 10.89 ms and
+//! this 1.76 at AVX-512, maxiter 1000 (6.18×, 64% of `simd-lanes`' rate); 93.57 and 3.14 at
+//! 10,000 (29.8×, 70%); AVX2 26.70 and 3.34 (7.99×, 83%), 234.0 and 6.06 (38.6×, 90%). Where the
+//! 1.76 ms go at AVX-512, maxiter 1000: the first pass 0.62 ms, of which 0.27 with no iteration
+//! at all (the bulb test, the group set-up and the count writes: 1.1 ns a pixel on grids of 100²,
+//! 200², 500² and 1000² alike, so bound by its instructions, not by memory), for about 1.0 M
+//! iterations that would take 0.21 ms at `simd-lanes`' rate; the lanes 1.09 ms for the other
+//! 4.33 M iterations, 84% of that rate. The bookkeeping around the first pass is what keeps the
+//! rate at 64%, and it does not shrink with the arithmetic at AVX-512's width. Tried and dropped:
+//! - groups of two vectors instead of four in the first pass at AVX-512 (less work wasted on a
+//!   group's last live lane): the pass alone 0.57 to 0.58 ms against 0.61 to 0.62, the whole
+//!   kernel 1.75 against 1.75, alternated three times;
+//! - the bulb test's flags as one byte per point, packed eight at a time by one multiply (the
+//!   fold into bits costs a shift and an or per point): the pass with no iteration 0.268 to
+//!   0.271 ms against 0.273 (one outlier 0.381), no gain;
+//! - `head` from 8 to 20 again: 16 stays the best whole (1.88 ms against 1.85 to 1.97, loaded).
+//!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as
 //! the scalar `orbit` counts them, so a cycle counts from the check that found it.
