@@ -33,7 +33,7 @@
 //! criterion gave 4.013 ms ± 1.2% (MAD) at maxiter 1000, 1.67× `simd-shortcut`'s 6.689 ms; grabs
 //! of 8, 32, 64 and 244 pixels gave no consistent order.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rayon::ThreadPool;
@@ -116,7 +116,21 @@ struct Steps {
 struct Part<'a> {
     job: Mutex<Option<PartJob<'a>>>,
     ready: OnceLock<(&'a Compacted, Counts)>,
+    /// Set if the worker sieving the part panicked: the others stop waiting for it (the
+    /// broadcast then passes the panic on), never spin forever.
+    failed: AtomicBool,
     next: AtomicUsize,
+}
+
+/// Marks its part failed if dropped while the worker sieving it unwinds.
+struct Sieving<'p>(&'p AtomicBool);
+
+impl Drop for Sieving<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Release);
+        }
+    }
 }
 
 /// A part's first pass: its kept pixels' room, its points and its counts.
@@ -144,6 +158,7 @@ impl SimdShortcutRayon {
             .map(|((kept, grid), out)| Part {
                 job: Mutex::new(Some((kept, grid, out))),
                 ready: OnceLock::new(),
+                failed: AtomicBool::new(false),
                 next: AtomicUsize::new(0),
             })
             .collect();
@@ -154,6 +169,7 @@ impl SimdShortcutRayon {
                 let part = &parts[p];
                 let job = part.job.lock().unwrap_or_else(|e| e.into_inner()).take();
                 if let Some((kept, grid, out)) = job {
+                    let _sieving = Sieving(&part.failed);
                     if let Some(limits) = steps.fill {
                         kept.fill::<TALLY>(self.isa, grid, out, limits, &mut mine);
                     }
@@ -164,7 +180,9 @@ impl SimdShortcutRayon {
                 let Some(schedule) = steps.lanes else {
                     continue;
                 };
-                let &(kept, counts) = ready(&part.ready);
+                let Some(&(kept, counts)) = ready(part) else {
+                    return;
+                };
                 let mut feed = Feed::new(&part.next, kept.len(), grab(kept.len(), workers));
                 let limits = (self.maxiter, schedule);
                 simd_refill::run::<TALLY>(self.isa, kept, limits, &mut feed, counts, &mut mine);
@@ -184,12 +202,16 @@ impl SimdShortcutRayon {
 }
 
 /// The part's kept pixels and counts, once the worker that claimed it has set them: it is
-/// running its first pass now (it took the job inside this broadcast), so the wait is short.
-fn ready<T>(cell: &OnceLock<T>) -> &T {
+/// running its first pass now (it took the job inside this broadcast), so the wait is short;
+/// `None` if that worker panicked.
+fn ready<'p>(part: &'p Part<'_>) -> Option<&'p (&'p Compacted, Counts)> {
     let mut spins = 0_u32;
     loop {
-        if let Some(ready) = cell.get() {
-            return ready;
+        if let Some(ready) = part.ready.get() {
+            return Some(ready);
+        }
+        if part.failed.load(Ordering::Acquire) {
+            return None;
         }
         spins = spins.saturating_add(1);
         if spins < 1 << 12 {
@@ -259,5 +281,33 @@ impl Kernel for SimdShortcutRayon {
         };
         self.broadcast::<true>(&mut kept, &mut out, steps, &work);
         Some(work.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_whose_sieving_worker_panicked_is_not_waited_for() {
+        let part = Part {
+            job: Mutex::new(None),
+            ready: OnceLock::new(),
+            failed: AtomicBool::new(false),
+            next: AtomicUsize::new(0),
+        };
+        let sieve = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _sieving = Sieving(&part.failed);
+            panic!("a planted panic in a part's first pass");
+        }));
+        assert!(sieve.is_err());
+        assert!(
+            ready(&part).is_none(),
+            "the other workers would spin forever"
+        );
+        // A part sieved without a panic is not marked.
+        let ok = AtomicBool::new(false);
+        drop(Sieving(&ok));
+        assert!(!ok.load(Ordering::Acquire));
     }
 }
