@@ -9,10 +9,9 @@
 //!
 //! - **The bulb test and a first pass decide most pixels before they take a lane.** Each run
 //!   starts with one pass over the grid ([`Compacted::fill`], `compact.rs`): the bulb test writes
-//!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a chunk of
-//!   64 points at a time with [`super::in_bulb_lanes`], the test without its branches, so LLVM
-//!   runs it in vectors on every path, skipping the cardioid's part in chunks far from the
-//!   cardioid; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
+//!   0 for every pixel [`super::in_bulb`] accepts (the same test and margin), tested a vector at
+//!   a time with `in_bulb_bits`, the same operations in vector lanes with no branch, skipped
+//!   for a vector with no point in the box that holds both shapes; then the pixels it leaves run their first [`SCHEDULE`]`.head` (16) iterations in
 //!   plain vectors loaded straight from the grid, four vectors at a time (two with 16
 //!   registers), which stop as soon as all their lanes have escaped. A pixel that escaped gets
 //!   its count there; only the pixels still running are compacted, with their `c`, grid index
