@@ -84,8 +84,8 @@ pub fn run<const TALLY: bool>(
                 out,
                 work,
             } = self;
-            // Four vectors in flight with 32 registers, as `simd-lanes` (this CPU has no
-            // AVX-512 to measure it on); two with 16, where `simd-lanes` has three: the saved
+            // Four vectors in flight with 32 registers, as `simd-lanes` (on AVX-512, Zen 4,
+            // two and three were slower); two with 16, where `simd-lanes` has three: the saved
             // triples take registers too (see `simd_shortcut.rs` for the figures).
             if S::LANES >= 8 {
                 lanes::<S, 4, TALLY>(s, kept, limits, feed, out, work);

@@ -148,22 +148,32 @@
 //! time could not be measured with ten programs runnable on two cores (its median was 2.6× the
 //! one-core one's CPU time); its figure, like the criterion ones, is for a quiet machine.
 //!
-//! 2026-12-08, the same Zen 4, quiet (the example, 21 runs, CPU time): `simd-lanes` 10.89 ms and
-//! this 1.76 at AVX-512, maxiter 1000 (6.18×, 64% of `simd-lanes`' rate); 93.57 and 3.14 at
-//! 10,000 (29.8×, 70%); AVX2 26.70 and 3.34 (7.99×, 83%), 234.0 and 6.06 (38.6×, 90%). Where the
-//! 1.76 ms go at AVX-512, maxiter 1000: the first pass 0.62 ms, of which 0.27 with no iteration
-//! at all (the bulb test, the group set-up and the count writes: 1.1 ns a pixel on grids of 100²,
-//! 200², 500² and 1000² alike, so bound by its instructions, not by memory), for about 1.0 M
-//! iterations that would take 0.21 ms at `simd-lanes`' rate; the lanes 1.09 ms for the other
-//! 4.33 M iterations, 84% of that rate. The bookkeeping around the first pass is what keeps the
-//! rate at 64%, and it does not shrink with the arithmetic at AVX-512's width. Tried and dropped:
-//! - groups of two vectors instead of four in the first pass at AVX-512 (less work wasted on a
-//!   group's last live lane): the pass alone 0.57 to 0.58 ms against 0.61 to 0.62, the whole
-//!   kernel 1.75 against 1.75, alternated three times;
-//! - the bulb test's flags as one byte per point, packed eight at a time by one multiply (the
-//!   fold into bits costs a shift and an or per point): the pass with no iteration 0.268 to
-//!   0.271 ms against 0.273 (one outlier 0.381), no gain;
-//! - `head` from 8 to 20 again: 16 stays the best whole (1.88 ms against 1.85 to 1.97, loaded).
+//! 2026-12-08, the same Zen 4. At the start of the day (the example, 21 runs, CPU time, quiet):
+//! `simd-lanes` 10.89 ms and this 1.76 at AVX-512, maxiter 1000 (6.18×, 64% of `simd-lanes`'
+//! rate). Where the 1.76 ms went: the first pass 0.62 ms, of which 0.27 with no iteration at all
+//! (1.1 ns a pixel on grids of 100², 200², 500² and 1000² alike, so bound by its instructions,
+//! not by memory; 0.15 of it the bulb test, found by timing the pass with the test's answer
+//! replaced by a constant), for about 1.0 M iterations that would take 0.21 ms at `simd-lanes`'
+//! rate; the lanes 1.09 ms for the other 4.33 M iterations, 84% of that rate (94% with no check
+//! block: the checks cost 0.12 ms). Each step below was timed against the one before, the two
+//! builds alternated at least twice:
+//! - the bulb test in vector lanes (`in_bulb_bits`: the scalar test's operations, in order, on
+//!   `Lanes`), skipped for a vector with no point in `BULB_BOX`, and the counts written as one
+//!   vector instead of a loop over the lanes: the pass with no iteration 0.272 → 0.218 ms, the
+//!   kernel 1.75 → 1.69;
+//! - two vectors in flight in the first pass instead of four on AVX-512 (less work wasted on a
+//!   group's last live lane, and no spills): the pass 0.56 → 0.48 ms, the kernel 1.70 → 1.66
+//!   (four vectors in the lanes stay the best there: two 2.04 to 2.19 ms, three 1.72 to 1.73);
+//! - the all-escaped test of the first pass every third iteration instead of every second:
+//!   the kernel 1.65 to 1.69 → 1.59 to 1.65.
+//!
+//! Criterion after them (30 samples, the other core free): `simd-lanes` 10.965 ms ± 0.7% (MAD),
+//! this 1.605 ms ± 0.5% at maxiter 1000, **6.83×**, its 5.33 M iterations at **71%** of
+//! `simd-lanes`' rate; 94.28 and 3.018 ms at 10,000, 31.2×, 73%. Tried and dropped: the flags of
+//! the scalar test as bytes packed eight at a time by a multiply (no gain); the comparison of one
+//! product first in the check blocks, the other two only where it matched (a branch in the
+//! inner loop: the kernel 1.71 to 1.75 ms against 1.64 to 1.67); one vector in the first pass
+//! (slower on AVX-512, no faster on AVX2); `head` from 12 to 24 (flat, 16 kept).
 //!
 //! [`Kernel::work`] is an instrumented run of this kernel (the tally instantiation of the same
 //! function): a pixel's executed iterations are those up to the one that decided it, +1, as
