@@ -74,9 +74,13 @@ fn runnable(program: &str) -> bool {
 /// the packages into it with pip; says how to get PyPy where it is missing.
 fn install_venv(python: &str) -> Result<()> {
     let venv = lab::root().join("target/peers-venv");
-    if !venv.join("bin/python").exists() {
+    let pip = venv.join("bin/pip");
+    // pip comes last in `python -m venv`: one that was interrupted (Ctrl-C, a full disk) left a
+    // folder with a Python and no pip, and every later run failed on it. Made again, cleared.
+    if !venv.join("bin/python").exists() || !pip.is_file() {
         eprintln!("xtask: creating {} with {python}", venv.display());
-        let status = interrupt::status(Command::new(python).arg("-m").arg("venv").arg(&venv))
+        let venv_args = ["-m", "venv", "--clear"];
+        let status = interrupt::status(Command::new(python).args(venv_args).arg(&venv))
             .with_context(|| format!("running {python} (install Python 3, or give --python)"))?;
         if !status.success() {
             bail!(
@@ -85,7 +89,6 @@ fn install_venv(python: &str) -> Result<()> {
         }
     }
     eprintln!("xtask: pip install {}", PACKAGES.join(" "));
-    let pip = venv.join("bin/pip");
     let status = interrupt::status(
         Command::new(&pip)
             .args(["install", "--quiet", "--upgrade"])

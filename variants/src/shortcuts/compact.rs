@@ -147,8 +147,8 @@ pub(super) struct Segment<'a> {
     pub(super) zxy: &'a mut [f64],
 }
 
-/// The first pass over the grid (for `simd-shortcut-rayon`, one part of it), compiled for `isa`; returns the pixels it kept
-/// and those the bulb test decided.
+/// The first pass over the grid (for `simd-shortcut-rayon`, one part of it), compiled for
+/// `isa`; returns the pixels it kept and those the bulb test decided.
 fn fill_segment<const TALLY: bool>(
     isa: Isa,
     grid: (&[f64], &[f64]),

@@ -127,7 +127,8 @@ fn chunk<S: Lanes, const U: usize, const TALLY: bool>(
             let escaped = outside[v] & !running;
             // An escaped lane's count is its iteration of escape, `n - 1`; the others' 0, which
             // the lanes overwrite for the pixels kept. In vector lanes, then one copy: a loop
-            // over the lanes cost the pass with no iteration a fifth of its time.
+            // over the lanes cost the pass with no iteration 6% more (AVX-512: 0.272 ms against
+            // 0.256, alternated three times).
             let written = s.clear_counts(s.add_counts(n[v], minus_one), !escaped & full);
             let mut counts = [0_u32; MAX_LANES];
             s.store_u32(written, &mut counts);

@@ -89,9 +89,10 @@ pub(crate) fn period2_bits<S: Lanes>(s: S, x: S::F, y: S::F) -> u32 {
 }
 
 /// [`near_cardioid`] and [`in_cardioid`] in vector lanes, as bits: every lane's cardioid test
-/// is computed, and only the lanes in the box keep it, with no branch. `|y| ≤ 0.7` is `−0.7 ≤ y ≤ 0.7`, the same answer for every `y`. No
-/// closure for the constants: a closure does not inherit the caller's target features, and the
-/// lanes' operations would then be calls (the pass took 25 times as long).
+/// is computed, and only the lanes in the box keep it, with no branch (`|y| ≤ 0.7` is
+/// `−0.7 ≤ y ≤ 0.7`, the same answer for every `y`). No closure for the constants: a closure
+/// does not inherit the caller's target features, and the lanes' operations would then be
+/// calls (the pass took 25 times as long).
 #[inline(always)]
 pub(crate) fn cardioid_bits<S: Lanes>(s: S, x: S::F, y: S::F) -> u32 {
     let near = s.bits(in_box(s, (x, y), NEAR_CARDIOID));
@@ -112,7 +113,7 @@ pub(crate) fn in_box<S: Lanes>(s: S, (x, y): (S::F, S::F), b: (f64, f64, f64, f6
     s.and_le(s.and_le(in_x, s.splat(b.2), y), y, s.splat(b.3))
 }
 
-/// [`near_cardioid`]'s box.
+/// [`near_cardioid`]'s box, symmetric about the real axis.
 const NEAR_CARDIOID: (f64, f64, f64, f64) = (-0.8, 0.3, -0.7, 0.7);
 
 /// A box that holds every point [`in_bulb`] accepts, `(x_min, x_max, y_min, y_max)`, with room
@@ -143,7 +144,8 @@ pub(crate) fn in_period2_bulb(x: f64, y: f64) -> bool {
 /// x = 0.375 near y = ±0.22, past the box's 0.3): their few points are left to the loop.
 #[inline]
 pub(crate) fn near_cardioid(x: f64, y: f64) -> bool {
-    (-0.8..=0.3).contains(&x) & (y.abs() <= 0.7)
+    let (x_min, x_max, _, y_max) = NEAR_CARDIOID;
+    (x_min..=x_max).contains(&x) & (y.abs() <= y_max)
 }
 
 /// The main cardioid's part of [`in_bulb`], used only inside [`near_cardioid`]'s box: the fixed
