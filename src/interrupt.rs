@@ -106,11 +106,33 @@ fn on_signal() {
         let _ = std::fs::remove_file(file);
     }
     for folder in &l.folders {
-        let _ = std::fs::remove_dir_all(folder);
+        remove_folder(folder);
     }
     eprintln!("error: interrupted; the previous results are kept");
     // Exits with the lock held, so no other thread can start a new temporary file meanwhile.
     std::process::exit(i32::from(EXIT_INTERRUPTED));
+}
+
+/// Removes `folder` while the command's own thread may still be writing into it (the handler
+/// runs beside it until the exit): again while something new appears in it, and once more a
+/// moment after it is gone, for a write that was on its way (a library's own `create_dir_all`,
+/// a copy in progress). An output folder's staging copy that survives all this is hidden, and
+/// the next command on the folder removes it.
+fn remove_folder(folder: &std::path::Path) {
+    for _ in 0..3 {
+        for _ in 0..100 {
+            match std::fs::remove_dir_all(folder) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                _ => break,
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        if std::fs::symlink_metadata(folder).is_err() {
+            return;
+        }
+    }
 }
 
 /// A registered temporary file or folder: removed by the handler if the process is interrupted

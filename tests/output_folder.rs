@@ -135,6 +135,43 @@ fn an_interrupted_report_leaves_its_folder_byte_for_byte_and_nothing_beside_it()
 }
 
 #[test]
+fn a_report_interrupted_while_it_copies_its_folder_leaves_nothing_beside_it() {
+    // A folder big enough that its copy takes a good part of a second, and interruptions early
+    // enough to land in it: the copy was registered with the handler only once made, and a
+    // half-made one was left beside the folder.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    std::fs::create_dir(&out).unwrap();
+    let mut big = std::fs::File::create(out.join("big.bin")).unwrap();
+    let block = vec![7_u8; 1 << 20];
+    for _ in 0..192 {
+        std::io::Write::write_all(&mut big, &block).unwrap();
+    }
+    drop(big);
+    for delay in [20, 60, 120] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mandel-lab"))
+            .args(report_args(&out, "40"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        // SAFETY: kill(2) has no memory-safety preconditions; the pid is our child, not yet
+        // waited for.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+        }
+        let status = child.wait().unwrap();
+        if status.success() {
+            continue;
+        }
+        assert_eq!(status.code(), Some(130), "after {delay} ms");
+        assert_eq!(names(dir.path()), ["reports"], "after {delay} ms");
+        assert_eq!(names(&out), ["big.bin"], "after {delay} ms");
+    }
+}
+
+#[test]
 fn a_killed_report_leaves_its_folder_and_the_next_one_removes_its_copy() {
     let (dir, out) = finished_report();
     let before = snapshot(&out);

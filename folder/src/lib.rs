@@ -58,6 +58,17 @@ impl Transaction {
     /// the folders on the way), removes the staging copies a killed run left, and copies the
     /// folder to a fresh staging copy beside it.
     pub fn begin(path: &Path) -> Result<Transaction, Error> {
+        Transaction::begin_with(path, |_| Ok(())).map(|(txn, ())| txn)
+    }
+
+    /// [`begin`](Transaction::begin), calling `before_copy` with the staging copy's path before
+    /// anything is written there, and returning what it returns. For a process whose
+    /// interruption handler removes its files and exits without unwinding: registered with the
+    /// handler only after the copy, a copy interrupted half-way was left beside the folder.
+    pub fn begin_with<R>(
+        path: &Path,
+        before_copy: impl FnOnce(&Path) -> io::Result<R>,
+    ) -> Result<(Transaction, R), Error> {
         let (folder, created) = resolve(path)?;
         let lock = match Lock::acquire(&folder, path) {
             Ok(lock) => lock,
@@ -77,12 +88,17 @@ impl Transaction {
             committed: false,
             _lock: lock,
         };
+        let registered = before_copy(&txn.staging).map_err(|source| Error::Io {
+            what: "cannot register the staging copy",
+            path: txn.staging.clone(),
+            source,
+        })?;
         copy::tree(&txn.folder, &txn.staging).map_err(|(at, source)| Error::Io {
             what: "cannot copy the folder to its staging copy",
             path: at,
             source,
         })?;
-        Ok(txn)
+        Ok((txn, registered))
     }
 
     /// The staging copy: where the command writes.

@@ -46,25 +46,22 @@ impl OutputFolder {
                 own: None,
             });
         }
-        let txn = Transaction::begin(named).map_err(|e| match lab_error(e) {
-            LabError::Write { path, source } => LabError::Write {
-                path,
-                source: std::io::Error::new(
-                    source.kind(),
-                    format!(
-                        "{source}; {} is as it was before this command",
-                        named.display()
+        // Registered with the interruption handler before the copy is made: Ctrl-C removes the
+        // copy, even one half made, and the folder stays as it was.
+        let register = |staging: &Path| Registered::folder(staging.to_path_buf());
+        let (txn, registered) =
+            Transaction::begin_with(named, register).map_err(|e| match lab_error(e) {
+                LabError::Write { path, source } => LabError::Write {
+                    path,
+                    source: std::io::Error::new(
+                        source.kind(),
+                        format!(
+                            "{source}; {} is as it was before this command",
+                            named.display()
+                        ),
                     ),
-                ),
-            },
-            e => e,
-        })?;
-        // Registered with the interruption handler: Ctrl-C removes the copy, and the folder
-        // stays as it was.
-        let registered =
-            Registered::folder(txn.staging().to_path_buf()).map_err(|source| LabError::Write {
-                path: named.to_path_buf(),
-                source,
+                },
+                e => e,
             })?;
         Ok(OutputFolder {
             named: named.to_path_buf(),
