@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use mandel_lab::record::history::Entry;
 use mandel_lab::record::results::Results;
 use mandel_lab::render::report as render;
@@ -27,19 +29,17 @@ fn page(dir: &Path) -> String {
             "hot_loop_page": format!("{name}.asm.html"), "paths": paths, "notes": []
         })
     };
-    let summary = serde_json::json!({
-        "schema_version": mandel_lab::profile::SCHEMA_VERSION,
-        "generated_at": "2026-12-07T00:00:00Z",
-        "spec": results.problem.spec(),
-        "callgrind_spec": mandel_lab::profile::CALLGRIND_PROBLEM,
-        "seconds": 1.0,
-        "frequency": 997,
-        "variants": [
+    let summary = common::profile_set(
+        &results,
+        vec![
             profile("naive", serde_json::json!([])),
             // simd-lanes' loop was read at AVX-512 and AVX2 only.
-            profile("simd-lanes", serde_json::json!([path("avx512"), path("avx2")])),
-        ]
-    });
+            profile(
+                "simd-lanes",
+                serde_json::json!([path("avx512"), path("avx2")]),
+            ),
+        ],
+    );
     std::fs::write(flamegraphs.join("profile.json"), summary.to_string()).unwrap();
     render::render_report(&results, &reports, &flamegraphs).unwrap();
     std::fs::read_to_string(reports.join("index.html")).unwrap()

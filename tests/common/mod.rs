@@ -124,6 +124,19 @@ pub fn test_module_files(file: &Path) -> Vec<PathBuf> {
 
 /// A profile set of the report's problem with one variant.
 pub fn profile_json(results: &mandel_lab::record::results::Results) -> String {
+    let naive = serde_json::json!({
+        "variant": "naive", "samples": 100, "kernel_share": 0.9, "top_functions": [],
+        "flamegraph": "naive.svg", "folded": "naive.folded", "line_profile": null,
+        "line_profile_page": null, "hot_loop": null, "hot_loop_page": null, "notes": []
+    });
+    profile_set(results, vec![naive]).to_string()
+}
+
+/// A profile set (`profile.json`) of the report's problem with `variants`' profiles.
+pub fn profile_set(
+    results: &mandel_lab::record::results::Results,
+    variants: Vec<serde_json::Value>,
+) -> serde_json::Value {
     serde_json::json!({
         "schema_version": mandel_lab::profile::SCHEMA_VERSION,
         "generated_at": "2026-12-07T00:00:00Z",
@@ -131,11 +144,6 @@ pub fn profile_json(results: &mandel_lab::record::results::Results) -> String {
         "callgrind_spec": mandel_lab::profile::CALLGRIND_PROBLEM,
         "seconds": 1.0,
         "frequency": 997,
-        "variants": [{
-            "variant": "naive", "samples": 100, "kernel_share": 0.9, "top_functions": [],
-            "flamegraph": "naive.svg", "folded": "naive.folded", "line_profile": null,
-            "line_profile_page": null, "hot_loop": null, "hot_loop_page": null, "notes": []
-        }]
+        "variants": variants
     })
-    .to_string()
 }
