@@ -13,7 +13,7 @@
 //! `each_vector!`) are shared.
 
 use crate::simd::lanes::{Lanes, MAX_LANES, all_bits};
-use crate::simd::refill::{Counts, Feed, Retired, each_vector};
+use crate::simd::refill::{Counts, Feed, Retired, each_vector, lowest_lanes};
 use crate::simd::{Isa, WithLanes, with_isa};
 use crate::{Decided, Work};
 
@@ -385,10 +385,7 @@ fn take<S: Lanes>(
         let Some((first, count)) = feed.take(want.count_ones() as usize) else {
             break;
         };
-        let mut take = want;
-        for _ in count..want.count_ones() as usize {
-            take &= !(1 << (31 - take.leading_zeros()));
-        }
+        let take = lowest_lanes(want, count);
         let kept_range = first..first + count;
         *cx = s.expand(*cx, take, &kept.qx[kept_range.clone()]);
         *cy = s.expand(*cy, take, &kept.qy[kept_range.clone()]);

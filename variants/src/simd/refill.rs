@@ -96,6 +96,17 @@ impl<'a> Feed<'a> {
     }
 }
 
+/// The lowest `count` lanes of `want` (bits, lane 0 in bit 0): those a refill fills when the
+/// feed handed out `count` pixels for the lanes of `want`.
+#[inline(always)]
+pub(crate) fn lowest_lanes(want: u32, count: usize) -> u32 {
+    let mut take = want;
+    for _ in count..want.count_ones() as usize {
+        take &= !(1 << (31 - take.leading_zeros()));
+    }
+    take
+}
+
 /// The output counts, shared by the threads that fill them.
 #[derive(Clone, Copy)]
 pub struct Counts {
@@ -263,10 +274,7 @@ pub fn escape_counts<S: Lanes, const U: usize>(
                         break;
                     };
                     // The lowest `count` lanes of `want` take pixels first..first + count.
-                    let mut take = want;
-                    for _ in count..want.count_ones() as usize {
-                        take &= !(1 << (31 - take.leading_zeros()));
-                    }
+                    let take = lowest_lanes(want, count);
                     cx[v] = s.expand(cx[v], take, &qx[first..first + count]);
                     cy[v] = s.expand(cy[v], take, &qy[first..first + count]);
                     pixel[v] = s.expand_index(pixel[v], take, first as i64);
