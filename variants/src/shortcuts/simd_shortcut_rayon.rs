@@ -86,7 +86,7 @@ fn prepare(problem: &Problem<'_>, tuning: &Tuning) -> Result<Box<dyn Kernel>, Va
     let (qx, qy): (Vec<f64>, Vec<f64>) = problem.points().unzip();
     let part = part_size(qx.len(), pool.current_num_threads());
     Ok(Box::new(SimdShortcutRayon {
-        kept: qx.chunks(part).map(|c| Compacted::new(c.len())).collect(),
+        kept: rooms(&qx, part),
         part,
         qx,
         qy,
@@ -108,6 +108,21 @@ fn part_size(pixels: usize, workers: usize) -> usize {
 struct Steps {
     fill: Option<(u32, u32)>,
     lanes: Option<Schedule>,
+}
+
+impl Steps {
+    /// A whole run: the first pass, then the lanes, with the variant's schedule.
+    fn whole(maxiter: u32) -> Steps {
+        Steps {
+            fill: Some((maxiter, SCHEDULE.head)),
+            lanes: Some(SCHEDULE),
+        }
+    }
+}
+
+/// Each part's room for its kept pixels, the grid `qx` cut in parts of `part` pixels.
+fn rooms(qx: &[f64], part: usize) -> Vec<Compacted> {
+    qx.chunks(part).map(|c| Compacted::new(c.len())).collect()
 }
 
 /// One part of the grid, as the workers share it: the first pass's job, taken by the worker
@@ -225,10 +240,7 @@ fn ready<'p>(part: &'p Part<'_>) -> Option<&'p (&'p Compacted, Counts)> {
 
 impl Kernel for SimdShortcutRayon {
     fn run(&mut self, out: &mut [u32]) -> Result<(), VariantError> {
-        let steps = Steps {
-            fill: Some((self.maxiter, SCHEDULE.head)),
-            lanes: Some(SCHEDULE),
-        };
+        let steps = Steps::whole(self.maxiter);
         self.run_steps::<false>(out, steps, &Mutex::new(Work::default()));
         Ok(())
     }
@@ -268,17 +280,10 @@ impl Kernel for SimdShortcutRayon {
     /// Which lane a pixel takes depends on the workers' timing, and with it the check block that
     /// finds a cycle, so two tallies can differ by a few check blocks' iterations per cycle.
     fn work(&self) -> Option<Work> {
-        let mut kept: Vec<Compacted> = self
-            .qx
-            .chunks(self.part)
-            .map(|c| Compacted::new(c.len()))
-            .collect();
+        let mut kept = rooms(&self.qx, self.part);
         let mut out = vec![0; self.qx.len()];
         let work = Mutex::new(Work::default());
-        let steps = Steps {
-            fill: Some((self.maxiter, SCHEDULE.head)),
-            lanes: Some(SCHEDULE),
-        };
+        let steps = Steps::whole(self.maxiter);
         self.broadcast::<true>(&mut kept, &mut out, steps, &work);
         Some(work.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
